@@ -1,0 +1,38 @@
+/** Markdown image links: alt text and a link path that survives spaces, parentheses and CJK. */
+
+export const MAX_ALT_LENGTH = 100;
+
+/** The prompt on one line, brackets and backslashes escaped, shortened at a word boundary. */
+export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
+  let text = prompt.replace(/\s+/g, ' ').trim();
+  const chars = [...text];
+  if (chars.length > maxLength) {
+    let cut = chars.slice(0, maxLength).join('');
+    const space = cut.lastIndexOf(' ');
+    if (space > maxLength * 0.6) cut = cut.slice(0, space);
+    text = `${cut.replace(/[\s,;:.-]+$/, '')}…`;
+  }
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** Percent-encodes what would break a link destination; keeps letters of any script readable. */
+export function encodeLinkPath(path: string): string {
+  return path.replace(/[\s()<>[\]%#?\\"'`\u0000-\u001f\u007f]/gu, (c) => encodeURIComponent(c).replace(/[()'!*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+/**
+ * The relative path from a folder to a file, both given as `/`-separated absolute paths
+ * (URI paths). Case-sensitive, as URI paths are.
+ */
+export function relativePath(fromFolder: string, toFile: string): string {
+  const from = fromFolder.split('/').filter(Boolean);
+  const to = toFile.split('/').filter(Boolean);
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  const up = from.slice(i).map(() => '..');
+  return [...up, ...to.slice(i)].join('/');
+}
+
+export function markdownImageLink(prompt: string, linkPath: string): string {
+  return `![${altText(prompt)}](${encodeLinkPath(linkPath)})`;
+}

@@ -1,0 +1,106 @@
+import { FluxError } from './errors';
+
+export const KNOWN_MODELS = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'] as const;
+export const ASPECT_RATIOS = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export const MAX_PROMPT_LENGTH = 4000;
+export const MIN_SIDE = 256;
+export const MAX_SIDE = 2048;
+
+export interface GenerationParams {
+  readonly prompt: string;
+  readonly model: string;
+  /** Normalised: one of ASPECT_RATIOS or `WIDTHxHEIGHT`. */
+  readonly size: string;
+  /** -1 = random. */
+  readonly seed: number;
+}
+
+export type ParsedSize =
+  | { readonly kind: 'ratio'; readonly ratio: AspectRatio; readonly width: number; readonly height: number }
+  | { readonly kind: 'pixels'; readonly width: number; readonly height: number };
+
+/**
+ * Accepts `16x9`, `16:9`, `16×9`, `1024x768` (any case, spaces around the separator). A pair of
+ * small numbers is a ratio and must be one the service knows; larger numbers are pixels.
+ */
+export function parseSize(input: string): ParsedSize {
+  const m = /^\s*(\d{1,5})\s*[xX×:*]\s*(\d{1,5})\s*$/.exec(String(input));
+  if (!m) {
+    throw new FluxError('invalidInput', `“${clip(input)}” is not a size. Use an aspect ratio (${ASPECT_RATIOS.join(', ')}) or pixels such as 1024x768.`);
+  }
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  if (a <= 32 && b <= 32) {
+    const ratio = `${a}x${b}`;
+    if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
+      throw new FluxError('invalidInput', `The aspect ratio ${a}:${b} is not offered. Choose one of ${ASPECT_RATIOS.join(', ')}, or give pixels such as 1024x768.`);
+    }
+    const { width, height } = ratioPixels(ratio as AspectRatio);
+    return { kind: 'ratio', ratio: ratio as AspectRatio, width, height };
+  }
+  if (a < MIN_SIDE || b < MIN_SIDE || a > MAX_SIDE || b > MAX_SIDE) {
+    throw new FluxError('invalidInput', `${a}x${b} is out of range: width and height must each be between ${MIN_SIDE} and ${MAX_SIDE} pixels.`);
+  }
+  return { kind: 'pixels', width: a, height: b };
+}
+
+/** The approximate pixel size the service makes for a ratio (about one megapixel). */
+export function ratioPixels(ratio: AspectRatio): { width: number; height: number } {
+  const [w, h] = ratio.split('x').map(Number) as [number, number];
+  const scale = Math.sqrt((1024 * 1024) / (w * h));
+  const round = (v: number) => Math.round((v * scale) / 32) * 32;
+  return { width: round(w), height: round(h) };
+}
+
+export function normalizeSize(input: string): string {
+  const s = parseSize(input);
+  return s.kind === 'ratio' ? s.ratio : `${s.width}x${s.height}`;
+}
+
+export function normalizePrompt(input: unknown): string {
+  const prompt = typeof input === 'string' ? input.trim() : '';
+  if (!prompt) throw new FluxError('invalidInput', 'The prompt is empty. Describe the image you want.');
+  if (prompt.length > MAX_PROMPT_LENGTH) {
+    throw new FluxError('invalidInput', `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it.`);
+  }
+  return prompt;
+}
+
+export function normalizeSeed(input: unknown): number {
+  const n = typeof input === 'string' && input.trim() !== '' ? Number(input.trim()) : input;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < -1) {
+    throw new FluxError('invalidInput', `The seed “${clip(String(input))}” is not valid. Use -1 for a random seed, or a whole number from 0 up.`);
+  }
+  return n;
+}
+
+const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
+
+/** Known models pass; other well-formed names pass too (gateways add models), garbage does not. */
+export function normalizeModel(input: unknown): string {
+  const model = typeof input === 'string' ? input.trim() : '';
+  if (!MODEL_PATTERN.test(model)) {
+    throw new FluxError('invalidInput', `“${clip(String(input ?? ''))}” is not a model name. Use ${KNOWN_MODELS.join(', ')}.`);
+  }
+  return model;
+}
+
+export function isKnownModel(model: string): boolean {
+  return (KNOWN_MODELS as readonly string[]).includes(model);
+}
+
+export function normalizeParams(input: { prompt: unknown; model: unknown; size: unknown; seed: unknown }): GenerationParams {
+  return {
+    prompt: normalizePrompt(input.prompt),
+    model: normalizeModel(input.model),
+    size: normalizeSize(String(input.size ?? '')),
+    seed: normalizeSeed(input.seed),
+  };
+}
+
+function clip(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 40 ? `${one.slice(0, 40)}…` : one;
+}
