@@ -4,6 +4,7 @@ import { FluxError, redact } from './errors';
 import type { ImageType } from './imageType';
 import { sniffImageType } from './imageType';
 import type { GenerationParams } from './params';
+import { generationsUrl } from './endpoint';
 
 export interface ClientConfig {
   /** Service root, e.g. `https://www.dmxapi.cn`. */
@@ -52,39 +53,6 @@ export interface GenerateOptions {
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
-
-/** `${baseUrl}/v1/images/generations`; a trailing `/v1` typed into the setting is tolerated. */
-export function generationsUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl.trim());
-  } catch {
-    throw new FluxError('invalidInput', `The service address “${baseUrl}” is not a URL. Fix the setting flux.baseUrl.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new FluxError('invalidInput', `The service address must start with https:// (flux.baseUrl is “${baseUrl}”).`);
-  }
-  if (url.username || url.password) {
-    throw new FluxError('invalidInput', 'The service address must not contain a user name or password. Put the key in “Flux: Set API Key”.');
-  }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  url.pathname = `${path}/v1/images/generations`;
-  url.search = '';
-  url.hash = '';
-  return url;
-}
-
-/** True for plain-HTTP addresses that leave this machine (the key would travel unencrypted). */
-export function isInsecureRemote(baseUrl: string): boolean {
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== 'http:') return false;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return !(host === 'localhost' || host === '::1' || /^127\./.test(host));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Asks the service for one image and returns its verified bytes. Retries 429 and 5xx with

@@ -17,6 +17,7 @@ export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
 
 /** Percent-encodes what would break a link destination; keeps letters of any script readable. */
 export function encodeLinkPath(path: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be encoded
   return path.replace(/[\s()<>[\]%#?\\"'`\u0000-\u001f\u007f]/gu, (c) => encodeURIComponent(c).replace(/[()'!*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 

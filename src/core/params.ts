@@ -104,3 +104,33 @@ function clip(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 40)}…` : one;
 }
+
+/** The optional argument of the generate commands, as the contract defines it. */
+export interface CommandArgs {
+  readonly prompt?: string;
+  readonly model?: string;
+  readonly size?: string;
+  readonly seed?: number;
+}
+
+/**
+ * Reads the argument given through `executeCommand`. Menus pass a resource URI instead; that
+ * and other non-plain values mean "no argument". Wrong field types are refused.
+ */
+export function readCommandArgs(arg: unknown): CommandArgs {
+  if (arg === undefined || arg === null || typeof arg !== 'object' || Array.isArray(arg) || Object.getPrototypeOf(arg) !== Object.prototype) {
+    return {};
+  }
+  const a = arg as Record<string, unknown>;
+  const out: { prompt?: string; model?: string; size?: string; seed?: number } = {};
+  for (const field of ['prompt', 'model', 'size'] as const) {
+    if (a[field] === undefined) continue;
+    if (typeof a[field] !== 'string') throw new FluxError('invalidInput', `The command's “${field}” must be a string.`);
+    out[field] = a[field];
+  }
+  if (a.seed !== undefined) {
+    if (typeof a.seed !== 'number' || !Number.isSafeInteger(a.seed)) throw new FluxError('invalidInput', 'The command\'s “seed” must be a whole number (-1 for random).');
+    out.seed = a.seed;
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import { shiftOffset } from './core/tracking';
+
+/** An offset in a document that follows the person's edits while an image is generated. */
+export class TrackedAnchor implements vscode.Disposable {
+  private current: number;
+  private readonly listener: vscode.Disposable;
+
+  constructor(readonly document: vscode.TextDocument, position: vscode.Position) {
+    this.current = document.offsetAt(position);
+    this.listener = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length) {
+        this.current = shiftOffset(this.current, e.contentChanges);
+      }
+    });
+  }
+
+  get offset(): number {
+    return this.current;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { MARKDOWN_LANGUAGES } from '../constants';
+import { FluxError } from '../core/errors';
+import { normalizeParams, normalizePrompt, readCommandArgs } from '../core/params';
+import { showFluxError } from '../errorMessages';
+import type { Services } from '../placeImage';
+import { generateAndPlace } from '../placeImage';
+
+/** Flux: Generate Image — asks for a prompt (prefilled with the selection), links at the cursor. */
+export function registerGenerateImage(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand('flux.generateImage', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    try {
+      const args = readCommandArgs(arg);
+      const editor = vscode.window.activeTextEditor;
+      const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+      const prompt = args.prompt ?? (await askForPrompt(selected));
+      if (prompt === undefined) return undefined;
+      const config = readConfig(editor?.document.uri);
+      const params = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
+      const where = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, placement: 'cursor' as const } : undefined;
+      return await generateAndPlace(services, params, config, where);
+    } catch (err) {
+      void showFluxError(err);
+      return undefined;
+    }
+  });
+}
+
+export function takesImageLinks(document: vscode.TextDocument): boolean {
+  return MARKDOWN_LANGUAGES.includes(document.languageId);
+}
+
+async function askForPrompt(value: string): Promise<string | undefined> {
+  const prompt = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Flux: Generate Image'),
+    prompt: vscode.l10n.t('Describe the image. Press Enter to generate, Escape to cancel.'),
+    placeHolder: vscode.l10n.t('A red fox in fresh snow, morning light, watercolour'),
+    value: value.replace(/\s+/g, ' ').trim(),
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        normalizePrompt(v);
+        return undefined;
+      } catch (e) {
+        return e instanceof FluxError ? e.message : String(e);
+      }
+    },
+  });
+  return prompt?.trim() ? prompt : undefined;
+}

@@ -1,0 +1,6 @@
+/** The one SecretStorage entry that holds the key. */
+export const API_KEY_SECRET = 'flux.apiKey';
+export const STUDIO_VIEW_TYPE = 'flux.studio';
+export const GENERATING_CONTEXT = 'flux.generating';
+/** Languages whose documents take `![alt](path)` links. */
+export const MARKDOWN_LANGUAGES: readonly string[] = ['markdown', 'mdx', 'quarto', 'rmd'];

@@ -1,0 +1,157 @@
+import * as vscode from 'vscode';
+import { FluxError } from './core/errors';
+import { markdownImageLink, relativePath } from './core/markdown';
+import { candidateFileName } from './core/naming';
+import { outputFolderSegments } from './core/outputFolder';
+import { linkBlockAfterLine } from './core/tracking';
+import type { TrackedAnchor } from './anchor';
+
+export interface ImageToSave {
+  readonly bytes: Uint8Array;
+  readonly extension: string;
+  readonly prompt: string;
+}
+
+/** Where a link goes: the document and an anchor that has followed its edits. */
+export interface LinkTarget {
+  readonly document: vscode.TextDocument;
+  readonly anchor: TrackedAnchor;
+  /** `cursor`: the link goes at the anchor; `belowLine`: in a new paragraph under its line. */
+  readonly placement: 'cursor' | 'belowLine';
+}
+
+const MAX_NAME_TRIES = 100;
+
+/** Writes images into the output folder and links them into documents, undoably. */
+export class ImageFiles {
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /**
+   * The output folder for a document: in the workspace folder that holds it, else the first
+   * workspace folder, else (a file outside any workspace) beside the document.
+   */
+  async outputFolder(setting: string, document?: vscode.Uri): Promise<{ root: vscode.Uri; folder: vscode.Uri }> {
+    const segments = outputFolderSegments(setting);
+    const root =
+      (document && vscode.workspace.getWorkspaceFolder(document)?.uri) ??
+      vscode.workspace.workspaceFolders?.[0]?.uri ??
+      (document && document.scheme !== 'untitled' ? vscode.Uri.joinPath(document, '..') : undefined);
+    if (!root) {
+      throw new FluxError('write', vscode.l10n.t('There is no folder to save the image in. Open a folder (File > Open Folder), then try again.'));
+    }
+    let folder = root;
+    for (const segment of segments) {
+      folder = vscode.Uri.joinPath(folder, segment);
+      const stat = await statOrUndefined(folder);
+      if (!stat) break; // the rest will be created
+      if (stat.type & vscode.FileType.SymbolicLink) {
+        throw new FluxError('invalidInput', vscode.l10n.t('The output folder “{0}” goes through a symbolic link ({1}), which may lead out of the workspace. Choose a real folder in flux.outputFolder.', setting, vscode.workspace.asRelativePath(folder)));
+      }
+      if (!(stat.type & vscode.FileType.Directory)) {
+        throw new FluxError('write', vscode.l10n.t('Cannot save into {0}: it is a file, not a folder. Change flux.outputFolder.', vscode.workspace.asRelativePath(folder)));
+      }
+    }
+    return { root, folder: segments.reduce((u, s) => vscode.Uri.joinPath(u, s), root) };
+  }
+
+  /** A name in `folder` that no file has yet. */
+  async freeUri(folder: vscode.Uri, prompt: string, extension: string): Promise<vscode.Uri> {
+    const date = this.now();
+    for (let n = 0; n < MAX_NAME_TRIES; n++) {
+      const uri = vscode.Uri.joinPath(folder, candidateFileName(prompt, date, extension, n));
+      if (!(await statOrUndefined(uri))) return uri;
+    }
+    throw new FluxError('write', vscode.l10n.t('Could not find a free file name in {0}.', folder.toString(true)));
+  }
+
+  /**
+   * Writes the image and, with a target, inserts its link: one WorkspaceEdit, so one Undo
+   * takes back both. Nothing is left behind when either part fails.
+   */
+  async save(image: ImageToSave, folder: vscode.Uri, target?: LinkTarget): Promise<vscode.Uri> {
+    const uri = await this.freeUri(folder, image.prompt, image.extension);
+    const where = displayPath(folder);
+    if (!target) {
+      await vscode.workspace.fs.createDirectory(folder).then(undefined, (e: unknown) => {
+        throw writeError(where, e);
+      });
+      await writeNew(uri, image.bytes, where);
+      return uri;
+    }
+    // Closed while the image was made: reopen it, link, and save, so the link is not lost.
+    const reopened = target.document.isClosed;
+    const document = reopened ? await vscode.workspace.openTextDocument(target.document.uri) : target.document;
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
+    const link = markdownImageLink(image.prompt, linkPathFor(document.uri, uri));
+    const position = document.positionAt(target.anchor.offset);
+    if (target.placement === 'cursor') {
+      edit.insert(document.uri, position, link);
+    } else {
+      const line = document.lineAt(position.line);
+      const next = line.lineNumber + 1 < document.lineCount ? document.lineAt(line.lineNumber + 1).text : undefined;
+      const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      edit.insert(document.uri, line.range.end, linkBlockAfterLine(link, next, eol));
+    }
+    let applied: boolean;
+    try {
+      applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+    } catch (e) {
+      await removeIfPresent(uri);
+      throw writeError(where, e);
+    }
+    if (!applied) {
+      await removeIfPresent(uri);
+      throw new FluxError('write', vscode.l10n.t('Could not save the image in {0} or change {1}. Check that the folder is writable and the document is not read-only.', where, vscode.workspace.asRelativePath(document.uri)));
+    }
+    if (reopened) await document.save();
+    return uri;
+  }
+}
+
+/** The link path from the document's folder, `/`-separated; untitled documents link from the workspace root. */
+export function linkPathFor(documentUri: vscode.Uri, imageUri: vscode.Uri): string {
+  if (documentUri.scheme === 'untitled' || documentUri.scheme !== imageUri.scheme || documentUri.authority !== imageUri.authority) {
+    const folder = vscode.workspace.getWorkspaceFolder(imageUri);
+    return folder ? relativePath(folder.uri.path, imageUri.path) : imageUri.toString(true);
+  }
+  return relativePath(vscode.Uri.joinPath(documentUri, '..').path, imageUri.path);
+}
+
+async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Promise<void> {
+  // Write under a temporary name, then rename: a failed write never leaves a half image under the real name.
+  const temp = vscode.Uri.joinPath(uri, '..', `.${uri.path.split('/').pop()}.part`);
+  try {
+    await vscode.workspace.fs.writeFile(temp, bytes);
+    await vscode.workspace.fs.rename(temp, uri, { overwrite: false });
+  } catch (e) {
+    await removeIfPresent(temp);
+    throw writeError(where, e);
+  }
+}
+
+function writeError(where: string, e: unknown): FluxError {
+  const reason = e instanceof vscode.FileSystemError ? e.code : e instanceof Error ? e.message : String(e);
+  return new FluxError('write', vscode.l10n.t('Could not save the image in {0} ({1}). Check that the folder is writable and the disk has room.', where, reason));
+}
+
+async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
+  try {
+    return await vscode.workspace.fs.stat(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+async function removeIfPresent(uri: vscode.Uri): Promise<void> {
+  try {
+    await vscode.workspace.fs.delete(uri, { useTrash: false });
+  } catch {
+    // not there: nothing to clean
+  }
+}
+
+export function displayPath(uri: vscode.Uri): string {
+  const rel = vscode.workspace.asRelativePath(uri, true);
+  return rel === uri.fsPath || rel === uri.path ? uri.toString(true) : rel;
+}

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { TrackedAnchor } from './anchor';
+import { FluxError } from './core/errors';
+import type { GenerationParams } from './core/params';
+import type { FluxConfig } from './config';
+import { showFluxError } from './errorMessages';
+import type { Generator } from './generator';
+import type { ImageFiles } from './imageFiles';
+import { displayPath } from './imageFiles';
+
+export interface Services {
+  readonly generator: Generator;
+  readonly files: ImageFiles;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export interface Placement {
+  readonly document: vscode.TextDocument;
+  readonly position: vscode.Position;
+  readonly placement: 'cursor' | 'belowLine';
+}
+
+/**
+ * The palette and selection flow: generate under a cancellable notification, write the file,
+ * link it where the person asked (following their edits meanwhile) or open it. Resolves to the
+ * image's URI, or undefined when cancelled or failed (the failure is shown, with a next step).
+ */
+export async function generateAndPlace(services: Services, params: GenerationParams, config: FluxConfig, where: Placement | undefined): Promise<vscode.Uri | undefined> {
+  const anchor = where ? new TrackedAnchor(where.document, where.position) : undefined;
+  const short = params.prompt.length > 48 ? `${params.prompt.slice(0, 48)}…` : params.prompt;
+  try {
+    // Checked first: a bad output folder is reported before any paid request is made.
+    const { folder } = await services.files.outputFolder(config.outputFolder, where?.document.uri);
+    const uri = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', short), cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          progress.report({ message: vscode.l10n.t('generating with {0}, {1}…', params.model, params.size) });
+          const image = await services.generator.generate(params, config, {
+            signal: controller.signal,
+            onRetry: ({ delayMs, status }) => progress.report({ message: vscode.l10n.t('the service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000)) }),
+          });
+          if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
+          progress.report({ message: vscode.l10n.t('saving…') });
+          return services.files.save(
+            { bytes: image.bytes, extension: image.type.extension, prompt: params.prompt },
+            folder,
+            where && anchor ? { document: where.document, anchor, placement: where.placement } : undefined,
+          );
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    services.log.info(`Saved ${displayPath(uri)}`);
+    if (!where) await vscode.commands.executeCommand('vscode.open', uri);
+    return uri;
+  } catch (err) {
+    // Not awaited: the command resolves now; the message waits for the person.
+    void showFluxError(err, { retry: () => generateAndPlace(services, params, config, where) });
+    return undefined;
+  } finally {
+    anchor?.dispose();
+  }
+}

@@ -1,0 +1,152 @@
+// Image fixtures for tests and benchmarks. Everything is deterministic from the seed, so a
+// failing test can be replayed, and cached, because benchmarks ask for the same image often.
+import { PNG } from 'pngjs';
+
+export type PngStyle = 'gradient' | 'photo';
+
+export interface MakePngOptions {
+  /** Any integer; the same (size, seed, style) always gives the same bytes. Default 0. */
+  readonly seed?: number;
+  /**
+   * 'gradient' (default): flat colours that depend on the seed; compresses to almost nothing,
+   * so keep it for small images. 'photo': smooth structure plus per-pixel noise, so it
+   * compresses like a photograph: 1024x1024 is about 2.4 MB.
+   */
+  readonly style?: PngStyle;
+}
+
+/** A 1x1 grey baseline JPEG (159 bytes, made by ImageMagick), decodable by any viewer. */
+export const JPEG_BYTES: Buffer = Buffer.from(
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z',
+  'base64',
+);
+
+/** A 1x1 lossless WebP (34 bytes: RIFF header, WEBP, one VP8L chunk). */
+export const WEBP_BYTES: Buffer = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+
+/** What a misconfigured proxy or CDN hands back instead of an image. */
+export const NOT_AN_IMAGE: Buffer = Buffer.from('<html><body>oops</body></html>');
+
+/** Bounded so a benchmark that walks through many seeds cannot grow memory without limit. */
+const CACHE_MAX_BYTES = 96 * 1024 * 1024;
+const cache = new Map<string, Buffer>();
+let cachedBytes = 0;
+
+/**
+ * A valid PNG (RGB, 8 bits) of the given size. The returned Buffer is shared with the cache:
+ * treat it as read-only (copy it before changing bytes).
+ */
+export function makePng(width: number, height: number, options: MakePngOptions = {}): Buffer {
+  const seed = Math.trunc(options.seed ?? 0);
+  const style: PngStyle = options.style ?? 'gradient';
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 8192 || height > 8192) {
+    throw new RangeError(`makePng: bad size ${width}x${height}`);
+  }
+  const key = `${width}x${height}:${seed}:${style}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Move to the back: the Map's order is the eviction order.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const rgb = style === 'photo' ? photoPixels(width, height, seed) : gradientPixels(width, height, seed);
+  const png = new PNG({ width, height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
+  png.data = rgb;
+  const bytes = PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false });
+  remember(key, bytes);
+  return bytes;
+}
+
+/** Drops every cached image (for memory measurements). */
+export function clearPngCache(): void {
+  cache.clear();
+  cachedBytes = 0;
+}
+
+function remember(key: string, bytes: Buffer): void {
+  cache.set(key, bytes);
+  cachedBytes += bytes.length;
+  for (const [k, v] of cache) {
+    if (cachedBytes <= CACHE_MAX_BYTES || k === key) break;
+    cache.delete(k);
+    cachedBytes -= v.length;
+  }
+}
+
+/** mulberry32: tiny, fast, good enough for pictures. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gradientPixels(width: number, height: number, seed: number): Buffer {
+  const rnd = random(seed ^ 0x5eed);
+  const from = [rnd() * 255, rnd() * 255, rnd() * 255];
+  const to = [rnd() * 255, rnd() * 255, rnd() * 255];
+  const out = Buffer.alloc(width * height * 3);
+  const span = Math.max(1, width + height - 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = (x + y) / span;
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) out[o + c] = Math.round(from[c]! + (to[c]! - from[c]!) * t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Low-frequency value noise and a soft wave per channel (the "scene"), plus per-pixel noise
+ * (the "grain") whose amplitude was tuned so that PNG compresses it like a photograph.
+ */
+function photoPixels(width: number, height: number, seed: number): Buffer {
+  const rnd = random(seed);
+  const cells = 9;
+  const stride = cells + 1;
+  const grids: Float32Array[] = [];
+  for (let c = 0; c < 3; c++) {
+    const g = new Float32Array(stride * stride);
+    for (let i = 0; i < g.length; i++) g[i] = rnd();
+    grids.push(g);
+  }
+  const freq = [rnd() * 6, rnd() * 6, rnd() * 6];
+  const phase = [rnd() * 2 * Math.PI, rnd() * 2 * Math.PI, rnd() * 2 * Math.PI];
+  const grain = 40;
+  let s = (seed ^ 0x9e3779b9) >>> 0 || 1;
+  const next = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  const out = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const gy = (y / height) * cells;
+    const y0 = Math.floor(gy);
+    const ty = gy - y0;
+    const sy = ty * ty * (3 - 2 * ty);
+    for (let x = 0; x < width; x++) {
+      const gx = (x / width) * cells;
+      const x0 = Math.floor(gx);
+      const tx = gx - x0;
+      const sx = tx * tx * (3 - 2 * tx);
+      const o = (y * width + x) * 3;
+      const shared = next() - 0.5; // luminance grain, common to the three channels
+      for (let c = 0; c < 3; c++) {
+        const g = grids[c]!;
+        const i = y0 * stride + x0;
+        const v = (g[i]! * (1 - sx) + g[i + 1]! * sx) * (1 - sy) + (g[i + stride]! * (1 - sx) + g[i + stride + 1]! * sx) * sy;
+        const wave = 25 * Math.sin(((x * freq[c]!) / width + (y * freq[(c + 1) % 3]!) / height) * 2 * Math.PI + phase[c]!);
+        const value = 40 + 170 * v + wave + grain * (shared * 1.2 + (next() - 0.5) * 0.8);
+        out[o + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// Runs the mocha suite (out/test/suite/index.js) inside the real extension host of code-server.
+// VS Code's web test hook: the `payload` query parameter names the extension under development
+// and the tests module; the workbench then calls codeAutomationLog with the host's console
+// output and codeAutomationExit with the result. See REAL-VSCODE.md.
+//
+// Environment:
+//   FLUX_TEST_TIMEOUT_MS   hard limit for the whole run (default 300000)
+//   FLUX_TEST_GREP         only tests whose title matches (read by test/suite/index.ts)
+//   FLUX_EXTENSION_PATH    extension under development (default: the repository root)
+//   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { freshCopy, launchBrowser, repoRoot, startCodeServer } from './codeServer';
+import type { Browser, CodeServer } from './codeServer';
+
+const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 5 * 60_000);
+const verbose = Boolean(process.env.FLUX_HARNESS_VERBOSE);
+
+interface LogFile {
+  relativePath: string;
+  contents: string;
+}
+
+function checkBuilt(extensionPath: string, testsModule: string): void {
+  const problems: string[] = [];
+  if (!fs.existsSync(`${testsModule}.js`)) problems.push(`${path.relative(repoRoot, testsModule)}.js is missing`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')) as { main?: string };
+  if (pkg.main && !fs.existsSync(path.join(extensionPath, pkg.main))) {
+    problems.push(`the extension's main ${pkg.main} is missing`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`Not built: ${problems.join('; ')}.\nBuild first: node esbuild.js && node esbuild.js --tests`);
+  }
+}
+
+/**
+ * The workbench forwards its whole log through codeAutomationLog. Lines the extension host's
+ * console wrote (mocha's reporter) arrive from the "[Extension Host]" source; the rest is
+ * the workbench talking about itself, interesting only when something goes wrong.
+ */
+function extensionHostLine(message: string): string | undefined {
+  const match = /^\[Extension Host\] ?([\s\S]*?)(?: \(at console\.\w+ \(.*\)\))?$/.exec(message);
+  return match ? match[1] : undefined;
+}
+
+function saveLogs(baseDir: string, logs: readonly LogFile[] | undefined): string {
+  const dir = path.join(baseDir, 'workbench-logs');
+  for (const log of logs ?? []) {
+    const file = path.join(dir, log.relativePath);
+    if (!file.startsWith(dir)) continue;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, log.contents);
+  }
+  return dir;
+}
+
+async function runSuite(page: Page, server: CodeServer, extensionPath: string, testsModule: string): Promise<number> {
+  const workbenchLog = path.join(server.baseDir, 'workbench.log');
+  const appendLog = (line: string): void => fs.appendFileSync(workbenchLog, `${line}\n`);
+
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  await page.exposeFunction('codeAutomationLog', (level: string, message: unknown) => {
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    appendLog(`[${level}] ${text}`);
+    const hostLine = extensionHostLine(text);
+    if (hostLine !== undefined) process.stdout.write(`${hostLine}\n`);
+    else if (verbose || level === 'error') process.stderr.write(`[workbench ${level}] ${text}\n`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code: number, logs?: LogFile[]) => {
+    const dir = saveLogs(server.baseDir, logs);
+    appendLog(`[exit] ${code}; logs in ${dir}`);
+    finish(code);
+  });
+  page.on('pageerror', (err) => appendLog(`[pageerror] ${err.stack ?? err.message}`));
+  page.on('console', (msg) => appendLog(`[console.${msg.type()}] ${msg.text()}`));
+  page.on('crash', () => {
+    process.stderr.write('The browser page crashed.\n');
+    finish(1);
+  });
+
+  const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['extensionTestsPath', remote(testsModule)],
+  ];
+  const url = `${server.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  await page.goto(url);
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      process.stderr.write(
+        `\nIntegration tests did not finish within ${Math.round(timeoutMs / 1000)} s (FLUX_TEST_TIMEOUT_MS).\n` +
+          `Workbench log: ${path.relative(repoRoot, workbenchLog)}\n` +
+          `code-server log (last lines):\n${server.logTail(20)}\n`,
+      );
+      resolve(124);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([finished, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const extensionPath = path.resolve(process.env.FLUX_EXTENSION_PATH ?? repoRoot);
+  const testsModule = path.join(repoRoot, 'out', 'test', 'suite', 'index');
+  checkBuilt(extensionPath, testsModule);
+
+  const workspace = freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), 'integration-ws');
+  const server = await startCodeServer({
+    name: 'integration',
+    workspace,
+    env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server' },
+  });
+  let browser: Browser | undefined;
+  try {
+    process.stdout.write(`code-server ${server.url} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
+    browser = await launchBrowser({ name: 'integration-browser' });
+    const code = await runSuite(browser.page, server, extensionPath, testsModule);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`\nIntegration tests ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
+    if (code !== 0) {
+      process.stdout.write(`Logs: ${path.relative(repoRoot, server.baseDir)}/{workbench.log,code-server.log,workbench-logs/}\n`);
+    }
+    return code;
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`Integration run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

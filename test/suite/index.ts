@@ -1,0 +1,33 @@
+// Entry point VS Code calls inside the extension host (extensionTestsPath = out/test/suite/index).
+// Runs every out/test/suite/**/*.test.js with mocha; the runners (code-server or
+// @vscode/test-electron) only need this `run()`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+function findTests(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    reporter: 'spec',
+    timeout: 60_000,
+    // FLUX_TEST_GREP narrows a run to matching test titles while working on one test.
+    ...(process.env.FLUX_TEST_GREP ? { grep: process.env.FLUX_TEST_GREP } : {}),
+  });
+  for (const file of findTests(__dirname)) mocha.addFile(file);
+  await mocha.loadFilesAsync();
+  await new Promise<void>((resolve, reject) => {
+    mocha.run((failures) => {
+      if (failures > 0) reject(new Error(`${failures} test${failures === 1 ? '' : 's'} failed.`));
+      else resolve();
+    });
+  });
+}
