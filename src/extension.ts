@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
+import { API_KEY_SECRET } from './constants';
 import { registerClearApiKey, registerSetApiKey } from './commands/apiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
@@ -8,7 +9,13 @@ import { registerOpenStudio } from './commands/openStudio';
 import { Generator } from './generator';
 import { ImageFiles } from './imageFiles';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Only in ExtensionMode.Test: lets the integration suite store a key without the input box. */
+export interface TestingApi {
+  setApiKey(key: string): Thenable<void>;
+  clearApiKey(): Thenable<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
   const log = vscode.window.createOutputChannel('Flux', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
@@ -27,6 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
     registerShowLog(log),
     ...registerOpenStudio(context, services, keys),
   );
+
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    return { testing: { setApiKey: (key) => context.secrets.store(API_KEY_SECRET, key), clearApiKey: () => keys.clear() } };
+  }
+  return {};
 }
 
 export function deactivate(): void {

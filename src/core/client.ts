@@ -116,7 +116,7 @@ async function generate(params: GenerationParams, config: ClientConfig, options:
     }
     if (status < 200 || status >= 300 || looksLikeErrorBody(answer)) {
       const error = errorFromAnswer(status, answer, headers, config.apiKey);
-      const retryable = status === 429 || status >= 500;
+      const retryable = error.kind === 'rateLimit' || error.kind === 'server';
       log({ phase: 'generate', attempt, status, durationMs: ms, bytes: answer.length, outcome: `${error.kind}${retryable && attempt <= maxRetries ? ', will retry' : ''}` });
       if (retryable && attempt <= maxRetries) {
         const delayMs = backoffDelay(attempt, config.retryBaseMs ?? 1000, error.details.retryAfterMs);

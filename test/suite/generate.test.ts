@@ -1,0 +1,176 @@
+// The foundation's promises, checked in the real extension host: the commands, the written
+// files, the inserted links, undo, cancellation, and a person typing meanwhile.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FakeService } from '../fake/fakeService';
+import { closeAllEditors, exists, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, useFakeService, waitFor, workspaceRoot } from './helpers';
+
+const CHAPTER = ['# Chapter one', '', 'The lighthouse stood alone on the black rocks.', '', 'Waves broke over the harbour wall at dawn.', ''].join('\n');
+
+describe('Generate commands', function () {
+  let fake: FakeService;
+
+  before(async () => {
+    fake = await useFakeService();
+  });
+  after(async () => {
+    await stopFakeService(fake);
+  });
+  beforeEach(async () => {
+    fake.reset();
+    await (await testingApi()).setApiKey(TEST_KEY);
+    await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await removeFolder('assets');
+  });
+  afterEach(closeAllEditors);
+
+  it('generates from the selection: a PNG in assets/ and a link under the sentence', async () => {
+    const editor = await openMarkdown('notes/story.md', CHAPTER);
+    selectLine(editor, 2);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.ok(uri, 'the command resolves to the image URI');
+    assert.equal(vscode.Uri.joinPath(uri, '..').toString(), vscode.Uri.joinPath(workspaceRoot(), 'assets').toString());
+    assert.match(uri.path, /\/the-lighthouse-stood-alone-on-the-black-rocks-\d{8}-\d{6}\.png$/);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    assert.deepEqual([...bytes.subarray(0, 8)], PNG_SIGNATURE);
+
+    const name = uri.path.split('/').pop();
+    const lines = editor.document.getText().split('\n');
+    assert.equal(lines[2], 'The lighthouse stood alone on the black rocks.');
+    assert.equal(lines[3], '');
+    assert.equal(lines[4], `![The lighthouse stood alone on the black rocks.](../assets/${name})`);
+    assert.equal(lines[5], '', 'the link is its own paragraph');
+    assert.equal(lines[6], 'Waves broke over the harbour wall at dawn.');
+
+    const [request] = fake.generationRequests;
+    assert.ok(request);
+    assert.equal(request.headers.authorization, `Bearer ${TEST_KEY}`);
+    assert.deepEqual(request.body, { prompt: 'The lighthouse stood alone on the black rocks.', model: 'flux-kontext-pro', size: '1x1', n: 1, seed: -1 });
+  });
+
+  it('takes back both the link and the file with one Undo', async () => {
+    const editor = await openMarkdown('notes/undo.md', CHAPTER);
+    selectLine(editor, 4);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.ok(uri);
+    assert.ok(await exists(uri));
+    assert.notEqual(editor.document.getText(), CHAPTER);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the link to go', () => editor.document.getText() === CHAPTER);
+    await waitFor('the file to go', async () => !(await exists(uri)));
+  });
+
+  it('uses the argument object: prompt, model, size and seed, and links at the cursor', async () => {
+    const editor = await openMarkdown('notes/args.md', 'Intro: \n');
+    editor.selection = new vscode.Selection(0, 7, 0, 7);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', seed: 42 });
+    assert.ok(uri);
+    assert.deepEqual(fake.generationRequests[0]?.body, { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', n: 1, seed: 42 });
+    const name = uri.path.split('/').pop();
+    assert.equal(editor.document.getText(), `Intro: ![A map (old) of \\[the\\] bay](../assets/${name})\n`);
+  });
+
+  it('downloads a returned URL without sending the key to the other host', async () => {
+    fake.enqueue({ kind: 'url', host: 'other' });
+    const editor = await openMarkdown('notes/url.md', 'A quiet harbour at night.\n');
+    selectLine(editor, 0);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.ok(uri);
+    assert.deepEqual([...(await vscode.workspace.fs.readFile(uri)).subarray(0, 8)], PNG_SIGNATURE);
+    const [download] = fake.fileRequests;
+    assert.ok(download, 'the image URL was fetched');
+    assert.equal(download.host, 'other');
+    assert.equal(download.headers.authorization, undefined);
+    assert.match(editor.document.getText(), /!\[A quiet harbour at night\.\]\(\.\.\/assets\/a-quiet-harbour-at-night-\d{8}-\d{6}\.png\)/);
+  });
+
+  it('a rejected key writes nothing and changes nothing', async () => {
+    await (await testingApi()).setApiKey('sk-invalid-key-for-test');
+    const editor = await openMarkdown('notes/badkey.md', CHAPTER);
+    selectLine(editor, 2);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.equal(uri, undefined);
+    assert.equal(editor.document.getText(), CHAPTER);
+    assert.deepEqual(await listFolder('assets'), []);
+    assert.equal(fake.generationRequests[0]?.outcome.status, 401);
+  });
+
+  it('Cancel aborts the request and writes nothing', async () => {
+    fake.enqueue({ kind: 'b64', delayMs: 10_000 });
+    const editor = await openMarkdown('notes/cancel.md', CHAPTER);
+    selectLine(editor, 2);
+    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    await waitFor('the request to arrive', () => fake.inFlight === 1);
+    await vscode.commands.executeCommand('flux.cancelGenerations');
+    const started = Date.now();
+    assert.equal(await pending, undefined);
+    assert.ok(Date.now() - started < 3000, 'cancel is prompt');
+    await waitFor('the server to see the connection close', () => fake.generationRequests[0]?.outcome.closedEarly === true);
+    assert.equal(editor.document.getText(), CHAPTER);
+    assert.deepEqual(await listFolder('assets'), []);
+  });
+
+  it('puts the link under the selected sentence even while the person keeps typing', async () => {
+    fake.enqueue({ kind: 'b64', delayMs: 1500 });
+    const editor = await openMarkdown('notes/typing.md', CHAPTER);
+    selectLine(editor, 4);
+    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    await waitFor('the request to arrive', () => fake.inFlight === 1);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'A new first line.\n\n'));
+    await editor.edit((b) => b.insert(editor.document.lineAt(4).range.end, ' More words.'));
+    await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, 'An ending.\n'));
+    const uri = await pending;
+    assert.ok(uri);
+    const lines = editor.document.getText().split('\n');
+    assert.equal(lines[6], 'Waves broke over the harbour wall at dawn.');
+    assert.equal(lines[7], '');
+    assert.match(lines[8] ?? '', /^!\[Waves broke over the harbour wall at dawn\.\]\(\.\.\/assets\/waves-broke-.*\.png\)$/);
+    assert.equal(lines[4], 'The lighthouse stood alone on the black rocks. More words.');
+    assert.match(editor.document.getText(), /An ending\.\n$/);
+  });
+
+  it('never overwrites: the same prompt twice gives two files', async () => {
+    const a = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'same prompt' });
+    const b = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'same prompt' });
+    assert.ok(a && b);
+    assert.notEqual(a.toString(), b.toString());
+    assert.equal((await listFolder('assets')).length, 2);
+  });
+
+  it('without a Markdown editor writes the image and links nothing', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'plain text' });
+    await vscode.window.showTextDocument(doc);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'a lone tree' });
+    assert.ok(uri);
+    assert.ok(await exists(uri));
+    assert.equal(doc.getText(), 'plain text');
+  });
+
+  it('follows flux.outputFolder and refuses one that leaves the workspace', async () => {
+    const config = vscode.workspace.getConfiguration('flux');
+    await config.update('outputFolder', 'docs/img', vscode.ConfigurationTarget.Workspace);
+    const editor = await openMarkdown('notes/folder.md', 'A red kite.\n');
+    selectLine(editor, 0);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.ok(uri);
+    assert.match(editor.document.getText(), /\]\(\.\.\/docs\/img\/a-red-kite-.*\.png\)/);
+    await removeFolder('docs');
+
+    await config.update('outputFolder', '../outside', vscode.ConfigurationTarget.Workspace);
+    const before = fake.generationRequests.length;
+    const refused = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.equal(refused, undefined);
+    assert.equal(fake.generationRequests.length, before, 'no request is sent for a bad folder');
+    await config.update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('keeps the key out of settings', async () => {
+    const all = JSON.stringify(vscode.workspace.getConfiguration('flux'));
+    assert.ok(!all.includes(TEST_KEY));
+    for (const scope of ['flux', ''] as const) {
+      const inspected = JSON.stringify(vscode.workspace.getConfiguration(scope).inspect('flux') ?? {});
+      assert.ok(!inspected.includes(TEST_KEY));
+    }
+  });
+});
