@@ -8,6 +8,7 @@ function portable(name: string): boolean {
   return (
     name.length > 0 &&
     Buffer.byteLength(name) <= 255 &&
+    // eslint-disable-next-line no-control-regex -- control characters are what must not be there
     !/[<>:"/\\|?*\u0000-\u001f]/.test(name) &&
     !/[. ]$/.test(name) &&
     !/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(name)
