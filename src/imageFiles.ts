@@ -66,47 +66,74 @@ export class ImageFiles {
 
   /**
    * Writes the image and, with a target, inserts its link: one WorkspaceEdit, so one Undo
-   * takes back both. Nothing is left behind when either part fails.
+   * takes back both. A name taken meanwhile is replaced by a free one; a document that cannot
+   * take the link (read-only, gone) keeps nothing half-done: the image is saved on its own and
+   * the result says the link is missing.
    */
-  async save(image: ImageToSave, folder: vscode.Uri, target?: LinkTarget): Promise<vscode.Uri> {
-    const uri = await this.freeUri(folder, image.prompt, image.extension);
+  async save(image: ImageToSave, folder: vscode.Uri, target?: LinkTarget): Promise<SaveResult> {
     const where = displayPath(folder);
-    if (!target) {
-      await vscode.workspace.fs.createDirectory(folder).then(undefined, (e: unknown) => {
-        throw writeError(where, e);
-      });
-      await writeNew(uri, image.bytes, where);
-      return uri;
-    }
+    if (!target) return { uri: await this.saveAlone(image, folder), linked: false };
     // Closed while the image was made: reopen it, link, and save, so the link is not lost.
     const reopened = target.document.isClosed;
     const document = reopened ? await vscode.workspace.openTextDocument(target.document.uri) : target.document;
-    const edit = new vscode.WorkspaceEdit();
-    edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
-    const link = markdownImageLink(image.prompt, linkPathFor(document.uri, uri));
-    const position = document.positionAt(target.anchor.offset);
-    if (target.placement === 'cursor') {
-      edit.insert(document.uri, position, link);
-    } else {
-      const line = document.lineAt(position.line);
-      const next = line.lineNumber + 1 < document.lineCount ? document.lineAt(line.lineNumber + 1).text : undefined;
-      const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-      edit.insert(document.uri, line.range.end, linkBlockAfterLine(link, next, eol));
+    if (!vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) && document.uri.scheme !== 'untitled') {
+      return { uri: await this.saveAlone(image, folder), linked: false };
     }
-    let applied: boolean;
-    try {
-      applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
-    } catch (e) {
-      await removeIfPresent(uri);
-      throw writeError(where, e);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const uri = await this.freeUri(folder, image.prompt, image.extension);
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
+      const link = markdownImageLink(image.prompt, linkPathFor(document.uri, uri));
+      const position = document.positionAt(target.anchor.offset);
+      if (target.placement === 'cursor') {
+        edit.insert(document.uri, position, link);
+      } else {
+        const line = document.lineAt(position.line);
+        const next = line.lineNumber + 1 < document.lineCount ? document.lineAt(line.lineNumber + 1).text : undefined;
+        const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+        edit.insert(document.uri, line.range.end, linkBlockAfterLine(link, next, eol));
+      }
+      const textBefore = document.getText();
+      let applied: boolean;
+      try {
+        applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+      } catch (e) {
+        await removeIfOurs(uri, image.bytes);
+        throw writeError(where, e);
+      }
+      if (applied) {
+        if (reopened) await document.save();
+        return { uri, linked: true };
+      }
+      // Failed. Whose file is at that name now decides what comes next.
+      const ours = await removeIfOurs(uri, image.bytes);
+      if (!ours && (await statOrUndefined(uri))) continue; // someone else's file appeared: take another name
+      if (document.getText() !== textBefore) {
+        throw new FluxError('write', vscode.l10n.t('Could not save the image in {0}.', where));
+      }
+      // The document refused the link (read-only, or closed meanwhile): keep the image alone.
+      return { uri: await this.saveAlone(image, folder), linked: false };
     }
-    if (!applied) {
-      await removeIfPresent(uri);
-      throw new FluxError('write', vscode.l10n.t('Could not save the image in {0} or change {1}. Check that the folder is writable and the document is not read-only.', where, vscode.workspace.asRelativePath(document.uri)));
-    }
-    if (reopened) await document.save();
-    return uri;
+    throw new FluxError('write', vscode.l10n.t('Could not find a free file name in {0}.', where));
   }
+
+  private async saveAlone(image: ImageToSave, folder: vscode.Uri): Promise<vscode.Uri> {
+    const where = displayPath(folder);
+    await vscode.workspace.fs.createDirectory(folder).then(undefined, (e: unknown) => {
+      throw writeError(where, e);
+    });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const uri = await this.freeUri(folder, image.prompt, image.extension);
+      if (await writeNew(uri, image.bytes, where)) return uri;
+    }
+    throw new FluxError('write', vscode.l10n.t('Could not find a free file name in {0}.', where));
+  }
+}
+
+export interface SaveResult {
+  readonly uri: vscode.Uri;
+  /** False when a link was wanted but the document could not take it. */
+  readonly linked: boolean;
 }
 
 /** The link path from the document's folder, `/`-separated; untitled documents link from the workspace root. */
@@ -118,16 +145,37 @@ export function linkPathFor(documentUri: vscode.Uri, imageUri: vscode.Uri): stri
   return relativePath(vscode.Uri.joinPath(documentUri, '..').path, imageUri.path);
 }
 
-async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Promise<void> {
-  // Write under a temporary name, then rename: a failed write never leaves a half image under the real name.
+/** Writes under a temporary name, then renames: never a half image under the real name. False when the name was taken meanwhile. */
+async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Promise<boolean> {
   const temp = vscode.Uri.joinPath(uri, '..', `.${uri.path.split('/').pop()}.part`);
   try {
     await vscode.workspace.fs.writeFile(temp, bytes);
-    await vscode.workspace.fs.rename(temp, uri, { overwrite: false });
   } catch (e) {
     await removeIfPresent(temp);
     throw writeError(where, e);
   }
+  try {
+    await vscode.workspace.fs.rename(temp, uri, { overwrite: false });
+    return true;
+  } catch (e) {
+    await removeIfPresent(temp);
+    if (e instanceof vscode.FileSystemError && e.code === 'FileExists') return false;
+    throw writeError(where, e);
+  }
+}
+
+/** Deletes the file at `uri` only when it holds exactly our bytes (so it is the one we wrote). */
+async function removeIfOurs(uri: vscode.Uri, bytes: Uint8Array): Promise<boolean> {
+  try {
+    const there = await vscode.workspace.fs.readFile(uri);
+    if (Buffer.from(there).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
+      await vscode.workspace.fs.delete(uri, { useTrash: false });
+      return true;
+    }
+  } catch {
+    // not there, or unreadable: not ours to delete
+  }
+  return false;
 }
 
 function writeError(where: string, e: unknown): FluxError {

@@ -6,7 +6,8 @@ import type { FluxConfig } from './config';
 import { showFluxError } from './errorMessages';
 import type { Generator } from './generator';
 import type { ImageFiles } from './imageFiles';
-import { displayPath } from './imageFiles';
+import { displayPath, linkPathFor } from './imageFiles';
+import { markdownImageLink } from './core/markdown';
 
 export interface Services {
   readonly generator: Generator;
@@ -31,7 +32,7 @@ export async function generateAndPlace(services: Services, params: GenerationPar
   try {
     // Checked first: a bad output folder is reported before any paid request is made.
     const { folder } = await services.files.outputFolder(config.outputFolder, where?.document.uri);
-    const uri = await vscode.window.withProgress(
+    const saved = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', short), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
@@ -54,9 +55,13 @@ export async function generateAndPlace(services: Services, params: GenerationPar
         }
       },
     );
-    services.log.info(`Saved ${displayPath(uri)}`);
-    if (!where) await vscode.commands.executeCommand('vscode.open', uri);
-    return uri;
+    services.log.info(`Saved ${displayPath(saved.uri)}${where && !saved.linked ? ' (the document could not take the link)' : ''}`);
+    if (!where) {
+      await vscode.commands.executeCommand('vscode.open', saved.uri);
+    } else if (!saved.linked) {
+      void offerLink(where.document.uri, saved.uri, params.prompt);
+    }
+    return saved.uri;
   } catch (err) {
     // Not awaited: the command resolves now; the message waits for the person.
     void showFluxError(err, { retry: () => generateAndPlace(services, params, config, where) });
@@ -64,4 +69,17 @@ export async function generateAndPlace(services: Services, params: GenerationPar
   } finally {
     anchor?.dispose();
   }
+}
+
+/** The image is saved but its document refused the link: say so, and offer the link to paste. */
+async function offerLink(documentUri: vscode.Uri, imageUri: vscode.Uri, prompt: string): Promise<void> {
+  const copy = vscode.l10n.t('Copy Link');
+  const open = vscode.l10n.t('Open Image');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Saved {0}, but {1} could not take the link (it is read-only or was closed).', displayPath(imageUri), vscode.workspace.asRelativePath(documentUri)),
+    copy,
+    open,
+  );
+  if (choice === copy) await vscode.env.clipboard.writeText(markdownImageLink(prompt, linkPathFor(documentUri, imageUri)));
+  if (choice === open) await vscode.commands.executeCommand('vscode.open', imageUri);
 }
