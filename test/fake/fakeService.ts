@@ -1,0 +1,864 @@
+/*
+ * A local stand-in for DMXAPI's `POST /v1/images/generations` (FLUX.1 Kontext), for unit,
+ * integration and UI tests, benchmarks, and trying the extension by hand.
+ *
+ * Two listeners share one handler: `baseUrl` (127.0.0.1) is the service; `otherHostBaseUrl`
+ * (127.0.0.2, which Linux routes to loopback like all of 127.0.0.0/8) plays the CDN that
+ * returned image URLs point to, so tests can check the API key never travels there.
+ *
+ * What a generation request gets, in this order:
+ *   1. 401 (OpenAI shape) when `Authorization: Bearer KEY` is missing or the key is refused
+ *      (default: a key is good when it starts with `sk-` and does not contain `invalid`).
+ *      The message ECHOES the key it received, as real gateways do; the extension must redact it.
+ *   2. 400/404 when the body is not what the real service takes (see `validate`).
+ *   3. The next enqueued Behaviour, if any (`enqueue`).
+ *   4. Else, prompt directives, for manual testing (case-insensitive, anywhere in the prompt):
+ *        [url]        answer with the url shape        [b64]       answer with the b64 shape
+ *        [slow]       wait 8 s first (adds to any other directive)
+ *        [moderated]  422, OpenAI shape, "Safety Filter: ...", code content_policy_violation
+ *        [quota]      403, flat shape, code quota_not_enough
+ *        [429]        429, OpenAI shape, Retry-After: 1
+ *        [500]        500, OpenAI shape, server_error
+ *        [garbage]    200 with an HTML page instead of JSON
+ *        [hang]       never answers       [reset]     connection reset mid-body
+ *        [truncated]  body shorter than its Content-Length
+ *        [expired]    url shape whose image answers 404 (as an expired CDN link does)
+ *        [huge]       a 64 MiB JSON body
+ *   5. Else the default shape (`defaultShape`: b64, url, or alternating starting with b64).
+ *
+ * The answered seed is the requested one, or a random integer when it is -1 or missing; the
+ * image is drawn from that seed (the same seed gives the same picture, as with the real model).
+ */
+import * as http from 'node:http';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { makePng, NOT_AN_IMAGE } from './png';
+import type { PngStyle } from './png';
+
+export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'];
+export const RATIOS: readonly string[] = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'];
+export const GENERATIONS_PATH = '/v1/images/generations';
+/** How long the `[slow]` directive waits. */
+export const SLOW_MS = 8000;
+
+export type Listener = 'main' | 'other';
+
+export interface FakeServiceOptions {
+  /** Port of the main listener (127.0.0.1); default 0 = any free port. */
+  readonly port?: number;
+  /** 'gradient' (default): small cheap images. 'photo': ~1 MP images of ~2.4 MB, for benchmarks. */
+  readonly imageStyle?: PngStyle;
+  /** Fixed wait before answering each generation request, unless a behaviour sets its own. */
+  readonly delayMs?: number;
+  /** Default: the key starts with `sk-` and does not contain `invalid`. */
+  readonly acceptKey?: (key: string) => boolean;
+  /** Shape of a plain success. 'alternate' gives b64, url, b64, ... Default 'b64'. */
+  readonly defaultShape?: 'b64' | 'url' | 'alternate';
+  /** Models the service knows; default KNOWN_MODELS. */
+  readonly models?: readonly string[];
+  /** Honour `[url]`, `[slow]`, ... in prompts. Default true. */
+  readonly directives?: boolean;
+}
+
+interface Timed {
+  /** Wait before answering; replaces the service's `delayMs` for this request. */
+  readonly delayMs?: number;
+}
+
+export interface B64Behaviour extends Timed {
+  readonly kind: 'b64';
+  /** The seed to answer with; default the requested one (random when -1 or missing). */
+  readonly seed?: number;
+  /** The bytes to return; default a PNG drawn from the seed. */
+  readonly image?: Buffer;
+}
+
+export interface UrlBehaviour extends Timed {
+  readonly kind: 'url';
+  readonly seed?: number;
+  readonly image?: Buffer;
+  /** Where the returned URL points: 'other' (default) = otherHostBaseUrl, 'same' = baseUrl. */
+  readonly host?: 'same' | 'other';
+  /** Status of the image download (e.g. 404 or 403 for an expired link); default 200. */
+  readonly imageStatus?: number;
+  /** The image URL answers 302 with this Location instead of the bytes. */
+  readonly imageRedirectTo?: string;
+  /** Content-Type of the download; default from the bytes' signature (image/png when unknown). */
+  readonly imageContentType?: string;
+  /** Wait before answering the download. */
+  readonly imageDelayMs?: number;
+}
+
+export interface ErrorBehaviour extends Timed {
+  readonly kind: 'error';
+  readonly status: number;
+  /** 'openai': {"error":{"message","type","param":null,"code"}}; 'flat': {"code","message","data":null}. */
+  readonly shape: 'openai' | 'flat';
+  readonly code?: string | null;
+  /** `{key}` is replaced by the key the request carried (to test redaction). */
+  readonly message?: string;
+  /** OpenAI shape only; default from the status. */
+  readonly type?: string;
+  /** Sent as the Retry-After header. */
+  readonly retryAfter?: string;
+}
+
+export interface RawBehaviour extends Timed {
+  readonly kind: 'raw';
+  readonly status: number;
+  readonly body: string | Buffer;
+  /** Default 'application/json; charset=utf-8'. */
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Reads the request and never answers (until the client gives up or `close()`). */
+export interface HangBehaviour extends Timed {
+  readonly kind: 'hang';
+}
+
+/** Sends the headers (full Content-Length) and `afterBytes` of a b64 answer, then a TCP reset. */
+export interface ResetBehaviour extends Timed {
+  readonly kind: 'reset';
+  /** Default 1024. */
+  readonly afterBytes?: number;
+}
+
+/** Declares the Content-Length of a full b64 answer, sends part of it, then closes cleanly (FIN). */
+export interface TruncatedBehaviour extends Timed {
+  readonly kind: 'truncated';
+  /** Default: half the body. */
+  readonly sendBytes?: number;
+}
+
+/** Streams a syntactically valid JSON answer of exactly `bytes` bytes, with backpressure. */
+export interface HugeBehaviour extends Timed {
+  readonly kind: 'huge';
+  readonly bytes: number;
+  /** Send Content-Length (default true); false = chunked, so only counting can catch it. */
+  readonly declareLength?: boolean;
+}
+
+/** The generation endpoint itself redirects (e.g. to `${otherHostBaseUrl}/v1/images/generations`). */
+export interface RedirectBehaviour extends Timed {
+  readonly kind: 'redirect';
+  readonly location: string;
+  /** Default 307 (keeps method and body, so a client that follows would re-send the key). */
+  readonly status?: number;
+}
+
+export type Behaviour =
+  | B64Behaviour
+  | UrlBehaviour
+  | ErrorBehaviour
+  | RawBehaviour
+  | HangBehaviour
+  | ResetBehaviour
+  | TruncatedBehaviour
+  | HugeBehaviour
+  | RedirectBehaviour;
+
+/** What the fake did with a request; filled in as the answer goes out. */
+export interface RequestOutcome {
+  /** Behaviour kind, or what the service did on its own. */
+  kind?: Behaviour['kind'] | 'auth' | 'invalid' | 'file' | 'notFound';
+  status?: number;
+  /** Body bytes written. */
+  bytesSent: number;
+  /** The whole answer went out. */
+  finished: boolean;
+  /** The connection closed before the whole answer went out (client abort, reset, close()). */
+  closedEarly: boolean;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path with query string. */
+  readonly path: string;
+  /** Which listener received it: 'main' = baseUrl, 'other' = otherHostBaseUrl. */
+  readonly host: Listener;
+  readonly headers: Readonly<http.IncomingHttpHeaders>;
+  /** Parsed JSON, else the raw text; undefined when there was no body. */
+  readonly body: unknown;
+  /** Date.now() at arrival. */
+  readonly receivedAt: number;
+  readonly outcome: RequestOutcome;
+}
+
+interface MutableRecord extends RecordedRequest {
+  body: unknown;
+}
+
+interface StoredFile {
+  readonly bytes: Buffer;
+  readonly status: number;
+  readonly redirectTo?: string;
+  readonly contentType: string;
+  readonly delayMs: number;
+}
+
+interface Validated {
+  readonly prompt: string;
+  readonly size: string;
+  /** undefined or -1 = random. */
+  readonly seed: number | undefined;
+}
+
+const MAX_REQUEST_BODY = 16 * 1024 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export class FakeService {
+  private readonly options: FakeServiceOptions;
+  private readonly mainServer: http.Server;
+  private readonly otherServer: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakers = new Set<() => void>();
+  private readonly files = new Map<string, StoredFile>();
+  private readonly recorded: MutableRecord[] = [];
+  private queue: Behaviour[] = [];
+  private inFlightCount = 0;
+  private peak = 0;
+  private shapeCounter = 0;
+  private mainUrl = '';
+  private otherUrl = '';
+  private otherIsSeparateAddress = true;
+  private closing: Promise<void> | undefined;
+
+  private constructor(options: FakeServiceOptions) {
+    this.options = options;
+    this.mainServer = this.createServer('main');
+    this.otherServer = this.createServer('other');
+  }
+
+  static async start(options: FakeServiceOptions = {}): Promise<FakeService> {
+    const fake = new FakeService(options);
+    const port = await listen(fake.mainServer, options.port ?? 0, '127.0.0.1');
+    fake.mainUrl = `http://127.0.0.1:${port}`;
+    try {
+      const otherPort = await listen(fake.otherServer, 0, '127.0.0.2');
+      fake.otherUrl = `http://127.0.0.2:${otherPort}`;
+    } catch {
+      // macOS only configures 127.0.0.1: a second port under another name is still another origin.
+      const otherPort = await listen(fake.otherServer, 0, '127.0.0.1');
+      fake.otherUrl = `http://localhost:${otherPort}`;
+      fake.otherIsSeparateAddress = false;
+    }
+    return fake;
+  }
+
+  /** `http://127.0.0.1:PORT`: set `flux.baseUrl` to this. */
+  get baseUrl(): string {
+    return this.mainUrl;
+  }
+
+  /** `http://127.0.0.2:PORT`, where url-shaped answers point by default. */
+  get otherHostBaseUrl(): string {
+    return this.otherUrl;
+  }
+
+  /** False when 127.0.0.2 could not be bound and the other host is `localhost:OTHERPORT`. */
+  get otherHostIsSeparateAddress(): boolean {
+    return this.otherIsSeparateAddress;
+  }
+
+  /** Full URL of the generation endpoint. */
+  get generationsUrl(): string {
+    return this.mainUrl + GENERATIONS_PATH;
+  }
+
+  /** Every request on both listeners, oldest first. */
+  get requests(): readonly RecordedRequest[] {
+    return this.recorded;
+  }
+
+  /** Requests to the generation endpoint (either listener). */
+  get generationRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === GENERATIONS_PATH);
+  }
+
+  /** Image downloads (`GET /files/...`, either listener). */
+  get fileRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path).startsWith('/files/'));
+  }
+
+  /** True when any request on that listener carried an Authorization (or BFL-style x-key) header. */
+  authorizationSeenOn(host: Listener): boolean {
+    return this.recorded.some((r) => r.host === host && (r.headers.authorization !== undefined || r.headers['x-key'] !== undefined));
+  }
+
+  /** Peak number of generation requests in flight at once since start or `reset()`. */
+  get maxConcurrent(): number {
+    return this.peak;
+  }
+
+  /** Generation requests in flight now. */
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  /** Enqueued behaviours not used yet. */
+  get pendingBehaviours(): number {
+    return this.queue.length;
+  }
+
+  /** The next generation requests that pass auth and validation take these, in order. */
+  enqueue(...behaviours: Behaviour[]): void {
+    this.queue.push(...behaviours);
+  }
+
+  /** Forgets requests, queue, stored files and the concurrency peak. Keeps listening. */
+  reset(): void {
+    this.recorded.length = 0;
+    this.queue = [];
+    this.files.clear();
+    this.peak = this.inFlightCount;
+    this.shapeCounter = 0;
+  }
+
+  /** Closes both listeners, drops open connections (hanging ones too) and pending timers. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
+      for (const wake of [...this.wakers]) wake();
+      // Waiting for each socket's 'close' (not just the servers') means the responses' own
+      // 'close' handlers have run, so outcomes and inFlight are final when this resolves.
+      const socketsClosed = [...this.sockets].map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+      for (const s of this.sockets) s.destroy();
+      this.closing = Promise.all([closeServer(this.mainServer), closeServer(this.otherServer), ...socketsClosed]).then(() => undefined);
+    }
+    return this.closing;
+  }
+
+  private createServer(listener: Listener): http.Server {
+    const server = http.createServer((req, res) => {
+      this.handle(listener, req, res).catch((err: unknown) => {
+        if (!res.headersSent && !res.destroyed) {
+          sendJson(res, 500, openAiError(`fake service bug: ${String(err)}`, 'server_error', 'fake_bug'));
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    return server;
+  }
+
+  private async handle(listener: Listener, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const outcome: RequestOutcome = { bytesSent: 0, finished: false, closedEarly: false };
+    const record: MutableRecord = {
+      method: req.method ?? '',
+      path: req.url ?? '/',
+      host: listener,
+      headers: { ...req.headers },
+      body: undefined,
+      receivedAt: Date.now(),
+      outcome,
+    };
+    this.recorded.push(record);
+    res.on('finish', () => {
+      outcome.finished = true;
+    });
+    res.on('close', () => {
+      if (!outcome.finished) outcome.closedEarly = true;
+    });
+    const path = pathOnly(record.path);
+    const isGeneration = path === GENERATIONS_PATH && record.method === 'POST';
+    if (isGeneration) {
+      this.inFlightCount++;
+      this.peak = Math.max(this.peak, this.inFlightCount);
+      res.on('close', () => this.inFlightCount--);
+    }
+
+    const raw = await readBody(req);
+    if (raw === undefined) {
+      outcome.kind = 'invalid';
+      sendJson(res, 413, openAiError('Request body too large', 'invalid_request_error', 'body_too_large'), outcome);
+      return;
+    }
+    record.body = raw.length === 0 ? undefined : parseMaybeJson(raw.toString('utf8'));
+
+    if (isGeneration) return this.generate(req, res, raw, outcome);
+    const file = /^\/files\/([A-Za-z0-9_-]+)\.png$/.exec(path);
+    if (file && (record.method === 'GET' || record.method === 'HEAD')) return this.serveFile(file[1]!, res, outcome);
+    outcome.kind = 'notFound';
+    sendJson(res, 404, openAiError(`Invalid URL (${record.method} ${path})`, 'invalid_request_error', 'not_found'), outcome);
+  }
+
+  private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome): Promise<void> {
+    // 1. Authentication, echoing what was received as real gateways do.
+    const authorization = req.headers.authorization;
+    if (!authorization) {
+      outcome.kind = 'auth';
+      sendJson(res, 401, openAiError('未提供令牌 (no token provided): send Authorization: Bearer sk-...', 'invalid_request_error', 'invalid_api_key'), outcome);
+      return;
+    }
+    const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
+    const key = (bearer ? bearer[1]! : authorization).trim();
+    const accept = this.options.acceptKey ?? defaultAcceptKey;
+    if (!bearer || !accept(key)) {
+      outcome.kind = 'auth';
+      sendJson(res, 401, openAiError(`Invalid token: ${key} (无效的令牌, request id: ${requestId()})`, 'invalid_request_error', 'invalid_api_key'), outcome);
+      return;
+    }
+
+    // 2. Validation, like the real service.
+    const checked = this.validate(raw);
+    if ('status' in checked) {
+      outcome.kind = 'invalid';
+      sendJson(res, checked.status, checked.body, outcome);
+      return;
+    }
+
+    // 3-5. What to answer.
+    const behaviour = this.queue.shift() ?? this.fromDirectives(checked.prompt) ?? this.defaultBehaviour();
+    outcome.kind = behaviour.kind;
+    const seed = (): number => {
+      if ((behaviour.kind === 'b64' || behaviour.kind === 'url') && behaviour.seed !== undefined) return behaviour.seed;
+      return checked.seed === undefined || checked.seed === -1 ? randomInt(0, 2 ** 32) : checked.seed;
+    };
+
+    if (!(await this.wait(behaviour.delayMs ?? this.options.delayMs ?? 0, res))) return;
+
+    switch (behaviour.kind) {
+      case 'b64': {
+        const s = seed();
+        sendJson(res, 200, b64Answer(behaviour.image ?? this.imageFor(checked.size, s), s), outcome);
+        return;
+      }
+      case 'url': {
+        const s = seed();
+        const bytes = behaviour.image ?? this.imageFor(checked.size, s);
+        const id = randomBytes(8).toString('hex');
+        this.files.set(id, {
+          bytes,
+          status: behaviour.imageStatus ?? 200,
+          redirectTo: behaviour.imageRedirectTo,
+          contentType: behaviour.imageContentType ?? sniffMime(bytes),
+          delayMs: behaviour.imageDelayMs ?? 0,
+        });
+        const base = behaviour.host === 'same' ? this.mainUrl : this.otherUrl;
+        sendJson(res, 200, { created: unixNow(), data: [{ url: `${base}/files/${id}.png`, seed: s }] }, outcome);
+        return;
+      }
+      case 'error': {
+        const message = (behaviour.message ?? defaultMessage(behaviour.status)).split('{key}').join(key);
+        const code = behaviour.code === undefined ? defaultCode(behaviour.status) : behaviour.code;
+        const body =
+          behaviour.shape === 'openai'
+            ? openAiError(message, behaviour.type ?? defaultType(behaviour.status), code)
+            : { code, message, data: null };
+        const headers: http.OutgoingHttpHeaders = behaviour.retryAfter === undefined ? {} : { 'Retry-After': behaviour.retryAfter };
+        sendJson(res, behaviour.status, body, outcome, headers);
+        return;
+      }
+      case 'raw': {
+        const body = typeof behaviour.body === 'string' ? Buffer.from(behaviour.body, 'utf8') : behaviour.body;
+        send(res, behaviour.status, { 'Content-Type': behaviour.contentType ?? JSON_TYPE, ...behaviour.headers }, body, outcome);
+        return;
+      }
+      case 'hang':
+        return;
+      case 'reset': {
+        const body = Buffer.from(JSON.stringify(b64Answer(this.imageFor(checked.size, seed()), 0)));
+        const part = body.subarray(0, Math.max(0, Math.min(behaviour.afterBytes ?? 1024, body.length - 1)));
+        outcome.status = 200;
+        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': body.length });
+        res.flushHeaders();
+        res.write(part, () => {
+          outcome.bytesSent = part.length;
+          // A short pause so the client has read the headers before the reset discards them.
+          this.later(50, () => res.socket?.resetAndDestroy());
+        });
+        return;
+      }
+      case 'truncated': {
+        const body = Buffer.from(JSON.stringify(b64Answer(this.imageFor(checked.size, seed()), 0)));
+        const part = body.subarray(0, Math.max(0, Math.min(behaviour.sendBytes ?? Math.floor(body.length / 2), body.length - 1)));
+        outcome.status = 200;
+        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': body.length });
+        res.write(part, () => {
+          outcome.bytesSent = part.length;
+          res.socket?.end();
+        });
+        return;
+      }
+      case 'huge':
+        return streamHuge(res, behaviour, outcome);
+      case 'redirect': {
+        const body = Buffer.from(JSON.stringify({ message: 'moved' }));
+        send(res, behaviour.status ?? 307, { Location: behaviour.location, 'Content-Type': JSON_TYPE }, body, outcome);
+        return;
+      }
+    }
+  }
+
+  private validate(raw: Buffer): Validated | { status: number; body: unknown } {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      return { status: 400, body: openAiError(`Invalid JSON body: ${(err as Error).message}`, 'invalid_request_error', 'bad_request_body') };
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return { status: 400, body: openAiError('The body must be a JSON object', 'invalid_request_error', 'bad_request_body') };
+    }
+    const b = body as Record<string, unknown>;
+    // A gateway routes on the model first.
+    if (typeof b.model !== 'string' || b.model === '') {
+      return { status: 400, body: openAiError('model is required', 'invalid_request_error', 'missing_model') };
+    }
+    if (!(this.options.models ?? KNOWN_MODELS).includes(b.model)) {
+      return {
+        status: 404,
+        body: openAiError(`The model \`${b.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
+      };
+    }
+    // The doc says changing n "causes an error"; the gateway answers it in its flat shape.
+    if (b.n !== undefined && b.n !== 1) {
+      return { status: 400, body: { code: 'invalid_n', message: `n must be 1 for ${b.model} (got ${JSON.stringify(b.n)})`, data: null } };
+    }
+    if (typeof b.prompt !== 'string' || b.prompt.trim() === '') {
+      return { status: 400, body: openAiError('prompt is required', 'invalid_request_error', 'invalid_prompt') };
+    }
+    const size = b.size === undefined ? '1x1' : b.size;
+    if (typeof size !== 'string' || !imageDimensions(size, 'photo')) {
+      return {
+        status: 400,
+        body: openAiError(`Invalid size ${JSON.stringify(size)}: use ${RATIOS.join(', ')} or WIDTHxHEIGHT (256-2048)`, 'invalid_request_error', 'invalid_size'),
+      };
+    }
+    const seed = b.seed;
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < -1 || seed > 0xffffffff)) {
+      return { status: 400, body: openAiError(`Invalid seed ${JSON.stringify(seed)}: use -1 or an integer 0-4294967295`, 'invalid_request_error', 'invalid_seed') };
+    }
+    return { prompt: b.prompt, size, seed };
+  }
+
+  private fromDirectives(prompt: string): Behaviour | undefined {
+    if (this.options.directives === false) return undefined;
+    const p = prompt.toLowerCase();
+    const has = (d: string): boolean => p.includes(`[${d}]`);
+    const delayMs = has('slow') ? SLOW_MS : undefined;
+    let b: Behaviour | undefined;
+    if (has('moderated')) {
+      b = {
+        kind: 'error',
+        status: 422,
+        shape: 'openai',
+        code: 'content_policy_violation',
+        type: 'invalid_request_error',
+        message: 'Safety Filter: the prompt was rejected by content moderation (Request Moderated). Please rephrase it.',
+      };
+    } else if (has('quota')) {
+      b = { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '用户额度不足 (quota not enough), 剩余额度: ¥0.00' };
+    } else if (has('429')) {
+      b = { kind: 'error', status: 429, shape: 'openai', code: 'rate_limit_exceeded', retryAfter: '1', message: 'Too many running tasks (当前分组上游负载已饱和), please retry later' };
+    } else if (has('500')) {
+      b = { kind: 'error', status: 500, shape: 'openai' };
+    } else if (has('garbage')) {
+      b = rawHtml(200);
+    } else if (has('hang')) {
+      b = { kind: 'hang' };
+    } else if (has('reset')) {
+      b = { kind: 'reset' };
+    } else if (has('truncated')) {
+      b = { kind: 'truncated' };
+    } else if (has('huge')) {
+      b = { kind: 'huge', bytes: 64 * 1024 * 1024 };
+    } else if (has('expired')) {
+      b = { kind: 'url', imageStatus: 404 };
+    } else if (has('url')) {
+      b = { kind: 'url' };
+    } else if (has('b64')) {
+      b = { kind: 'b64' };
+    }
+    if (!b && delayMs === undefined) return undefined;
+    return { ...(b ?? this.defaultBehaviour()), ...(delayMs === undefined ? {} : { delayMs }) };
+  }
+
+  private defaultBehaviour(): Behaviour {
+    const shape = this.options.defaultShape ?? 'b64';
+    if (shape === 'alternate') return this.shapeCounter++ % 2 === 0 ? { kind: 'b64' } : { kind: 'url' };
+    return { kind: shape };
+  }
+
+  private imageFor(size: string, seed: number): Buffer {
+    const style = this.options.imageStyle ?? 'gradient';
+    const dims = imageDimensions(size, style) ?? { width: 64, height: 64 };
+    // Photos cost ~150 ms each: four variants keep benchmarks from measuring the fake.
+    return makePng(dims.width, dims.height, { seed: style === 'photo' ? seed % 4 : seed, style });
+  }
+
+  private async serveFile(id: string, res: http.ServerResponse, outcome: RequestOutcome): Promise<void> {
+    outcome.kind = 'file';
+    const file = this.files.get(id);
+    if (!file) {
+      sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.', outcome);
+      return;
+    }
+    if (!(await this.wait(file.delayMs, res))) return;
+    if (file.redirectTo !== undefined) {
+      send(res, 302, { Location: file.redirectTo, 'Content-Type': 'text/plain' }, Buffer.from('Found'), outcome);
+    } else if (file.status !== 200) {
+      if (file.status === 403) sendXml(res, 403, 'AccessDenied', 'Request has expired.', outcome);
+      else if (file.status === 404) sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.', outcome);
+      else send(res, file.status, { 'Content-Type': 'text/plain' }, Buffer.from(http.STATUS_CODES[file.status] ?? 'Error'), outcome);
+    } else {
+      send(res, 200, { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=600' }, file.bytes, outcome);
+    }
+  }
+
+  /** Resolves true after `ms`, false if the client went away or the service closed first. */
+  private wait(ms: number, res: http.ServerResponse): Promise<boolean> {
+    if (ms <= 0) return Promise.resolve(!res.destroyed);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.wakers.delete(wake);
+        res.off('close', onClose);
+        resolve(ok);
+      };
+      const wake = (): void => done(false);
+      const onClose = (): void => done(false);
+      const timer = setTimeout(() => done(true), ms);
+      this.timers.add(timer);
+      this.wakers.add(wake);
+      res.on('close', onClose);
+    });
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+}
+
+/**
+ * Pixel size the fake draws for a `size` value, or undefined when the service would refuse it.
+ * Ratios follow the real service (~1 MP, sides multiples of 32: 1x1 -> 1024x1024,
+ * 16x9 -> 1376x768); WxH is taken as is within 256-2048. 'gradient' divides by 16
+ * (1x1 -> 64x64) so tests stay fast. `3v2` (a typo in the doc) and `16:9` are refused.
+ */
+export function imageDimensions(size: string, style: PngStyle = 'gradient'): { width: number; height: number } | undefined {
+  let width: number;
+  let height: number;
+  if (RATIOS.includes(size)) {
+    const [w, h] = size.split('x').map(Number) as [number, number];
+    const scale = Math.sqrt((1024 * 1024) / (w * h));
+    width = Math.round((w * scale) / 32) * 32;
+    height = Math.round((h * scale) / 32) * 32;
+  } else {
+    const m = /^(\d{3,4})x(\d{3,4})$/.exec(size);
+    if (!m) return undefined;
+    width = Number(m[1]);
+    height = Number(m[2]);
+    if (width < 256 || height < 256 || width > 2048 || height > 2048) return undefined;
+  }
+  if (style === 'gradient') return { width: Math.max(1, Math.round(width / 16)), height: Math.max(1, Math.round(height / 16)) };
+  return { width, height };
+}
+
+// --- Helpers that build `raw` behaviours for malformed answers -----------------------------
+
+/** Any JSON value as the answer. */
+export function rawJson(value: unknown, status = 200): RawBehaviour {
+  return { kind: 'raw', status, body: JSON.stringify(value) };
+}
+
+/** 200 JSON without a `data` field. */
+export function rawWithoutData(): RawBehaviour {
+  return rawJson({ created: unixNow(), id: 'img-no-data' });
+}
+
+/** 200 `{"data": []}`. */
+export function rawEmptyData(): RawBehaviour {
+  return rawJson({ created: unixNow(), data: [] });
+}
+
+/** 200 with a `b64_json` that is not base64. */
+export function rawInvalidBase64(seed = 1): RawBehaviour {
+  return rawJson({ created: unixNow(), data: [{ b64_json: '%%% not base64 @@@ !!!', seed }] });
+}
+
+/** 200 with valid base64 of bytes that are no image (HTML by default). */
+export function rawNotAnImage(bytes: Buffer = NOT_AN_IMAGE, seed = 1): RawBehaviour {
+  return rawJson({ created: unixNow(), data: [{ b64_json: bytes.toString('base64'), seed }] });
+}
+
+/** An HTML page (what a captive portal or a misrouted proxy sends), 200 by default. */
+export function rawHtml(status = 200): RawBehaviour {
+  return {
+    kind: 'raw',
+    status,
+    contentType: 'text/html; charset=utf-8',
+    body: '<!DOCTYPE html><html><head><title>Gateway</title></head><body><h1>Welcome to nginx!</h1></body></html>',
+  };
+}
+
+// --- Internals --------------------------------------------------------------------------
+
+function defaultAcceptKey(key: string): boolean {
+  return key.startsWith('sk-') && !key.includes('invalid');
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Undefined when the body exceeds MAX_REQUEST_BODY. Never rejects: a client abort gives what came. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY) tooBig = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.concat(chunks)));
+    req.on('close', () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
+  });
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function pathOnly(path: string): string {
+  const q = path.indexOf('?');
+  return q < 0 ? path : path.slice(0, q);
+}
+
+function send(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer, outcome?: RequestOutcome): void {
+  if (res.destroyed) return;
+  if (outcome) outcome.status = status;
+  res.writeHead(status, { ...headers, 'Content-Length': body.length });
+  res.end(body, () => {
+    if (outcome) outcome.bytesSent = body.length;
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown, outcome?: RequestOutcome, headers: http.OutgoingHttpHeaders = {}): void {
+  send(res, status, { 'Content-Type': JSON_TYPE, ...headers }, Buffer.from(JSON.stringify(value), 'utf8'), outcome);
+}
+
+/** Object-storage style error, as an expired or missing CDN link answers. */
+function sendXml(res: http.ServerResponse, status: number, code: string, message: string, outcome: RequestOutcome): void {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId()}</RequestId></Error>`;
+  send(res, status, { 'Content-Type': 'application/xml' }, Buffer.from(xml), outcome);
+}
+
+function openAiError(message: string, type: string, code: string | null): unknown {
+  return { error: { message, type, param: null, code } };
+}
+
+function b64Answer(image: Buffer, seed: number): unknown {
+  return { created: unixNow(), data: [{ b64_json: image.toString('base64'), seed }] };
+}
+
+async function streamHuge(res: http.ServerResponse, behaviour: HugeBehaviour, outcome: RequestOutcome): Promise<void> {
+  const head = Buffer.from(`{"created":${unixNow()},"data":[{"seed":1,"b64_json":"`);
+  const tail = Buffer.from('"}]}');
+  const total = Math.max(behaviour.bytes, head.length + tail.length);
+  const filler = Buffer.alloc(64 * 1024, 'A'); // "AAAA" is valid base64 (zero bytes)
+  outcome.status = 200;
+  res.writeHead(200, {
+    'Content-Type': JSON_TYPE,
+    ...(behaviour.declareLength === false ? {} : { 'Content-Length': total }),
+  });
+  const write = async (chunk: Buffer): Promise<boolean> => {
+    if (res.destroyed) return false;
+    outcome.bytesSent += chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    return !res.destroyed;
+  };
+  if (!(await write(head))) return;
+  let left = total - head.length - tail.length;
+  while (left > 0) {
+    const n = Math.min(left, filler.length);
+    if (!(await write(n === filler.length ? filler : filler.subarray(0, n)))) return;
+    left -= n;
+  }
+  if (!(await write(tail))) return;
+  res.end();
+}
+
+function sniffMime(bytes: Buffer): string {
+  if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) return 'image/png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return 'image/png';
+}
+
+function defaultType(status: number): string {
+  if (status >= 500) return 'server_error';
+  if (status === 429) return 'rate_limit_error';
+  return 'invalid_request_error';
+}
+
+function defaultCode(status: number): string {
+  const codes: Record<number, string> = {
+    400: 'bad_request',
+    401: 'invalid_api_key',
+    403: 'forbidden',
+    404: 'not_found',
+    422: 'unprocessable_entity',
+    429: 'rate_limit_exceeded',
+  };
+  return codes[status] ?? (status >= 500 ? 'server_error' : 'error');
+}
+
+function defaultMessage(status: number): string {
+  if (status >= 500) return `Upstream error (status ${status}), please retry later`;
+  return `${http.STATUS_CODES[status] ?? 'Error'} (status ${status})`;
+}
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function requestId(): string {
+  return randomBytes(8).toString('hex');
+}
