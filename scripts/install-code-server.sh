@@ -29,14 +29,20 @@ command -v rg >/dev/null 2>&1 || missing+=("ripgrep (rg)")
 if [ ! -e /usr/include/krb5.h ] && [ ! -e /usr/include/gssapi/gssapi.h ]; then
   missing+=("libkrb5-dev (the kerberos module does not compile without it)")
 fi
+for tool in make g++ python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool (node-gyp builds code-server's native modules)")
+done
+if [ ! -e /usr/include/node/node.h ]; then
+  missing+=("Node's headers in /usr/include/node (npm_config_nodedir=/usr; nodejs.org is unreachable)")
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   log "missing system packages:"
   for m in "${missing[@]}"; do log "  - $m"; done
   log "install them first: apt-get update && apt-get install -y chromium libkrb5-dev ripgrep"
-  # rg and krb5 are needed for the install itself; chromium only later.
-  if ! command -v rg >/dev/null 2>&1 || { [ ! -e /usr/include/krb5.h ] && [ ! -e /usr/include/gssapi/gssapi.h ]; }; then
-    exit 1
-  fi
+  # Chromium is only needed later, by the UI tests; everything else by this install.
+  for m in "${missing[@]}"; do
+    case "$m" in chromium*) ;; *) exit 1 ;; esac
+  done
 fi
 
 if [ -x "$BIN" ]; then

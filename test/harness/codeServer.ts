@@ -76,6 +76,8 @@ function serverEnv(dirs: RunDirs, extra: Readonly<Record<string, string>> = {}):
     XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
     XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
     XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
+    // No marketplace: the machines are offline, and each gallery query logs an ENOTFOUND error.
+    EXTENSIONS_GALLERY: '{}',
     ...extra,
   };
   // A password from the caller's shell would switch auth back on behind --auth none's back.
@@ -174,6 +176,8 @@ export interface CodeServer {
   readonly workbenchUrl: string;
   /** Installs into this server's extensions dir; the window must reload to pick it up. */
   installExtension(vsixPath: string): void;
+  /** Settles when the code-server process ends (with its exit code, or the signal's name). */
+  readonly exited: Promise<number | string>;
   /** Last lines of code-server's log, for error messages. */
   logTail(lines?: number): string;
   /** Stops the server and everything it started (extension hosts, pty hosts). */
@@ -205,6 +209,25 @@ function groupMembers(pgid: number): number[] {
     .map((l) => l.trim().split(/\s+/).map(Number))
     .filter(([pid, group]) => group === pgid && pid !== undefined && pid > 0)
     .map(([pid]) => pid as number);
+}
+
+let signalsWatched = false;
+
+/**
+ * On Ctrl+C or a kill, exit (which runs every server's exit hook) unless the program handles
+ * the signal itself, as start.ts does to stop gracefully.
+ */
+function watchSignals(): void {
+  if (signalsWatched) return;
+  signalsWatched = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    const handler = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      process.stderr.write(`\n${signal}: stopping code-server\n`);
+      process.exit(code);
+    };
+    process.on(signal, handler);
+  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
@@ -268,10 +291,15 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     }
   }
   fs.closeSync(log);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
 
-  // If this process dies without calling stop(), do not leave a server behind.
+  // If this process ends without calling stop(), do not leave a server behind. Its own
+  // process group does not get the terminal's Ctrl+C, so signals are handled here too.
   const onExit = (): void => killGroup(child, 'SIGKILL');
   process.on('exit', onExit);
+  watchSignals();
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -307,6 +335,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     workspace,
     workbenchUrl: `${url}/?folder=${encodeURIComponent(workspace)}`,
     installExtension: (vsixPath: string) => installExtension(vsixPath, dirs),
+    exited,
     logTail: (lines = 40) => tail(dirs.logFile, lines),
     stop,
   };
@@ -335,6 +364,8 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
   fs.mkdirSync(profile, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
+    // Chromium's crash handler and caches write under $HOME; keep them in the profile folder.
+    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: path.join(profile, '.config'), XDG_CACHE_HOME: path.join(profile, '.cache') },
     headless: options.headless ?? true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     args: [
@@ -356,6 +387,42 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       await context.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Claims .run/<name>.lock for this process, so two runs of the same kind (two terminals, or a
+ * person and CI) do not wipe each other's run folders. Released when this process exits.
+ */
+export function lockRun(name: string): void {
+  const lock = path.join(runRoot, `${name}.lock`);
+  fs.mkdirSync(runRoot, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.on('exit', () => {
+        try {
+          if (fs.readFileSync(lock, 'utf8') === String(process.pid)) fs.rmSync(lock);
+        } catch {
+          // already gone
+        }
+      });
+      return;
+    } catch {
+      const owner = Number(fs.readFileSync(lock, 'utf8'));
+      let alive: boolean;
+      try {
+        process.kill(owner, 0);
+        alive = owner > 0 && owner !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new Error(`Another "${name}" run is in progress (pid ${owner}); wait for it, or remove ${lock} if that is wrong.`);
+      }
+      fs.rmSync(lock, { force: true }); // left by a run that died
+    }
+  }
+  throw new Error(`Could not take ${lock}`);
 }
 
 /** Copies a folder to .run/<name>/ (wiped first) and returns the copy's absolute path. */

@@ -10,8 +10,10 @@
 //   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { format } from 'node:util';
 import type { Page } from 'playwright-core';
-import { freshCopy, launchBrowser, repoRoot, startCodeServer } from './codeServer';
+import { HOST_CONSOLE_TAG } from '../suite/hostConsole';
+import { freshCopy, launchBrowser, lockRun, repoRoot, startCodeServer } from './codeServer';
 import type { Browser, CodeServer } from './codeServer';
 
 const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 5 * 60_000);
@@ -34,14 +36,17 @@ function checkBuilt(extensionPath: string, testsModule: string): void {
   }
 }
 
-/**
- * The workbench forwards its whole log through codeAutomationLog. Lines the extension host's
- * console wrote (mocha's reporter) arrive from the "[Extension Host]" source; the rest is
- * the workbench talking about itself, interesting only when something goes wrong.
- */
-function extensionHostLine(message: string): string | undefined {
-  const match = /^\[Extension Host\] ?([\s\S]*?)(?: \(at console\.\w+ \(.*\)\))?$/.exec(message);
-  return match ? match[1] : undefined;
+/** Workbench lines that arrive while the suite runs and say nothing about the tests. */
+const workbenchNoise: readonly RegExp[] = [
+  /^Ignoring fetching additional builtin extensions from gallery/,
+  /^Updating additional builtin extensions cache/,
+  /^\[node\.js fs\] /, // VS Code logs each failed fs call a test makes on purpose
+];
+
+/** Turns a codeAutomationLog message (console-style arguments) into one line. */
+function messageText(message: unknown): string {
+  if (!Array.isArray(message)) return typeof message === 'string' ? message : JSON.stringify(message);
+  return format(...(message as unknown[]));
 }
 
 function saveLogs(baseDir: string, logs: readonly LogFile[] | undefined): string {
@@ -62,12 +67,25 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (finish = resolve));
 
+  // The workbench sends its own log and the extension host's console through the same
+  // function. Mocha's reporter lines carry a tag (test/suite/hostConsole.ts); once the first
+  // one arrives the suite is running, and untagged lines are then the tests' and the
+  // extension's console output (with the odd workbench line), so those are printed too.
+  const workbenchErrors: string[] = [];
+  let suiteStarted = false;
   await page.exposeFunction('codeAutomationLog', (level: string, message: unknown) => {
-    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    const text = messageText(message);
     appendLog(`[${level}] ${text}`);
-    const hostLine = extensionHostLine(text);
-    if (hostLine !== undefined) process.stdout.write(`${hostLine}\n`);
-    else if (verbose || level === 'error') process.stderr.write(`[workbench ${level}] ${text}\n`);
+    if (text.includes(HOST_CONSOLE_TAG)) {
+      suiteStarted = true;
+      process.stdout.write(`${text.split(HOST_CONSOLE_TAG).join('')}\n`);
+    } else if (suiteStarted && !workbenchNoise.some((re) => re.test(text))) {
+      process.stdout.write(`${level === 'info' ? '' : `[${level}] `}${text}\n`);
+    } else if (verbose) {
+      process.stderr.write(`[workbench ${level}] ${text}\n`);
+    } else if (level === 'error') {
+      workbenchErrors.push(text);
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code: number, logs?: LogFile[]) => {
     const dir = saveLogs(server.baseDir, logs);
@@ -101,7 +119,11 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
     }, timeoutMs);
   });
   try {
-    return await Promise.race([finished, timedOut]);
+    const code = await Promise.race([finished, timedOut]);
+    if (code !== 0 && workbenchErrors.length > 0) {
+      process.stderr.write(`\nErrors the workbench logged:\n${workbenchErrors.map((e) => `  ${e.split('\n').join('\n  ')}`).join('\n')}\n`);
+    }
+    return code;
   } finally {
     clearTimeout(timer);
   }
@@ -109,6 +131,7 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
 
 async function main(): Promise<number> {
   const started = Date.now();
+  lockRun('integration');
   const extensionPath = path.resolve(process.env.FLUX_EXTENSION_PATH ?? repoRoot);
   const testsModule = path.join(repoRoot, 'out', 'test', 'suite', 'index');
   checkBuilt(extensionPath, testsModule);

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { taggedLog } from './hostConsole';
 
 function findTests(dir: string): string[] {
   return fs
@@ -23,11 +24,18 @@ export async function run(): Promise<void> {
     ...(process.env.FLUX_TEST_GREP ? { grep: process.env.FLUX_TEST_GREP } : {}),
   });
   for (const file of findTests(__dirname)) mocha.addFile(file);
-  await mocha.loadFilesAsync();
-  await new Promise<void>((resolve, reject) => {
-    mocha.run((failures) => {
-      if (failures > 0) reject(new Error(`${failures} test${failures === 1 ? '' : 's'} failed.`));
-      else resolve();
+  // Reporters print through Base.consoleLog (console.log as it was when mocha loaded).
+  const reporterLog = Mocha.reporters.Base.consoleLog;
+  if (process.env.FLUX_TEST_RUNNER === 'code-server') Mocha.reporters.Base.consoleLog = taggedLog;
+  try {
+    await mocha.loadFilesAsync();
+    await new Promise<void>((resolve, reject) => {
+      mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} test${failures === 1 ? '' : 's'} failed.`));
+        else resolve();
+      });
     });
-  });
+  } finally {
+    Mocha.reporters.Base.consoleLog = reporterLog;
+  }
 }

@@ -1,0 +1,79 @@
+// `npm test`: every check, in order, stopping at the first failure.
+//   node scripts/test-all.mjs              all stages
+//   node scripts/test-all.mjs unit ui      only these stages (in the usual order)
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const node = process.execPath;
+
+/** A stage is one or more commands that must all succeed. */
+const stages = [
+  { name: 'lint', commands: [[bin('eslint'), '.']] },
+  { name: 'typecheck', commands: [[bin('tsc'), '--noEmit', '-p', '.']] },
+  { name: 'build', commands: [[node, 'esbuild.js']] },
+  { name: 'unit', commands: [[node, 'esbuild.js', '--tests'], [bin('mocha'), '--config', '.mocharc.json']] },
+  { name: 'integration', commands: [[node, 'out/test/harness/runIntegration.js']] },
+  { name: 'ui', commands: [[node, 'out/test/harness/runUi.js']] },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !stages.some((s) => s.name === w));
+if (unknown.length > 0) {
+  console.error(`Unknown stage(s): ${unknown.join(', ')}. Stages: ${stages.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = (wanted.length > 0 ? stages.filter((s) => wanted.includes(s.name)) : stages).map((s) => ({ ...s }));
+// The integration and UI runners load out/, which the unit stage builds; without it, build it.
+const names = selected.map((s) => s.name);
+if ((names.includes('integration') || names.includes('ui')) && !names.includes('unit')) {
+  const testsBuild = [node, 'esbuild.js', '--tests'];
+  const build = selected.find((s) => s.name === 'build');
+  if (build) build.commands = [...build.commands, testsBuild];
+  else selected.unshift({ name: 'build', commands: [[node, 'esbuild.js'], testsBuild] });
+}
+
+function run([command, ...args]) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') } });
+    child.on('error', (err) => {
+      console.error(`${command}: ${err.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const results = [];
+const started = Date.now();
+let interrupted = false;
+process.on('SIGINT', () => {
+  interrupted = true; // the child gets the signal too; stop after it ends
+});
+
+for (const stage of selected) {
+  console.log(`\n=== ${stage.name} ===`);
+  const t0 = Date.now();
+  let code = 0;
+  for (const command of stage.commands) {
+    console.log(`$ ${command.map((c) => path.relative(root, c) || c).join(' ').replace(/^node_modules\/\.bin\//, '')}`);
+    code = await run(command);
+    if (code !== 0) break;
+  }
+  results.push({ name: stage.name, ok: code === 0 && !interrupted, ms: Date.now() - t0, code });
+  if (code !== 0 || interrupted) break;
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+const notRun = selected.slice(results.length).map((s) => s.name);
+console.log('\n=== summary ===');
+for (const r of results) {
+  console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(12)} ${seconds(r.ms).padStart(8)}${r.ok ? '' : `  (exit ${r.code})`}`);
+}
+for (const name of notRun) console.log(`  skip  ${name.padEnd(12)} ${'-'.padStart(8)}  (not run)`);
+console.log(`${passed} passed, ${failed} failed (${seconds(Date.now() - started)})`);
+process.exit(failed > 0 ? 1 : 0);

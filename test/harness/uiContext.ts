@@ -1,0 +1,44 @@
+// What UI test files (out/test/ui/**/*.ui.js) get from runUi.ts: a running code-server with the
+// packaged extension installed, a browser page on its workbench, and the fake image service
+// that `flux.baseUrl` points to. UI tests import `ui()` and drive `ui().page` with workbench.ts.
+import type { Page } from 'playwright-core';
+import type { FakeService } from '../fake/fakeService';
+import type { Browser, CodeServer } from './codeServer';
+import { openWorkbench } from './workbench';
+
+export interface UiContext {
+  readonly server: CodeServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The workspace folder open in the workbench (a fresh copy of test/fixtures/workspace). */
+  readonly workspace: string;
+  /** The fake service `flux.baseUrl` points to (user settings). */
+  readonly fake: FakeService;
+  /** Reloads the workbench on the workspace: closes editors, inputs and notifications. */
+  reload(): Promise<void>;
+}
+
+// Set once by runUi.ts before mocha loads the test files, cleared when the run ends.
+const holder: { current?: UiContext } = {};
+
+export function setUiContext(context: UiContext | undefined): void {
+  holder.current = context;
+}
+
+export function ui(): UiContext {
+  if (!holder.current) {
+    throw new Error('No UI context: run UI tests through out/test/harness/runUi.js (npm run test:ui).');
+  }
+  return holder.current;
+}
+
+export function createUiContext(server: CodeServer, browser: Browser, workspace: string, fake: FakeService): UiContext {
+  return {
+    server,
+    browser,
+    page: browser.page,
+    workspace,
+    fake,
+    reload: () => openWorkbench(browser.page, server.url, workspace),
+  };
+}

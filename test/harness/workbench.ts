@@ -1,0 +1,392 @@
+// Drives the VS Code workbench in the browser the way a person does: keyboard shortcuts, the
+// Command Palette, quick inputs, the editor's context menu. Selectors are VS Code 1.100's DOM.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { artifactsDir } from './codeServer';
+
+const quickInput = '.quick-input-widget';
+const quickInputBox = `${quickInput} .quick-input-box input`;
+const quickInputRows = `${quickInput} .quick-input-list .monaco-list-row`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Opens the workbench on `folder` and waits until it is on screen with the explorer loaded. */
+export async function openWorkbench(page: Page, url: string, folder?: string): Promise<void> {
+  const target = folder ? `${url.replace(/\/$/, '')}/?folder=${encodeURIComponent(folder)}` : url;
+  await page.goto(target);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  // The status bar fills in once the window has restored; before that, keys can get lost.
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  if (folder) {
+    await page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 })
+      .catch(() => undefined); // explorer may be hidden by a test; not fatal
+  }
+}
+
+export async function closeQuickInput(page: Page): Promise<void> {
+  if (await page.locator(quickInput).isVisible()) {
+    await page.keyboard.press('Escape');
+    await page.locator(quickInput).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+}
+
+/** The labels of the rows the quick input shows right now. */
+export async function quickInputLabels(page: Page): Promise<string[]> {
+  return page.locator(`${quickInputRows} .label-name`).allInnerTexts();
+}
+
+/**
+ * The first row whose label is exactly `label`: the row's visible label, or one of the
+ * comma-separated parts of its aria-label (the theme picker shows "Light Modern" for the theme
+ * "Default Light Modern" and labels the row "Light Modern, Default Light Modern").
+ */
+async function rowByLabel(page: Page, label: string, timeoutMs: number): Promise<Locator | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const index = await page
+      .locator(quickInputRows)
+      .evaluateAll((rows, wanted) => {
+        for (const row of rows) {
+          const name = row.querySelector('.label-name')?.textContent?.trim();
+          const parts = (row.getAttribute('aria-label') ?? '').split(', ').map((p) => p.trim());
+          if (name === wanted || parts.includes(wanted)) return row.getAttribute('data-index');
+        }
+        return null;
+      }, label)
+      .catch(() => null);
+    if (index !== null) return page.locator(`${quickInputRows}[data-index="${index}"]`);
+    if (Date.now() > deadline) return undefined;
+    await sleep(100);
+  }
+}
+
+/** F1, then `>` + title into the palette, returning once the matching row is shown. */
+async function paletteShows(page: Page, title: string, waitMs: number): Promise<Locator | undefined> {
+  await closeQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = page.locator(quickInputBox);
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  return rowByLabel(page, title, waitMs);
+}
+
+export interface RunCommandOptions {
+  /** How long to keep retrying while the extension's commands register (default 15 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a command from the Command Palette by its exact title, e.g. 'Flux: Set API Key'.
+ * Retries: extension commands appear shortly after the workbench does.
+ */
+export async function runCommand(page: Page, title: string, options: RunCommandOptions = {}): Promise<void> {
+  const row = await findCommand(page, title, options);
+  if (!row) {
+    const seen = await quickInputLabels(page).catch(() => []);
+    await closeQuickInput(page);
+    throw new Error(`Command "${title}" not in the Command Palette. Rows shown: ${JSON.stringify(seen.slice(0, 10))}`);
+  }
+  await row.click();
+  // The palette closes, or turns into the command's own input (API key, theme picker...).
+  const input = page.locator(quickInputBox);
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const stillPalette = (await input.isVisible()) && (await input.inputValue().catch(() => '')) === `>${title}`;
+    if (!stillPalette) break;
+    await sleep(50);
+  }
+}
+
+/** Whether the palette lists `title` (within the timeout); leaves the palette closed. */
+export async function commandIsListed(page: Page, title: string, options: RunCommandOptions = {}): Promise<boolean> {
+  const row = await findCommand(page, title, options);
+  await closeQuickInput(page);
+  return row !== undefined;
+}
+
+async function findCommand(page: Page, title: string, options: RunCommandOptions): Promise<Locator | undefined> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  for (;;) {
+    const row = await paletteShows(page, title, 1_500);
+    if (row || Date.now() > deadline) return row;
+    await closeQuickInput(page);
+    await sleep(500);
+  }
+}
+
+export interface QuickInputOptions {
+  /** Press Enter after typing (default true). */
+  submit?: boolean;
+  timeoutMs?: number;
+}
+
+/** Types into the open quick input or input box (prompt, API key, quick pick filter) and accepts. */
+export async function typeIntoQuickInput(page: Page, text: string, options: QuickInputOptions = {}): Promise<void> {
+  const input = page.locator(quickInputBox);
+  await input.waitFor({ state: 'visible', timeout: options.timeoutMs ?? 10_000 });
+  await input.fill(text);
+  if (options.submit ?? true) await input.press('Enter');
+}
+
+/** The open quick input's prompt/validation message, if any. */
+export async function quickInputMessage(page: Page): Promise<string> {
+  const message = page.locator(`${quickInput} .quick-input-message`);
+  return (await message.isVisible()) ? message.innerText() : '';
+}
+
+/** Picks a row of the open quick pick by its exact label (clicks it). */
+export async function pickQuickItem(page: Page, label: string, timeoutMs = 10_000): Promise<void> {
+  const row = await rowByLabel(page, label, timeoutMs);
+  if (!row) {
+    const seen = await quickInputLabels(page).catch(() => []);
+    throw new Error(`No "${label}" in the quick pick. Rows shown: ${JSON.stringify(seen.slice(0, 10))}`);
+  }
+  await row.click();
+}
+
+/** The active editor's tab label. */
+export function activeTab(page: Page): Locator {
+  return page.locator('.editor-group-container.active .tabs-container .tab.active');
+}
+
+/**
+ * Opens a workspace file by its relative path through Quick Open (Ctrl+P) and focuses its
+ * editor. Retries when Quick Open closes early (a webview that finishes loading takes focus).
+ */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const name = path.posix.basename(relativePath);
+  const input = page.locator(quickInputBox);
+  const row = page.locator(quickInputRows).filter({ has: page.locator('.label-name', { hasText: name }) }).first();
+  for (let attempt = 1; ; attempt++) {
+    await closeQuickInput(page);
+    await page.keyboard.press('Control+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(relativePath);
+      // Quick open ranks the exact path first; wait until a row for the file is there.
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.press('Enter');
+      break;
+    } catch (err) {
+      if (attempt >= 3) {
+        throw new Error(`Quick Open did not offer ${relativePath}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }
+  }
+  await activeTab(page).filter({ hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
+  await focusEditor(page);
+}
+
+/** The active editor (text area of the focused group). */
+export function activeEditor(page: Page): Locator {
+  return page.locator('.editor-group-container.active .monaco-editor').first();
+}
+
+export async function focusEditor(page: Page): Promise<void> {
+  const editor = activeEditor(page);
+  await editor.waitFor({ state: 'visible', timeout: 15_000 });
+  await editor.locator('textarea.inputarea, .native-edit-context').first().focus();
+}
+
+/** Moves the cursor with Ctrl+G to the start of a 1-based line. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  // Go to Line is quick access with the ':' prefix already typed; keep it.
+  await typeIntoQuickInput(page, `:${line}`);
+  await page.locator(quickInputBox).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home'); // the second press goes to column 1 even on indented lines
+}
+
+/** Selects whole lines `from`..`to` (1-based, inclusive) by keyboard, without the final newline. */
+export async function selectLines(page: Page, from: number, to: number = from): Promise<void> {
+  await goToLine(page, from);
+  for (let i = from; i < to; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+  await waitForSelection(page);
+}
+
+/** Types text at the cursor of the active editor, as keystrokes. */
+export async function typeInEditor(page: Page, text: string): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.type(text);
+}
+
+export interface EditorLine {
+  /** 1-based line number, as in the gutter. */
+  readonly number: number;
+  readonly text: string;
+}
+
+/**
+ * The active editor's rendered lines with their numbers, word-wrapped rows joined back. Monaco
+ * only renders what is on screen, so for long documents this is the visible part; assert
+ * whole files from disk instead.
+ */
+export async function editorLines(page: Page): Promise<EditorLine[]> {
+  const editor = activeEditor(page);
+  await editor.waitFor({ state: 'visible', timeout: 15_000 });
+  return editor.evaluate((el) => {
+    const top = (n: Element) => parseFloat((n as HTMLElement).style.top || '0');
+    // Only a line's first row has a number in the gutter; wrapped continuation rows have none.
+    const numbers = new Map<number, number>();
+    for (const row of el.querySelectorAll('.margin-view-overlays > div')) {
+      const label = (row.querySelector('.line-numbers')?.textContent ?? '').trim();
+      if (/^\d+$/.test(label)) numbers.set(top(row), Number(label));
+    }
+    const rows = [...el.querySelectorAll('.view-lines .view-line')]
+      .map((n) => ({ top: top(n), text: (n.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top);
+    const lines: { number: number; text: string }[] = [];
+    for (const row of rows) {
+      const number = numbers.get(row.top);
+      const last = lines[lines.length - 1];
+      if (number === undefined && last) last.text += row.text;
+      else lines.push({ number: number ?? (last ? last.number + 1 : 1), text: row.text });
+    }
+    return lines;
+  });
+}
+
+/** The active editor's visible text (see editorLines), lines joined with \n. */
+export async function editorText(page: Page): Promise<string> {
+  return (await editorLines(page)).map((l) => l.text).join('\n');
+}
+
+/** Selects the first visible line that contains `text`, by keyboard; returns its number. */
+export async function selectLineContaining(page: Page, text: string): Promise<number> {
+  const line = (await editorLines(page)).find((l) => l.text.includes(text));
+  if (!line) throw new Error(`No visible line in the editor contains "${text}"`);
+  await selectLines(page, line.number);
+  return line.number;
+}
+
+/** How many characters are selected, from the status bar's "Ln 3, Col 1 (42 selected)". */
+export async function selectionCount(page: Page): Promise<number> {
+  const status = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
+  const match = /\((\d+) selected\)/.exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Waits until the status bar reports a selection (it updates a moment after the keys). */
+export async function waitForSelection(page: Page, timeoutMs = 5_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await selectionCount(page);
+    if (count > 0 || Date.now() > deadline) return count;
+    await sleep(100);
+  }
+}
+
+/** Waits for a notification toast whose message matches, returns the toast. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const toast = page
+    .locator('.notifications-toasts .notification-toast')
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) })
+    .first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  // Toasts fade in; wait for the transition so a screenshot shows them.
+  const deadline = Date.now() + 2_000;
+  while (Date.now() < deadline) {
+    const shown = await toast
+      .evaluate((el) => Boolean(el.closest('.notification-fade-in-done') ?? el.querySelector('.notification-fade-in-done')))
+      .catch(() => true);
+    if (shown) break;
+    await sleep(50);
+  }
+  return toast;
+}
+
+/** Clicks a button (e.g. "Set API Key") on a notification toast. */
+export async function clickNotificationButton(toast: Locator, label: string): Promise<void> {
+  await toast.locator('.notification-list-item-buttons-container a.monaco-button', { hasText: label }).first().click();
+}
+
+/** The messages of all visible notification toasts. */
+export async function notificationMessages(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+}
+
+/** Dismisses every notification (the "Clear All Notifications" command). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
+
+/** Saves a PNG into test-artifacts/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export type ThemeName = 'Default Dark Modern' | 'Default Light Modern';
+
+/** Switches the colour theme through "Preferences: Color Theme", as a person would. */
+export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await typeIntoQuickInput(page, theme, { submit: false });
+  await pickQuickItem(page, theme);
+  const cls = theme.includes('Light') ? 'vs' : 'vs-dark';
+  await page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 10_000 });
+}
+
+/**
+ * Right-clicks the active editor, on the selection when there is one (so it is kept), else on
+ * the cursor, and waits for the context menu.
+ */
+export async function openEditorContextMenu(page: Page): Promise<void> {
+  const editor = activeEditor(page);
+  await editor.waitFor({ state: 'visible', timeout: 15_000 });
+  const hasSelection = (await selectionCount(page)) > 0;
+  // Measured in the page: the cursor blinks (Playwright calls it invisible half the time) and
+  // the selection is painted a frame after the keys, so poll for a box.
+  let box: { x: number; y: number; width: number; height: number } | null = null;
+  const deadline = Date.now() + 5_000;
+  while (!box && Date.now() < deadline) {
+    box = await editor.evaluate((el, wantSelection) => {
+      const measure = (selector: string) => {
+        const node = el.querySelector(selector);
+        const r = node?.getBoundingClientRect();
+        return r && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
+      };
+      return wantSelection ? measure('.view-overlays .selected-text') : measure('.cursors-layer .cursor');
+    }, hasSelection);
+    if (!box) await sleep(100);
+  }
+  if (!box) throw new Error(`Cannot find the ${hasSelection ? 'selection' : 'cursor'} to right-click in the editor`);
+  await page.mouse.click(box.x + Math.max(1, Math.min(box.width / 2, 40)), box.y + box.height / 2, { button: 'right' });
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** Right-clicks the active editor (see openEditorContextMenu) and picks an item by its label.
+ * Menus show titles without the category: 'Generate Image from Selection', not 'Flux: ...'. */
+export async function editorContextMenu(page: Page, itemLabel: string): Promise<void> {
+  await openEditorContextMenu(page);
+  await clickContextMenuItem(page, itemLabel);
+}
+
+/** Picks an item of the open context menu by its label. */
+export async function clickContextMenuItem(page: Page, itemLabel: string, timeoutMs = 10_000): Promise<void> {
+  // Match the label only: an item's accessible name also holds its keybinding ("... Ctrl+Alt+G").
+  const label = page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(itemLabel)}\\s*$`) });
+  const item = page.locator('.context-view .monaco-menu a.action-menu-item').filter({ has: label }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await item.click();
+}
+
+/** The labels of the open context menu's items. */
+export async function contextMenuLabels(page: Page): Promise<string[]> {
+  return page.locator('.context-view .monaco-menu .action-item .action-label').allInnerTexts();
+}
