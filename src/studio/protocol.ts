@@ -1,0 +1,270 @@
+/**
+ * The messages between the Image Studio's host (studioController.ts) and its webview
+ * (src/webview/studio.ts): one discriminated union on `type` each way. No `vscode` import, so
+ * the webview bundle and plain mocha can both load it.
+ *
+ * The webview is treated as untrusted: the host passes everything it receives through
+ * `validateWebviewMessage`, which returns a fresh object with only the known fields, or
+ * undefined for anything malformed (which the host then ignores).
+ */
+
+/** Images per Generate click: one request each, since the service rejects `n > 1`. */
+export const MAX_COUNT = 4;
+/** Room for a full prompt (4000 characters) plus stray whitespace; longer is not from our form. */
+export const MAX_PROMPT_FIELD = 8000;
+export const MAX_MODEL_FIELD = 100;
+export const MAX_SIZE_FIELD = 32;
+/** History ids are made by the host (UUIDs); anything else is not one of ours. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One image in the history, as the webview shows it. */
+export interface HistoryItemView {
+  readonly id: string;
+  readonly prompt: string;
+  readonly model: string;
+  /** The size asked for: an aspect ratio such as `16x9`, or `WIDTHxHEIGHT`. */
+  readonly size: string;
+  /** The seed the service used (or, when it did not say, the fixed seed sent); absent when unknown. */
+  readonly seed?: number;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  /** Pixel size of the file, when known. */
+  readonly width?: number;
+  readonly height?: number;
+  /** `webview.asWebviewUri` of the file. */
+  readonly src: string;
+  /** Where the file is, for people: workspace-relative when possible. */
+  readonly path: string;
+}
+
+/** One request in flight. */
+export interface JobView {
+  readonly jobId: string;
+  readonly prompt: string;
+  readonly model: string;
+  readonly size: string;
+  /** The seed sent: -1 = random. */
+  readonly seed: number;
+  /** Epoch milliseconds, so a re-created webview can show the elapsed time. */
+  readonly startedAt: number;
+  /** The latest progress line (e.g. a retry), if any. */
+  readonly message?: string;
+}
+
+/** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
+export type HostCommand = 'setApiKey' | 'showLog' | 'openSettings';
+export const HOST_COMMANDS: readonly HostCommand[] = ['setApiKey', 'showLog', 'openSettings'];
+
+export interface ErrorView {
+  readonly message: string;
+  /** FluxErrorKind, or 'cancelled'. */
+  readonly kind: string;
+  readonly commands: readonly HostCommand[];
+  /** True when trying again may help (busy service, network). */
+  readonly retry: boolean;
+}
+
+/** Where Insert puts a link: the last active Markdown editor. */
+export interface TargetView {
+  /** e.g. `notes/chapter.md`; absent when there is no Markdown editor to insert into. */
+  readonly label?: string;
+}
+
+export interface FormDefaults {
+  readonly model: string;
+  readonly size: string;
+  readonly seed: number;
+}
+
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'remove';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'remove'];
+
+/** What the webview asks of the host. */
+export type WebviewToHost =
+  /** The script has started (also after the panel was hidden and shown again): send `init`. */
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'generate';
+      readonly prompt: string;
+      readonly model: string;
+      readonly size: string;
+      /** -1 = random. */
+      readonly seed: number;
+      /** 1..MAX_COUNT */
+      readonly count: number;
+    }
+  /** Aborts every request this panel has in flight. */
+  | { readonly type: 'cancel' }
+  | { readonly type: 'item'; readonly action: ItemAction; readonly id: string }
+  | { readonly type: 'command'; readonly command: HostCommand };
+
+/** What the host tells the webview. */
+export type HostToWebview =
+  | {
+      readonly type: 'init';
+      /** Newest first. */
+      readonly items: readonly HistoryItemView[];
+      readonly jobs: readonly JobView[];
+      readonly target: TargetView;
+      /** The editor's selection when the Studio was opened; replaces the prompt. */
+      readonly prefill?: string;
+    }
+  | { readonly type: 'prefill'; readonly prompt: string }
+  | { readonly type: 'target'; readonly target: TargetView }
+  | { readonly type: 'jobsStarted'; readonly jobs: readonly JobView[] }
+  | { readonly type: 'jobProgress'; readonly jobId: string; readonly message: string }
+  | { readonly type: 'jobDone'; readonly jobId: string; readonly item: HistoryItemView }
+  | { readonly type: 'jobFailed'; readonly jobId: string; readonly error: ErrorView }
+  /** A problem with the form itself; nothing was sent. */
+  | { readonly type: 'formError'; readonly field: FormField; readonly message: string }
+  | { readonly type: 'removed'; readonly id: string }
+  /** The outcome of an item action, shown next to that item (or at the top without one). */
+  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly id?: string };
+
+export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general';
+
+/** Strings the webview shows, localized by the host and handed over in a `data-` attribute. */
+export interface WebviewStrings {
+  readonly compose: string;
+  readonly prompt: string;
+  readonly promptPlaceholder: string;
+  /** {0} = Ctrl+Enter or ⌘+Enter */
+  readonly promptHint: string;
+  readonly model: string;
+  readonly aspectRatio: string;
+  readonly custom: string;
+  readonly customSize: string;
+  readonly customSizePlaceholder: string;
+  readonly seed: string;
+  readonly seedRandom: string;
+  readonly seedFixed: string;
+  readonly seedNumber: string;
+  /** {0} = first seed, {1} = last seed */
+  readonly seedsRange: string;
+  readonly seedsRandom: string;
+  readonly count: string;
+  readonly generate: string;
+  /** {0} = number of images */
+  readonly generateMany: string;
+  readonly cancel: string;
+  readonly generatingOne: string;
+  /** {0} = number of images */
+  readonly generating: string;
+  readonly history: string;
+  readonly filter: string;
+  readonly filterPlaceholder: string;
+  readonly emptyHistory: string;
+  /** {0} = filter text */
+  readonly noMatch: string;
+  /** {0} = document label */
+  readonly insertTarget: string;
+  readonly noInsertTarget: string;
+  readonly insert: string;
+  /** {0} = document label */
+  readonly insertInto: string;
+  readonly copyLink: string;
+  readonly useSettings: string;
+  readonly regenerate: string;
+  readonly reveal: string;
+  readonly open: string;
+  readonly remove: string;
+  readonly dismiss: string;
+  readonly retry: string;
+  readonly setApiKey: string;
+  readonly showLog: string;
+  readonly openSettings: string;
+  /** {0} = seconds */
+  readonly elapsed: string;
+  readonly waiting: string;
+  readonly failed: string;
+  readonly fileMissing: string;
+  /** {0} = seed */
+  readonly seedLabel: string;
+  readonly seedUnknown: string;
+  readonly settingsApplied: string;
+  /** {0} = prompt */
+  readonly actionsFor: string;
+  readonly seedInvalid: string;
+  /** {0} = prompt */
+  readonly imageReady: string;
+}
+
+/** Everything the webview needs before the first paint: strings and the form's choices. */
+export interface Bootstrap {
+  readonly strings: WebviewStrings;
+  readonly models: readonly string[];
+  readonly ratios: readonly string[];
+  readonly maxPromptLength: number;
+  readonly maxCount: number;
+  readonly defaults: FormDefaults;
+}
+
+type Raw = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Raw {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function boundedString(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+}
+
+/**
+ * Checks a message from the webview: a plain object whose `type` is known and whose fields
+ * have the right types and sizes. Returns a copy with only those fields, or undefined.
+ * Whether the values make sense (a known ratio, a prompt within the limit) is the host's
+ * next check, which answers with a `formError` the person can act on.
+ */
+export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'cancel':
+      return { type: 'cancel' };
+    case 'generate': {
+      const { prompt, model, size, seed, count } = raw;
+      if (!boundedString(prompt, MAX_PROMPT_FIELD)) return undefined;
+      if (!boundedString(model, MAX_MODEL_FIELD)) return undefined;
+      if (!boundedString(size, MAX_SIZE_FIELD)) return undefined;
+      if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -1) return undefined;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) return undefined;
+      return { type: 'generate', prompt, model, size, seed, count };
+    }
+    case 'item': {
+      const { action, id } = raw;
+      if (!oneOf(action, ITEM_ACTIONS) || !isId(id)) return undefined;
+      return { type: 'item', action, id };
+    }
+    case 'command': {
+      const { command } = raw;
+      if (!oneOf(command, HOST_COMMANDS)) return undefined;
+      return { type: 'command', command };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The seeds a batch sends: random stays random; a fixed seed counts up, one per image. */
+export function batchSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => (seed < 0 ? -1 : seed + k));
+}
+
+/** `{0}`, `{1}` … replaced by the arguments, as vscode.l10n.t does. */
+export function format(template: string, ...args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, i: string) => {
+    const value = args[Number(i)];
+    return value === undefined ? whole : String(value);
+  });
+}

@@ -1,0 +1,457 @@
+import * as vscode from 'vscode';
+import type { FluxConfig } from '../config';
+import { readConfig } from '../config';
+import { FluxError } from '../core/errors';
+import { pngDimensions } from '../core/imageType';
+import { markdownImageLink, relativePath } from '../core/markdown';
+import type { GenerationParams } from '../core/params';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import { displayPath, linkPathFor } from '../imageFiles';
+import type { Services } from '../placeImage';
+import type { HistoryEntry, HistoryStore } from './historyStore';
+import type { InsertTarget, InsertTargetTracker } from './insertTarget';
+import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, ItemAction, JobView, WebviewToHost } from './protocol';
+import { batchSeeds, validateWebviewMessage } from './protocol';
+
+/** What removing an image from the history should do; undefined = nothing (cancelled). */
+export type RemoveChoice = 'history' | 'file' | undefined;
+
+export interface StudioControllerOptions {
+  readonly services: Services;
+  readonly history: HistoryStore;
+  readonly target: InsertTargetTracker;
+  /** Delivers a message to the webview; resolves to false when it was not delivered. */
+  readonly post: (message: HostToWebview) => Thenable<boolean> | boolean;
+  /** `webview.asWebviewUri`. */
+  readonly asWebviewUri: (uri: vscode.Uri) => vscode.Uri;
+  /** Called before an image in `folder` is shown, so the webview may load from it. */
+  readonly allowFolder?: (folder: vscode.Uri) => void;
+  /** Asks whether to remove an entry, and its file too; default a modal warning. */
+  readonly confirmRemove?: (entry: HistoryEntry, path: string) => Thenable<RemoveChoice>;
+  readonly readConfig?: (scope?: vscode.Uri) => FluxConfig;
+  readonly now?: () => number;
+}
+
+interface RunningJob {
+  view: JobView;
+  readonly controller: AbortController;
+}
+
+const RETRYABLE = ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download', 'tooLarge'];
+
+/**
+ * The Studio's host side, without the panel: takes the webview's messages (validated here),
+ * generates through the shared Generator, writes through ImageFiles, records the history,
+ * inserts links, and answers through `post`. Tests drive it directly.
+ */
+export class StudioController implements vscode.Disposable {
+  private readonly running = new Map<string, RunningJob>();
+  private readonly readConfig: (scope?: vscode.Uri) => FluxConfig;
+  private readonly now: () => number;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private pendingPrefill: string | undefined;
+  private disposed = false;
+  /** Saves run one at a time: images of one batch share a prompt, so they compete for a name. */
+  private saving: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: StudioControllerOptions) {
+    this.readConfig = options.readConfig ?? readConfig;
+    this.now = options.now ?? Date.now;
+    this.subscriptions.push(options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })));
+  }
+
+  /** Handles one raw message from the webview; anything malformed is ignored. Resolves when it is done. */
+  async handle(raw: unknown): Promise<void> {
+    const message = validateWebviewMessage(raw);
+    if (!message || this.disposed) return;
+    try {
+      await this.dispatch(message);
+    } catch (err) {
+      // A bug, not a service error: say so next to nothing in particular, and log it.
+      this.options.services.log.error(`Studio: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.send({ type: 'notice', level: 'error', message: err instanceof FluxError ? err.message : vscode.l10n.t('Something went wrong in the Studio. See Flux: Show Log.') });
+    }
+  }
+
+  /** Puts text into the prompt: now when the webview is there, else with the next `init`. */
+  prefill(prompt: string): void {
+    this.pendingPrefill = prompt;
+    void Promise.resolve(this.options.post({ type: 'prefill', prompt })).then((delivered) => {
+      if (delivered && this.pendingPrefill === prompt) this.pendingPrefill = undefined;
+    });
+  }
+
+  /** Sets the prefill for the webview's first `init` (a new panel). */
+  setInitialPrefill(prompt: string | undefined): void {
+    this.pendingPrefill = prompt;
+  }
+
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  cancelAll(): void {
+    for (const job of this.running.values()) job.controller.abort();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelAll();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private async dispatch(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'generate':
+        return this.generate(message, message.count);
+      case 'cancel':
+        return this.cancelAll();
+      case 'item':
+        return this.itemAction(message.action, message.id);
+      case 'command':
+        return this.runCommand(message.command);
+    }
+  }
+
+  private sendInit(): void {
+    const prefill = this.pendingPrefill;
+    this.pendingPrefill = undefined;
+    this.send({
+      type: 'init',
+      items: this.options.history.list().flatMap((e) => {
+        try {
+          return [this.view(e)];
+        } catch {
+          return []; // a stored file that is not a URI any more: not shown
+        }
+      }),
+      jobs: [...this.running.values()].map((j) => j.view),
+      target: { label: this.options.target.label() },
+      ...(prefill !== undefined ? { prefill } : {}),
+    });
+  }
+
+  // ---- generating ----
+
+  private async generate(input: { prompt: string; model: string; size: string; seed: number }, count: number): Promise<void> {
+    const params = this.checkForm(input, count);
+    if (!params) return;
+    const target = this.options.target.current();
+    const config = this.readConfig(target?.document.uri);
+    let folder: vscode.Uri;
+    try {
+      // Checked before any paid request: a bad output folder is reported first.
+      ({ folder } = await this.options.services.files.outputFolder(config.outputFolder, target?.document.uri));
+    } catch (err) {
+      this.send({ type: 'formError', field: 'general', message: messageOf(err) });
+      return;
+    }
+    this.options.allowFolder?.(folder);
+    const startedAt = this.now();
+    const jobs: RunningJob[] = batchSeeds(params.seed, count).map((seed) => ({
+      view: { jobId: newId(), prompt: params.prompt, model: params.model, size: params.size, seed, startedAt },
+      controller: new AbortController(),
+    }));
+    for (const job of jobs) this.running.set(job.view.jobId, job);
+    this.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
+    // One request per image, all at once: the service makes one image per request.
+    await Promise.all(jobs.map((job) => this.runJob(job, params, config, folder)));
+  }
+
+  /** Checks the form as the commands do; a problem is reported next to its field. */
+  private checkForm(input: { prompt: string; model: string; size: string; seed: number }, count: number): GenerationParams | undefined {
+    const fail = (field: FormField, err: unknown): undefined => {
+      this.send({ type: 'formError', field, message: messageOf(err) });
+      return undefined;
+    };
+    let prompt: string, model: string, size: string, seed: number;
+    try {
+      prompt = normalizePrompt(input.prompt);
+    } catch (e) {
+      return fail('prompt', e);
+    }
+    try {
+      model = normalizeModel(input.model);
+    } catch (e) {
+      return fail('model', e);
+    }
+    try {
+      size = normalizeSize(input.size);
+    } catch (e) {
+      return fail('size', e);
+    }
+    try {
+      seed = normalizeSeed(input.seed);
+      if (seed >= 0) normalizeSeed(seed + count - 1);
+    } catch (e) {
+      return fail('seed', e);
+    }
+    return { prompt, model, size, seed };
+  }
+
+  private async runJob(job: RunningJob, params: GenerationParams, config: FluxConfig, folder: vscode.Uri): Promise<void> {
+    const { services, history } = this.options;
+    const { signal } = job.controller;
+    try {
+      const image = await services.generator.generate({ ...params, seed: job.view.seed }, config, {
+        signal,
+        onRetry: ({ delayMs, status }) => {
+          const message = vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000));
+          job.view = { ...job.view, message };
+          this.send({ type: 'jobProgress', jobId: job.view.jobId, message });
+        },
+      });
+      if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+      const { uri } = await this.serially(() => services.files.save({ bytes: image.bytes, extension: image.type.extension, prompt: params.prompt }, folder));
+      services.log.info(`Studio saved ${displayPath(uri)}`);
+      const dims = pngDimensions(image.bytes);
+      const seed = image.seed ?? (job.view.seed >= 0 ? job.view.seed : undefined);
+      const entry: HistoryEntry = {
+        id: newId(),
+        prompt: params.prompt,
+        model: params.model,
+        size: params.size,
+        ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
+        createdAt: this.now(),
+        durationMs: Math.round(image.durationMs),
+        ...(dims ? { width: dims.width, height: dims.height } : {}),
+        file: uri.toString(),
+      };
+      try {
+        const dropped = await history.add(entry);
+        for (const old of dropped) this.send({ type: 'removed', id: old.id });
+      } catch (err) {
+        // The image is saved; only remembering it failed. Show it anyway.
+        services.log.warn(`Studio could not record the history: ${messageOf(err)}`);
+      }
+      this.running.delete(job.view.jobId);
+      this.send({ type: 'jobDone', jobId: job.view.jobId, item: this.view(entry) });
+    } catch (err) {
+      this.running.delete(job.view.jobId);
+      this.send({ type: 'jobFailed', jobId: job.view.jobId, error: errorView(err, signal.aborted) });
+    } finally {
+      this.running.delete(job.view.jobId);
+    }
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.saving.then(task, task);
+    this.saving = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  // ---- actions on an image ----
+
+  private async itemAction(action: ItemAction, id: string): Promise<void> {
+    const entry = this.options.history.get(id);
+    if (!entry) {
+      this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('That image is no longer in the history.'), id });
+      return;
+    }
+    const uri = vscode.Uri.parse(entry.file, true);
+    switch (action) {
+      case 'insert':
+        return this.insert(entry, uri);
+      case 'copyLink':
+        return this.copyLink(entry, uri);
+      case 'reveal':
+        if (await this.missing(entry, uri)) return;
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+        return;
+      case 'open': {
+        if (await this.missing(entry, uri)) return;
+        const column = this.options.target.current()?.viewColumn ?? vscode.ViewColumn.Beside;
+        await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: column, preview: true });
+        return;
+      }
+      case 'regenerate':
+        // The seed the service used, so the same image comes back (a random one if unknown).
+        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size, seed: entry.seed ?? -1 }, 1);
+      case 'remove':
+        return this.remove(entry, uri);
+    }
+  }
+
+  private async insert(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
+    const target = this.options.target.current();
+    if (!target) {
+      this.send({
+        type: 'notice',
+        level: 'error',
+        message: vscode.l10n.t('There is no Markdown editor to insert into. Open a Markdown file, put the cursor where the image goes, then choose Insert again.'),
+        id: entry.id,
+      });
+      return;
+    }
+    if (await this.missing(entry, uri)) return;
+    const { document, position } = target;
+    const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, position, link);
+    const label = this.options.target.label() ?? document.uri.path;
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });
+      return;
+    }
+    this.placeCursorAfter(target, link);
+    this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, position.line + 1), id: entry.id });
+  }
+
+  /**
+   * The next link goes after this one, and a visible editor whose cursor was where the link
+   * went gets it after the link, ready to type on.
+   */
+  private placeCursorAfter(target: InsertTarget, link: string): void {
+    const endOffset = target.document.offsetAt(target.position) + link.length;
+    const end = target.document.positionAt(endOffset);
+    this.options.target.movedTo(target.document, endOffset);
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document !== target.document) continue;
+      const { selection } = editor;
+      // A cursor left before the link, or a selection that grew to take the link in (the link
+      // went at its end): either way the person continues after the link, with nothing selected.
+      if ((selection.isEmpty && selection.active.isEqual(target.position)) || (!selection.isEmpty && selection.end.isEqual(end))) {
+        editor.selection = new vscode.Selection(end, end);
+      }
+    }
+  }
+
+  private async copyLink(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
+    const target = this.options.target.current();
+    let path: string;
+    let message: string;
+    if (target) {
+      path = linkPathFor(target.document.uri, uri);
+      message = vscode.l10n.t('Copied the Markdown link (relative to {0}).', this.options.target.label() ?? target.document.uri.path);
+    } else {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      path = folder ? relativePath(folder.uri.path, uri.path) : uri.toString(true);
+      message = folder ? vscode.l10n.t('Copied the Markdown link (relative to the workspace folder {0}).', folder.name) : vscode.l10n.t('Copied the Markdown link.');
+    }
+    await vscode.env.clipboard.writeText(markdownImageLink(entry.prompt, path));
+    this.send({ type: 'notice', level: 'info', message, id: entry.id });
+  }
+
+  private async remove(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
+    const path = displayPath(uri);
+    const choice = await (this.options.confirmRemove ?? confirmRemove)(entry, path);
+    if (!choice) return;
+    if (choice === 'file') {
+      try {
+        await deleteFile(uri);
+        this.options.services.log.info(`Studio deleted ${path}`);
+      } catch (err) {
+        if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) {
+          this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not delete {0} ({1}). It is still in the history.', path, messageOf(err)), id: entry.id });
+          return;
+        }
+      }
+    }
+    await this.options.history.remove(entry.id);
+    this.send({ type: 'removed', id: entry.id });
+    this.send({
+      type: 'notice',
+      level: 'info',
+      message: choice === 'file' ? vscode.l10n.t('Deleted {0}.', path) : vscode.l10n.t('Removed from the history; {0} is still there.', path),
+    });
+  }
+
+  private async missing(entry: HistoryEntry, uri: vscode.Uri): Promise<boolean> {
+    try {
+      await vscode.workspace.fs.stat(uri);
+      return false;
+    } catch {
+      this.send({
+        type: 'notice',
+        level: 'error',
+        message: vscode.l10n.t('{0} is no longer there. Regenerate the image, or remove it from the history.', displayPath(uri)),
+        id: entry.id,
+      });
+      return true;
+    }
+  }
+
+  private async runCommand(command: HostCommand): Promise<void> {
+    switch (command) {
+      case 'setApiKey':
+        await vscode.commands.executeCommand('flux.setApiKey');
+        return;
+      case 'showLog':
+        await vscode.commands.executeCommand('flux.showLog');
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'flux.');
+        return;
+    }
+  }
+
+  // ---- helpers ----
+
+  private view(entry: HistoryEntry): HistoryItemView {
+    const uri = vscode.Uri.parse(entry.file, true);
+    return {
+      id: entry.id,
+      prompt: entry.prompt,
+      model: entry.model,
+      size: entry.size,
+      ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
+      createdAt: entry.createdAt,
+      ...(entry.width && entry.height ? { width: entry.width, height: entry.height } : {}),
+      src: this.options.asWebviewUri(uri).toString(),
+      path: displayPath(uri),
+    };
+  }
+
+  private send(message: HostToWebview): void {
+    if (this.disposed) return;
+    void Promise.resolve(this.options.post(message)).then(undefined, () => undefined);
+  }
+}
+
+export function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** An error in words, with the buttons that are its obvious next step. */
+export function errorView(err: unknown, cancelledByUser: boolean): ErrorView {
+  if (cancelledByUser) return { message: vscode.l10n.t('Cancelled.'), kind: 'cancelled', commands: [], retry: true };
+  const e = err instanceof FluxError ? err : new FluxError('network', messageOf(err));
+  const commands: HostCommand[] = [];
+  // 'cancelled' without the person cancelling: the key prompt was dismissed.
+  if (e.kind === 'auth' || e.kind === 'cancelled') commands.push('setApiKey');
+  if (['invalidInput', 'timeout', 'network'].includes(e.kind)) commands.push('openSettings');
+  if (e.kind !== 'cancelled') commands.push('showLog');
+  return { message: e.message, kind: e.kind, commands, retry: RETRYABLE.includes(e.kind) || e.kind === 'cancelled' };
+}
+
+async function confirmRemove(entry: HistoryEntry, path: string): Promise<RemoveChoice> {
+  const removeOnly = vscode.l10n.t('Remove from History');
+  const deleteFile = vscode.l10n.t('Delete File');
+  const short = entry.prompt.length > 60 ? `${entry.prompt.slice(0, 60)}…` : entry.prompt;
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Remove “{0}” from the Studio history?', short),
+    { modal: true, detail: vscode.l10n.t('The file {0} stays in the workspace unless you choose Delete File (it goes to the trash where there is one).', path) },
+    removeOnly,
+    deleteFile,
+  );
+  return choice === deleteFile ? 'file' : choice === removeOnly ? 'history' : undefined;
+}
+
+async function deleteFile(uri: vscode.Uri): Promise<void> {
+  try {
+    await vscode.workspace.fs.delete(uri, { useTrash: true });
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') throw err;
+    // Some file systems (remote, virtual) have no trash.
+    await vscode.workspace.fs.delete(uri, { useTrash: false });
+  }
+}

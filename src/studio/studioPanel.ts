@@ -1,0 +1,285 @@
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { STUDIO_VIEW_TYPE } from '../constants';
+import { outputFolderSegments } from '../core/outputFolder';
+import { ASPECT_RATIOS, KNOWN_MODELS, MAX_PROMPT_LENGTH } from '../core/params';
+import type { Services } from '../placeImage';
+import type { HistoryStore } from './historyStore';
+import type { InsertTargetTracker } from './insertTarget';
+import type { Bootstrap, HostToWebview, WebviewStrings } from './protocol';
+import { MAX_COUNT } from './protocol';
+import { StudioController } from './studioController';
+
+export interface StudioDependencies {
+  readonly extensionUri: vscode.Uri;
+  readonly services: Services;
+  readonly history: HistoryStore;
+  readonly target: InsertTargetTracker;
+}
+
+/**
+ * Keeps the one Image Studio panel: opens it, reveals it, restores it after a window reload
+ * (as the panel serializer), and forgets it when it is closed.
+ */
+export class Studio implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private current: StudioPanel | undefined;
+
+  constructor(private readonly deps: StudioDependencies) {}
+
+  get panel(): StudioPanel | undefined {
+    return this.current;
+  }
+
+  /** Opens the Studio beside the editor, or reveals it; `prefill` replaces the prompt. */
+  createOrShow(prefill?: string): StudioPanel {
+    if (this.current) {
+      this.current.reveal(prefill);
+      return this.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      STUDIO_VIEW_TYPE,
+      vscode.l10n.t('Image Studio'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      webviewOptions(this.deps),
+    );
+    return this.adopt(panel, prefill);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+    // The form comes back from the webview's own getState(); only the wiring is redone here.
+    if (this.current) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.deps);
+    this.adopt(panel, undefined);
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, prefill: string | undefined): StudioPanel {
+    const studio = new StudioPanel(panel, this.deps, prefill);
+    this.current = studio;
+    studio.onDidDispose(() => {
+      if (this.current === studio) this.current = undefined;
+    });
+    return studio;
+  }
+}
+
+export class StudioPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  private roots: vscode.Uri[];
+  readonly controller: StudioController;
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    deps: StudioDependencies,
+    prefill: string | undefined,
+  ) {
+    this.roots = resourceRoots(deps);
+    const webview = panel.webview;
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'studio-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'studio-dark.svg'),
+    };
+    this.controller = new StudioController({
+      services: deps.services,
+      history: deps.history,
+      target: deps.target,
+      post: (message: HostToWebview) => webview.postMessage(message),
+      asWebviewUri: (uri) => webview.asWebviewUri(uri),
+      allowFolder: (folder) => this.allowFolder(folder),
+    });
+    this.controller.setInitialPrefill(prefill);
+    webview.html = renderHtml(webview, deps.extensionUri, bootstrap(deps));
+    this.disposables.push(
+      this.controller,
+      this.disposed,
+      webview.onDidReceiveMessage((raw: unknown) => this.controller.handle(raw)),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flux.outputFolder')) this.updateRoots(resourceRoots(deps));
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.updateRoots(resourceRoots(deps))),
+    );
+  }
+
+  reveal(prefill?: string): void {
+    this.panel.reveal(undefined, false);
+    if (prefill !== undefined) this.controller.prefill(prefill);
+  }
+
+  dispose(): void {
+    const items = this.disposables.splice(0);
+    if (!items.length) return;
+    this.disposed.fire();
+    this.panel.dispose();
+    for (const d of items) d.dispose();
+  }
+
+  /** Lets the webview load images from a folder it could not yet (one outside the current roots). */
+  private allowFolder(folder: vscode.Uri): void {
+    if (this.roots.some((root) => isInside(folder, root))) return;
+    this.updateRoots([...this.roots, folder]);
+  }
+
+  private updateRoots(roots: vscode.Uri[]): void {
+    const key = (list: vscode.Uri[]) => list.map((u) => u.toString()).sort().join('\n');
+    if (key(roots) === key(this.roots)) return;
+    // Changing the options reloads the webview; its state and the host's `init` bring it back.
+    this.roots = roots;
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+  }
+}
+
+function webviewOptions(deps: StudioDependencies): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: resourceRoots(deps), enableFindWidget: false, retainContextWhenHidden: false };
+}
+
+/**
+ * What the webview may load: the extension's media/ and the folders images live in: the
+ * output folder of each workspace folder, and any other folder the history points into.
+ */
+export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'history'>): vscode.Uri[] {
+  const roots = new Map<string, vscode.Uri>();
+  const add = (uri: vscode.Uri) => roots.set(uri.toString(), uri);
+  add(vscode.Uri.joinPath(deps.extensionUri, 'media'));
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      const segments = outputFolderSegments(readConfig(folder.uri).outputFolder);
+      add(segments.reduce((u, s) => vscode.Uri.joinPath(u, s), folder.uri));
+    } catch {
+      // An invalid setting: generating reports it; nothing to load from there.
+    }
+  }
+  for (const entry of deps.history.list()) {
+    try {
+      const parent = vscode.Uri.joinPath(vscode.Uri.parse(entry.file, true), '..');
+      if (![...roots.values()].some((root) => isInside(parent, root))) add(parent);
+    } catch {
+      // not a URI: skipped
+    }
+  }
+  return [...roots.values()];
+}
+
+function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {
+  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
+  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return uri.path === root.path || uri.path.startsWith(base);
+}
+
+function bootstrap(deps: StudioDependencies): Bootstrap {
+  const config = readConfig(deps.target.current()?.document.uri);
+  const models: string[] = [...KNOWN_MODELS];
+  if (!models.includes(config.model)) models.push(config.model);
+  return {
+    strings: webviewStrings(),
+    models,
+    ratios: [...ASPECT_RATIOS],
+    maxPromptLength: MAX_PROMPT_LENGTH,
+    maxCount: MAX_COUNT,
+    defaults: { model: config.model, size: config.size, seed: config.seed },
+  };
+}
+
+/** Everything the webview says, localized here (its script has no access to vscode.l10n). */
+function webviewStrings(): WebviewStrings {
+  const t = vscode.l10n.t;
+  return {
+    compose: t('New image'),
+    prompt: t('Prompt'),
+    promptPlaceholder: t('Describe the image: subject, setting, light, style…'),
+    promptHint: t('{0} to generate'),
+    model: t('Model'),
+    aspectRatio: t('Aspect ratio'),
+    custom: t('Custom size in pixels'),
+    customSize: t('Width × height in pixels'),
+    customSizePlaceholder: t('e.g. 1024x768'),
+    seed: t('Seed'),
+    seedRandom: t('Random'),
+    seedFixed: t('Fixed'),
+    seedNumber: t('Seed number'),
+    seedsRange: t('Seeds {0}–{1}, one per image.'),
+    seedsRandom: t('A new random seed for each image.'),
+    count: t('Images'),
+    generate: t('Generate'),
+    generateMany: t('Generate {0} images'),
+    cancel: t('Cancel'),
+    generatingOne: t('Generating an image…'),
+    generating: t('Generating {0} images…'),
+    history: t('History'),
+    filter: t('Filter the history by prompt'),
+    filterPlaceholder: t('Filter by prompt'),
+    emptyHistory: t('Images you generate appear here, newest first.'),
+    noMatch: t('No image has a prompt with “{0}”.'),
+    insertTarget: t('Insert goes to {0}'),
+    noInsertTarget: t('Open a Markdown file to insert images into it.'),
+    insert: t('Insert'),
+    insertInto: t('Insert a link into {0} at the cursor'),
+    copyLink: t('Copy Markdown link'),
+    useSettings: t('Use these settings'),
+    regenerate: t('Regenerate with the same seed'),
+    reveal: t('Reveal in Explorer'),
+    open: t('Open image'),
+    remove: t('Remove from history…'),
+    dismiss: t('Dismiss'),
+    retry: t('Try Again'),
+    setApiKey: t('Set API Key'),
+    showLog: t('Show Log'),
+    openSettings: t('Open Settings'),
+    elapsed: t('{0} s'),
+    waiting: t('Generating…'),
+    failed: t('Not generated'),
+    fileMissing: t('The file is missing'),
+    seedLabel: t('seed {0}'),
+    seedUnknown: t('seed unknown'),
+    settingsApplied: t('The form now has this image’s prompt, model, size and seed.'),
+    actionsFor: t('Actions for “{0}”'),
+    seedInvalid: t('Enter a whole number from 0 up, or choose Random.'),
+    imageReady: t('Image ready: {0}'),
+  };
+}
+
+/** `&`, `<`, `>` and `"` as entities, for text inside a double-quoted attribute. */
+export function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function nonce(): string {
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64');
+}
+
+/**
+ * The page: a strict CSP (scripts only with this page's nonce, images and styles only from
+ * the webview's own resource origin), the bundled script and CSS from media/, and the
+ * bootstrap data as an escaped attribute, never inside a script.
+ */
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, data: Bootstrap): string {
+  const n = nonce();
+  const src = webview.cspSource;
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'build', 'studio.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css'));
+  const csp = [`default-src 'none'`, `img-src ${src}`, `style-src ${src}`, `font-src ${src}`, `script-src 'nonce-${n}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${escapeAttribute(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(style.toString())}">
+<title>${escapeAttribute(vscode.l10n.t('Image Studio'))}</title>
+</head>
+<body data-bootstrap="${escapeAttribute(JSON.stringify(data))}">
+<noscript>${escapeAttribute(vscode.l10n.t('The Image Studio needs scripts enabled.'))}</noscript>
+<script nonce="${n}" src="${escapeAttribute(script.toString())}"></script>
+</body>
+</html>`;
+}

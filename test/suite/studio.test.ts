@@ -1,0 +1,416 @@
+// The Image Studio's host side in the real extension host: messages as the webview sends them
+// go in; files, history, edits, the clipboard and the answers to the webview come out.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FluxConfig } from '../../src/config';
+import { generateImage } from '../../src/core/client';
+import type { GeneratedImage } from '../../src/core/client';
+import type { GenerationParams } from '../../src/core/params';
+import type { GenerateOptions, Generator } from '../../src/generator';
+import { ImageFiles } from '../../src/imageFiles';
+import type { HistoryStorage } from '../../src/studio/historyStore';
+import { HistoryStore } from '../../src/studio/historyStore';
+import { InsertTargetTracker } from '../../src/studio/insertTarget';
+import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
+import type { RemoveChoice } from '../../src/studio/studioController';
+import { StudioController } from '../../src/studio/studioController';
+import { renderHtml, resourceRoots } from '../../src/studio/studioPanel';
+import type { FakeService } from '../fake/fakeService';
+import { closeAllEditors, exists, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, stopFakeService, TEST_KEY, useFakeService, waitFor, workspaceRoot } from './helpers';
+
+class MemoryStorage implements HistoryStorage {
+  private readonly values = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, JSON.parse(JSON.stringify(value)));
+  }
+}
+
+/**
+ * The Generator's part here (key + HTTP client, against the fake service). The real Generator
+ * loads the client with a dynamic import(), which the file-by-file test build in out/ cannot
+ * resolve; the generate commands' suite covers it through the bundled extension.
+ */
+class TestGenerator {
+  generate(params: GenerationParams, config: FluxConfig, options: GenerateOptions = {}): Promise<GeneratedImage> {
+    return generateImage(params, { baseUrl: config.baseUrl, apiKey: TEST_KEY, timeoutMs: config.timeoutMs, retryBaseMs: 10 }, { signal: options.signal, onRetry: options.onRetry });
+  }
+  cancelAll(): void {}
+  dispose(): void {}
+}
+
+type Message<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
+
+/** A controller wired as the panel wires it, with a recording sink instead of a webview. */
+class Harness implements vscode.Disposable {
+  readonly messages: HostToWebview[] = [];
+  readonly storage = new MemoryStorage();
+  readonly history = new HistoryStore(this.storage);
+  readonly tracker: InsertTargetTracker;
+  readonly controller: StudioController;
+  readonly log = vscode.window.createOutputChannel('Flux Studio test', { log: true });
+  readonly generator = new TestGenerator() as unknown as Generator;
+  removeChoice: RemoveChoice = 'history';
+  allowed: vscode.Uri[] = [];
+
+  constructor(accepts?: (document: vscode.TextDocument) => boolean) {
+    this.tracker = new InsertTargetTracker(accepts);
+    this.controller = new StudioController({
+      services: { generator: this.generator, files: new ImageFiles(), log: this.log },
+      history: this.history,
+      target: this.tracker,
+      post: (m) => {
+        this.messages.push(m);
+        return true;
+      },
+      asWebviewUri: (uri) => uri.with({ scheme: 'https', authority: 'webview.test', path: `/${uri.scheme}${uri.path}` }),
+      allowFolder: (folder) => this.allowed.push(folder),
+      confirmRemove: async () => this.removeChoice,
+    });
+  }
+
+  send(raw: unknown): Promise<void> {
+    return this.controller.handle(raw);
+  }
+
+  of<T extends HostToWebview['type']>(type: T): Message<T>[] {
+    return this.messages.filter((m): m is Message<T> => m.type === type);
+  }
+
+  async generate(fields: { prompt?: string; model?: string; size?: string; seed?: number; count?: number } = {}): Promise<HistoryItemView[]> {
+    const before = this.of('jobDone').length;
+    await this.send({ type: 'generate', prompt: 'A lighthouse at dusk', model: 'flux-kontext-pro', size: '1x1', seed: -1, count: 1, ...fields });
+    return this.of('jobDone').slice(before).map((m) => m.item);
+  }
+
+  dispose(): void {
+    this.controller.dispose();
+    this.tracker.dispose();
+    this.generator.dispose();
+    this.log.dispose();
+  }
+}
+
+/** The file behind an item, from the URI the webview was given. */
+const uriOf = (item: HistoryItemView) => vscode.Uri.file(new URL(item.src).pathname.replace(/^\/file/, ''));
+const nameOf = (item: HistoryItemView) => item.src.split('/').pop() ?? '';
+
+describe('Image Studio (host side)', function () {
+  let fake: FakeService;
+  let h: Harness;
+
+  before(async () => {
+    fake = await useFakeService();
+  });
+  after(async () => {
+    await stopFakeService(fake);
+  });
+  beforeEach(async () => {
+    fake.reset();
+    await removeFolder('assets');
+    h = new Harness();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') console.log(`Messages to the webview:\n${h.messages.map((m) => JSON.stringify(m)).join('\n')}`);
+    h.dispose();
+    await closeAllEditors();
+  });
+
+  it('answers ready with init: the history, the insert target, the prefill', async () => {
+    await openMarkdown('notes/studio-init.md', '# Notes\n');
+    const harness = new Harness();
+    try {
+      harness.controller.setInitialPrefill('the selected words');
+      await harness.send({ type: 'ready' });
+      const [init] = harness.of('init');
+      assert.ok(init);
+      assert.deepEqual(init.items, []);
+      assert.deepEqual(init.jobs, []);
+      assert.equal(init.target.label, 'notes/studio-init.md');
+      assert.equal(init.prefill, 'the selected words');
+      await harness.send({ type: 'ready' });
+      assert.equal(harness.of('init')[1]?.prefill, undefined, 'the prefill is used once');
+    } finally {
+      harness.dispose();
+    }
+  });
+
+  it('generates two 16x9 images in parallel with seeds 42 and 43, writes them and records them', async () => {
+    fake.enqueue({ kind: 'b64', delayMs: 300 }, { kind: 'b64', delayMs: 300 });
+    const items = await h.generate({ prompt: 'A red fox in snow', size: '16x9', seed: 42, count: 2 });
+    assert.equal(fake.generationRequests.length, 2);
+    const bodies = fake.generationRequests.map((r) => r.body as { seed: number; size: string; n: number });
+    assert.deepEqual(bodies.map((b) => b.seed).sort(), [42, 43]);
+    assert.ok(bodies.every((b) => b.size === '16x9' && b.n === 1));
+    assert.equal(fake.maxConcurrent, 2, 'the two requests ran at the same time');
+
+    const [started] = h.of('jobsStarted');
+    assert.deepEqual(started?.jobs.map((j) => j.seed), [42, 43]);
+    assert.equal(items.length, 2);
+    assert.deepEqual(items.map((i) => i.seed).sort(), [42, 43], 'each result shows the seed the service used');
+    for (const item of items) {
+      assert.equal(item.prompt, 'A red fox in snow');
+      assert.equal(item.model, 'flux-kontext-pro');
+      assert.equal(item.size, '16x9');
+      assert.match(item.path, /assets\/a-red-fox-in-snow-.*\.png$/);
+      const uri = uriOf(item);
+      assert.deepEqual([...(await vscode.workspace.fs.readFile(uri)).subarray(0, 8)], PNG_SIGNATURE);
+      // Shown by URI, never as base64 through a message.
+      assert.equal(item.src, `https://webview.test/file${uri.path}`);
+      assert.ok(!JSON.stringify(item).includes('base64'));
+    }
+    assert.equal((await listFolder('assets')).length, 2);
+    assert.equal(h.history.size, 2);
+    assert.deepEqual(h.allowed.map((u) => u.path), [vscode.Uri.joinPath(workspaceRoot(), 'assets').path]);
+  });
+
+  it('keeps a prompt with markup as data, and links it with escaped alt text', async () => {
+    const prompt = '<img src=x onerror=alert(1)> [a] fox';
+    const [item] = await h.generate({ prompt });
+    assert.ok(item);
+    assert.equal(item.prompt, prompt);
+    const editor = await openMarkdown('notes/studio-xss.md', '');
+    await h.send({ type: 'item', action: 'insert', id: item.id });
+    assert.equal(editor.document.getText(), `![<img src=x onerror=alert(1)> \\[a\\] fox](../assets/${nameOf(item)})`);
+  });
+
+  it('reports form problems next to the field and sends nothing', async () => {
+    await h.send({ type: 'generate', prompt: '   ', model: 'flux-kontext-pro', size: '1x1', seed: -1, count: 1 });
+    await h.send({ type: 'generate', prompt: 'a fox', model: 'flux-kontext-pro', size: '5x7', seed: -1, count: 1 });
+    await h.send({ type: 'generate', prompt: 'a fox', model: 'bad model!', size: '1x1', seed: -1, count: 1 });
+    assert.deepEqual(h.of('formError').map((m) => m.field), ['prompt', 'size', 'model']);
+    assert.match(h.of('formError')[1]?.message ?? '', /5:7/);
+    assert.equal(fake.generationRequests.length, 0);
+  });
+
+  it('ignores malformed messages', async () => {
+    for (const raw of [null, 'generate', { type: 'generate', prompt: 'a', model: 'flux-kontext-pro', size: '1x1', seed: -1, count: 9 }, { type: 'item', action: 'open', id: '../../x' }, { type: 'command', command: 'workbench.action.terminal.new' }, { type: 'eval', code: '1' }]) {
+      await h.send(raw);
+    }
+    assert.equal(h.messages.length, 0);
+    assert.equal(fake.generationRequests.length, 0);
+  });
+
+  it('shows a refused prompt as an error in words and stays usable', async () => {
+    fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: the prompt was refused' });
+    const items = await h.generate({ prompt: 'something refused' });
+    assert.equal(items.length, 0);
+    const [failed] = h.of('jobFailed');
+    assert.ok(failed);
+    assert.equal(failed.error.kind, 'moderation');
+    assert.match(failed.error.message, /rephrase|safety/i);
+    assert.equal(h.history.size, 0);
+    assert.deepEqual(await listFolder('assets'), []);
+    const again = await h.generate({ prompt: 'a gentle landscape' });
+    assert.equal(again.length, 1);
+  });
+
+  it('cancels every request in flight and saves nothing', async () => {
+    fake.enqueue({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' });
+    const running = h.generate({ count: 3 });
+    await waitFor('three requests in flight', () => fake.inFlight === 3);
+    assert.ok(h.controller.busy);
+    await h.send({ type: 'cancel' });
+    await running;
+    const failed = h.of('jobFailed');
+    assert.equal(failed.length, 3);
+    assert.ok(failed.every((m) => m.error.kind === 'cancelled'));
+    assert.equal(h.controller.busy, false);
+    assert.deepEqual(await listFolder('assets'), []);
+    assert.equal(h.history.size, 0);
+  });
+
+  it('inserts a link at the last Markdown cursor after focus left the editor, one after the other', async () => {
+    const [a, b] = await h.generate({ count: 2, seed: 7 });
+    assert.ok(a && b);
+    const editor = await openMarkdown('notes/studio-insert.md', 'Before. After.\n');
+    editor.selection = new vscode.Selection(0, 8, 0, 8);
+    // Focus goes elsewhere (as into the webview): activeTextEditor is then undefined or another kind.
+    await vscode.commands.executeCommand('workbench.action.focusPanel');
+    await h.send({ type: 'item', action: 'insert', id: a.id });
+    const linkA = `![A lighthouse at dusk](../assets/${nameOf(a)})`;
+    assert.equal(editor.document.getText(), `Before. ${linkA}After.\n`);
+    await h.send({ type: 'item', action: 'insert', id: b.id });
+    const linkB = `![A lighthouse at dusk](../assets/${nameOf(b)})`;
+    assert.equal(editor.document.getText(), `Before. ${linkA}${linkB}After.\n`);
+    const notices = h.of('notice');
+    assert.equal(notices.at(-1)?.level, 'info');
+    assert.equal(notices.at(-1)?.id, b.id);
+    assert.match(notices.at(-1)?.message ?? '', /studio-insert\.md/);
+    // One undo takes back one link: the file stays (it existed before the insert).
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the second link to go', () => editor.document.getText() === `Before. ${linkA}After.\n`);
+    assert.ok(await exists(uriOf(b)));
+  });
+
+  it('inserts after a selection and leaves the cursor after the link, nothing selected', async () => {
+    const [item] = await h.generate({ prompt: 'A quiet harbour' });
+    assert.ok(item);
+    const editor = await openMarkdown('notes/studio-selection.md', 'A quiet harbour at night.\nNext line.\n');
+    editor.selection = new vscode.Selection(0, 0, 0, 25);
+    await h.send({ type: 'item', action: 'insert', id: item.id });
+    const link = `![A quiet harbour](../assets/${nameOf(item)})`;
+    assert.equal(editor.document.getText(), `A quiet harbour at night.${link}\nNext line.\n`);
+    assert.ok(editor.selection.isEmpty, 'the selection does not swallow the link');
+    assert.equal(editor.selection.active.character, 25 + link.length);
+  });
+
+  it('says so in the panel when there is no Markdown editor to insert into', async () => {
+    const harness = new Harness(() => false);
+    try {
+      const [item] = await harness.generate();
+      assert.ok(item);
+      await harness.send({ type: 'item', action: 'insert', id: item.id });
+      const notice = harness.of('notice').at(-1);
+      assert.equal(notice?.level, 'error');
+      assert.equal(notice?.id, item.id);
+      assert.match(notice?.message ?? '', /no Markdown editor/i);
+      await harness.send({ type: 'ready' });
+      assert.equal(harness.of('init')[0]?.target.label, undefined);
+    } finally {
+      harness.dispose();
+    }
+  });
+
+  it('copies the Markdown link relative to the target document', async () => {
+    const [item] = await h.generate({ prompt: 'A map (old) of the bay' });
+    assert.ok(item);
+    await openMarkdown('notes/studio-copy.md', '');
+    await h.send({ type: 'item', action: 'copyLink', id: item.id });
+    assert.equal(await vscode.env.clipboard.readText(), `![A map (old) of the bay](../assets/${nameOf(item)})`);
+  });
+
+  it('regenerates with the seed the service used', async () => {
+    const [item] = await h.generate({ seed: -1 });
+    assert.ok(item && item.seed !== undefined);
+    fake.reset();
+    await h.send({ type: 'item', action: 'regenerate', id: item.id });
+    assert.equal((fake.generationRequests[0]?.body as { seed: number }).seed, item.seed);
+    assert.equal(h.history.size, 2);
+    assert.equal(h.of('jobDone').at(-1)?.item.seed, item.seed);
+  });
+
+  it('removes from the history only, or deletes the file too', async () => {
+    const [keep, drop] = await h.generate({ count: 2, seed: 1 });
+    assert.ok(keep && drop);
+    h.removeChoice = undefined;
+    await h.send({ type: 'item', action: 'remove', id: keep.id });
+    assert.equal(h.history.size, 2, 'cancelled: nothing happens');
+
+    h.removeChoice = 'history';
+    await h.send({ type: 'item', action: 'remove', id: keep.id });
+    assert.ok(h.of('removed').some((m) => m.id === keep.id));
+    assert.ok(await exists(uriOf(keep)), 'the file stays');
+
+    h.removeChoice = 'file';
+    await h.send({ type: 'item', action: 'remove', id: drop.id });
+    assert.ok(h.of('removed').some((m) => m.id === drop.id));
+    await waitFor('the file to go', async () => !(await exists(uriOf(drop))));
+    assert.equal(h.history.size, 0);
+  });
+
+  it('reports a missing file instead of failing when opening or inserting', async () => {
+    const [item] = await h.generate();
+    assert.ok(item);
+    await vscode.workspace.fs.delete(uriOf(item), { useTrash: false });
+    await openMarkdown('notes/studio-missing.md', '');
+    for (const action of ['insert', 'open', 'reveal']) {
+      await h.send({ type: 'item', action, id: item.id });
+      const notice = h.of('notice').at(-1);
+      assert.equal(notice?.level, 'error');
+      assert.match(notice?.message ?? '', /no longer there/);
+    }
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), '');
+  });
+
+  it('keeps the history in the workspace state across a new controller (a reload)', async () => {
+    const [item] = await h.generate({ prompt: 'remember me' });
+    assert.ok(item);
+    const reloaded = new StudioController({
+      services: { generator: h.generator, files: new ImageFiles(), log: h.log },
+      history: new HistoryStore(h.storage),
+      target: h.tracker,
+      post: (m) => {
+        h.messages.push(m);
+        return true;
+      },
+      asWebviewUri: (uri) => uri,
+    });
+    try {
+      await reloaded.handle({ type: 'ready' });
+      const init = h.of('init').at(-1);
+      assert.deepEqual(init?.items.map((i) => i.prompt), ['remember me']);
+    } finally {
+      reloaded.dispose();
+    }
+  });
+});
+
+describe('Image Studio page and resource roots', () => {
+  const extensionUri = vscode.Uri.file('/ext/flux');
+
+  it('renders a strict CSP with a nonce, and the bootstrap data only as an escaped attribute', () => {
+    const webview = {
+      cspSource: 'https://webview.test',
+      asWebviewUri: (uri: vscode.Uri) => uri.with({ scheme: 'https', authority: 'webview.test' }),
+    } as unknown as vscode.Webview;
+    const evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+    const html = renderHtml(webview, extensionUri, {
+      strings: { prompt: evil } as never,
+      models: [evil],
+      ratios: ['1x1'],
+      maxPromptLength: 4000,
+      maxCount: 4,
+      defaults: { model: evil, size: '1x1', seed: -1 },
+    });
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, /img-src https:\/\/webview\.test;/);
+    assert.match(csp, /style-src https:\/\/webview\.test;/);
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    assert.ok(nonce && nonce.length >= 16, csp);
+    assert.ok(!csp.includes('unsafe'), csp);
+    // One script, external, with the nonce; nothing inline.
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0]?.[1] ?? '', new RegExp(`nonce="${nonce?.replace(/[+/=]/g, '\\$&')}" src="https://webview\\.test/ext/flux/media/build/studio\\.js"`));
+    assert.equal(scripts[0]?.[2], '');
+    assert.ok(!html.includes('<script>alert'), 'the data cannot close the attribute');
+    assert.ok(!html.includes('<img'), 'no markup from the data');
+    const attribute = /data-bootstrap="([^"]*)"/.exec(html)?.[1] ?? '';
+    const decoded = attribute.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    assert.equal((JSON.parse(decoded) as { models: string[] }).models[0], evil);
+    assert.notEqual(renderHtml(webview, extensionUri, JSON.parse(decoded)).match(/nonce-([^']+)/)?.[1], nonce, 'a fresh nonce each time');
+  });
+
+  it('lets the webview load only from media/ and the output folders', async () => {
+    const history = new HistoryStore(new MemoryStorage());
+    const root = workspaceRoot();
+    await history.add({ id: 'a', prompt: 'p', model: 'm', size: '1x1', createdAt: 1, file: vscode.Uri.joinPath(root, 'assets', 'a.png').toString() });
+    await history.add({ id: 'b', prompt: 'p', model: 'm', size: '1x1', createdAt: 2, file: vscode.Uri.joinPath(root, 'old-images', 'b.png').toString() });
+    const roots = resourceRoots({ extensionUri, history }).map((u) => u.toString());
+    assert.deepEqual(roots.sort(), [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(root, 'assets'), vscode.Uri.joinPath(root, 'old-images')].map((u) => u.toString()).sort());
+    assert.ok(!roots.includes(root.toString()), 'not the whole workspace');
+  });
+});
+
+describe('Flux: Open Image Studio', () => {
+  afterEach(closeAllEditors);
+
+  const studioTabs = () =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('flux.studio'));
+
+  it('opens one panel and reveals it on the second call', async () => {
+    await openMarkdown('notes/studio-open.md', 'A fox in the snow.\n');
+    await vscode.commands.executeCommand('flux.openStudio');
+    await waitFor('the Studio tab', () => studioTabs().length === 1);
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+    await vscode.commands.executeCommand('flux.openStudio');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(studioTabs().length, 1);
+    assert.ok(studioTabs()[0]?.isActive);
+  });
+});

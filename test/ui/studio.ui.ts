@@ -1,0 +1,253 @@
+// The Image Studio in the real VS Code (code-server in Chromium), used as a writer would:
+// open it on a selection, write a prompt, pick 16:9 and a fixed seed, make two images, insert
+// one into the Markdown file, reload the window and find the history again. Screenshots in the
+// dark and light themes, wide and narrow, go to test-artifacts/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { ui } from '../harness/uiContext';
+import { clearNotifications, closeQuickInput, focusEditor, openFile, pickQuickItem, runCommand, screenshot, selectLines, setTheme, typeIntoQuickInput, waitForNotification } from '../harness/workbench';
+
+const PROMPT = 'A lighthouse at dusk, watercolour <img src=x onerror=alert(1)>';
+const DOC = ['# The Keeper', '', 'At dusk the tower stood dark.', '', 'Then the lamp was lit.'];
+
+/** The Studio's page inside its two webview iframes. */
+function studio(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+async function waitForStudio(page: Page): Promise<FrameLocator> {
+  const frame = studio(page);
+  await frame.locator('#prompt').waitFor({ state: 'visible', timeout: 30_000 });
+  // The history arrives with the host's first message.
+  await frame.locator('.count-badge').filter({ hasText: /\d/ }).waitFor({ timeout: 15_000 });
+  return frame;
+}
+
+/** Loaded images only: `naturalWidth` > 0 means the file came through asWebviewUri and decoded. */
+async function loadedImages(cards: Locator): Promise<number> {
+  return cards.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
+}
+
+async function waitForLoadedImages(cards: Locator, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await loadedImages(cards).catch(() => 0);
+    if (n >= count) return;
+    if (Date.now() > deadline) assert.fail(`expected ${count} loaded thumbnails, have ${n}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Saves the document from its editor tab, as a person would (click, Ctrl+S); resolves to the file once `expected` is in it. */
+async function savedText(page: Page, relativePath: string, expected: RegExp): Promise<string> {
+  const file = path.join(ui().workspace, relativePath);
+  await page.locator('.tabs-container .tab', { hasText: path.basename(relativePath) }).first().click();
+  await focusEditor(page);
+  await page.keyboard.press('Control+S');
+  const deadline = Date.now() + 10_000;
+  let text = fs.readFileSync(file, 'utf8');
+  while (!expected.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    text = fs.readFileSync(file, 'utf8');
+  }
+  return text;
+}
+
+describe('Image Studio in VS Code', function () {
+  this.timeout(180_000);
+  const dialogs: string[] = [];
+
+  before(async () => {
+    const { page } = ui();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await runCommand(page, 'Flux: Set API Key');
+    await typeIntoQuickInput(page, 'sk-ui-studio-0123456789abcdefghij');
+    await waitForNotification(page, /API key saved/);
+    // Toasts sit over the Studio's lower right corner; clear them so nothing covers a card.
+    await clearNotifications(page);
+  });
+
+  it('opens on the selection, generates two 16:9 images with seeds 42 and 43, and inserts one', async () => {
+    const { page, fake, workspace } = ui();
+    // A document of its own: other UI tests may have changed chapter.md.
+    fs.writeFileSync(path.join(workspace, 'notes', 'studio.md'), `${DOC.join('\n')}\n`);
+    await openFile(page, 'notes/studio.md');
+    await selectLines(page, 3);
+    await runCommand(page, 'Flux: Open Image Studio');
+    const frame = await waitForStudio(page);
+
+    // Prefilled with the selection.
+    const prompt = frame.locator('#prompt');
+    assert.equal(await prompt.inputValue(), DOC[2]);
+    assert.match(await frame.locator('#target').innerText(), /notes\/studio\.md/);
+    await screenshot(page, 'studio-dark-opened');
+
+    // A writer's choices: own prompt, 16:9 by its picture, a fixed seed, two images.
+    await prompt.fill(PROMPT);
+    await frame.locator('label.tile', { hasText: '16:9' }).click();
+    await frame.locator('label.radio', { hasText: 'Fixed' }).click();
+    await frame.locator('#seed-value').fill('42');
+    await frame.locator('.counts label.tile', { hasText: '2' }).click();
+    assert.match(await frame.locator('#seed-hint').innerText(), /42.43/);
+    assert.match(await frame.locator('#generate').innerText(), /2/);
+
+    // Slow answers, so the progress shows; then Ctrl+Enter from the prompt, by keyboard.
+    fake.reset();
+    fake.enqueue({ kind: 'b64', delayMs: 1500 }, { kind: 'url', host: 'same', delayMs: 1800 });
+    await prompt.focus();
+    await page.keyboard.press('Control+Enter');
+    await frame.locator('li.card.job').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await frame.locator('li.card.job').count(), 2);
+    assert.ok(await frame.locator('#cancel').isVisible(), 'Cancel shows while generating');
+    await screenshot(page, 'studio-dark-generating');
+
+    const items = frame.locator('li.card.item');
+    await waitForLoadedImages(items, 2);
+    await items.first().scrollIntoViewIfNeeded();
+    assert.equal(await frame.locator('li.card.job').count(), 0);
+    assert.equal(await frame.locator('#cancel').isVisible(), false);
+
+    const bodies = fake.generationRequests.map((r) => r.body as { seed: number; size: string; prompt: string });
+    assert.deepEqual(bodies.map((b) => b.seed).sort(), [42, 43]);
+    assert.ok(bodies.every((b) => b.size === '16x9' && b.prompt === PROMPT));
+    const metas = (await items.locator('.card-meta').allInnerTexts()).join('\n');
+    assert.match(metas, /seed 42/);
+    assert.match(metas, /seed 43/);
+    assert.match(metas, /16:9/);
+
+    // The prompt's markup is text, not an element: no <img src="x"> and no alert.
+    assert.equal(await frame.locator('img[src="x"]').count(), 0);
+    assert.equal(await items.first().locator('.card-prompt').innerText(), PROMPT);
+    assert.deepEqual(dialogs, []);
+    await screenshot(page, 'studio-dark-results');
+
+    // Insert the first image at the cursor of studio.md (the end of the selected line).
+    await items.first().locator('button.insert').click();
+    await items.first().locator('.card-notice', { hasText: /Inserted into notes\/studio\.md/ }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'studio-dark-inserted');
+    const expected = /the tower stood dark\.!\[A lighthouse at dusk, watercolour <img src=x onerror=alert\(1\)>\]\(\.\.\/assets\/(a-lighthouse-at-dusk-watercolour-[^)]*\.png)\)\n/;
+    const text = await savedText(page, 'notes/studio.md', expected);
+    const link = expected.exec(text);
+    assert.ok(link, text);
+    assert.ok(fs.existsSync(path.join(ui().workspace, 'assets', link[1])), 'the link points to the image file');
+  });
+
+  it('filters the history and puts an image\'s settings back into the form', async () => {
+    const { page } = ui();
+    const frame = await waitForStudio(page);
+    const filter = frame.locator('#filter');
+    await filter.fill('no such words');
+    await frame.locator('.empty', { hasText: 'no such words' }).waitFor({ timeout: 5_000 });
+    assert.equal(await frame.locator('li.card.item').count(), 0);
+    await filter.fill('lighthouse');
+    await frame.locator('li.card.item').nth(1).waitFor({ timeout: 5_000 });
+    assert.equal(await frame.locator('li.card.item').count(), 2);
+
+    await frame.locator('#prompt').fill('something else');
+    await frame.locator('li.card.item').first().getByRole('button', { name: 'Use these settings' }).click();
+    assert.equal(await frame.locator('#prompt').inputValue(), PROMPT);
+    assert.ok(await frame.locator('label.tile', { hasText: '16:9' }).locator('input').isChecked());
+    assert.match(await frame.locator('#seed-value').inputValue(), /^4[23]$/);
+  });
+
+  it('works with the keyboard alone: arrows pick a ratio, Tab reaches Insert, Enter inserts', async () => {
+    const { page } = ui();
+    const frame = await waitForStudio(page);
+    const focused = (selector: string) => frame.locator('body').evaluate((_, sel) => Boolean(document.activeElement?.matches(sel)), selector);
+    await frame.locator('#prompt').focus();
+    const pressUntil = async (key: string, selector: string) => {
+      for (let i = 0; i < 40 && !(await focused(selector)); i++) await page.keyboard.press(key);
+      assert.ok(await focused(selector), `${key} never reached ${selector}`);
+    };
+    await pressUntil('Tab', 'input[name=ratio]');
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(await frame.locator('input[name=ratio][value="9x16"]').isChecked(), 'ArrowLeft moves to 9:16');
+    await page.keyboard.press('ArrowRight');
+    assert.ok(await frame.locator('input[name=ratio][value="16x9"]').isChecked());
+    await pressUntil('Tab', 'li.card.item button.insert');
+    await page.keyboard.press('Enter');
+    await frame.locator('li.card.item .card-notice', { hasText: /Inserted into notes\/studio\.md/ }).first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'studio-dark-keyboard');
+  });
+
+  it('shows a refused prompt as an error in words on its card, and stays usable', async () => {
+    const { page, fake } = ui();
+    const frame = await waitForStudio(page);
+    await frame.locator('#filter').fill('');
+    await frame.locator('.counts label.tile', { hasText: '1' }).click();
+    fake.reset();
+    fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: prompt refused' });
+    await frame.locator('#generate').click();
+    const failed = frame.locator('li.card.failed');
+    await failed.waitFor({ timeout: 15_000 });
+    assert.match(await failed.locator('.card-error').innerText(), /rephrase|safety/i);
+    await failed.scrollIntoViewIfNeeded();
+    await screenshot(page, 'studio-dark-error');
+    await failed.getByRole('button', { name: 'Dismiss' }).click();
+    assert.equal(await failed.count(), 0);
+    assert.equal(await frame.locator('li.card.item').count(), 2, 'the history is untouched');
+    await frame.locator('.counts label.tile', { hasText: '2' }).click();
+  });
+
+  it('looks right in the light theme, wide and narrow', async () => {
+    const { page } = ui();
+    await setTheme(page, 'Default Light Modern');
+    await waitForStudio(page);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'studio-light-side-by-side');
+
+    // Wide: the Studio's group maximized.
+    await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).first().click();
+    await waitForStudio(page);
+    await page.waitForTimeout(500); // focus settles in the webview before F1
+    await runCommand(page, 'View: Toggle Maximize Editor Group');
+    await page.waitForTimeout(800);
+    await screenshot(page, 'studio-light-wide');
+    await setTheme(page, 'Default Dark Modern');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'studio-dark-wide');
+    await runCommand(page, 'View: Toggle Maximize Editor Group');
+
+    // Narrow: a small window, the Studio in a side column.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.waitForTimeout(800);
+    await screenshot(page, 'studio-dark-narrow');
+    await setTheme(page, 'Default Light Modern');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'studio-light-narrow');
+    if (size) await page.setViewportSize(size);
+
+    // High contrast: borders from --vscode-contrastBorder, nothing relies on colour alone.
+    await runCommand(page, 'Preferences: Color Theme');
+    await typeIntoQuickInput(page, 'Dark High Contrast', { submit: false });
+    await pickQuickItem(page, 'Dark High Contrast');
+    await page.locator('.monaco-workbench.hc-black').waitFor({ state: 'attached', timeout: 10_000 });
+    await page.waitForTimeout(800);
+    await screenshot(page, 'studio-high-contrast');
+    await setTheme(page, 'Default Dark Modern');
+  });
+
+  it('comes back after a window reload with its history and form', async () => {
+    const { page } = ui();
+    await closeQuickInput(page);
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    const frame = await waitForStudio(page);
+    const items = frame.locator('li.card.item');
+    await waitForLoadedImages(items, 2);
+    assert.equal(await items.count(), 2);
+    // The form as it was left (getState/setState).
+    assert.equal(await frame.locator('#prompt').inputValue(), PROMPT);
+    assert.ok(await frame.locator('label.tile', { hasText: '16:9' }).locator('input').isChecked());
+    await screenshot(page, 'studio-dark-after-reload');
+  });
+});
