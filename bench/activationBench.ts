@@ -1,0 +1,109 @@
+// Figure 4: activation cost (fresh Node processes with the `vscode` stand-in), the lazily
+// loaded HTTP client, and the size of dist/ and of the .vsix.
+import * as esbuild from 'esbuild';
+import type { BuildOptions, PluginBuild } from 'esbuild';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ActivationRun } from './activationChild';
+import { run } from './stats';
+
+/**
+ * Runs the activation child for each bundle in turn, `rounds` times after two warm-ups (the
+ * page cache then holds the files, as it does for a real start). Interleaved, so a noisy
+ * moment hits every bundle alike. With `baseUrl`, each run also times two generate commands.
+ */
+export async function activationBench(bundles: readonly string[], rounds: number, baseUrl: string | undefined, log: (line: string) => void): Promise<ActivationRun[][]> {
+  const child = path.join(__dirname, 'activationChild.js');
+  const runs: ActivationRun[][] = bundles.map(() => []);
+  for (let i = 0; i < rounds + 2; i++) {
+    for (const [k, bundle] of bundles.entries()) {
+      const r = await run(process.execPath, [child, bundle, ...(baseUrl ? [baseUrl] : [])]);
+      if (r.code !== 0) throw new Error(`activation child failed for ${bundle}: ${r.stderr}`);
+      if (i >= 2) runs[k]!.push(JSON.parse(r.stdout) as ActivationRun);
+    }
+  }
+  for (const [k, bundle] of bundles.entries()) {
+    const what = baseUrl ? (x: ActivationRun) => `${x.firstCommandMs!.toFixed(0)}/${x.secondCommandMs!.toFixed(0)}` : (x: ActivationRun) => (x.requireMs + x.activateMs).toFixed(1);
+    log(`  ${baseUrl ? 'first/second generate' : 'activation'} ${bundle}: ${runs[k]!.map(what).join(' ')} ms`);
+  }
+  return runs;
+}
+
+/**
+ * The proposal, built aside: the same production options as esbuild.js, but src/core/client.ts
+ * (with undici) goes to its own dist/client.js, which generator.ts's `import('./core/client')`
+ * loads on the first request. Returns the main bundle of that build.
+ */
+export async function buildSplitClient(root: string, outRoot: string): Promise<string> {
+  const common: BuildOptions = { bundle: true, format: 'cjs', minify: true, platform: 'node', target: 'node20', logLevel: 'error', external: ['vscode'] };
+  const splitClient = {
+    name: 'split-client',
+    setup(build: PluginBuild) {
+      build.onResolve({ filter: /^\.\/core\/client$/ }, () => ({ path: './client.js', external: true }));
+    },
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'src', 'extension.ts')],
+    outfile: path.join(outRoot, 'dist', 'extension.js'),
+    plugins: [splitClient],
+    // import() of the external file becomes require(), as the extension host expects.
+    supported: { 'dynamic-import': false },
+  });
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'client.ts')], outfile: path.join(outRoot, 'dist', 'client.js') });
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(outRoot, 'package.json'));
+  return path.join(outRoot, 'dist', 'extension.js');
+}
+
+export interface Sizes {
+  readonly bundle: number;
+  readonly distFiles: { name: string; bytes: number }[];
+  readonly vsix?: number;
+  readonly vsixFiles?: { name: string; bytes: number }[];
+  /** Set when plain `vsce package` failed; the size was then measured with placeholder base URLs. */
+  readonly vsceProblem?: string;
+  readonly vsixError?: string;
+}
+
+export async function measureSizes(root: string, log: (line: string) => void): Promise<Sizes> {
+  const dist = path.join(root, 'dist');
+  const distFiles = fs.readdirSync(dist).map((name) => ({ name: `dist/${name}`, bytes: fs.statSync(path.join(dist, name)).size }));
+  const bundle = fs.statSync(path.join(dist, 'extension.js')).size;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-bench-vsix-'));
+  try {
+    const vsix = path.join(tmp, 'flux-vscode.vsix');
+    log('  packaging the .vsix (vsce package --no-dependencies)…');
+    const vsce = path.join(__dirname, '..', '..', 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
+    const tail = (r: { stdout: string; stderr: string }) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
+    let r = await run(vsce, ['package', '--no-dependencies', '--out', vsix], { cwd: root });
+    let vsceProblem: string | undefined;
+    if (r.code !== 0 && /baseContentUrl|baseImagesUrl|repository/i.test(r.stderr + r.stdout)) {
+      // Relative links in README.md need a repository URL vsce can resolve; measure anyway.
+      vsceProblem = tail(r);
+      r = await run(vsce, ['package', '--no-dependencies', '--out', vsix, '--baseContentUrl', 'https://example.invalid/flux-vscode/', '--baseImagesUrl', 'https://example.invalid/flux-vscode/'], { cwd: root });
+    }
+    if (r.code !== 0 || !fs.existsSync(vsix)) return { bundle, distFiles, vsixError: tail(r) };
+    return { bundle, distFiles, vsix: fs.statSync(vsix).size, vsixFiles: zipEntries(fs.readFileSync(vsix)), ...(vsceProblem ? { vsceProblem } : {}) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Names and uncompressed sizes from a zip's central directory (no unzip needed). */
+export function zipEntries(zip: Buffer): { name: string; bytes: number }[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) return [];
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const out: { name: string; bytes: number }[] = [];
+  for (let i = 0; i < count && zip.readUInt32LE(at) === 0x02014b50; i++) {
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extra = zip.readUInt16LE(at + 30);
+    const comment = zip.readUInt16LE(at + 32);
+    out.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), bytes: size });
+    at += 46 + nameLength + extra + comment;
+  }
+  return out;
+}
