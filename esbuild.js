@@ -15,6 +15,14 @@ function listTs(dir) {
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
+// undici is required from dist/undici.js, a bundle of its own, on the first request only.
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
@@ -35,6 +43,8 @@ async function main() {
         outdir: 'out',
         outbase: '.',
         format: 'cjs',
+        // `await import('./x')` becomes a require, which finds the transpiled file.
+        supported: { 'dynamic-import': false },
         platform: 'node',
         target: 'node20',
         sourcemap: 'inline',
@@ -52,6 +62,20 @@ async function main() {
           target: 'node20',
           outfile: 'dist/extension.js',
           external: ['vscode'],
+          supported: { 'dynamic-import': false },
+          logLevel: 'warning',
+          plugins: [undiciApart, problemMatcher],
+        },
+        {
+          entryPoints: ['src/vendor/undici.ts'],
+          bundle: true,
+          format: 'cjs',
+          minify: production,
+          sourcemap: !production,
+          sourcesContent: false,
+          platform: 'node',
+          target: 'node20',
+          outfile: 'dist/undici.js',
           logLevel: 'warning',
           plugins: [problemMatcher],
         },

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ActivationRun } from './activationChild';
 import { run } from './stats';
+import { VSCE_PACKAGE_ARGS } from '../test/harness/vsix';
 
 /**
  * Runs the activation child for each bundle in turn, `rounds` times after two warm-ups (the
@@ -61,8 +62,6 @@ export interface Sizes {
   readonly distFiles: { name: string; bytes: number }[];
   readonly vsix?: number;
   readonly vsixFiles?: { name: string; bytes: number }[];
-  /** Set when plain `vsce package` failed; the size was then measured with placeholder base URLs. */
-  readonly vsceProblem?: string;
   readonly vsixError?: string;
 }
 
@@ -73,18 +72,12 @@ export async function measureSizes(root: string, log: (line: string) => void): P
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-bench-vsix-'));
   try {
     const vsix = path.join(tmp, 'flux-vscode.vsix');
-    log('  packaging the .vsix (vsce package --no-dependencies)…');
+    log(`  packaging the .vsix (vsce package ${VSCE_PACKAGE_ARGS.join(' ')})…`);
     const vsce = path.join(__dirname, '..', '..', 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
     const tail = (r: { stdout: string; stderr: string }) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
-    let r = await run(vsce, ['package', '--no-dependencies', '--out', vsix], { cwd: root });
-    let vsceProblem: string | undefined;
-    if (r.code !== 0 && /baseContentUrl|baseImagesUrl|repository/i.test(r.stderr + r.stdout)) {
-      // Relative links in README.md need a repository URL vsce can resolve; measure anyway.
-      vsceProblem = tail(r);
-      r = await run(vsce, ['package', '--no-dependencies', '--out', vsix, '--baseContentUrl', 'https://example.invalid/flux-vscode/', '--baseImagesUrl', 'https://example.invalid/flux-vscode/'], { cwd: root });
-    }
+    const r = await run(vsce, ['package', ...VSCE_PACKAGE_ARGS, '--out', vsix], { cwd: root });
     if (r.code !== 0 || !fs.existsSync(vsix)) return { bundle, distFiles, vsixError: tail(r) };
-    return { bundle, distFiles, vsix: fs.statSync(vsix).size, vsixFiles: zipEntries(fs.readFileSync(vsix)), ...(vsceProblem ? { vsceProblem } : {}) };
+    return { bundle, distFiles, vsix: fs.statSync(vsix).size, vsixFiles: zipEntries(fs.readFileSync(vsix)) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -94,6 +94,8 @@ export class ImageFiles {
         edit.insert(document.uri, line.range.end, linkBlockAfterLine(link, next, eol));
       }
       const textBefore = document.getText();
+      const insertedAt = document.offsetAt(target.placement === 'cursor' ? position : document.lineAt(position.line).range.end);
+      const kept = selectionsBefore(document, insertedAt);
       let applied: boolean;
       try {
         applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
@@ -102,6 +104,7 @@ export class ImageFiles {
         throw writeError(where, e);
       }
       if (applied) {
+        restoreSelections(kept);
         if (reopened) await document.save();
         return { uri, linked: true };
       }
@@ -147,7 +150,8 @@ export function linkPathFor(documentUri: vscode.Uri, imageUri: vscode.Uri): stri
 
 /** Writes under a temporary name, then renames: never a half image under the real name. False when the name was taken meanwhile. */
 async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Promise<boolean> {
-  const temp = vscode.Uri.joinPath(uri, '..', `.${uri.path.split('/').pop()}.part`);
+  // A temporary name of its own, so two saves racing for one name never share it.
+  const temp = vscode.Uri.joinPath(uri, '..', `.${uri.path.split('/').pop()}.${Math.random().toString(36).slice(2, 10)}.part`);
   try {
     await vscode.workspace.fs.writeFile(temp, bytes);
   } catch (e) {
@@ -181,6 +185,28 @@ async function removeIfOurs(uri: vscode.Uri, bytes: Uint8Array): Promise<boolean
 function writeError(where: string, e: unknown): FluxError {
   const reason = e instanceof vscode.FileSystemError ? e.code : e instanceof Error ? e.message : String(e);
   return new FluxError('write', vscode.l10n.t('Could not save the image in {0} ({1}). Check that the folder is writable and the disk has room.', where, reason));
+}
+
+/** The selections of the document's editors that end at or before where the link goes. */
+function selectionsBefore(document: vscode.TextDocument, offset: number): { editor: vscode.TextEditor; selections: readonly vscode.Selection[] }[] {
+  return vscode.window.visibleTextEditors
+    .filter((e) => e.document === document && e.selections.some((sel) => document.offsetAt(sel.end) <= offset))
+    .map((editor) => ({ editor, selections: editor.selections }));
+}
+
+/**
+ * Text inserted right where a selection ends makes VS Code stretch the selection over it;
+ * selections that ended before the link are put back as the person left them.
+ */
+function restoreSelections(kept: { editor: vscode.TextEditor; selections: readonly vscode.Selection[] }[]): void {
+  for (const { editor, selections } of kept) {
+    const now = editor.selections;
+    if (now.length !== selections.length) continue;
+    editor.selections = now.map((sel, i) => {
+      const old = selections[i]!;
+      return old.end.isBeforeOrEqual(sel.end) && old.start.isEqual(sel.start) ? old : sel;
+    });
+  }
 }
 
 async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {

@@ -5,6 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer';
 
+/**
+ * The arguments of `npm run package` after `vsce package`. No repository is published yet, so
+ * README's relative links (the screenshot) stay relative instead of needing a repository URL.
+ */
+export const VSCE_PACKAGE_ARGS: readonly string[] = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
+
 export function packageExtension(outFile: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main?: string };
   if (pkg.main && !fs.existsSync(path.join(repoRoot, pkg.main))) {
@@ -13,7 +19,7 @@ export function packageExtension(outFile: string): string {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.rmSync(outFile, { force: true });
   const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
-  const result = spawnSync(vsce, ['package', '--no-dependencies', '--out', outFile], {
+  const result = spawnSync(vsce, ['package', ...VSCE_PACKAGE_ARGS, '--out', outFile], {
     cwd: repoRoot,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'], // no stdin: a question from vsce fails instead of hanging

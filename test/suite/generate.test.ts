@@ -41,6 +41,7 @@ describe('Generate commands', function () {
     assert.equal(lines[4], `![The lighthouse stood alone on the black rocks.](../assets/${name})`);
     assert.equal(lines[5], '', 'the link is its own paragraph');
     assert.equal(lines[6], 'Waves broke over the harbour wall at dawn.');
+    assert.ok(editor.selection.isEqual(new vscode.Selection(2, 0, 2, 46)), 'the selection stays on the sentence, not over the link');
 
     const [request] = fake.generationRequests;
     assert.ok(request);

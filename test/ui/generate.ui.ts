@@ -65,7 +65,7 @@ describe('Generate from the editor, as a person does', () => {
     await typeIntoQuickInput(page, 'sk-good-key-typed-by-a-person-0000');
     await waitUntil('the image in assets/', () => assetsIn(workspace).length === 1);
     const [name] = assetsIn(workspace);
-    assert.match(name ?? '', /^a-single-gull-circled-the-lamp-room-white-against-\d{8}-\d{6}\.png$/);
+    assert.match(name ?? '', /^a-single-gull-circled-the-lamp-room-white-\d{8}-\d{6}\.png$/);
     await waitUntil('the link under the sentence', async () => (await editorText(page)).includes(`](../assets/${name})`));
     const lines = (await editorText(page)).split('\n');
     const at = lines.indexOf(SENTENCE);
