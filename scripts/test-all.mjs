@@ -26,13 +26,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = (wanted.length > 0 ? stages.filter((s) => wanted.includes(s.name)) : stages).map((s) => ({ ...s }));
-// The integration and UI runners load out/, which the unit stage builds; without it, build it.
+// The integration and UI runners load dist/ (the extension) and out/ (tests): build both.
 const names = selected.map((s) => s.name);
-if ((names.includes('integration') || names.includes('ui')) && !names.includes('unit')) {
+if (names.includes('integration') || names.includes('ui')) {
+  const extensionBuild = [node, 'esbuild.js'];
   const testsBuild = [node, 'esbuild.js', '--tests'];
   const build = selected.find((s) => s.name === 'build');
-  if (build) build.commands = [...build.commands, testsBuild];
-  else selected.unshift({ name: 'build', commands: [[node, 'esbuild.js'], testsBuild] });
+  const extra = names.includes('unit') ? [] : [testsBuild];
+  if (build) build.commands = [...build.commands, ...extra];
+  else selected.splice(selected.findIndex((s) => s.name === 'unit' || s.name === 'integration' || s.name === 'ui'), 0, { name: 'build', commands: [extensionBuild, ...extra] });
 }
 
 function run([command, ...args]) {

@@ -4,6 +4,7 @@ import { readConfig } from '../config';
 import { FluxError } from '../core/errors';
 import { pngDimensions } from '../core/imageType';
 import { markdownImageLink, relativePath } from '../core/markdown';
+import { linkBlockAtCursor } from '../core/tracking';
 import type { GenerationParams } from '../core/params';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { displayPath, linkPathFor } from '../imageFiles';
@@ -290,32 +291,38 @@ export class StudioController implements vscode.Disposable {
     }
     if (await this.missing(entry, uri)) return;
     const { document, position } = target;
+    // The image stands as its own paragraph: on a blank line exactly at the cursor, after text below it.
+    const line = document.lineAt(position.line).text;
+    const next = position.line + 1 < document.lineCount ? document.lineAt(position.line + 1).text : undefined;
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
+    const block = linkBlockAtCursor(link, line.slice(0, position.character), line.slice(position.character), next, eol);
+    const linkEnd = document.offsetAt(position) + block.indexOf(link) + link.length;
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, position, link);
+    edit.insert(document.uri, position, block);
     const label = this.options.target.label() ?? document.uri.path;
     if (!(await vscode.workspace.applyEdit(edit))) {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });
       return;
     }
-    this.placeCursorAfter(target, link);
-    this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, position.line + 1), id: entry.id });
+    this.placeCursorAfter(target, linkEnd, block.length);
+    this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, document.positionAt(linkEnd).line + 1), id: entry.id });
   }
 
   /**
    * The next link goes after this one, and a visible editor whose cursor was where the link
    * went gets it after the link, ready to type on.
    */
-  private placeCursorAfter(target: InsertTarget, link: string): void {
-    const endOffset = target.document.offsetAt(target.position) + link.length;
+  private placeCursorAfter(target: InsertTarget, endOffset: number, insertedLength: number): void {
     const end = target.document.positionAt(endOffset);
+    const blockEnd = target.document.positionAt(target.document.offsetAt(target.position) + insertedLength);
     this.options.target.movedTo(target.document, endOffset);
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== target.document) continue;
       const { selection } = editor;
       // A cursor left before the link, or a selection that grew to take the link in (the link
       // went at its end): either way the person continues after the link, with nothing selected.
-      if ((selection.isEmpty && selection.active.isEqual(target.position)) || (!selection.isEmpty && selection.end.isEqual(end))) {
+      if ((selection.isEmpty && (selection.active.isEqual(target.position) || selection.active.isEqual(blockEnd))) || (!selection.isEmpty && selection.end.isEqual(blockEnd))) {
         editor.selection = new vscode.Selection(end, end);
       }
     }

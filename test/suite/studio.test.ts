@@ -231,10 +231,11 @@ describe('Image Studio (host side)', function () {
     await vscode.commands.executeCommand('workbench.action.focusPanel');
     await h.send({ type: 'item', action: 'insert', id: a.id });
     const linkA = `![A lighthouse at dusk](../assets/${nameOf(a)})`;
-    assert.equal(editor.document.getText(), `Before. ${linkA}After.\n`);
+    // In the middle of a paragraph the image splits it: it stands as its own paragraph.
+    assert.equal(editor.document.getText(), `Before. \n\n${linkA}\n\nAfter.\n`);
     await h.send({ type: 'item', action: 'insert', id: b.id });
     const linkB = `![A lighthouse at dusk](../assets/${nameOf(b)})`;
-    assert.equal(editor.document.getText(), `Before. ${linkA}${linkB}After.\n`);
+    assert.equal(editor.document.getText(), `Before. \n\n${linkA}\n\n${linkB}\n\nAfter.\n`);
     const notices = h.of('notice');
     assert.equal(notices.at(-1)?.level, 'info');
     assert.equal(notices.at(-1)?.id, b.id);
@@ -242,7 +243,7 @@ describe('Image Studio (host side)', function () {
     // One undo takes back one link: the file stays (it existed before the insert).
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('undo');
-    await waitFor('the second link to go', () => editor.document.getText() === `Before. ${linkA}After.\n`);
+    await waitFor('the second link to go', () => editor.document.getText() === `Before. \n\n${linkA}\n\nAfter.\n`);
     assert.ok(await exists(uriOf(b)));
   });
 
@@ -253,9 +254,9 @@ describe('Image Studio (host side)', function () {
     editor.selection = new vscode.Selection(0, 0, 0, 25);
     await h.send({ type: 'item', action: 'insert', id: item.id });
     const link = `![A quiet harbour](../assets/${nameOf(item)})`;
-    assert.equal(editor.document.getText(), `A quiet harbour at night.${link}\nNext line.\n`);
+    assert.equal(editor.document.getText(), `A quiet harbour at night.\n\n${link}\n\nNext line.\n`);
     assert.ok(editor.selection.isEmpty, 'the selection does not swallow the link');
-    assert.equal(editor.selection.active.character, 25 + link.length);
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, link.length]);
   });
 
   it('says so in the panel when there is no Markdown editor to insert into', async () => {

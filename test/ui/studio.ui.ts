@@ -130,7 +130,7 @@ describe('Image Studio in VS Code', function () {
     await items.first().locator('button.insert').click();
     await items.first().locator('.card-notice', { hasText: /Inserted into notes\/studio\.md/ }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'studio-dark-inserted');
-    const expected = /the tower stood dark\.!\[A lighthouse at dusk, watercolour <img src=x onerror=alert\(1\)>\]\(\.\.\/assets\/(a-lighthouse-at-dusk-watercolour-[^)]*\.png)\)\n/;
+    const expected = /the tower stood dark\.\n\n!\[A lighthouse at dusk, watercolour <img src=x onerror=alert\(1\)>\]\(\.\.\/assets\/(a-lighthouse-at-dusk-watercolour-[^)]*\.png)\)\n/;
     const text = await savedText(page, 'notes/studio.md', expected);
     const link = expected.exec(text);
     assert.ok(link, text);

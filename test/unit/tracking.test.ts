@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { linkBlockAfterLine, shiftOffset } from '../../src/core/tracking';
+import { linkBlockAfterLine, linkBlockAtCursor, shiftOffset } from '../../src/core/tracking';
 
 describe('anchor tracking', () => {
   it('moves with text inserted or deleted before it', () => {
@@ -23,5 +23,20 @@ describe('link block', () => {
     assert.equal(linkBlockAfterLine('![a](b.png)', 'next paragraph', '\n'), '\n\n![a](b.png)\n');
     assert.equal(linkBlockAfterLine('![a](b.png)', '', '\n'), '\n\n![a](b.png)');
     assert.equal(linkBlockAfterLine('![a](b.png)', undefined, '\r\n'), '\r\n\r\n![a](b.png)');
+  });
+});
+
+describe('link at a cursor', () => {
+  it('goes in as is on a blank line', () => {
+    assert.equal(linkBlockAtCursor('![a](b.png)', '', '', 'next', '\n'), '![a](b.png)');
+    assert.equal(linkBlockAtCursor('![a](b.png)', '  ', '', undefined, '\n'), '![a](b.png)');
+  });
+  it('goes below a line of text, keeping a blank line before the next paragraph', () => {
+    assert.equal(linkBlockAtCursor('![a](b.png)', 'At dusk.', '', 'Then the lamp.', '\n'), '\n\n![a](b.png)\n');
+    assert.equal(linkBlockAtCursor('![a](b.png)', 'At dusk.', '', '', '\n'), '\n\n![a](b.png)');
+  });
+  it('splits a paragraph around itself in the middle of text', () => {
+    assert.equal(linkBlockAtCursor('![a](b.png)', 'One.', ' Two.', undefined, '\n'), '\n\n![a](b.png)\n\n');
+    assert.equal(linkBlockAtCursor('![a](b.png)', '', 'Then the lamp.', undefined, '\r\n'), '![a](b.png)\r\n\r\n');
   });
 });
