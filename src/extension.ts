@@ -13,6 +13,8 @@ import { ImageFiles } from './imageFiles';
 export interface TestingApi {
   setApiKey(key: string): Thenable<void>;
   clearApiKey(): Thenable<void>;
+  /** Where the log channel's files are written, to prove what they do not contain. */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -36,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   );
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key) => context.secrets.store(API_KEY_SECRET, key), clearApiKey: () => keys.clear() } };
+    return { testing: { setApiKey: (key) => context.secrets.store(API_KEY_SECRET, key), clearApiKey: () => keys.clear(), logUri: context.logUri } };
   }
   return {};
 }

@@ -73,10 +73,11 @@ export class ImageFiles {
   async save(image: ImageToSave, folder: vscode.Uri, target?: LinkTarget): Promise<SaveResult> {
     const where = displayPath(folder);
     if (!target) return { uri: await this.saveAlone(image, folder), linked: false };
-    // Closed while the image was made: reopen it, link, and save, so the link is not lost.
-    const reopened = target.document.isClosed;
-    const document = reopened ? await vscode.workspace.openTextDocument(target.document.uri) : target.document;
-    if (!vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) && document.uri.scheme !== 'untitled') {
+    // Closed while the image was made (no tab shows it): link it and save it, so the link is
+    // not left in a buffer nobody sees.
+    const closed = target.document.isClosed || !isShownInTab(target.document.uri);
+    const document = target.document.isClosed ? await vscode.workspace.openTextDocument(target.document.uri) : target.document;
+    if (await isReadonlyFile(document.uri)) {
       return { uri: await this.saveAlone(image, folder), linked: false };
     }
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -105,7 +106,7 @@ export class ImageFiles {
       }
       if (applied) {
         restoreSelections(kept);
-        if (reopened) await document.save();
+        if (closed && document.uri.scheme !== 'untitled') await document.save();
         return { uri, linked: true };
       }
       // Failed. Whose file is at that name now decides what comes next.
@@ -207,6 +208,19 @@ function restoreSelections(kept: { editor: vscode.TextEditor; selections: readon
       return old.end.isBeforeOrEqual(sel.end) && old.start.isEqual(sel.start) ? old : sel;
     });
   }
+}
+
+function isShownInTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+}
+
+/** A document the file system will not let us change (read-only mount, no write permission). */
+async function isReadonlyFile(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'untitled') return false;
+  if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === false) return true;
+  const stat = await statOrUndefined(uri);
+  return Boolean(stat?.permissions && stat.permissions & vscode.FilePermission.Readonly);
 }
 
 async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {

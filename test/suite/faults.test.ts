@@ -1,0 +1,244 @@
+// Hardening, in the real extension host: faults, bad input and hostile settings lose nothing
+// (no half-written file, no changed document) and leak nothing (the key stays out of the log).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FakeService } from '../fake/fakeService';
+import { closeAllEditors, exists, listFolder, openMarkdown, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, useFakeService, waitFor, workspaceRoot } from './helpers';
+
+const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
+
+async function generate(command: 'flux.generateImage' | 'flux.generateFromSelection', args?: object): Promise<vscode.Uri | undefined> {
+  return vscode.commands.executeCommand<vscode.Uri | undefined>(command, args);
+}
+
+/** Every file below a folder, read as text. */
+function readAll(folder: string): string {
+  if (!fs.existsSync(folder)) return '';
+  return fs
+    .readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+    .join('\n');
+}
+
+describe('Faults and bad input', function () {
+  let fake: FakeService;
+  const config = () => vscode.workspace.getConfiguration('flux');
+
+  before(async () => {
+    fake = await useFakeService();
+  });
+  after(async () => {
+    await stopFakeService(fake);
+  });
+  beforeEach(async () => {
+    fake.reset();
+    await (await testingApi()).setApiKey(TEST_KEY);
+    await removeFolder('assets');
+  });
+  afterEach(async () => {
+    await config().update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await closeAllEditors();
+  });
+
+  describe('bad input is refused before any request', () => {
+    for (const [name, args] of [
+      ['an empty prompt', { prompt: '   ' }],
+      ['a prompt far too long', { prompt: 'sea '.repeat(2000) }],
+      ['a size that is neither ratio nor pixels', { prompt: 'a boat', size: 'large' }],
+      ['a ratio the service does not offer', { prompt: 'a boat', size: '21x9' }],
+      ['pixels out of range', { prompt: 'a boat', size: '8000x8000' }],
+      ['a seed that is not a whole number', { prompt: 'a boat', seed: 1.5 }],
+      ['a model name that is garbage', { prompt: 'a boat', model: 'not a model!' }],
+      ['a prompt of the wrong type', { prompt: 42 }],
+    ] as const) {
+      it(name, async () => {
+        const editor = await openMarkdown('notes/bad-input.md', DOC);
+        selectLine(editor, 2);
+        assert.equal(await generate('flux.generateImage', args), undefined);
+        assert.equal(fake.generationRequests.length, 0);
+        assert.equal(editor.document.getText(), DOC);
+        assert.deepEqual(await listFolder('assets'), []);
+      });
+    }
+
+    it('Chinese, emoji, Markdown and quotes make a valid file and a working link', async () => {
+      const editor = await openMarkdown('notes/cjk.md', '');
+      const prompt = '漫画风格的学习英文单词图:“Hello” 🦊 **bold** [x](y) "quoted" CON';
+      const uri = await generate('flux.generateImage', { prompt });
+      assert.ok(uri);
+      const name = uri.path.split('/').pop()!;
+      assert.match(name, /^漫画风格的学习英文单词图-hello-bold-x-y-quoted-con-\d{8}-\d{6}\.png$/);
+      assert.equal(editor.document.getText(), `![漫画风格的学习英文单词图:“Hello” 🦊 **bold** \\[x\\](y) "quoted" CON](../assets/${name})`);
+      assert.equal(fake.generationRequests[0]?.body && (fake.generationRequests[0].body as { prompt: string }).prompt, prompt);
+    });
+  });
+
+  describe('the output folder stays inside the workspace', () => {
+    for (const folder of ['/tmp/flux-outside', '../outside', 'a/../../outside', 'C:\\Windows']) {
+      it(`refuses ${folder}`, async () => {
+        await config().update('outputFolder', folder, vscode.ConfigurationTarget.Workspace);
+        assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        assert.equal(fake.generationRequests.length, 0);
+        assert.ok(!fs.existsSync('/tmp/flux-outside'));
+      });
+    }
+
+    it('refuses a folder reached through a symbolic link', async () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-outside-'));
+      const link = path.join(workspaceRoot().fsPath, 'linked');
+      fs.symlinkSync(outside, link);
+      try {
+        await config().update('outputFolder', 'linked/images', vscode.ConfigurationTarget.Workspace);
+        assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        assert.equal(fake.generationRequests.length, 0);
+        assert.deepEqual(fs.readdirSync(outside), []);
+      } finally {
+        fs.rmSync(link);
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses an output folder that is a file, and writes nothing', async () => {
+      fs.writeFileSync(path.join(workspaceRoot().fsPath, 'not-a-folder'), 'x');
+      try {
+        await config().update('outputFolder', 'not-a-folder', vscode.ConfigurationTarget.Workspace);
+        assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        assert.equal(fake.generationRequests.length, 0);
+      } finally {
+        fs.rmSync(path.join(workspaceRoot().fsPath, 'not-a-folder'));
+      }
+    });
+  });
+
+  describe('service faults leave nothing behind', () => {
+    for (const [name, behaviour] of [
+      ['moderation', { kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter' }],
+      ['no credit', { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' }],
+      ['garbage', { kind: 'raw', status: 200, body: '<html>oops</html>', contentType: 'text/html' }],
+      ['a reset connection', { kind: 'reset', afterBytes: 64 }],
+      ['an expired image URL', { kind: 'url', imageStatus: 404 }],
+    ] as const) {
+      it(name, async () => {
+        fake.enqueue(behaviour);
+        const editor = await openMarkdown('notes/fault.md', DOC);
+        selectLine(editor, 2);
+        assert.equal(await generate('flux.generateFromSelection'), undefined);
+        assert.equal(editor.document.getText(), DOC);
+        assert.deepEqual(await listFolder('assets'), []);
+      });
+    }
+
+    it('a time-out (flux.requestTimeoutSeconds) leaves nothing behind', async () => {
+      await config().update('requestTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
+      try {
+        fake.enqueue({ kind: 'hang' });
+        const editor = await openMarkdown('notes/timeout.md', DOC);
+        selectLine(editor, 2);
+        const t0 = Date.now();
+        assert.equal(await generate('flux.generateFromSelection'), undefined);
+        assert.ok(Date.now() - t0 >= 9_000 && Date.now() - t0 < 20_000);
+        assert.equal(editor.document.getText(), DOC);
+        assert.deepEqual(await listFolder('assets'), []);
+      } finally {
+        await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
+    it('Cancel during a retry wait and during the image download leaves nothing', async () => {
+      for (const behaviour of [{ kind: 'error', status: 429, shape: 'openai', retryAfter: '20' }, { kind: 'url', imageDelayMs: 20_000 }] as const) {
+        fake.reset();
+        fake.enqueue(behaviour);
+        const editor = await openMarkdown('notes/cancel-stage.md', DOC);
+        selectLine(editor, 2);
+        const pending = generate('flux.generateFromSelection');
+        await waitFor(behaviour.kind === 'url' ? 'the download to start' : 'the first answer', () =>
+          behaviour.kind === 'url' ? fake.fileRequests.length === 1 : fake.generationRequests[0]?.outcome.finished === true,
+        );
+        await vscode.commands.executeCommand('flux.cancelGenerations');
+        assert.equal(await pending, undefined);
+        assert.equal(fake.generationRequests.length, 1, 'no retry after cancel');
+        assert.equal(editor.document.getText(), DOC);
+        assert.deepEqual(await listFolder('assets'), []);
+      }
+    });
+
+    it('an echoed key never reaches the log', async () => {
+      const { logUri } = await testingApi();
+      await (await testingApi()).setApiKey('sk-invalid-echoed-key-0123456789');
+      fake.enqueue({ kind: 'error', status: 500, shape: 'openai', message: 'upstream rejected {key}' });
+      assert.equal(await generate('flux.generateImage', { prompt: 'log marker prompt' }), undefined);
+      await waitFor('the log to be written', () => readAll(logUri.fsPath).includes('log marker prompt'));
+      const log = readAll(logUri.fsPath);
+      assert.ok(log.includes('401') || log.includes('auth'), 'the failure is logged');
+      assert.ok(!log.includes('sk-invalid-echoed-key-0123456789'));
+      assert.ok(!log.includes('echoed-key-0123'));
+      assert.ok(!log.includes(TEST_KEY));
+    });
+  });
+
+  describe('the document changes meanwhile', () => {
+    it('several generations into one document: every link under its own sentence', async () => {
+      fake.enqueue({ kind: 'b64', delayMs: 900 }, { kind: 'b64', delayMs: 200 }, { kind: 'b64', delayMs: 500 });
+      const editor = await openMarkdown('notes/many.md', DOC);
+      const runs: Thenable<vscode.Uri | undefined>[] = [];
+      for (const line of [2, 4, 6]) {
+        selectLine(editor, line);
+        runs.push(generate('flux.generateFromSelection'));
+        await waitFor('the request', () => fake.generationRequests.length === runs.length);
+      }
+      const uris = await Promise.all(runs);
+      assert.ok(uris.every(Boolean));
+      const lines = editor.document.getText().split('\n');
+      for (const sentence of ['First sentence about the sea.', 'Second sentence about the hills.', 'Third sentence about the town.']) {
+        const at = lines.indexOf(sentence);
+        assert.ok(at >= 0, sentence);
+        assert.equal(lines[at + 1], '');
+        const slug = sentence.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-+$/, '');
+        assert.match(lines[at + 2] ?? '', new RegExp(`^!\\[${sentence.replace('.', '\\.')}\\]\\(\\.\\./assets/${slug}-\\d{8}-\\d{6}\\.png\\)$`));
+      }
+    });
+
+    it('a document closed meanwhile still gets its link, saved', async () => {
+      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      const editor = await openMarkdown('notes/closed.md', DOC);
+      selectLine(editor, 4);
+      const pending = generate('flux.generateFromSelection');
+      await waitFor('the request', () => fake.inFlight === 1);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      const uri = await pending;
+      assert.ok(uri);
+      const saved = fs.readFileSync(path.join(workspaceRoot().fsPath, 'notes/closed.md'), 'utf8').split('\n');
+      assert.equal(saved[4], 'Second sentence about the hills.');
+      assert.match(saved[6] ?? '', /^!\[Second sentence about the hills\.\]\(\.\.\/assets\/second-sentence-about-the-hills-.*\.png\)$/);
+    });
+
+    it('a document made read-only in the session meanwhile loses nothing', async () => {
+      // VS Code lets extension edits into a session read-only document: the link the person
+      // asked for lands, the image is there, no temporary file is left.
+      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      const editor = await openMarkdown('notes/readonly.md', DOC);
+      selectLine(editor, 2);
+      const pending = generate('flux.generateFromSelection');
+      await waitFor('the request', () => fake.inFlight === 1);
+      await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
+      const uri = await pending;
+      assert.ok(uri, 'the image is not lost');
+      assert.ok(await exists(uri));
+      assert.ok(editor.document.getText().includes(`](../assets/${uri.path.split('/').pop()})`));
+      assert.deepEqual((await listFolder('assets')).filter((n) => n.endsWith('.part')), [], 'no temporary file is left');
+      await vscode.commands.executeCommand('workbench.action.files.setActiveEditorWriteableInSession');
+    });
+
+    it('an untitled Markdown document links relative to the workspace folder', async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+      await vscode.window.showTextDocument(doc);
+      const uri = await generate('flux.generateImage', { prompt: 'an untitled idea' });
+      assert.ok(uri);
+      assert.match(doc.getText(), /^!\[an untitled idea\]\(assets\/an-untitled-idea-\d{8}-\d{6}\.png\)$/);
+    });
+  });
+});
