@@ -1,7 +1,5 @@
 // Figure 4: activation cost (fresh Node processes with the `vscode` stand-in), the lazily
 // loaded HTTP client, and the size of dist/ and of the .vsix.
-import * as esbuild from 'esbuild';
-import type { BuildOptions, PluginBuild } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,32 +27,6 @@ export async function activationBench(bundles: readonly string[], rounds: number
     log(`  ${baseUrl ? 'first/second generate' : 'activation'} ${bundle}: ${runs[k]!.map(what).join(' ')} ms`);
   }
   return runs;
-}
-
-/**
- * The proposal, built aside: the same production options as esbuild.js, but src/core/client.ts
- * (with undici) goes to its own dist/client.js, which generator.ts's `import('./core/client')`
- * loads on the first request. Returns the main bundle of that build.
- */
-export async function buildSplitClient(root: string, outRoot: string): Promise<string> {
-  const common: BuildOptions = { bundle: true, format: 'cjs', minify: true, platform: 'node', target: 'node20', logLevel: 'error', external: ['vscode'] };
-  const splitClient = {
-    name: 'split-client',
-    setup(build: PluginBuild) {
-      build.onResolve({ filter: /^\.\/core\/client$/ }, () => ({ path: './client.js', external: true }));
-    },
-  };
-  await esbuild.build({
-    ...common,
-    entryPoints: [path.join(root, 'src', 'extension.ts')],
-    outfile: path.join(outRoot, 'dist', 'extension.js'),
-    plugins: [splitClient],
-    // import() of the external file becomes require(), as the extension host expects.
-    supported: { 'dynamic-import': false },
-  });
-  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'client.ts')], outfile: path.join(outRoot, 'dist', 'client.js') });
-  fs.copyFileSync(path.join(root, 'package.json'), path.join(outRoot, 'package.json'));
-  return path.join(outRoot, 'dist', 'extension.js');
 }
 
 export interface Sizes {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything `npm start` and `npm test` need on a fresh Debian machine, installed only when
+# missing (a no-op of about a second otherwise): Debian's chromium, libkrb5-dev and ripgrep,
+# the npm packages of package-lock.json, and code-server 4.100.3 in .vscode-test/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DEBIAN_FRONTEND=noninteractive
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+log() { printf '[setup] %s\n' "$*"; }
+
+missing=()
+for pkg in chromium libkrb5-dev ripgrep; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    log "missing system packages: ${missing[*]}. Install them (sudo apt-get install ${missing[*]}), then run this again." >&2
+    exit 1
+  fi
+  log "installing ${missing[*]} (apt-get)"
+  aptlog="$(mktemp)"
+  if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >"$aptlog" 2>&1; then
+    tail -n 40 "$aptlog" >&2
+    log "apt-get failed installing: ${missing[*]}" >&2
+    exit 1
+  fi
+  rm -f "$aptlog"
+fi
+
+# npm packages: when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error </dev/null
+fi
+
+bash scripts/install-code-server.sh </dev/null
