@@ -35,6 +35,19 @@ const problemMatcher = {
   },
 };
 
+/** Bundles: CommonJS for the Node 20 extension host unless overridden, minified for release. */
+const nodeBundle = {
+  bundle: true,
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [problemMatcher],
+};
+
 async function main() {
   const configs = tests
     ? [{
@@ -51,48 +64,14 @@ async function main() {
         logLevel: 'warning',
       }]
     : [
-        {
-          entryPoints: ['src/extension.ts'],
-          bundle: true,
-          format: 'cjs',
-          minify: production,
-          sourcemap: !production,
-          sourcesContent: false,
-          platform: 'node',
-          target: 'node20',
-          outfile: 'dist/extension.js',
-          external: ['vscode'],
-          supported: { 'dynamic-import': false },
-          logLevel: 'warning',
-          plugins: [undiciApart, problemMatcher],
-        },
-        {
-          entryPoints: ['src/vendor/undici.ts'],
-          bundle: true,
-          format: 'cjs',
-          minify: production,
-          sourcemap: !production,
-          sourcesContent: false,
-          platform: 'node',
-          target: 'node20',
-          outfile: 'dist/undici.js',
-          logLevel: 'warning',
-          plugins: [problemMatcher],
-        },
-        {
-          entryPoints: ['src/webview/studio.ts'],
-          bundle: true,
-          format: 'iife',
-          minify: production,
-          sourcemap: !production,
-          sourcesContent: false,
-          platform: 'browser',
-          target: 'es2022',
-          outfile: 'media/build/studio.js',
-          logLevel: 'warning',
-          plugins: [problemMatcher],
-        },
+        { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [undiciApart, problemMatcher] },
+        { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'dist/undici.js' },
+        { ...nodeBundle, entryPoints: ['src/webview/studio.ts'], outfile: 'media/build/studio.js', format: 'iife', platform: 'browser', target: 'es2022' },
       ].filter((c) => c.entryPoints.every((p) => fs.existsSync(p)));
+  if (!tests) {
+    // A release build must not ship a development build's leftovers (source maps).
+    for (const dir of ['dist', 'media/build']) fs.rmSync(dir, { recursive: true, force: true });
+  }
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

@@ -9,6 +9,7 @@
  */
 
 /** Images per Generate click: one request each, since the service rejects `n > 1`. */
+import type { HistoryEntry } from './historyStore';
 export const MAX_COUNT = 4;
 /** Room for a full prompt (4000 characters) plus stray whitespace; longer is not from our form. */
 export const MAX_PROMPT_FIELD = 8000;
@@ -17,25 +18,13 @@ export const MAX_SIZE_FIELD = 32;
 /** History ids are made by the host (UUIDs); anything else is not one of ours. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** One image in the history, as the webview shows it. */
-export interface HistoryItemView {
-  readonly id: string;
-  readonly prompt: string;
-  readonly model: string;
-  /** The size asked for: an aspect ratio such as `16x9`, or `WIDTHxHEIGHT`. */
-  readonly size: string;
-  /** The seed the service used (or, when it did not say, the fixed seed sent); absent when unknown. */
-  readonly seed?: number;
-  /** Epoch milliseconds. */
-  readonly createdAt: number;
-  /** Pixel size of the file, when known. */
-  readonly width?: number;
-  readonly height?: number;
+/** One image in the history, as the webview shows it: the stored entry, with the file as URIs it can use. */
+export type HistoryItemView = Omit<HistoryEntry, 'file' | 'durationMs'> & {
   /** `webview.asWebviewUri` of the file. */
   readonly src: string;
   /** Where the file is, for people: workspace-relative when possible. */
   readonly path: string;
-}
+};
 
 /** One request in flight. */
 export interface JobView {
