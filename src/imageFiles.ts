@@ -80,22 +80,26 @@ export class ImageFiles {
     if (await isReadonlyFile(document.uri)) {
       return { uri: await this.saveAlone(image, folder), linked: false };
     }
+    // A full disk or a read-only folder fails here, before the document is touched: a
+    // WorkspaceEdit can report success for a file it could only half write.
+    await proveWritable(folder, image.bytes, where);
     for (let attempt = 0; attempt < 3; attempt++) {
       const uri = await this.freeUri(folder, image.prompt, image.extension);
-      const edit = new vscode.WorkspaceEdit();
-      edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
       const link = markdownImageLink(image.prompt, linkPathFor(document.uri, uri));
       const position = document.positionAt(target.anchor.offset);
-      if (target.placement === 'cursor') {
-        edit.insert(document.uri, position, link);
-      } else {
+      let insertAt = position;
+      let text = link;
+      if (target.placement === 'belowLine') {
         const line = document.lineAt(position.line);
         const next = line.lineNumber + 1 < document.lineCount ? document.lineAt(line.lineNumber + 1).text : undefined;
-        const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-        edit.insert(document.uri, line.range.end, linkBlockAfterLine(link, next, eol));
+        insertAt = line.range.end;
+        text = linkBlockAfterLine(link, next, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
       }
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
+      edit.insert(document.uri, insertAt, text);
       const textBefore = document.getText();
-      const insertedAt = document.offsetAt(target.placement === 'cursor' ? position : document.lineAt(position.line).range.end);
+      const insertedAt = document.offsetAt(insertAt);
       const kept = selectionsBefore(document, insertedAt);
       let applied: boolean;
       try {
@@ -103,6 +107,14 @@ export class ImageFiles {
       } catch (e) {
         await removeIfOurs(uri, image.bytes);
         throw writeError(where, e);
+      }
+      if (applied && (await statOrUndefined(uri))?.size !== image.bytes.length) {
+        // Written short after all: take back the link and the partial file, say where.
+        const back = new vscode.WorkspaceEdit();
+        back.delete(document.uri, new vscode.Range(document.positionAt(insertedAt), document.positionAt(insertedAt + text.length)));
+        await vscode.workspace.applyEdit(back);
+        await removeIfOurs(uri, image.bytes);
+        throw new FluxError('write', vscode.l10n.t('Could not save the image in {0}: the file could not be written completely. Check that the disk has room.', where));
       }
       if (applied) {
         restoreSelections(kept);
@@ -149,6 +161,19 @@ export function linkPathFor(documentUri: vscode.Uri, imageUri: vscode.Uri): stri
   return relativePath(vscode.Uri.joinPath(documentUri, '..').path, imageUri.path);
 }
 
+/** Writes the bytes under a temporary name and removes them again: can the folder take them? */
+async function proveWritable(folder: vscode.Uri, bytes: Uint8Array, where: string): Promise<void> {
+  const probe = vscode.Uri.joinPath(folder, `.flux-${Math.random().toString(36).slice(2, 10)}.part`);
+  try {
+    await vscode.workspace.fs.createDirectory(folder);
+    await vscode.workspace.fs.writeFile(probe, bytes);
+  } catch (e) {
+    throw writeError(where, e);
+  } finally {
+    await removeIfPresent(probe);
+  }
+}
+
 /** Writes under a temporary name, then renames: never a half image under the real name. False when the name was taken meanwhile. */
 async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Promise<boolean> {
   // A temporary name of its own, so two saves racing for one name never share it.
@@ -169,11 +194,15 @@ async function writeNew(uri: vscode.Uri, bytes: Uint8Array, where: string): Prom
   }
 }
 
-/** Deletes the file at `uri` only when it holds exactly our bytes (so it is the one we wrote). */
+/**
+ * Deletes the file at `uri` only when it holds our bytes or a start of them (a write cut short
+ * by a full disk): then it is the one we wrote. Anyone else's file is left alone.
+ */
 async function removeIfOurs(uri: vscode.Uri, bytes: Uint8Array): Promise<boolean> {
   try {
-    const there = await vscode.workspace.fs.readFile(uri);
-    if (Buffer.from(there).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
+    const there = Buffer.from(await vscode.workspace.fs.readFile(uri));
+    const ours = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (there.length <= ours.length && ours.subarray(0, there.length).equals(there)) {
       await vscode.workspace.fs.delete(uri, { useTrash: false });
       return true;
     }

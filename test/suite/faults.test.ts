@@ -4,8 +4,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { FakeService } from '../fake/fakeService';
+import { makePng } from '../fake/png';
 import { closeAllEditors, exists, listFolder, openMarkdown, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, useFakeService, waitFor, workspaceRoot } from './helpers';
 
 const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
@@ -22,6 +24,23 @@ function readAll(folder: string): string {
     .filter((e) => e.isFile())
     .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
     .join('\n');
+}
+
+/** Mounts a small tmpfs at `dir` (root on Linux only); false where that is not allowed. */
+function mountTmpfs(dir: string, options: string): boolean {
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return false;
+  }
+}
+
+function unmount(dir: string): void {
+  execFileSync('umount', [dir], { stdio: 'ignore' });
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 describe('Faults and bad input', function () {
@@ -112,6 +131,30 @@ describe('Faults and bad input', function () {
         fs.rmSync(path.join(workspaceRoot().fsPath, 'not-a-folder'));
       }
     });
+  });
+
+  describe('writing fails: the document is unchanged, no partial file, the message says where', () => {
+    for (const [name, options] of [
+      ['a full disk', 'size=64k'],
+      ['a read-only folder', 'size=1m,ro'],
+    ] as const) {
+      it(name, async function () {
+        const dir = path.join(workspaceRoot().fsPath, 'mounted');
+        if (!mountTmpfs(dir, options)) this.skip(); // needs root and mount(8): a developer's laptop may not allow it
+        try {
+          await config().update('outputFolder', 'mounted', vscode.ConfigurationTarget.Workspace);
+          fake.enqueue({ kind: 'b64', image: makePng(256, 256, { seed: 3, style: 'photo' }) });
+          const editor = await openMarkdown('notes/disk.md', DOC);
+          selectLine(editor, 2);
+          assert.equal(await generate('flux.generateFromSelection'), undefined);
+          assert.equal(fake.generationRequests.length, 1);
+          assert.equal(editor.document.getText(), DOC);
+          assert.deepEqual(fs.readdirSync(dir), [], 'nothing is left in the folder, not even a temporary file');
+        } finally {
+          unmount(dir);
+        }
+      });
+    }
   });
 
   describe('service faults leave nothing behind', () => {
