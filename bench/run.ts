@@ -204,7 +204,6 @@ async function main(): Promise<void> {
     target(actMs < TARGETS.activationMs, `activation under ${TARGETS.activationMs} ms (${actMs.toFixed(1)} ms)`);
 
     progress('sizes: dist/ and the .vsix');
-    snap.dropModules();
     const sizes = await measureSizes(snap.dir, progress);
     results.sizes = sizes;
     const undiciBytes = sizes.distFiles.find((f) => f.name === 'dist/undici.js')?.bytes ?? Number.NaN;

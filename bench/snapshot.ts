@@ -13,8 +13,6 @@ const SKIP = new Set(['node_modules', '.git', 'out', 'dist', '.vscode-test', 'te
 export interface Snapshot {
   readonly dir: string;
   readonly bundle: string;
-  /** Removes the node_modules link (before packaging: a fresh checkout packs without it). */
-  dropModules(): void;
   dispose(): void;
 }
 
@@ -39,7 +37,6 @@ export async function makeSnapshot(root: string, log: (line: string) => void): P
   return {
     dir,
     bundle,
-    dropModules: () => fs.rmSync(modules, { force: true }),
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -50,6 +50,10 @@ export class ApiKeyStore {
     }
   }
 
+  store(key: string): Thenable<void> {
+    return this.secrets.store(API_KEY_SECRET, key);
+  }
+
   clear(): Thenable<void> {
     return this.secrets.delete(API_KEY_SECRET);
   }

@@ -19,6 +19,6 @@ export function readConfig(scope?: vscode.Uri): FluxConfig {
     size: String(c.get('size', '1x1')),
     seed: Number(c.get('seed', -1)),
     outputFolder: String(c.get('outputFolder', 'assets')),
-    timeoutMs: Math.round((Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) : 120) * 1000),
+    timeoutMs: Math.round((Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 900) : 120) * 1000),
   };
 }

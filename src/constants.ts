@@ -4,3 +4,8 @@ export const STUDIO_VIEW_TYPE = 'flux.studio';
 export const GENERATING_CONTEXT = 'flux.generating';
 /** Languages whose documents take `![alt](path)` links. */
 export const MARKDOWN_LANGUAGES: readonly string[] = ['markdown', 'mdx', 'quarto', 'rmd'];
+
+/** A document that takes an image link: Markdown, and not the Output panel's view of a log. */
+export function takesImageLinks(document: { readonly languageId: string; readonly uri: { readonly scheme: string } }): boolean {
+  return MARKDOWN_LANGUAGES.includes(document.languageId) && document.uri.scheme !== 'output';
+}

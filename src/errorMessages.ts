@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FluxError } from './core/errors';
+import { FluxError, nextSteps } from './core/errors';
 
 /**
  * Shows what went wrong with the obvious next step as a button. Returns when the person has
@@ -7,21 +7,22 @@ import { FluxError } from './core/errors';
  */
 export async function showFluxError(err: unknown, options: { retry?: () => unknown } = {}): Promise<void> {
   const e = err instanceof FluxError ? err : new FluxError('network', err instanceof Error ? err.message : String(err));
-  if (e.kind === 'cancelled') return;
+  if (e.kind === 'cancelled' || e.kind === 'noKey') return; // the person chose this
+  const steps = nextSteps(e.kind);
   const setKey = vscode.l10n.t('Set API Key');
   const tryAgain = vscode.l10n.t('Try Again');
   const settings = vscode.l10n.t('Open Settings');
   const showLog = vscode.l10n.t('Show Log');
   const buttons: string[] = [];
-  if (e.kind === 'auth') buttons.push(setKey);
-  if (options.retry && ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download'].includes(e.kind)) buttons.push(tryAgain);
-  if (['invalidInput', 'timeout', 'network'].includes(e.kind)) buttons.push(settings);
-  buttons.push(showLog);
+  if (steps.setApiKey) buttons.push(setKey);
+  if (options.retry && steps.retry) buttons.push(tryAgain);
+  if (steps.openSettings) buttons.push(settings);
+  if (steps.showLog) buttons.push(showLog);
   const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   const choice = await show(e.message, ...buttons);
   if (choice === setKey) {
-    const key = await vscode.commands.executeCommand<string | undefined>('flux.setApiKey');
-    if (key && options.retry) await options.retry();
+    const stored = await vscode.commands.executeCommand<boolean>('flux.setApiKey');
+    if (stored && options.retry) await options.retry();
   } else if (choice === tryAgain) {
     await options.retry?.();
   } else if (choice === settings) {

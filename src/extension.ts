@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
-import { API_KEY_SECRET } from './constants';
 import { registerClearApiKey, registerSetApiKey } from './commands/apiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
@@ -38,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   );
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key) => context.secrets.store(API_KEY_SECRET, key), clearApiKey: () => keys.clear(), logUri: context.logUri } };
+    return { testing: { setApiKey: (key) => keys.store(key), clearApiKey: () => keys.clear(), logUri: context.logUri } };
   }
   return {};
 }

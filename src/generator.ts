@@ -26,14 +26,10 @@ export class Generator implements vscode.Disposable {
     private readonly userAgent: string,
   ) {}
 
-  get busy(): boolean {
-    return this.running.size > 0;
-  }
-
   async generate(params: GenerationParams, config: FluxConfig, options: GenerateOptions = {}): Promise<GeneratedImage> {
     this.warnIfInsecure(config.baseUrl);
     const apiKey = await this.keys.getOrAsk();
-    if (!apiKey) throw new FluxError('cancelled', vscode.l10n.t('No API key was given, so nothing was generated.'));
+    if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No API key was given, so nothing was generated.'));
     if (options.signal?.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
     const controller = new AbortController();
     const onAbort = () => controller.abort();

@@ -73,13 +73,22 @@ export class ImageFiles {
   async save(image: ImageToSave, folder: vscode.Uri, target?: LinkTarget): Promise<SaveResult> {
     const where = displayPath(folder);
     if (!target) return { uri: await this.saveAlone(image, folder), linked: false };
-    // Closed while the image was made (no tab shows it): link it and save it, so the link is
-    // not left in a buffer nobody sees.
-    const closed = target.document.isClosed || !isShownInTab(target.document.uri);
-    const document = target.document.isClosed ? await vscode.workspace.openTextDocument(target.document.uri) : target.document;
-    if (await isReadonlyFile(document.uri)) {
-      return { uri: await this.saveAlone(image, folder), linked: false };
+    const alone = async (): Promise<SaveResult> => ({ uri: await this.saveAlone(image, folder), linked: false });
+    // Closed while the image was made (no tab shows it): a saved file gets its link and is
+    // saved again, so the link is not left in a buffer nobody sees. An untitled document that
+    // is gone, a file that is gone, or a hidden one with unsaved changes (saving would save
+    // those too) gets no link: the image is kept and the person is offered the link.
+    const hidden = target.document.isClosed || !isShownInTab(target.document.uri);
+    if (hidden && target.document.uri.scheme === 'untitled') return alone();
+    let document = target.document;
+    if (document.isClosed) {
+      try {
+        document = await vscode.workspace.openTextDocument(document.uri);
+      } catch {
+        return alone();
+      }
     }
+    if ((hidden && document.isDirty) || (await isReadonlyFile(document.uri))) return alone();
     // A full disk or a read-only folder fails here, before the document is touched: a
     // WorkspaceEdit can report success for a file it could only half write.
     await proveWritable(folder, image.bytes, where);
@@ -98,7 +107,6 @@ export class ImageFiles {
       const edit = new vscode.WorkspaceEdit();
       edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
       edit.insert(document.uri, insertAt, text);
-      const textBefore = document.getText();
       const insertedAt = document.offsetAt(insertAt);
       const kept = selectionsBefore(document, insertedAt);
       let applied: boolean;
@@ -118,17 +126,14 @@ export class ImageFiles {
       }
       if (applied) {
         restoreSelections(kept);
-        if (closed && document.uri.scheme !== 'untitled') await document.save();
+        if (hidden) await document.save();
         return { uri, linked: true };
       }
       // Failed. Whose file is at that name now decides what comes next.
       const ours = await removeIfOurs(uri, image.bytes);
       if (!ours && (await statOrUndefined(uri))) continue; // someone else's file appeared: take another name
-      if (document.getText() !== textBefore) {
-        throw new FluxError('write', vscode.l10n.t('Could not save the image in {0}.', where));
-      }
-      // The document refused the link (read-only, or closed meanwhile): keep the image alone.
-      return { uri: await this.saveAlone(image, folder), linked: false };
+      // The document refused the link (read-only, changed meanwhile): keep the image alone.
+      return alone();
     }
     throw new FluxError('write', vscode.l10n.t('Could not find a free file name in {0}.', where));
   }
@@ -241,7 +246,10 @@ function restoreSelections(kept: { editor: vscode.TextEditor; selections: readon
 
 function isShownInTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+  const shows = (input: unknown) =>
+    (input instanceof vscode.TabInputText && input.uri.toString() === key) ||
+    (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === key || input.original.toString() === key));
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => shows(t.input)));
 }
 
 /** A document the file system will not let us change (read-only mount, no write permission). */
@@ -271,4 +279,15 @@ async function removeIfPresent(uri: vscode.Uri): Promise<void> {
 export function displayPath(uri: vscode.Uri): string {
   const rel = vscode.workspace.asRelativePath(uri, true);
   return rel === uri.fsPath || rel === uri.path ? uri.toString(true) : rel;
+}
+
+/** Inside one of the workspace folders. */
+export function isInWorkspace(uri: vscode.Uri): boolean {
+  return (vscode.workspace.workspaceFolders ?? []).some((f) => isInside(uri, f.uri));
+}
+
+export function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {
+  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
+  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return uri.path === root.path || uri.path.startsWith(base);
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TrackedAnchor } from './anchor';
 import { FluxError } from './core/errors';
 import type { GenerationParams } from './core/params';
-import type { FluxConfig } from './config';
+import { readConfig } from './config';
 import { showFluxError } from './errorMessages';
 import type { Generator } from './generator';
 import type { ImageFiles } from './imageFiles';
@@ -26,12 +26,16 @@ export interface Placement {
  * link it where the person asked (following their edits meanwhile) or open it. Resolves to the
  * image's URI, or undefined when cancelled or failed (the failure is shown, with a next step).
  */
-export async function generateAndPlace(services: Services, params: GenerationParams, config: FluxConfig, where: Placement | undefined): Promise<vscode.Uri | undefined> {
+export async function generateAndPlace(services: Services, params: GenerationParams, scope: vscode.Uri | undefined, where: Placement | undefined): Promise<vscode.Uri | undefined> {
+  // Read now (a retry after "raise the limit" sees the new value); `scope` is the document whose
+  // workspace folder holds the image, even when it takes no link.
+  const config = readConfig(scope);
   const anchor = where ? new TrackedAnchor(where.document, where.position) : undefined;
+  let anchorOutlivesCall = false;
   const short = params.prompt.length > 48 ? `${params.prompt.slice(0, 48)}…` : params.prompt;
   try {
     // Checked first: a bad output folder is reported before any paid request is made.
-    const { folder } = await services.files.outputFolder(config.outputFolder, where?.document.uri);
+    const { folder } = await services.files.outputFolder(config.outputFolder, scope);
     const saved = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', short), cancellable: true },
       async (progress, token) => {
@@ -41,7 +45,7 @@ export async function generateAndPlace(services: Services, params: GenerationPar
           progress.report({ message: vscode.l10n.t('generating with {0}, {1}…', params.model, params.size) });
           const image = await services.generator.generate(params, config, {
             signal: controller.signal,
-            onRetry: ({ delayMs, status }) => progress.report({ message: vscode.l10n.t('the service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000)) }),
+            onRetry: ({ delayMs, status }) => progress.report({ message: vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000)) }),
           });
           if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
           progress.report({ message: vscode.l10n.t('saving…') });
@@ -63,11 +67,14 @@ export async function generateAndPlace(services: Services, params: GenerationPar
     }
     return saved.uri;
   } catch (err) {
-    // Not awaited: the command resolves now; the message waits for the person.
-    void showFluxError(err, { retry: () => generateAndPlace(services, params, config, where) });
+    // Not awaited: the command resolves now; the message waits for the person. Meanwhile the
+    // anchor keeps following their edits, so Try Again still links under the same sentence.
+    anchorOutlivesCall = true;
+    const retry = () => generateAndPlace(services, params, scope, where && anchor ? { ...where, position: where.document.positionAt(anchor.offset) } : where);
+    void showFluxError(err, { retry }).finally(() => anchor?.dispose());
     return undefined;
   } finally {
-    anchor?.dispose();
+    if (!anchorOutlivesCall) anchor?.dispose();
   }
 }
 

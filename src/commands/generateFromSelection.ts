@@ -5,7 +5,7 @@ import { normalizeParams, readCommandArgs } from '../core/params';
 import { showFluxError } from '../errorMessages';
 import type { Services } from '../placeImage';
 import { generateAndPlace } from '../placeImage';
-import { takesImageLinks } from './generateImage';
+import { takesImageLinks } from '../constants';
 
 /** Flux: Generate Image from Selection — the selection is the prompt; the link goes under it. */
 export function registerGenerateFromSelection(services: Services): vscode.Disposable {
@@ -27,7 +27,7 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
         const end = selection.end.character === 0 && selection.end.line > selection.start.line ? editor.document.lineAt(selection.end.line - 1).range.end : selection.end;
         where = { document: editor.document, position: end, placement: 'belowLine' as const };
       }
-      return await generateAndPlace(services, params, config, where);
+      return await generateAndPlace(services, params, editor?.document.uri, where);
     } catch (err) {
       void showFluxError(err);
       return undefined;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
-import { MARKDOWN_LANGUAGES } from '../constants';
+import { takesImageLinks } from '../constants';
 import { FluxError } from '../core/errors';
 import { normalizeParams, normalizePrompt, readCommandArgs } from '../core/params';
 import { showFluxError } from '../errorMessages';
@@ -19,16 +19,12 @@ export function registerGenerateImage(services: Services): vscode.Disposable {
       const config = readConfig(editor?.document.uri);
       const params = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
       const where = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, placement: 'cursor' as const } : undefined;
-      return await generateAndPlace(services, params, config, where);
+      return await generateAndPlace(services, params, editor?.document.uri, where);
     } catch (err) {
       void showFluxError(err);
       return undefined;
     }
   });
-}
-
-export function takesImageLinks(document: vscode.TextDocument): boolean {
-  return MARKDOWN_LANGUAGES.includes(document.languageId);
 }
 
 async function askForPrompt(value: string): Promise<string | undefined> {

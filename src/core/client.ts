@@ -297,6 +297,9 @@ async function download(rawUrl: string, endpoint: URL, config: ClientConfig, sig
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new FluxError('download', `The image address uses ${url.protocol}, which is not downloaded. Nothing was saved.`);
     }
+    if (endpoint.protocol === 'https:' && url.protocol === 'http:') {
+      throw new FluxError('download', `The service is on https but its image address is plain http (${url.host}); it was not downloaded. Nothing was saved.`);
+    }
     // The key goes only to the service's own origin, and never after a redirect.
     const sameOrigin = hop === 0 && url.origin === endpoint.origin;
     const res = await request(url, {
@@ -354,11 +357,18 @@ async function readBody(res: Dispatcher.ResponseData, maxBytes: number, what: 'a
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
+/** Some gateways answer 200 with an error, in either shape; an image answer has `data`. */
 function looksLikeErrorBody(answer: Buffer): boolean {
-  // Some gateways answer 200 with an error object; an image answer starts with its data.
   if (answer.length > 64 * 1024) return false;
-  const head = answer.toString('utf8', 0, Math.min(answer.length, 2048));
-  return /^\s*\{\s*"error"\s*:\s*\{/.test(head);
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray((json as { data?: unknown }).data)) return false;
+  const j = json as Record<string, unknown>;
+  return (typeof j.error === 'object' && j.error !== null) || typeof j.error === 'string' || typeof j.code === 'string' || typeof j.message === 'string';
 }
 
 interface ErrorBody {

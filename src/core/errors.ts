@@ -13,7 +13,8 @@ export type FluxErrorKind =
   | 'notImage' // bytes that are not PNG, JPEG or WebP
   | 'tooLarge'
   | 'download' // the returned image URL failed
-  | 'cancelled'
+  | 'cancelled' // the person cancelled
+  | 'noKey' // the key prompt was dismissed
   | 'write'; // writing the file failed
 
 export class FluxError extends Error {
@@ -27,8 +28,23 @@ export class FluxError extends Error {
   }
 }
 
-export function isCancellation(err: unknown): boolean {
-  return err instanceof FluxError && err.kind === 'cancelled';
+/** The obvious next steps for a failure, shared by the notifications and the Studio's cards. */
+export interface NextSteps {
+  readonly setApiKey: boolean;
+  readonly openSettings: boolean;
+  readonly retry: boolean;
+  readonly showLog: boolean;
+}
+
+const RETRYABLE: readonly FluxErrorKind[] = ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download', 'tooLarge'];
+
+export function nextSteps(kind: FluxErrorKind): NextSteps {
+  return {
+    setApiKey: kind === 'auth' || kind === 'noKey',
+    openSettings: kind === 'invalidInput' || kind === 'timeout' || kind === 'network',
+    retry: RETRYABLE.includes(kind),
+    showLog: kind !== 'cancelled' && kind !== 'noKey',
+  };
 }
 
 /**

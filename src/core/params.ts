@@ -87,10 +87,6 @@ export function normalizeModel(input: unknown): string {
   return model;
 }
 
-export function isKnownModel(model: string): boolean {
-  return (KNOWN_MODELS as readonly string[]).includes(model);
-}
-
 export function normalizeParams(input: { prompt: unknown; model: unknown; size: unknown; seed: unknown }): GenerationParams {
   return {
     prompt: normalizePrompt(input.prompt),

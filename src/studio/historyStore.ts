@@ -169,6 +169,8 @@ function optionalInteger(value: unknown, min: number): number | undefined | fals
 }
 
 /** A checked copy with only the known fields, or undefined when the stored value is not an entry. */
+const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
+
 export function sanitizeEntry(raw: unknown): HistoryEntry | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const r = raw as Record<string, unknown>;
@@ -176,7 +178,8 @@ export function sanitizeEntry(raw: unknown): HistoryEntry | undefined {
   if (typeof r.prompt !== 'string' || !r.prompt || r.prompt.length > MAX_PROMPT_FIELD) return undefined;
   if (typeof r.model !== 'string' || !r.model || r.model.length > MAX_MODEL_FIELD) return undefined;
   if (typeof r.size !== 'string' || !r.size || r.size.length > MAX_SIZE_FIELD) return undefined;
-  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD) return undefined;
+  // Only image files: a tampered entry cannot point the Studio at anything else.
+  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE.test(r.file)) return undefined;
   if (typeof r.createdAt !== 'number' || !Number.isFinite(r.createdAt) || r.createdAt < 0) return undefined;
   const seed = optionalInteger(r.seed, -1);
   const width = optionalInteger(r.width, 1);

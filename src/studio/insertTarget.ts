@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MARKDOWN_LANGUAGES } from '../constants';
+import { takesImageLinks } from '../constants';
 import { shiftOffset } from '../core/tracking';
 
 export interface InsertTarget {
@@ -22,7 +22,7 @@ export class InsertTargetTracker implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly accepts: (document: vscode.TextDocument) => boolean = takesLinks) {
+  constructor(private readonly accepts: (document: vscode.TextDocument) => boolean = takesImageLinks) {
     if (!this.follow(vscode.window.activeTextEditor)) this.follow(vscode.window.visibleTextEditors.find((e) => accepts(e.document)));
     this.subscriptions = [
       this.changed,
@@ -87,6 +87,3 @@ export class InsertTargetTracker implements vscode.Disposable {
   }
 }
 
-function takesLinks(document: vscode.TextDocument): boolean {
-  return MARKDOWN_LANGUAGES.includes(document.languageId) && document.uri.scheme !== 'output';
-}

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { FluxConfig } from '../config';
 import { readConfig } from '../config';
-import { FluxError } from '../core/errors';
+import { FluxError, nextSteps } from '../core/errors';
 import { pngDimensions } from '../core/imageType';
 import { markdownImageLink, relativePath } from '../core/markdown';
 import { linkBlockAtCursor } from '../core/tracking';
 import type { GenerationParams } from '../core/params';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import { displayPath, linkPathFor } from '../imageFiles';
+import { displayPath, isInWorkspace, linkPathFor } from '../imageFiles';
 import type { Services } from '../placeImage';
 import type { HistoryEntry, HistoryStore } from './historyStore';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
@@ -33,12 +33,13 @@ export interface StudioControllerOptions {
   readonly now?: () => number;
 }
 
+/** Requests the Studio may have in flight at once. */
+const MAX_RUNNING = 8;
+
 interface RunningJob {
   view: JobView;
   readonly controller: AbortController;
 }
-
-const RETRYABLE = ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download', 'tooLarge'];
 
 /**
  * The Studio's host side, without the panel: takes the webview's messages (validated here),
@@ -139,6 +140,11 @@ export class StudioController implements vscode.Disposable {
   private async generate(input: { prompt: string; model: string; size: string; seed: number }, count: number): Promise<void> {
     const params = this.checkForm(input, count);
     if (!params) return;
+    // Each image is a paid request: two full batches in flight are plenty.
+    if (this.running.size + count > MAX_RUNNING) {
+      this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('{0} images are still being made. Wait for them, or cancel, before starting more.', this.running.size) });
+      return;
+    }
     const target = this.options.target.current();
     const config = this.readConfig(target?.document.uri);
     let folder: vscode.Uri;
@@ -232,8 +238,6 @@ export class StudioController implements vscode.Disposable {
     } catch (err) {
       this.running.delete(job.view.jobId);
       this.send({ type: 'jobFailed', jobId: job.view.jobId, error: errorView(err, signal.aborted) });
-    } finally {
-      this.running.delete(job.view.jobId);
     }
   }
 
@@ -346,7 +350,8 @@ export class StudioController implements vscode.Disposable {
 
   private async remove(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
     const path = displayPath(uri);
-    const choice = await (this.options.confirmRemove ?? confirmRemove)(entry, path);
+    // Outside the workspace (a tampered history) the Studio only forgets the file, never deletes it.
+    const choice = isInWorkspace(uri) ? await (this.options.confirmRemove ?? confirmRemove)(entry, path) : 'history';
     if (!choice) return;
     if (choice === 'file') {
       try {
@@ -432,12 +437,13 @@ function messageOf(err: unknown): string {
 export function errorView(err: unknown, cancelledByUser: boolean): ErrorView {
   if (cancelledByUser) return { message: vscode.l10n.t('Cancelled.'), kind: 'cancelled', commands: [], retry: true };
   const e = err instanceof FluxError ? err : new FluxError('network', messageOf(err));
+  const steps = nextSteps(e.kind);
   const commands: HostCommand[] = [];
-  // 'cancelled' without the person cancelling: the key prompt was dismissed.
-  if (e.kind === 'auth' || e.kind === 'cancelled') commands.push('setApiKey');
-  if (['invalidInput', 'timeout', 'network'].includes(e.kind)) commands.push('openSettings');
-  if (e.kind !== 'cancelled') commands.push('showLog');
-  return { message: e.message, kind: e.kind, commands, retry: RETRYABLE.includes(e.kind) || e.kind === 'cancelled' };
+  if (steps.setApiKey) commands.push('setApiKey');
+  if (steps.openSettings) commands.push('openSettings');
+  if (steps.showLog) commands.push('showLog');
+  // Cancelled elsewhere (Flux: Cancel Image Generations) or no key yet: trying again is the way on.
+  return { message: e.message, kind: e.kind, commands, retry: steps.retry || e.kind === 'cancelled' || e.kind === 'noKey' };
 }
 
 async function confirmRemove(entry: HistoryEntry, path: string): Promise<RemoveChoice> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isInside, isInWorkspace } from '../imageFiles';
 import { readConfig } from '../config';
 import { STUDIO_VIEW_TYPE } from '../constants';
 import { outputFolderSegments } from '../core/outputFolder';
@@ -159,19 +160,14 @@ export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'h
   }
   for (const entry of deps.history.list()) {
     try {
+      // Images from an earlier output folder still show, but only from inside the workspace.
       const parent = vscode.Uri.joinPath(vscode.Uri.parse(entry.file, true), '..');
-      if (![...roots.values()].some((root) => isInside(parent, root))) add(parent);
+      if (![...roots.values()].some((root) => isInside(parent, root)) && isInWorkspace(parent)) add(parent);
     } catch {
       // not a URI: skipped
     }
   }
   return [...roots.values()];
-}
-
-function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {
-  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
-  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
-  return uri.path === root.path || uri.path.startsWith(base);
 }
 
 function bootstrap(deps: StudioDependencies): Bootstrap {

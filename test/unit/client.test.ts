@@ -129,6 +129,13 @@ describe('client', function () {
       assert.equal(fake.generationRequests.length, 1, 'no quota is found by retrying');
     });
 
+    it('a 200 carrying the flat error shape is that error, not a malformed answer', async () => {
+      fake.enqueue({ kind: 'raw', status: 200, body: JSON.stringify({ code: 'quota_not_enough', message: '余额不足', data: null }) });
+      await rejects(generateImage(PARAMS, config), 'quota');
+      fake.enqueue({ kind: 'raw', status: 200, body: JSON.stringify({ error: { message: 'Safety Filter', type: 'invalid_request_error', code: 'content_policy_violation' } }) });
+      await rejects(generateImage(PARAMS, config), 'moderation');
+    });
+
     it('moderation (422) asks to rephrase and is not retried', async () => {
       fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: prompt rejected' });
       await rejects(generateImage(PARAMS, config), 'moderation', /refused this prompt.*Safety Filter.*Rephrase/);
