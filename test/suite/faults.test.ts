@@ -276,6 +276,21 @@ describe('Faults and bad input', function () {
       await vscode.commands.executeCommand('workbench.action.files.setActiveEditorWriteableInSession');
     });
 
+    it('an untitled document closed meanwhile: the image is kept, nothing is linked anywhere', async () => {
+      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'An idea for a picture.' });
+      const editor = await vscode.window.showTextDocument(doc);
+      selectLine(editor, 0);
+      const pending = generate('flux.generateFromSelection');
+      await waitFor('the request', () => fake.inFlight === 1);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const uri = await pending;
+      assert.ok(uri, 'the paid image is not thrown away');
+      assert.ok(await exists(uri));
+      const untitled = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && d.getText().includes('!['));
+      assert.deepEqual(untitled, [], 'no hidden untitled document got the link');
+    });
+
     it('an untitled Markdown document links relative to the workspace folder', async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
       await vscode.window.showTextDocument(doc);

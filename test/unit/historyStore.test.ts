@@ -167,6 +167,16 @@ describe('Studio history store', () => {
     assert.ok(noSeed && !('seed' in noSeed));
   });
 
+  it('drops a stored entry that points at anything but an image file', () => {
+    const e = entry();
+    for (const file of ['file:///etc/passwd', 'file:///home/me/.ssh/id_rsa', 'file:///ws/assets/x.png.sh', 'file:///ws/assets/']) {
+      assert.equal(sanitizeEntry({ ...e, file }), undefined, file);
+    }
+    for (const file of ['file:///ws/assets/a.png', 'file:///ws/assets/a.JPG', 'vscode-remote://ssh-remote%2Bhost/ws/a.webp']) {
+      assert.ok(sanitizeEntry({ ...e, file }), file);
+    }
+  });
+
   it('filters by prompt text: every word, any case, full-width folded', async () => {
     const store = new HistoryStore(new MemoryStorage());
     const fox = entry({ prompt: 'A Red FOX in fresh snow' });
