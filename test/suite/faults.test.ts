@@ -6,9 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import type { FakeService } from '../fake/fakeService';
 import { makePng } from '../fake/png';
-import { closeAllEditors, exists, listFolder, openMarkdown, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, useFakeService, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, selectLine, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
 
@@ -44,20 +43,8 @@ function unmount(dir: string): void {
 }
 
 describe('Faults and bad input', function () {
-  let fake: FakeService;
+  const fake = fakeServiceForSuite();
   const config = () => vscode.workspace.getConfiguration('flux');
-
-  before(async () => {
-    fake = await useFakeService();
-  });
-  after(async () => {
-    await stopFakeService(fake);
-  });
-  beforeEach(async () => {
-    fake.reset();
-    await (await testingApi()).setApiKey(TEST_KEY);
-    await removeFolder('assets');
-  });
   afterEach(async () => {
     await config().update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
     await closeAllEditors();
@@ -78,7 +65,7 @@ describe('Faults and bad input', function () {
         const editor = await openMarkdown('notes/bad-input.md', DOC);
         selectLine(editor, 2);
         assert.equal(await generate('flux.generateImage', args), undefined);
-        assert.equal(fake.generationRequests.length, 0);
+        assert.equal(fake().generationRequests.length, 0);
         assert.equal(editor.document.getText(), DOC);
         assert.deepEqual(await listFolder('assets'), []);
       });
@@ -92,7 +79,7 @@ describe('Faults and bad input', function () {
       const name = uri.path.split('/').pop()!;
       assert.match(name, /^漫画风格的学习英文单词图-hello-bold-x-y-quoted-con-\d{8}-\d{6}\.png$/);
       assert.equal(editor.document.getText(), `![漫画风格的学习英文单词图:“Hello” 🦊 **bold** \\[x\\](y) "quoted" CON](../assets/${name})`);
-      assert.equal(fake.generationRequests[0]?.body && (fake.generationRequests[0].body as { prompt: string }).prompt, prompt);
+      assert.equal(fake().generationRequests[0]?.body && (fake().generationRequests[0].body as { prompt: string }).prompt, prompt);
     });
   });
 
@@ -101,7 +88,7 @@ describe('Faults and bad input', function () {
       it(`refuses ${folder}`, async () => {
         await config().update('outputFolder', folder, vscode.ConfigurationTarget.Workspace);
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
-        assert.equal(fake.generationRequests.length, 0);
+        assert.equal(fake().generationRequests.length, 0);
         assert.ok(!fs.existsSync('/tmp/flux-outside'));
       });
     }
@@ -113,7 +100,7 @@ describe('Faults and bad input', function () {
       try {
         await config().update('outputFolder', 'linked/images', vscode.ConfigurationTarget.Workspace);
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
-        assert.equal(fake.generationRequests.length, 0);
+        assert.equal(fake().generationRequests.length, 0);
         assert.deepEqual(fs.readdirSync(outside), []);
       } finally {
         fs.rmSync(link);
@@ -126,7 +113,7 @@ describe('Faults and bad input', function () {
       try {
         await config().update('outputFolder', 'not-a-folder', vscode.ConfigurationTarget.Workspace);
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
-        assert.equal(fake.generationRequests.length, 0);
+        assert.equal(fake().generationRequests.length, 0);
       } finally {
         fs.rmSync(path.join(workspaceRoot().fsPath, 'not-a-folder'));
       }
@@ -143,11 +130,11 @@ describe('Faults and bad input', function () {
         if (!mountTmpfs(dir, options)) this.skip(); // needs root and mount(8): a developer's laptop may not allow it
         try {
           await config().update('outputFolder', 'mounted', vscode.ConfigurationTarget.Workspace);
-          fake.enqueue({ kind: 'b64', image: makePng(256, 256, { seed: 3, style: 'photo' }) });
+          fake().enqueue({ kind: 'b64', image: makePng(256, 256, { seed: 3, style: 'photo' }) });
           const editor = await openMarkdown('notes/disk.md', DOC);
           selectLine(editor, 2);
           assert.equal(await generate('flux.generateFromSelection'), undefined);
-          assert.equal(fake.generationRequests.length, 1);
+          assert.equal(fake().generationRequests.length, 1);
           assert.equal(editor.document.getText(), DOC);
           assert.deepEqual(fs.readdirSync(dir), [], 'nothing is left in the folder, not even a temporary file');
         } finally {
@@ -166,7 +153,7 @@ describe('Faults and bad input', function () {
       ['an expired image URL', { kind: 'url', imageStatus: 404 }],
     ] as const) {
       it(name, async () => {
-        fake.enqueue(behaviour);
+        fake().enqueue(behaviour);
         const editor = await openMarkdown('notes/fault.md', DOC);
         selectLine(editor, 2);
         assert.equal(await generate('flux.generateFromSelection'), undefined);
@@ -178,7 +165,7 @@ describe('Faults and bad input', function () {
     it('a time-out (flux.requestTimeoutSeconds) leaves nothing behind', async () => {
       await config().update('requestTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
       try {
-        fake.enqueue({ kind: 'hang' });
+        fake().enqueue({ kind: 'hang' });
         const editor = await openMarkdown('notes/timeout.md', DOC);
         selectLine(editor, 2);
         const t0 = Date.now();
@@ -193,17 +180,17 @@ describe('Faults and bad input', function () {
 
     it('Cancel during a retry wait and during the image download leaves nothing', async () => {
       for (const behaviour of [{ kind: 'error', status: 429, shape: 'openai', retryAfter: '20' }, { kind: 'url', imageDelayMs: 20_000 }] as const) {
-        fake.reset();
-        fake.enqueue(behaviour);
+        fake().reset();
+        fake().enqueue(behaviour);
         const editor = await openMarkdown('notes/cancel-stage.md', DOC);
         selectLine(editor, 2);
         const pending = generate('flux.generateFromSelection');
         await waitFor(behaviour.kind === 'url' ? 'the download to start' : 'the first answer', () =>
-          behaviour.kind === 'url' ? fake.fileRequests.length === 1 : fake.generationRequests[0]?.outcome.finished === true,
+          behaviour.kind === 'url' ? fake().fileRequests.length === 1 : fake().generationRequests[0]?.outcome.finished === true,
         );
         await vscode.commands.executeCommand('flux.cancelGenerations');
         assert.equal(await pending, undefined);
-        assert.equal(fake.generationRequests.length, 1, 'no retry after cancel');
+        assert.equal(fake().generationRequests.length, 1, 'no retry after cancel');
         assert.equal(editor.document.getText(), DOC);
         assert.deepEqual(await listFolder('assets'), []);
       }
@@ -212,7 +199,7 @@ describe('Faults and bad input', function () {
     it('an echoed key never reaches the log', async () => {
       const { logUri } = await testingApi();
       await (await testingApi()).setApiKey('sk-invalid-echoed-key-0123456789');
-      fake.enqueue({ kind: 'error', status: 500, shape: 'openai', message: 'upstream rejected {key}' });
+      fake().enqueue({ kind: 'error', status: 500, shape: 'openai', message: 'upstream rejected {key}' });
       assert.equal(await generate('flux.generateImage', { prompt: 'log marker prompt' }), undefined);
       await waitFor('the log to be written', () => readAll(logUri.fsPath).includes('log marker prompt'));
       const log = readAll(logUri.fsPath);
@@ -225,13 +212,13 @@ describe('Faults and bad input', function () {
 
   describe('the document changes meanwhile', () => {
     it('several generations into one document: every link under its own sentence', async () => {
-      fake.enqueue({ kind: 'b64', delayMs: 900 }, { kind: 'b64', delayMs: 200 }, { kind: 'b64', delayMs: 500 });
+      fake().enqueue({ kind: 'b64', delayMs: 900 }, { kind: 'b64', delayMs: 200 }, { kind: 'b64', delayMs: 500 });
       const editor = await openMarkdown('notes/many.md', DOC);
       const runs: Thenable<vscode.Uri | undefined>[] = [];
       for (const line of [2, 4, 6]) {
         selectLine(editor, line);
         runs.push(generate('flux.generateFromSelection'));
-        await waitFor('the request', () => fake.generationRequests.length === runs.length);
+        await waitFor('the request', () => fake().generationRequests.length === runs.length);
       }
       const uris = await Promise.all(runs);
       assert.ok(uris.every(Boolean));
@@ -246,11 +233,11 @@ describe('Faults and bad input', function () {
     });
 
     it('a document closed meanwhile still gets its link, saved', async () => {
-      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      fake().enqueue({ kind: 'b64', delayMs: 1000 });
       const editor = await openMarkdown('notes/closed.md', DOC);
       selectLine(editor, 4);
       const pending = generate('flux.generateFromSelection');
-      await waitFor('the request', () => fake.inFlight === 1);
+      await waitFor('the request', () => fake().inFlight === 1);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       const uri = await pending;
       assert.ok(uri);
@@ -262,11 +249,11 @@ describe('Faults and bad input', function () {
     it('a document made read-only in the session meanwhile loses nothing', async () => {
       // VS Code lets extension edits into a session read-only document: the link the person
       // asked for lands, the image is there, no temporary file is left.
-      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      fake().enqueue({ kind: 'b64', delayMs: 1000 });
       const editor = await openMarkdown('notes/readonly.md', DOC);
       selectLine(editor, 2);
       const pending = generate('flux.generateFromSelection');
-      await waitFor('the request', () => fake.inFlight === 1);
+      await waitFor('the request', () => fake().inFlight === 1);
       await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
       const uri = await pending;
       assert.ok(uri, 'the image is not lost');
@@ -277,12 +264,12 @@ describe('Faults and bad input', function () {
     });
 
     it('an untitled document closed meanwhile: the image is kept, nothing is linked anywhere', async () => {
-      fake.enqueue({ kind: 'b64', delayMs: 1000 });
+      fake().enqueue({ kind: 'b64', delayMs: 1000 });
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'An idea for a picture.' });
       const editor = await vscode.window.showTextDocument(doc);
       selectLine(editor, 0);
       const pending = generate('flux.generateFromSelection');
-      await waitFor('the request', () => fake.inFlight === 1);
+      await waitFor('the request', () => fake().inFlight === 1);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       const uri = await pending;
       assert.ok(uri, 'the paid image is not thrown away');

@@ -2,26 +2,12 @@
 // files, the inserted links, undo, cancellation, and a person typing meanwhile.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FakeService } from '../fake/fakeService';
-import { closeAllEditors, exists, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, useFakeService, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const CHAPTER = ['# Chapter one', '', 'The lighthouse stood alone on the black rocks.', '', 'Waves broke over the harbour wall at dawn.', ''].join('\n');
 
 describe('Generate commands', function () {
-  let fake: FakeService;
-
-  before(async () => {
-    fake = await useFakeService();
-  });
-  after(async () => {
-    await stopFakeService(fake);
-  });
-  beforeEach(async () => {
-    fake.reset();
-    await (await testingApi()).setApiKey(TEST_KEY);
-    await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
-    await removeFolder('assets');
-  });
+  const fake = fakeServiceForSuite();
   afterEach(closeAllEditors);
 
   it('generates from the selection: a PNG in assets/ and a link under the sentence', async () => {
@@ -43,7 +29,7 @@ describe('Generate commands', function () {
     assert.equal(lines[6], 'Waves broke over the harbour wall at dawn.');
     assert.ok(editor.selection.isEqual(new vscode.Selection(2, 0, 2, 46)), 'the selection stays on the sentence, not over the link');
 
-    const [request] = fake.generationRequests;
+    const [request] = fake().generationRequests;
     assert.ok(request);
     assert.equal(request.headers.authorization, `Bearer ${TEST_KEY}`);
     assert.deepEqual(request.body, { prompt: 'The lighthouse stood alone on the black rocks.', model: 'flux-kontext-pro', size: '1x1', n: 1, seed: -1 });
@@ -67,19 +53,19 @@ describe('Generate commands', function () {
     editor.selection = new vscode.Selection(0, 7, 0, 7);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', seed: 42 });
     assert.ok(uri);
-    assert.deepEqual(fake.generationRequests[0]?.body, { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', n: 1, seed: 42 });
+    assert.deepEqual(fake().generationRequests[0]?.body, { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', n: 1, seed: 42 });
     const name = uri.path.split('/').pop();
     assert.equal(editor.document.getText(), `Intro: ![A map (old) of \\[the\\] bay](../assets/${name})\n`);
   });
 
   it('downloads a returned URL without sending the key to the other host', async () => {
-    fake.enqueue({ kind: 'url', host: 'other' });
+    fake().enqueue({ kind: 'url', host: 'other' });
     const editor = await openMarkdown('notes/url.md', 'A quiet harbour at night.\n');
     selectLine(editor, 0);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.ok(uri);
     assert.deepEqual([...(await vscode.workspace.fs.readFile(uri)).subarray(0, 8)], PNG_SIGNATURE);
-    const [download] = fake.fileRequests;
+    const [download] = fake().fileRequests;
     assert.ok(download, 'the image URL was fetched');
     assert.equal(download.host, 'other');
     assert.equal(download.headers.authorization, undefined);
@@ -94,30 +80,30 @@ describe('Generate commands', function () {
     assert.equal(uri, undefined);
     assert.equal(editor.document.getText(), CHAPTER);
     assert.deepEqual(await listFolder('assets'), []);
-    assert.equal(fake.generationRequests[0]?.outcome.status, 401);
+    assert.equal(fake().generationRequests[0]?.outcome.status, 401);
   });
 
   it('Cancel aborts the request and writes nothing', async () => {
-    fake.enqueue({ kind: 'b64', delayMs: 10_000 });
+    fake().enqueue({ kind: 'b64', delayMs: 10_000 });
     const editor = await openMarkdown('notes/cancel.md', CHAPTER);
     selectLine(editor, 2);
     const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
-    await waitFor('the request to arrive', () => fake.inFlight === 1);
+    await waitFor('the request to arrive', () => fake().inFlight === 1);
     await vscode.commands.executeCommand('flux.cancelGenerations');
     const started = Date.now();
     assert.equal(await pending, undefined);
     assert.ok(Date.now() - started < 3000, 'cancel is prompt');
-    await waitFor('the server to see the connection close', () => fake.generationRequests[0]?.outcome.closedEarly === true);
+    await waitFor('the server to see the connection close', () => fake().generationRequests[0]?.outcome.closedEarly === true);
     assert.equal(editor.document.getText(), CHAPTER);
     assert.deepEqual(await listFolder('assets'), []);
   });
 
   it('puts the link under the selected sentence even while the person keeps typing', async () => {
-    fake.enqueue({ kind: 'b64', delayMs: 1500 });
+    fake().enqueue({ kind: 'b64', delayMs: 1500 });
     const editor = await openMarkdown('notes/typing.md', CHAPTER);
     selectLine(editor, 4);
     const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
-    await waitFor('the request to arrive', () => fake.inFlight === 1);
+    await waitFor('the request to arrive', () => fake().inFlight === 1);
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'A new first line.\n\n'));
     await editor.edit((b) => b.insert(editor.document.lineAt(4).range.end, ' More words.'));
     await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, 'An ending.\n'));
@@ -159,10 +145,10 @@ describe('Generate commands', function () {
     await removeFolder('docs');
 
     await config.update('outputFolder', '../outside', vscode.ConfigurationTarget.Workspace);
-    const before = fake.generationRequests.length;
+    const before = fake().generationRequests.length;
     const refused = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.equal(refused, undefined);
-    assert.equal(fake.generationRequests.length, before, 'no request is sent for a bad folder');
+    assert.equal(fake().generationRequests.length, before, 'no request is sent for a bad folder');
     await config.update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
   });
 

@@ -29,6 +29,31 @@ export async function useFakeService(): Promise<FakeService> {
   return fake;
 }
 
+/**
+ * The hooks of a suite that talks to the fake service: start it and point the extension at it
+ * before the suite, stop it after, and before each test a clean slate (the fake's queue and
+ * records, the test key, the default output folder, no assets/ folder). Returns the fake.
+ */
+export function fakeServiceForSuite(): () => FakeService {
+  let fake: FakeService | undefined;
+  before(async () => {
+    fake = await useFakeService();
+  });
+  after(async () => {
+    await stopFakeService(fake);
+  });
+  beforeEach(async () => {
+    fake?.reset();
+    await (await testingApi()).setApiKey(TEST_KEY);
+    await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await removeFolder('assets');
+  });
+  return () => {
+    assert.ok(fake, 'the fake service starts in before()');
+    return fake;
+  };
+}
+
 export async function stopFakeService(fake: FakeService | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('flux').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
   await fake?.close();

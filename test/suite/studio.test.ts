@@ -15,8 +15,7 @@ import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
 import type { RemoveChoice } from '../../src/studio/studioController';
 import { StudioController } from '../../src/studio/studioController';
 import { renderHtml, resourceRoots } from '../../src/studio/studioPanel';
-import type { FakeService } from '../fake/fakeService';
-import { closeAllEditors, exists, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, stopFakeService, TEST_KEY, useFakeService, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, TEST_KEY, waitFor, workspaceRoot } from './helpers';
 
 class MemoryStorage implements HistoryStorage {
   private readonly values = new Map<string, unknown>();
@@ -98,18 +97,9 @@ const uriOf = (item: HistoryItemView) => vscode.Uri.file(new URL(item.src).pathn
 const nameOf = (item: HistoryItemView) => item.src.split('/').pop() ?? '';
 
 describe('Image Studio (host side)', function () {
-  let fake: FakeService;
+  const fake = fakeServiceForSuite();
   let h: Harness;
-
-  before(async () => {
-    fake = await useFakeService();
-  });
-  after(async () => {
-    await stopFakeService(fake);
-  });
-  beforeEach(async () => {
-    fake.reset();
-    await removeFolder('assets');
+  beforeEach(() => {
     h = new Harness();
   });
   afterEach(async function () {
@@ -138,13 +128,13 @@ describe('Image Studio (host side)', function () {
   });
 
   it('generates two 16x9 images in parallel with seeds 42 and 43, writes them and records them', async () => {
-    fake.enqueue({ kind: 'b64', delayMs: 300 }, { kind: 'b64', delayMs: 300 });
+    fake().enqueue({ kind: 'b64', delayMs: 300 }, { kind: 'b64', delayMs: 300 });
     const items = await h.generate({ prompt: 'A red fox in snow', size: '16x9', seed: 42, count: 2 });
-    assert.equal(fake.generationRequests.length, 2);
-    const bodies = fake.generationRequests.map((r) => r.body as { seed: number; size: string; n: number });
+    assert.equal(fake().generationRequests.length, 2);
+    const bodies = fake().generationRequests.map((r) => r.body as { seed: number; size: string; n: number });
     assert.deepEqual(bodies.map((b) => b.seed).sort(), [42, 43]);
     assert.ok(bodies.every((b) => b.size === '16x9' && b.n === 1));
-    assert.equal(fake.maxConcurrent, 2, 'the two requests ran at the same time');
+    assert.equal(fake().maxConcurrent, 2, 'the two requests ran at the same time');
 
     const [started] = h.of('jobsStarted');
     assert.deepEqual(started?.jobs.map((j) => j.seed), [42, 43]);
@@ -182,7 +172,7 @@ describe('Image Studio (host side)', function () {
     await h.send({ type: 'generate', prompt: 'a fox', model: 'bad model!', size: '1x1', seed: -1, count: 1 });
     assert.deepEqual(h.of('formError').map((m) => m.field), ['prompt', 'size', 'model']);
     assert.match(h.of('formError')[1]?.message ?? '', /5:7/);
-    assert.equal(fake.generationRequests.length, 0);
+    assert.equal(fake().generationRequests.length, 0);
   });
 
   it('ignores malformed messages', async () => {
@@ -190,11 +180,11 @@ describe('Image Studio (host side)', function () {
       await h.send(raw);
     }
     assert.equal(h.messages.length, 0);
-    assert.equal(fake.generationRequests.length, 0);
+    assert.equal(fake().generationRequests.length, 0);
   });
 
   it('shows a refused prompt as an error in words and stays usable', async () => {
-    fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: the prompt was refused' });
+    fake().enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: the prompt was refused' });
     const items = await h.generate({ prompt: 'something refused' });
     assert.equal(items.length, 0);
     const [failed] = h.of('jobFailed');
@@ -208,9 +198,9 @@ describe('Image Studio (host side)', function () {
   });
 
   it('cancels every request in flight and saves nothing', async () => {
-    fake.enqueue({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' });
+    fake().enqueue({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' });
     const running = h.generate({ count: 3 });
-    await waitFor('three requests in flight', () => fake.inFlight === 3);
+    await waitFor('three requests in flight', () => fake().inFlight === 3);
     assert.ok(h.controller.busy);
     await h.send({ type: 'cancel' });
     await running;
@@ -287,9 +277,9 @@ describe('Image Studio (host side)', function () {
   it('regenerates with the seed the service used', async () => {
     const [item] = await h.generate({ seed: -1 });
     assert.ok(item && item.seed !== undefined);
-    fake.reset();
+    fake().reset();
     await h.send({ type: 'item', action: 'regenerate', id: item.id });
-    assert.equal((fake.generationRequests[0]?.body as { seed: number }).seed, item.seed);
+    assert.equal((fake().generationRequests[0]?.body as { seed: number }).seed, item.seed);
     assert.equal(h.history.size, 2);
     assert.equal(h.of('jobDone').at(-1)?.item.seed, item.seed);
   });
