@@ -19,7 +19,7 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   if (steps.openSettings) buttons.push(settings);
   if (steps.showLog) buttons.push(showLog);
   const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const choice = await show(e.message, ...buttons);
+  const choice = await show(localizedMessage(e), ...buttons);
   if (choice === setKey) {
     const stored = await vscode.commands.executeCommand<boolean>('flux.setApiKey');
     if (stored && options.retry) await options.retry();
@@ -30,4 +30,10 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
   }
+}
+
+/** An error's message in the person's language (core messages carry their template and arguments). */
+export function localizedMessage(err: unknown): string {
+  if (err instanceof FluxError) return vscode.l10n.t(err.text.template, ...err.text.args);
+  return err instanceof Error ? err.message : String(err);
 }

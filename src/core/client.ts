@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { FluxError, redact } from './errors';
+import { FluxError, redact, redactError, text } from './errors';
 import type { ImageType } from './imageType';
 import { sniffImageType } from './imageType';
 import type { GenerationParams } from './params';
@@ -63,7 +63,7 @@ export async function generateImage(params: GenerationParams, config: ClientConf
     return await generate(params, config, options);
   } catch (err) {
     // Last line of defence: whatever a server echoed, the key leaves here as ***.
-    if (err instanceof FluxError) throw new FluxError(err.kind, redact(err.message, config.apiKey), err.details);
+    if (err instanceof FluxError) throw redactError(err, config.apiKey);
     throw new FluxError('network', redact(String((err as Error)?.message ?? err), config.apiKey));
   }
 }
@@ -112,7 +112,7 @@ async function generate(params: GenerationParams, config: ClientConfig, options:
       // Never follow: the key would go with the request to wherever the redirect points.
       const where = String(headers.location ?? '');
       log({ phase: 'generate', attempt, status, durationMs: ms, bytes: answer.length, outcome: 'redirect refused' });
-      throw new FluxError('badRequest', `The service answered with a redirect (${status}${where ? ` to ${safeHost(where)}` : ''}); the key is not sent there. Check flux.baseUrl.`, { status });
+      throw new FluxError('badRequest', text('The service answered with a redirect ({0}) to {1}; the key is not sent there. Check flux.baseUrl.', status, where ? safeHost(where) : '?'), { status });
     }
     if (status < 200 || status >= 300 || looksLikeErrorBody(answer)) {
       const error = errorFromAnswer(status, answer, headers, config.apiKey);
@@ -155,7 +155,7 @@ async function generate(params: GenerationParams, config: ClientConfig, options:
     }
     const type = sniffImageType(bytes);
     if (!type) {
-      throw new FluxError('notImage', `The service sent ${bytes.length} bytes that are not a PNG, JPEG or WebP image. Nothing was saved; try again.`);
+      throw new FluxError('notImage', text('The service sent {0} bytes that are not a PNG, JPEG or WebP image. Nothing was saved; try again.', bytes.length));
     }
     return { bytes, type, seed: image.seed, source: image.source, durationMs: performance.now() - started, attempts: attempt };
   }
@@ -171,7 +171,7 @@ export function parseGenerationAnswer(answer: Buffer): { bytes: Uint8Array; seed
   try {
     json = JSON.parse(fast ? fast.rest : answer.toString('utf8'));
   } catch {
-    throw new FluxError('malformed', `The service sent an answer that is not JSON (${describeBytes(answer)}). Try again; if it persists, check flux.baseUrl.`);
+    throw new FluxError('malformed', text('The service sent an answer that is not JSON ({0}). Try again; if it persists, check flux.baseUrl.', describeBytes(answer)));
   }
   const item = Array.isArray((json as { data?: unknown })?.data) ? ((json as { data: unknown[] }).data[0] as Record<string, unknown> | undefined) : undefined;
   if (!item || typeof item !== 'object') {
@@ -295,10 +295,10 @@ async function download(rawUrl: string, endpoint: URL, config: ClientConfig, sig
   }
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new FluxError('download', `The image address uses ${url.protocol}, which is not downloaded. Nothing was saved.`);
+      throw new FluxError('download', text('The image address uses {0}, which is not downloaded. Nothing was saved.', url.protocol));
     }
     if (endpoint.protocol === 'https:' && url.protocol === 'http:') {
-      throw new FluxError('download', `The service is on https but its image address is plain http (${url.host}); it was not downloaded. Nothing was saved.`);
+      throw new FluxError('download', text('The service is on https but its image address is plain http ({0}); it was not downloaded. Nothing was saved.', url.host));
     }
     // The key goes only to the service's own origin, and never after a redirect.
     const sameOrigin = hop === 0 && url.origin === endpoint.origin;
@@ -316,7 +316,7 @@ async function download(rawUrl: string, endpoint: URL, config: ClientConfig, sig
     }
     if (res.statusCode !== 200) {
       await res.body.dump();
-      throw new FluxError('download', `Downloading the image from ${url.host} failed (${res.statusCode}). Its address may have expired; generate again.`, { status: res.statusCode });
+      throw new FluxError('download', text('Downloading the image from {0} failed ({1}). Its address may have expired; generate again.', url.host, res.statusCode), { status: res.statusCode });
     }
     return readBody(res, maxBytes, 'image');
   }
@@ -324,7 +324,14 @@ async function download(rawUrl: string, endpoint: URL, config: ClientConfig, sig
 
 async function readBody(res: Dispatcher.ResponseData, maxBytes: number, what: 'answer' | 'image'): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
-  const tooLarge = () => new FluxError('tooLarge', `The service's ${what} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, far more than any image; it was refused and nothing was saved.`);
+  const megabytes = Math.round(maxBytes / 1024 / 1024);
+  const tooLarge = () =>
+    new FluxError(
+      'tooLarge',
+      what === 'image'
+        ? text('The image is larger than {0} MB, far more than any image should be; it was refused and nothing was saved.', megabytes)
+        : text('The service\'s answer is larger than {0} MB, far more than any image; it was refused and nothing was saved.', megabytes),
+    );
   if (Number.isFinite(declared) && declared > maxBytes) {
     res.body.destroy();
     throw tooLarge();
@@ -336,12 +343,12 @@ async function readBody(res: Dispatcher.ResponseData, maxBytes: number, what: 'a
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       if (at + chunk.length > declared) {
         res.body.destroy();
-        throw new FluxError('malformed', `The service sent more than the ${declared} bytes it announced.`);
+        throw new FluxError('malformed', text('The service sent more than the {0} bytes it announced.', declared));
       }
       chunk.copy(out, at);
       at += chunk.length;
     }
-    if (at !== declared) throw new FluxError('network', `The connection closed after ${at} of ${declared} bytes. Try again.`);
+    if (at !== declared) throw new FluxError('network', text('The connection closed after {0} of {1} bytes. Try again.', at, declared));
     return out;
   }
   const chunks: Buffer[] = [];
@@ -392,30 +399,35 @@ export function errorFromAnswer(status: number, answer: Buffer, headers: Record<
   const body = readErrorBody(answer);
   const said = body.message ? `: “${clipMessage(redact(body.message, apiKey))}”` : '';
   const code = body.code ? redact(body.code, apiKey).slice(0, 80) : undefined;
-  const text = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`.toLowerCase();
+  const haystack = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`.toLowerCase();
   const details = { status, code, retryAfterMs: parseRetryAfter(headers['retry-after']) };
   const statusText = status >= 200 && status < 300 ? 'an error' : `${status}`;
 
-  if (/quota|insufficient|balance|credit|余额|额度/.test(text) || status === 402) {
-    return new FluxError('quota', `Your account has no credit left for this (${statusText}${code ? ` ${code}` : ''}). Top up at your provider, then try again.`, details);
+  if (/quota|insufficient|balance|credit|余额|额度/.test(haystack) || status === 402) {
+    return new FluxError('quota', text('Your account has no credit left for this ({0}). Top up at your provider, then try again.', code ? `${statusText} ${code}` : statusText), details);
   }
-  if (status === 422 || /moderat|safety|content[_ ]policy|nsfw|sensitive|违规|敏感/.test(text)) {
-    return new FluxError('moderation', `The service refused this prompt (moderation${said}). Rephrase it and try again.`, details);
+  if (status === 422 || /moderat|safety|content[_ ]policy|nsfw|sensitive|违规|敏感/.test(haystack)) {
+    return new FluxError('moderation', text('The service refused this prompt (moderation{0}). Rephrase it and try again.', said), details);
   }
   if (status === 401) {
-    return new FluxError('auth', `The API key was rejected (401${said}). Set a valid key with “Flux: Set API Key”.`, details);
+    return new FluxError('auth', text('The API key was rejected (401{0}). Set a valid key with “Flux: Set API Key”.', said), details);
   }
   if (status === 403) {
-    return new FluxError('auth', `The service refused access (403${said}). Check that your key may use this model, or set another key.`, details);
+    return new FluxError('auth', text('The service refused access (403{0}). Check that your key may use this model, or set another key.', said), details);
   }
   if (status === 429) {
-    const wait = details.retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(details.retryAfterMs / 1000)} s.` : '';
-    return new FluxError('rateLimit', `The service is busy or your account has too many images in progress (429).${wait} Wait a moment and try again.`, details);
+    return new FluxError(
+      'rateLimit',
+      details.retryAfterMs !== undefined
+        ? text('The service is busy or your account has too many images in progress (429). It asked to wait {0} s. Wait a moment and try again.', Math.ceil(details.retryAfterMs / 1000))
+        : text('The service is busy or your account has too many images in progress (429). Wait a moment and try again.'),
+      details,
+    );
   }
   if (status >= 500) {
-    return new FluxError('server', `The service failed (${status}${said}). It is on their side; try again in a minute.`, details);
+    return new FluxError('server', text('The service failed ({0}{1}). It is on their side; try again in a minute.', status, said), details);
   }
-  return new FluxError('badRequest', `The service rejected the request (${statusText}${said}).`, details);
+  return new FluxError('badRequest', text('The service rejected the request ({0}{1}).', statusText, said), details);
 }
 
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -452,7 +464,7 @@ function toFluxError(err: unknown, ctx: { signal: AbortSignal | undefined; deadl
   if (err instanceof FluxError) return err;
   if (ctx.signal?.aborted) return new FluxError('cancelled', 'Cancelled. Nothing was saved.');
   if (ctx.deadline.aborted) {
-    return new FluxError('timeout', `No image after ${Math.round(ctx.timeoutMs / 1000)} s, the time limit (flux.requestTimeoutSeconds). Nothing was saved; try again or raise the limit.`);
+    return new FluxError('timeout', text('No image after {0} s, the time limit (flux.requestTimeoutSeconds). Nothing was saved; try again or raise the limit.', Math.round(ctx.timeoutMs / 1000)));
   }
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code ?? '';
@@ -472,7 +484,7 @@ function toFluxError(err: unknown, ctx: { signal: AbortSignal | undefined; deadl
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: `${ctx.host}'s certificate is not trusted`,
   };
   const what = reason[code] ?? (code ? `network error ${code}` : redact(String(e?.message ?? err), ctx.apiKey).slice(0, 200));
-  return new FluxError('network', `Could not reach the image service: ${what}. Check your connection and flux.baseUrl, then try again.`);
+  return new FluxError('network', text('Could not reach the image service: {0}. Check your connection and flux.baseUrl, then try again.', what));
 }
 
 function errorOutcome(err: unknown): string {

@@ -1,4 +1,4 @@
-import { FluxError } from './errors';
+import { FluxError, text } from './errors';
 
 /** `${baseUrl}/v1/images/generations`; a trailing `/v1` typed into the setting is tolerated. */
 export function generationsUrl(baseUrl: string): URL {
@@ -6,10 +6,10 @@ export function generationsUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new FluxError('invalidInput', `The service address “${baseUrl}” is not a URL. Fix the setting flux.baseUrl.`);
+    throw new FluxError('invalidInput', text('The service address “{0}” is not a URL. Fix the setting flux.baseUrl.', baseUrl));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new FluxError('invalidInput', `The service address must start with https:// (flux.baseUrl is “${baseUrl}”).`);
+    throw new FluxError('invalidInput', text('The service address must start with https:// (flux.baseUrl is “{0}”).', baseUrl));
   }
   if (url.username || url.password) {
     throw new FluxError('invalidInput', 'The service address must not contain a user name or password. Put the key in “Flux: Set API Key”.');

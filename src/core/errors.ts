@@ -17,15 +17,42 @@ export type FluxErrorKind =
   | 'noKey' // the key prompt was dismissed
   | 'write'; // writing the file failed
 
+/**
+ * A message as an English template with `{0}`-style arguments: `message` reads it in English
+ * (tests, logs), and the host shows it in the person's language with `vscode.l10n.t`.
+ */
+export interface Text {
+  readonly template: string;
+  readonly args: readonly (string | number)[];
+}
+
+export function text(template: string, ...args: (string | number)[]): Text {
+  return { template, args };
+}
+
+export function formatText(t: Text): string {
+  return t.template.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < t.args.length ? String(t.args[Number(i)]) : whole));
+}
+
 export class FluxError extends Error {
   override readonly name = 'FluxError';
+  /** What `message` says, as a template and its arguments, for translation. */
+  readonly text: Text;
   constructor(
     readonly kind: FluxErrorKind,
-    message: string,
+    message: string | Text,
     readonly details: { status?: number; code?: string; retryAfterMs?: number } = {},
   ) {
-    super(message);
+    const t = typeof message === 'string' ? text(message) : message;
+    super(formatText(t));
+    this.text = t;
   }
+}
+
+/** The same error with the secret removed from its template and every argument. */
+export function redactError(err: FluxError, secret: string | undefined): FluxError {
+  const t = text(redact(err.text.template, secret), ...err.text.args.map((a) => (typeof a === 'string' ? redact(a, secret) : a)));
+  return new FluxError(err.kind, t, err.details);
 }
 
 /** The obvious next steps for a failure, shared by the notifications and the Studio's cards. */

@@ -1,4 +1,4 @@
-import { FluxError } from './errors';
+import { FluxError, text } from './errors';
 
 export const KNOWN_MODELS = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'] as const;
 export const ASPECT_RATIOS = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'] as const;
@@ -28,20 +28,20 @@ export type ParsedSize =
 export function parseSize(input: string): ParsedSize {
   const m = /^\s*(\d{1,5})\s*[xX×:*]\s*(\d{1,5})\s*$/.exec(String(input));
   if (!m) {
-    throw new FluxError('invalidInput', `“${clip(input)}” is not a size. Use an aspect ratio (${ASPECT_RATIOS.join(', ')}) or pixels such as 1024x768.`);
+    throw new FluxError('invalidInput', text('“{0}” is not a size. Use an aspect ratio ({1}) or pixels such as 1024x768.', clip(input), ASPECT_RATIOS.join(', ')));
   }
   const a = Number(m[1]);
   const b = Number(m[2]);
   if (a <= 32 && b <= 32) {
     const ratio = `${a}x${b}`;
     if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
-      throw new FluxError('invalidInput', `The aspect ratio ${a}:${b} is not offered. Choose one of ${ASPECT_RATIOS.join(', ')}, or give pixels such as 1024x768.`);
+      throw new FluxError('invalidInput', text('The aspect ratio {0} is not offered. Choose one of {1}, or give pixels such as 1024x768.', `${a}:${b}`, ASPECT_RATIOS.join(', ')));
     }
     const { width, height } = ratioPixels(ratio as AspectRatio);
     return { kind: 'ratio', ratio: ratio as AspectRatio, width, height };
   }
   if (a < MIN_SIDE || b < MIN_SIDE || a > MAX_SIDE || b > MAX_SIDE) {
-    throw new FluxError('invalidInput', `${a}x${b} is out of range: width and height must each be between ${MIN_SIDE} and ${MAX_SIDE} pixels.`);
+    throw new FluxError('invalidInput', text('{0} is out of range: width and height must each be between {1} and {2} pixels.', `${a}x${b}`, MIN_SIDE, MAX_SIDE));
   }
   return { kind: 'pixels', width: a, height: b };
 }
@@ -63,7 +63,7 @@ export function normalizePrompt(input: unknown): string {
   const prompt = typeof input === 'string' ? input.trim() : '';
   if (!prompt) throw new FluxError('invalidInput', 'The prompt is empty. Describe the image you want.');
   if (prompt.length > MAX_PROMPT_LENGTH) {
-    throw new FluxError('invalidInput', `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it.`);
+    throw new FluxError('invalidInput', text('The prompt is {0} characters long; the limit is {1}. Shorten it.', prompt.length, MAX_PROMPT_LENGTH));
   }
   return prompt;
 }
@@ -71,7 +71,7 @@ export function normalizePrompt(input: unknown): string {
 export function normalizeSeed(input: unknown): number {
   const n = typeof input === 'string' && input.trim() !== '' ? Number(input.trim()) : input;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < -1) {
-    throw new FluxError('invalidInput', `The seed “${clip(String(input))}” is not valid. Use -1 for a random seed, or a whole number from 0 up.`);
+    throw new FluxError('invalidInput', text('The seed “{0}” is not valid. Use -1 for a random seed, or a whole number from 0 up.', clip(String(input))));
   }
   return n;
 }
@@ -82,7 +82,7 @@ const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 export function normalizeModel(input: unknown): string {
   const model = typeof input === 'string' ? input.trim() : '';
   if (!MODEL_PATTERN.test(model)) {
-    throw new FluxError('invalidInput', `“${clip(String(input ?? ''))}” is not a model name. Use ${KNOWN_MODELS.join(', ')}.`);
+    throw new FluxError('invalidInput', text('“{0}” is not a model name. Use {1}.', clip(String(input ?? '')), KNOWN_MODELS.join(', ')));
   }
   return model;
 }
@@ -121,7 +121,7 @@ export function readCommandArgs(arg: unknown): CommandArgs {
   const out: { prompt?: string; model?: string; size?: string; seed?: number } = {};
   for (const field of ['prompt', 'model', 'size'] as const) {
     if (a[field] === undefined) continue;
-    if (typeof a[field] !== 'string') throw new FluxError('invalidInput', `The command's “${field}” must be a string.`);
+    if (typeof a[field] !== 'string') throw new FluxError('invalidInput', text('The command\'s “{0}” must be a string.', field));
     out[field] = a[field];
   }
   if (a.seed !== undefined) {

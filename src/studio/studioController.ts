@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FluxConfig } from '../config';
 import { readConfig } from '../config';
 import { FluxError, nextSteps } from '../core/errors';
+import { localizedMessage } from '../errorMessages';
 import { pngDimensions } from '../core/imageType';
 import { markdownImageLink, relativePath } from '../core/markdown';
 import { linkBlockAtCursor } from '../core/tracking';
@@ -152,7 +153,7 @@ export class StudioController implements vscode.Disposable {
       // Checked before any paid request: a bad output folder is reported first.
       ({ folder } = await this.options.services.files.outputFolder(config.outputFolder, target?.document.uri));
     } catch (err) {
-      this.send({ type: 'formError', field: 'general', message: messageOf(err) });
+      this.send({ type: 'formError', field: 'general', message: localizedMessage(err) });
       return;
     }
     this.options.allowFolder?.(folder);
@@ -170,7 +171,7 @@ export class StudioController implements vscode.Disposable {
   /** Checks the form as the commands do; a problem is reported next to its field. */
   private checkForm(input: { prompt: string; model: string; size: string; seed: number }, count: number): GenerationParams | undefined {
     const fail = (field: FormField, err: unknown): undefined => {
-      this.send({ type: 'formError', field, message: messageOf(err) });
+      this.send({ type: 'formError', field, message: localizedMessage(err) });
       return undefined;
     };
     let prompt: string, model: string, size: string, seed: number;
@@ -443,7 +444,7 @@ export function errorView(err: unknown, cancelledByUser: boolean): ErrorView {
   if (steps.openSettings) commands.push('openSettings');
   if (steps.showLog) commands.push('showLog');
   // Cancelled elsewhere (Flux: Cancel Image Generations) or no key yet: trying again is the way on.
-  return { message: e.message, kind: e.kind, commands, retry: steps.retry || e.kind === 'cancelled' || e.kind === 'noKey' };
+  return { message: localizedMessage(e), kind: e.kind, commands, retry: steps.retry || e.kind === 'cancelled' || e.kind === 'noKey' };
 }
 
 async function confirmRemove(entry: HistoryEntry, path: string): Promise<RemoveChoice> {

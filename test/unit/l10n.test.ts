@@ -17,7 +17,8 @@ function localizedStrings(): Set<string> {
   const found = new Set<string>();
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = fs.readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:l10n\.t|\bt)\(\s*('(?:[^'\\]|\\.)*')/g)) {
+    // vscode.l10n.t('…') and t('…') in the host; text('…') and new FluxError(kind, '…') in the core.
+    for (const m of text.matchAll(/(?:(?:l10n\.t|\bt|\btext)\(|FluxError\(\s*'\w+',)\s*('(?:[^'\\]|\\.)*')/g)) {
       found.add(JSON.parse(`"${m[1]!.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string);
     }
   }
