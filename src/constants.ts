@@ -5,7 +5,10 @@ export const GENERATING_CONTEXT = 'flux.generating';
 /** Languages whose documents take `![alt](path)` links. */
 export const MARKDOWN_LANGUAGES: readonly string[] = ['markdown', 'mdx', 'quarto', 'rmd'];
 
-/** A document that takes an image link: Markdown, and not the Output panel's view of a log. */
+/**
+ * A document that takes an image link: Markdown, but not the Output panel's view of a log, nor
+ * a notebook's Markdown cell (its links resolve against the notebook, which a cell does not know).
+ */
 export function takesImageLinks(document: { readonly languageId: string; readonly uri: { readonly scheme: string } }): boolean {
-  return MARKDOWN_LANGUAGES.includes(document.languageId) && document.uri.scheme !== 'output';
+  return MARKDOWN_LANGUAGES.includes(document.languageId) && document.uri.scheme !== 'output' && document.uri.scheme !== 'vscode-notebook-cell';
 }

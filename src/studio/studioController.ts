@@ -295,7 +295,9 @@ export class StudioController implements vscode.Disposable {
       return;
     }
     if (await this.missing(entry, uri)) return;
-    const { document, position } = target;
+    // Read again after the file check: the person may have typed meanwhile.
+    const current = this.options.target.current() ?? target;
+    const { document, position } = current;
     // The image stands as its own paragraph: on a blank line exactly at the cursor, after text below it.
     const line = document.lineAt(position.line).text;
     const next = position.line + 1 < document.lineCount ? document.lineAt(position.line + 1).text : undefined;
@@ -310,7 +312,7 @@ export class StudioController implements vscode.Disposable {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });
       return;
     }
-    this.placeCursorAfter(target, linkEnd, block.length);
+    this.placeCursorAfter(current, linkEnd, block.length);
     this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, document.positionAt(linkEnd).line + 1), id: entry.id });
   }
 
