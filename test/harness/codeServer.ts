@@ -163,6 +163,8 @@ export interface StartOptions {
   fresh?: boolean;
   /** Echo code-server's own output to this process's stderr (default: FLUX_HARNESS_VERBOSE). */
   verbose?: boolean;
+  /** More code-server arguments, e.g. ['--locale', 'zh-cn']. */
+  extraArgs?: readonly string[];
 }
 
 export interface CodeServer {
@@ -272,6 +274,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
+      ...(options.extraArgs ?? []),
       workspace,
     ],
     {
