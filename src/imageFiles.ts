@@ -51,7 +51,7 @@ export class ImageFiles {
         throw new FluxError('write', vscode.l10n.t('Cannot save into {0}: it is a file, not a folder. Change flux.outputFolder.', vscode.workspace.asRelativePath(folder)));
       }
     }
-    return { root, folder: segments.reduce((u, s) => vscode.Uri.joinPath(u, s), root) };
+    return { root, folder: joinSegments(root, segments) };
   }
 
   /** A name in `folder` that no file has yet. */
@@ -102,7 +102,7 @@ export class ImageFiles {
         const line = document.lineAt(position.line);
         const next = line.lineNumber + 1 < document.lineCount ? document.lineAt(line.lineNumber + 1).text : undefined;
         insertAt = line.range.end;
-        text = linkBlockAfterLine(link, next, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
+        text = linkBlockAfterLine(link, next, eolOf(document));
       }
       const edit = new vscode.WorkspaceEdit();
       edit.createFile(uri, { contents: image.bytes, overwrite: false, ignoreIfExists: false });
@@ -160,10 +160,24 @@ export interface SaveResult {
 /** The link path from the document's folder, `/`-separated; untitled documents link from the workspace root. */
 export function linkPathFor(documentUri: vscode.Uri, imageUri: vscode.Uri): string {
   if (documentUri.scheme === 'untitled' || documentUri.scheme !== imageUri.scheme || documentUri.authority !== imageUri.authority) {
-    const folder = vscode.workspace.getWorkspaceFolder(imageUri);
-    return folder ? relativePath(folder.uri.path, imageUri.path) : imageUri.toString(true);
+    return workspaceLinkPath(imageUri);
   }
   return relativePath(vscode.Uri.joinPath(documentUri, '..').path, imageUri.path);
+}
+
+/** The link path from the image's workspace folder (its full URI outside any). */
+export function workspaceLinkPath(imageUri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(imageUri);
+  return folder ? relativePath(folder.uri.path, imageUri.path) : imageUri.toString(true);
+}
+
+/** `folder/a/b` from `folder` and `['a', 'b']`. */
+export function joinSegments(folder: vscode.Uri, segments: readonly string[]): vscode.Uri {
+  return segments.reduce((u, s) => vscode.Uri.joinPath(u, s), folder);
+}
+
+export function eolOf(document: vscode.TextDocument): string {
+  return document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 }
 
 /** Writes the bytes under a temporary name and removes them again: can the folder take them? */

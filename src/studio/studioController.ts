@@ -4,11 +4,11 @@ import { readConfig } from '../config';
 import { FluxError, nextSteps } from '../core/errors';
 import { localizedMessage } from '../errorMessages';
 import { pngDimensions } from '../core/imageType';
-import { markdownImageLink, relativePath } from '../core/markdown';
+import { markdownImageLink } from '../core/markdown';
 import { linkBlockAtCursor } from '../core/tracking';
 import type { GenerationParams } from '../core/params';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import { displayPath, isInWorkspace, linkPathFor } from '../imageFiles';
+import { displayPath, eolOf, isInWorkspace, linkPathFor, workspaceLinkPath } from '../imageFiles';
 import type { Services } from '../placeImage';
 import type { HistoryEntry, HistoryStore } from './historyStore';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
@@ -301,9 +301,8 @@ export class StudioController implements vscode.Disposable {
     // The image stands as its own paragraph: on a blank line exactly at the cursor, after text below it.
     const line = document.lineAt(position.line).text;
     const next = position.line + 1 < document.lineCount ? document.lineAt(position.line + 1).text : undefined;
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
-    const block = linkBlockAtCursor(link, line.slice(0, position.character), line.slice(position.character), next, eol);
+    const block = linkBlockAtCursor(link, line.slice(0, position.character), line.slice(position.character), next, eolOf(document));
     const linkEnd = document.offsetAt(position) + block.indexOf(link) + link.length;
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, position, block);
@@ -344,7 +343,7 @@ export class StudioController implements vscode.Disposable {
       message = vscode.l10n.t('Copied the Markdown link (relative to {0}).', this.options.target.label() ?? target.document.uri.path);
     } else {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
-      path = folder ? relativePath(folder.uri.path, uri.path) : uri.toString(true);
+      path = workspaceLinkPath(uri);
       message = folder ? vscode.l10n.t('Copied the Markdown link (relative to the workspace folder {0}).', folder.name) : vscode.l10n.t('Copied the Markdown link.');
     }
     await vscode.env.clipboard.writeText(markdownImageLink(entry.prompt, path));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isInside, isInWorkspace } from '../imageFiles';
+import { isInside, isInWorkspace, joinSegments } from '../imageFiles';
 import { readConfig } from '../config';
 import { STUDIO_VIEW_TYPE } from '../constants';
 import { outputFolderSegments } from '../core/outputFolder';
@@ -153,7 +153,7 @@ export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'h
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
       const segments = outputFolderSegments(readConfig(folder.uri).outputFolder);
-      add(segments.reduce((u, s) => vscode.Uri.joinPath(u, s), folder.uri));
+      add(joinSegments(folder.uri, segments));
     } catch {
       // An invalid setting: generating reports it; nothing to load from there.
     }
