@@ -1,0 +1,87 @@
+import type { Dispatcher } from 'undici';
+import type { ImageType } from '../imageType';
+
+/** The services an image can be made with (`flux.provider`). */
+export type ProviderId = 'dmxapi' | 'bfl';
+export const PROVIDER_IDS: readonly ProviderId[] = ['dmxapi', 'bfl'];
+
+/** An image sent with an instruction: FLUX.1 Kontext edits it. */
+export interface InputImage {
+  readonly bytes: Uint8Array;
+  /** The file name sent with it (multipart), e.g. `photo.png`. */
+  readonly name: string;
+  /** Sniffed from the bytes: `image/png`, `image/jpeg`, `image/webp`. */
+  readonly mime: string;
+}
+
+/** What a provider is asked for: a new image, or (with `image`) an edit of one. */
+export interface ImageRequest {
+  readonly prompt: string;
+  readonly model: string;
+  /**
+   * Normalised size: one of the aspect ratios (`16x9`) or `WIDTHxHEIGHT`. Undefined only for an
+   * edit that keeps the input's aspect ratio.
+   */
+  readonly size: string | undefined;
+  /** -1 = random. */
+  readonly seed: number;
+  readonly image?: InputImage;
+}
+
+/** Where and how to reach the service; built by the host for each request. */
+export interface ProviderSettings {
+  /** Service root: `flux.baseUrl` for dmxapi, `flux.bflBaseUrl` for bfl. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** The whole request, polling and downloading a returned URL included. */
+  readonly timeoutMs: number;
+  readonly userAgent?: string;
+  /** Proxy-aware dispatcher (see `http/proxy`); undici's global one when absent. */
+  readonly dispatcher?: Dispatcher;
+  readonly maxResponseBytes?: number;
+  readonly maxRetries?: number;
+  readonly retryBaseMs?: number;
+  /** BFL polling interval; tests shorten it. */
+  readonly pollIntervalMs?: number;
+}
+
+/** One line of the request log (never holds the key). */
+export interface RequestLogEntry {
+  readonly phase: 'generate' | 'edit' | 'submit' | 'poll' | 'download';
+  readonly model: string;
+  readonly size: string;
+  readonly seed: number;
+  readonly attempt: number;
+  readonly status: number | undefined;
+  readonly durationMs: number;
+  readonly bytes: number;
+  readonly outcome: string;
+}
+
+export interface ProviderCallOptions {
+  readonly signal?: AbortSignal;
+  readonly log?: (entry: RequestLogEntry) => void;
+  /** Called before waiting to retry, so progress can say so. */
+  readonly onRetry?: (info: { attempt: number; delayMs: number; status: number }) => void;
+}
+
+/** Verified image bytes and what the service said about them. */
+export interface ProviderImage {
+  readonly bytes: Uint8Array;
+  readonly type: ImageType;
+  /** The seed the service used, when it said. */
+  readonly seed: number | undefined;
+  readonly source: 'b64_json' | 'url';
+  readonly durationMs: number;
+  readonly attempts: number;
+}
+
+/**
+ * One image service. A provider file holds only what is specific to its API; limits, redirect
+ * and key rules, network errors, backoff, downloads and base64 live in `core/http/`. Every
+ * failure is a FluxError whose message is safe to show (the key redacted).
+ */
+export interface ImageProvider {
+  readonly id: ProviderId;
+  generate(request: ImageRequest, settings: ProviderSettings, options?: ProviderCallOptions): Promise<ProviderImage>;
+}
