@@ -1,43 +1,53 @@
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './apiKeyStore';
-import { registerClearApiKey, registerSetApiKey } from './commands/apiKey';
+import { registerCancelGenerations } from './commands/cancelGenerations';
+import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
-import { registerCancelGenerations, registerShowLog } from './commands/misc';
 import { registerOpenStudio } from './commands/openStudio';
-import { Generator } from './generator';
-import { ImageFiles } from './imageFiles';
+import type { Services } from './commands/services';
+import { registerSetApiKey } from './commands/setApiKey';
+import { registerShowLog } from './commands/showLog';
+import { HistoryStore } from './core/history';
+import type { ProviderId } from './core/providers/types';
+import { GenerationService } from './services/generationService';
+import { ImageStore } from './services/imageStore';
+import { ApiKeyStore } from './services/keys';
+import { LinkInserter } from './services/linkInserter';
 
-/** Only in ExtensionMode.Test: lets the integration suite store a key without the input box. */
+/** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
-  setApiKey(key: string): Thenable<void>;
-  clearApiKey(): Thenable<void>;
+  setApiKey(key: string, provider?: ProviderId): Thenable<void>;
+  clearApiKey(provider?: ProviderId): Thenable<void>;
   /** Where the log channel's files are written, to prove what they do not contain. */
   readonly logUri: vscode.Uri;
+  readonly services: Services;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
   const log = vscode.window.createOutputChannel('Flux', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
-  const generator = new Generator(keys, log, `flux-vscode/${version} vscode/${vscode.version}`);
-  const files = new ImageFiles();
-  const services = { generator, files, log };
+  const files = new ImageStore();
+  const links = new LinkInserter();
+  const history = new HistoryStore(context.workspaceState);
+  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`);
+  const services: Services = { generation, files, links, history, keys, log };
 
   context.subscriptions.push(
     log,
-    generator,
+    files,
+    generation,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
     registerSetApiKey(keys),
     registerClearApiKey(keys),
-    registerCancelGenerations(generator),
+    registerCancelGenerations(generation),
     registerShowLog(log),
-    ...registerOpenStudio(context, services, keys),
+    ...registerOpenStudio(context, services),
   );
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key) => keys.store(key), clearApiKey: () => keys.clear(), logUri: context.logUri } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services } };
   }
   return {};
 }

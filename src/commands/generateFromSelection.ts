@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
 import { FluxError } from '../core/errors';
 import { normalizeParams, readCommandArgs } from '../core/params';
-import { showFluxError } from '../errorMessages';
-import type { Services } from '../placeImage';
-import { generateAndPlace } from '../placeImage';
-import { takesImageLinks } from '../constants';
+import { readConfig } from '../services/config';
+import { takesImageLinks } from '../services/constants';
+import { generateWithProgress } from '../ui/generate';
+import { showFluxError } from '../ui/notifications';
+import { COMMANDS } from './ids';
+import type { Services } from './services';
 
-/** Flux: Generate Image from Selection — the selection is the prompt; the link goes under it. */
+/** Flux: Generate Image from Selection — the selection is the prompt; the link goes after its paragraph. */
 export function registerGenerateFromSelection(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('flux.generateFromSelection', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.generateFromSelection, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
     try {
       const args = readCommandArgs(arg);
       const editor = vscode.window.activeTextEditor;
@@ -20,14 +21,14 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
         throw new FluxError('invalidInput', vscode.l10n.t('Select the text that describes the image, then run “Flux: Generate Image from Selection” again.'));
       }
       const config = readConfig(editor?.document.uri);
-      const params = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
-      let where;
+      const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
+      let link;
       if (editor && selection && takesImageLinks(editor.document)) {
         // A selection that ends at the start of a line (a whole line picked) belongs to the line before.
         const end = selection.end.character === 0 && selection.end.line > selection.start.line ? editor.document.lineAt(selection.end.line - 1).range.end : selection.end;
-        where = { document: editor.document, position: end, placement: 'belowLine' as const };
+        link = { document: editor.document, position: end, mode: 'afterBlock' as const };
       }
-      return await generateAndPlace(services, params, editor?.document.uri, where);
+      return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
     } catch (err) {
       void showFluxError(err);
       return undefined;

@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
-import { takesImageLinks } from '../constants';
 import { FluxError } from '../core/errors';
 import { normalizeParams, normalizePrompt, readCommandArgs } from '../core/params';
-import { showFluxError } from '../errorMessages';
-import type { Services } from '../placeImage';
-import { generateAndPlace } from '../placeImage';
+import { readConfig } from '../services/config';
+import { takesImageLinks } from '../services/constants';
+import { generateWithProgress } from '../ui/generate';
+import { showFluxError } from '../ui/notifications';
+import { COMMANDS } from './ids';
+import type { Services } from './services';
 
 /** Flux: Generate Image — asks for a prompt (prefilled with the selection), links at the cursor. */
 export function registerGenerateImage(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand('flux.generateImage', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+  return vscode.commands.registerCommand(COMMANDS.generateImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
     try {
       const args = readCommandArgs(arg);
       const editor = vscode.window.activeTextEditor;
@@ -17,9 +18,9 @@ export function registerGenerateImage(services: Services): vscode.Disposable {
       const prompt = args.prompt ?? (await askForPrompt(selected));
       if (prompt === undefined) return undefined;
       const config = readConfig(editor?.document.uri);
-      const params = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
-      const where = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, placement: 'cursor' as const } : undefined;
-      return await generateAndPlace(services, params, editor?.document.uri, where);
+      const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
+      const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
+      return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
     } catch (err) {
       void showFluxError(err);
       return undefined;

@@ -1,26 +1,24 @@
 import * as vscode from 'vscode';
-import type { ApiKeyStore } from '../apiKeyStore';
-import { STUDIO_VIEW_TYPE } from '../constants';
 import { MAX_PROMPT_LENGTH } from '../core/params';
-import type { Services } from '../placeImage';
-import { HistoryStore } from '../studio/historyStore';
+import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { InsertTargetTracker } from '../studio/insertTarget';
 import { Studio } from '../studio/studioPanel';
+import { COMMANDS } from './ids';
+import type { Services } from './services';
 
 /**
  * Flux: Open Image Studio — opens (or reveals) the one Studio panel, its prompt prefilled with
  * the editor's selection; also restores the panel after a window reload.
  */
-export function registerOpenStudio(context: vscode.ExtensionContext, services: Services, _keys: ApiKeyStore): vscode.Disposable[] {
+export function registerOpenStudio(context: vscode.ExtensionContext, services: Services): vscode.Disposable[] {
   // Created now, not when the Studio opens: it must know the editor that was active before.
   const target = new InsertTargetTracker();
-  const history = new HistoryStore(context.workspaceState);
-  const studio = new Studio({ extensionUri: context.extensionUri, services, history, target });
+  const studio = new Studio({ extensionUri: context.extensionUri, services, target });
   return [
     target,
     studio,
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, studio),
-    vscode.commands.registerCommand('flux.openStudio', () => {
+    vscode.commands.registerCommand(COMMANDS.openStudio, () => {
       studio.createOrShow(selectedText());
     }),
   ];

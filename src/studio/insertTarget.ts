@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { takesImageLinks } from '../constants';
+import { takesImageLinks } from '../services/constants';
 import { shiftOffset } from '../core/tracking';
 
 export interface InsertTarget {

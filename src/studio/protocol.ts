@@ -8,18 +8,15 @@
  * undefined for anything malformed (which the host then ignores).
  */
 
+import type { ImageRecord } from '../core/imageRecord';
+import { ID_PATTERN, MAX_MODEL_FIELD, MAX_PROMPT_FIELD, MAX_SIZE_FIELD } from '../core/imageRecord';
+
+export { ID_PATTERN, MAX_MODEL_FIELD, MAX_PROMPT_FIELD, MAX_SIZE_FIELD };
 /** Images per Generate click: one request each, since the service rejects `n > 1`. */
-import type { HistoryEntry } from './historyStore';
 export const MAX_COUNT = 4;
-/** Room for a full prompt (4000 characters) plus stray whitespace; longer is not from our form. */
-export const MAX_PROMPT_FIELD = 8000;
-export const MAX_MODEL_FIELD = 100;
-export const MAX_SIZE_FIELD = 32;
-/** History ids are made by the host (UUIDs); anything else is not one of ours. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** One image in the history, as the webview shows it: the stored entry, with the file as URIs it can use. */
-export type HistoryItemView = Omit<HistoryEntry, 'file' | 'durationMs'> & {
+export type HistoryItemView = Omit<ImageRecord, 'file' | 'durationMs' | 'source'> & {
   /** `webview.asWebviewUri` of the file. */
   readonly src: string;
   /** Where the file is, for people: workspace-relative when possible. */

@@ -1,16 +1,14 @@
 import * as vscode from 'vscode';
-import type { FluxConfig } from '../config';
-import { readConfig } from '../config';
+import type { Services } from '../commands/services';
 import { FluxError, nextSteps } from '../core/errors';
-import { localizedMessage } from '../errorMessages';
-import { pngDimensions } from '../core/imageType';
-import { markdownImageLink } from '../core/markdown';
-import { linkBlockAtCursor } from '../core/tracking';
+import type { HistoryEntry } from '../core/history';
 import type { GenerationParams } from '../core/params';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import { displayPath, eolOf, isInWorkspace, linkPathFor, workspaceLinkPath } from '../imageFiles';
-import type { Services } from '../placeImage';
-import type { HistoryEntry, HistoryStore } from './historyStore';
+import { markdownImageLink } from '../core/markdown';
+import { TrackedAnchor } from '../services/anchor';
+import { readConfig } from '../services/config';
+import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
+import { localizedMessage } from '../ui/notifications';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
 import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, ItemAction, JobView, WebviewToHost } from './protocol';
 import { batchSeeds, validateWebviewMessage } from './protocol';
@@ -20,7 +18,6 @@ export type RemoveChoice = 'history' | 'file' | undefined;
 
 export interface StudioControllerOptions {
   readonly services: Services;
-  readonly history: HistoryStore;
   readonly target: InsertTargetTracker;
   /** Delivers a message to the webview; resolves to false when it was not delivered. */
   readonly post: (message: HostToWebview) => Thenable<boolean> | boolean;
@@ -30,7 +27,6 @@ export interface StudioControllerOptions {
   readonly allowFolder?: (folder: vscode.Uri) => void;
   /** Asks whether to remove an entry, and its file too; default a modal warning. */
   readonly confirmRemove?: (entry: HistoryEntry, path: string) => Thenable<RemoveChoice>;
-  readonly readConfig?: (scope?: vscode.Uri) => FluxConfig;
   readonly now?: () => number;
 }
 
@@ -44,23 +40,28 @@ interface RunningJob {
 
 /**
  * The Studio's host side, without the panel: takes the webview's messages (validated here),
- * generates through the shared Generator, writes through ImageFiles, records the history,
+ * generates through the one generation service (which writes the file and records the history),
  * inserts links, and answers through `post`. Tests drive it directly.
  */
 export class StudioController implements vscode.Disposable {
   private readonly running = new Map<string, RunningJob>();
-  private readonly readConfig: (scope?: vscode.Uri) => FluxConfig;
   private readonly now: () => number;
   private readonly subscriptions: vscode.Disposable[] = [];
   private pendingPrefill: string | undefined;
+  /** Records made by this panel's own jobs: announced with their job, not as outside additions. */
+  private readonly ownRecords = new Set<string>();
   private disposed = false;
-  /** Saves run one at a time: images of one batch share a prompt, so they compete for a name. */
-  private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: StudioControllerOptions) {
-    this.readConfig = options.readConfig ?? readConfig;
     this.now = options.now ?? Date.now;
-    this.subscriptions.push(options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })));
+    this.subscriptions.push(
+      options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
+      // One history: images made elsewhere (palette, selection, edits) appear here too.
+      options.services.history.onDidChange((change) => {
+        for (const id of change.removed) this.send({ type: 'removed', id });
+        if (change.added && !this.ownRecords.has(change.added.id)) this.sendAdded(change.added);
+      }),
+    );
   }
 
   /** Handles one raw message from the webview; anything malformed is ignored. Resolves when it is done. */
@@ -123,7 +124,7 @@ export class StudioController implements vscode.Disposable {
     this.pendingPrefill = undefined;
     this.send({
       type: 'init',
-      items: this.options.history.list().flatMap((e) => {
+      items: this.options.services.history.list().flatMap((e) => {
         try {
           return [this.view(e)];
         } catch {
@@ -147,16 +148,15 @@ export class StudioController implements vscode.Disposable {
       return;
     }
     const target = this.options.target.current();
-    const config = this.readConfig(target?.document.uri);
-    let folder: vscode.Uri;
+    const scope = target?.document.uri;
     try {
       // Checked before any paid request: a bad output folder is reported first.
-      ({ folder } = await this.options.services.files.outputFolder(config.outputFolder, target?.document.uri));
+      const { folder } = await this.options.services.files.outputFolder(readConfig(scope).outputFolder, scope);
+      this.options.allowFolder?.(folder);
     } catch (err) {
       this.send({ type: 'formError', field: 'general', message: localizedMessage(err) });
       return;
     }
-    this.options.allowFolder?.(folder);
     const startedAt = this.now();
     const jobs: RunningJob[] = batchSeeds(params.seed, count).map((seed) => ({
       view: { jobId: newId(), prompt: params.prompt, model: params.model, size: params.size, seed, startedAt },
@@ -164,8 +164,8 @@ export class StudioController implements vscode.Disposable {
     }));
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
-    // One request per image, all at once: the service makes one image per request.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, config, folder)));
+    // One request per image; the shared queue decides how many run at once.
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope)));
   }
 
   /** Checks the form as the commands do; a problem is reported next to its field. */
@@ -199,62 +199,40 @@ export class StudioController implements vscode.Disposable {
     return { prompt, model, size, seed };
   }
 
-  private async runJob(job: RunningJob, params: GenerationParams, config: FluxConfig, folder: vscode.Uri): Promise<void> {
-    const { services, history } = this.options;
+  private async runJob(job: RunningJob, params: GenerationParams, scope: vscode.Uri | undefined): Promise<void> {
+    const { services } = this.options;
     const { signal } = job.controller;
     try {
-      const image = await services.generator.generate({ ...params, seed: job.view.seed }, config, {
+      const result = await services.generation.run({
+        request: { ...params, seed: job.view.seed },
+        ...(scope ? { scope } : {}),
         signal,
-        onRetry: ({ delayMs, status }) => {
-          const message = vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000));
+        onProgress: (message) => {
           job.view = { ...job.view, message };
           this.send({ type: 'jobProgress', jobId: job.view.jobId, message });
         },
+        onRecord: (record) => this.ownRecords.add(record.id),
       });
-      if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
-      const { uri } = await this.serially(() => services.files.save({ bytes: image.bytes, extension: image.type.extension, prompt: params.prompt }, folder));
-      services.log.info(`Studio saved ${displayPath(uri)}`);
-      const dims = pngDimensions(image.bytes);
-      const seed = image.seed ?? (job.view.seed >= 0 ? job.view.seed : undefined);
-      const entry: HistoryEntry = {
-        id: newId(),
-        prompt: params.prompt,
-        model: params.model,
-        size: params.size,
-        ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
-        createdAt: this.now(),
-        durationMs: Math.round(image.durationMs),
-        ...(dims ? { width: dims.width, height: dims.height } : {}),
-        file: uri.toString(),
-      };
-      try {
-        const dropped = await history.add(entry);
-        for (const old of dropped) this.send({ type: 'removed', id: old.id });
-      } catch (err) {
-        // The image is saved; only remembering it failed. Show it anyway.
-        services.log.warn(`Studio could not record the history: ${messageOf(err)}`);
-      }
       this.running.delete(job.view.jobId);
-      this.send({ type: 'jobDone', jobId: job.view.jobId, item: this.view(entry) });
+      this.send({ type: 'jobDone', jobId: job.view.jobId, item: this.view(result.record) });
     } catch (err) {
       this.running.delete(job.view.jobId);
       this.send({ type: 'jobFailed', jobId: job.view.jobId, error: errorView(err, signal.aborted) });
     }
   }
 
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.saving.then(task, task);
-    this.saving = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+  private sendAdded(entry: HistoryEntry): void {
+    try {
+      this.send({ type: 'jobDone', jobId: '', item: this.view(entry) });
+    } catch {
+      // a file that is not a URI: not shown
+    }
   }
 
   // ---- actions on an image ----
 
   private async itemAction(action: ItemAction, id: string): Promise<void> {
-    const entry = this.options.history.get(id);
+    const entry = this.options.services.history.get(id);
     if (!entry) {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('That image is no longer in the history.'), id });
       return;
@@ -276,8 +254,8 @@ export class StudioController implements vscode.Disposable {
         return;
       }
       case 'regenerate':
-        // The seed the service used, so the same image comes back (a random one if unknown).
-        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size, seed: entry.seed ?? -1 }, 1);
+        // A variation: a new random seed, so it pays for a new picture rather than the same one again.
+        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: -1 }, 1);
       case 'remove':
         return this.remove(entry, uri);
     }
@@ -298,37 +276,36 @@ export class StudioController implements vscode.Disposable {
     // Read again after the file check: the person may have typed meanwhile.
     const current = this.options.target.current() ?? target;
     const { document, position } = current;
-    // The image stands as its own paragraph: on a blank line exactly at the cursor, after text below it.
-    const line = document.lineAt(position.line).text;
-    const next = position.line + 1 < document.lineCount ? document.lineAt(position.line + 1).text : undefined;
-    const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
-    const block = linkBlockAtCursor(link, line.slice(0, position.character), line.slice(position.character), next, eolOf(document));
-    const linkEnd = document.offsetAt(position) + block.indexOf(link) + link.length;
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, position, block);
     const label = this.options.target.label() ?? document.uri.path;
-    if (!(await vscode.workspace.applyEdit(edit))) {
+    const anchor = new TrackedAnchor(document, position);
+    let outcome;
+    try {
+      const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
+      outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
+    } finally {
+      anchor.dispose();
+    }
+    if (!outcome.linked) {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });
       return;
     }
-    this.placeCursorAfter(current, linkEnd, block.length);
-    this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, document.positionAt(linkEnd).line + 1), id: entry.id });
+    this.placeCursorAfter(current, outcome.range);
+    this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Inserted into {0}, line {1}.', label, outcome.range.start.line + 1), id: entry.id });
   }
 
   /**
    * The next link goes after this one, and a visible editor whose cursor was where the link
    * went gets it after the link, ready to type on.
    */
-  private placeCursorAfter(target: InsertTarget, endOffset: number, insertedLength: number): void {
-    const end = target.document.positionAt(endOffset);
-    const blockEnd = target.document.positionAt(target.document.offsetAt(target.position) + insertedLength);
-    this.options.target.movedTo(target.document, endOffset);
+  private placeCursorAfter(target: InsertTarget, link: vscode.Range): void {
+    const end = link.end;
+    this.options.target.movedTo(target.document, target.document.offsetAt(end));
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== target.document) continue;
       const { selection } = editor;
-      // A cursor left before the link, or a selection that grew to take the link in (the link
-      // went at its end): either way the person continues after the link, with nothing selected.
-      if ((selection.isEmpty && (selection.active.isEqual(target.position) || selection.active.isEqual(blockEnd))) || (!selection.isEmpty && selection.end.isEqual(blockEnd))) {
+      // A cursor left where the link went, or a selection that grew to take the link in:
+      // either way the person continues after the link, with nothing selected.
+      if ((selection.isEmpty && (selection.active.isEqual(target.position) || selection.active.isAfterOrEqual(link.start))) || (!selection.isEmpty && selection.contains(link))) {
         editor.selection = new vscode.Selection(end, end);
       }
     }
@@ -366,8 +343,7 @@ export class StudioController implements vscode.Disposable {
         }
       }
     }
-    await this.options.history.remove(entry.id);
-    this.send({ type: 'removed', id: entry.id });
+    await this.options.services.history.remove(entry.id);
     this.send({
       type: 'notice',
       level: 'info',

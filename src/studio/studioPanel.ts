@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { isInside, isInWorkspace, joinSegments } from '../imageFiles';
-import { readConfig } from '../config';
-import { STUDIO_VIEW_TYPE } from '../constants';
+import { isInside, isInWorkspace, joinSegments } from '../services/imageStore';
+import { readConfig } from '../services/config';
+import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { outputFolderSegments } from '../core/outputFolder';
 import { ASPECT_RATIOS, KNOWN_MODELS, MAX_PROMPT_LENGTH } from '../core/params';
-import type { Services } from '../placeImage';
-import type { HistoryStore } from './historyStore';
+import type { Services } from '../commands/services';
 import type { InsertTargetTracker } from './insertTarget';
 import type { Bootstrap, HostToWebview, WebviewStrings } from './protocol';
 import { MAX_COUNT } from './protocol';
@@ -14,7 +13,6 @@ import { StudioController } from './studioController';
 export interface StudioDependencies {
   readonly extensionUri: vscode.Uri;
   readonly services: Services;
-  readonly history: HistoryStore;
   readonly target: InsertTargetTracker;
 }
 
@@ -90,7 +88,6 @@ export class StudioPanel implements vscode.Disposable {
     };
     this.controller = new StudioController({
       services: deps.services,
-      history: deps.history,
       target: deps.target,
       post: (message: HostToWebview) => webview.postMessage(message),
       asWebviewUri: (uri) => webview.asWebviewUri(uri),
@@ -146,7 +143,7 @@ function webviewOptions(deps: StudioDependencies): vscode.WebviewPanelOptions & 
  * What the webview may load: the extension's media/ and the folders images live in: the
  * output folder of each workspace folder, and any other folder the history points into.
  */
-export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'history'>): vscode.Uri[] {
+export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'services'>): vscode.Uri[] {
   const roots = new Map<string, vscode.Uri>();
   const add = (uri: vscode.Uri) => roots.set(uri.toString(), uri);
   add(vscode.Uri.joinPath(deps.extensionUri, 'media'));
@@ -158,7 +155,7 @@ export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'h
       // An invalid setting: generating reports it; nothing to load from there.
     }
   }
-  for (const entry of deps.history.list()) {
+  for (const entry of deps.services.history.list()) {
     try {
       // Images from an earlier output folder still show, but only from inside the workspace.
       const parent = vscode.Uri.joinPath(vscode.Uri.parse(entry.file, true), '..');

@@ -1,7 +1,7 @@
 // The Image Studio's page script (bundled to media/build/studio.js, runs inside the webview).
 // Plain DOM: text goes in with textContent and attributes with setAttribute, never as HTML,
 // so nothing a prompt or a file name contains can become markup or script.
-import { matchesQuery } from '../studio/historyStore';
+import { matchesQuery } from '../core/history';
 import type { Bootstrap, ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, JobView, WebviewStrings, WebviewToHost } from '../studio/protocol';
 import { format } from '../studio/protocol';
 import { icon } from './icons';

@@ -4,7 +4,8 @@
  * (`context.workspaceState`), so it persists per workspace across reloads and restarts.
  * No `vscode` import: the host passes the storage in, and tests pass a Map.
  */
-import { ID_PATTERN, MAX_MODEL_FIELD, MAX_PROMPT_FIELD, MAX_SIZE_FIELD } from './protocol';
+import type { ImageRecord } from './imageRecord';
+import { sanitizeRecord } from './imageRecord';
 
 /** What `vscode.Memento` offers, and all this store needs. */
 export interface HistoryStorage {
@@ -12,23 +13,8 @@ export interface HistoryStorage {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-export interface HistoryEntry {
-  /** Made by the host; matches ID_PATTERN. */
-  readonly id: string;
-  readonly prompt: string;
-  readonly model: string;
-  /** Normalised size asked for: `16x9` or `WIDTHxHEIGHT`. */
-  readonly size: string;
-  /** The seed the service reported using; else the fixed seed sent; absent when neither is known. */
-  readonly seed?: number;
-  /** Epoch milliseconds. */
-  readonly createdAt: number;
-  readonly durationMs?: number;
-  readonly width?: number;
-  readonly height?: number;
-  /** The image file as a URI string (works for remote and virtual workspaces too). */
-  readonly file: string;
-}
+/** A history entry is the one image record. */
+export type HistoryEntry = ImageRecord;
 
 export interface HistoryLimits {
   /** Oldest entries beyond this are dropped. */
@@ -46,15 +32,21 @@ export const HISTORY_KEY = 'flux.studio.history';
 const VERSION = 1;
 /** The stored size of an entry besides its prompt: field names, URI, numbers. */
 const ENTRY_OVERHEAD = 200;
-const MAX_FILE_FIELD = 4096;
 
 interface Stored {
   readonly version: number;
   readonly entries: readonly unknown[];
 }
 
+/** What changed: an entry added (with the ones it pushed out), or entries removed. */
+export interface HistoryChange {
+  readonly added?: HistoryEntry;
+  readonly removed: readonly string[];
+}
+
 export class HistoryStore {
   private entries: HistoryEntry[];
+  private readonly listeners = new Set<(change: HistoryChange) => void>();
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -92,6 +84,7 @@ export class HistoryStore {
     rest.splice(at < 0 ? rest.length : at, 0, clean);
     const { kept, dropped } = applyLimits(rest, this.limits);
     this.entries = kept;
+    this.fire({ added: clean, removed: dropped.map((d) => d.id) });
     await this.persist();
     return dropped;
   }
@@ -101,8 +94,25 @@ export class HistoryStore {
     const entry = this.get(id);
     if (!entry) return undefined;
     this.entries = this.entries.filter((e) => e !== entry);
+    this.fire({ removed: [entry.id] });
     await this.persist();
     return entry;
+  }
+
+  /** Every caller (palette, selection, Studio, edit…) adds here; the Studio listens. */
+  onDidChange(listener: (change: HistoryChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(change: HistoryChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
   }
 
   /** Resolves when every change so far has been written. */
@@ -163,38 +173,5 @@ function applyLimits(entries: HistoryEntry[], limits: HistoryLimits): { kept: Hi
   return { kept: entries.slice(0, count), dropped: entries.slice(count) };
 }
 
-function optionalInteger(value: unknown, min: number): number | undefined | false {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min ? value : false;
-}
-
 /** A checked copy with only the known fields, or undefined when the stored value is not an entry. */
-const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
-
-export function sanitizeEntry(raw: unknown): HistoryEntry | undefined {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.id !== 'string' || !ID_PATTERN.test(r.id)) return undefined;
-  if (typeof r.prompt !== 'string' || !r.prompt || r.prompt.length > MAX_PROMPT_FIELD) return undefined;
-  if (typeof r.model !== 'string' || !r.model || r.model.length > MAX_MODEL_FIELD) return undefined;
-  if (typeof r.size !== 'string' || !r.size || r.size.length > MAX_SIZE_FIELD) return undefined;
-  // Only image files: a tampered entry cannot point the Studio at anything else.
-  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE.test(r.file)) return undefined;
-  if (typeof r.createdAt !== 'number' || !Number.isFinite(r.createdAt) || r.createdAt < 0) return undefined;
-  const seed = optionalInteger(r.seed, -1);
-  const width = optionalInteger(r.width, 1);
-  const height = optionalInteger(r.height, 1);
-  const durationMs = typeof r.durationMs === 'number' && Number.isFinite(r.durationMs) && r.durationMs >= 0 ? Math.round(r.durationMs) : undefined;
-  if (seed === false || width === false || height === false) return undefined;
-  return {
-    id: r.id,
-    prompt: r.prompt,
-    model: r.model,
-    size: r.size,
-    ...(seed !== undefined && seed >= 0 ? { seed } : {}),
-    createdAt: r.createdAt,
-    ...(durationMs !== undefined ? { durationMs } : {}),
-    ...(width !== undefined && height !== undefined ? { width, height } : {}),
-    file: r.file,
-  };
-}
+export const sanitizeEntry = sanitizeRecord;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { shiftOffset } from './core/tracking';
+import { shiftOffset } from '../core/tracking';
 
 /** An offset in a document that follows the person's edits while an image is generated. */
 export class TrackedAnchor implements vscode.Disposable {

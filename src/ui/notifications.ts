@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FluxError, nextSteps } from './core/errors';
+import { FluxError, nextSteps } from '../core/errors';
 
 /**
  * Shows what went wrong with the obvious next step as a button. Returns when the person has

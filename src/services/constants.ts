@@ -1,5 +1,7 @@
-/** The one SecretStorage entry that holds the key. */
-export const API_KEY_SECRET = 'flux.apiKey';
+import type { ProviderId } from '../core/providers/types';
+
+/** The SecretStorage entry of each provider's key (the first one kept its old name). */
+export const API_KEY_SECRETS: Readonly<Record<ProviderId, string>> = { dmxapi: 'flux.apiKey', bfl: 'flux.apiKey.bfl' };
 export const STUDIO_VIEW_TYPE = 'flux.studio';
 export const GENERATING_CONTEXT = 'flux.generating';
 /** Languages whose documents take `![alt](path)` links. */

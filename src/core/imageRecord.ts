@@ -1,0 +1,90 @@
+/**
+ * The one record of a made image: the history, the Studio's protocol and the PNG recipe all
+ * speak of an image in these terms. No `vscode` import.
+ */
+import type { ProviderId } from './providers/types';
+import { PROVIDER_IDS } from './providers/types';
+
+/** Room for a full prompt (4000 characters) plus stray whitespace; longer is not one of ours. */
+export const MAX_PROMPT_FIELD = 8000;
+export const MAX_MODEL_FIELD = 100;
+export const MAX_SIZE_FIELD = 32;
+export const MAX_FILE_FIELD = 4096;
+/** Ids are made by the host (UUIDs); anything else is not one of ours. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Dates from 2020 to 2100: anything else in a stored record is tampering or a broken clock. */
+const MIN_CREATED = Date.UTC(2020, 0, 1);
+const MAX_CREATED = Date.UTC(2100, 0, 1);
+const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export interface ImageRecord {
+  /** Made by the host; matches ID_PATTERN. */
+  readonly id: string;
+  readonly prompt: string;
+  readonly model: string;
+  /** Normalised size asked for: `16x9` or `WIDTHxHEIGHT`; `''` for an edit that kept the input's ratio. */
+  readonly size: string;
+  /** The seed sent: -1 = random. */
+  readonly seedRequested?: number;
+  /** The seed the service reported using; else the fixed seed sent; absent when neither is known. */
+  readonly seed?: number;
+  readonly provider?: ProviderId;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  readonly durationMs?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** The image file as a URI string (works for remote and virtual workspaces too). */
+  readonly file: string;
+  /** For an edit: the input image, workspace-relative, and its SHA-256. */
+  readonly source?: { readonly path: string; readonly sha256: string };
+  /** For an edit: the id of the record of the input image, when it has one. */
+  readonly parent?: string;
+}
+
+function optionalInteger(value: unknown, min: number): number | undefined | false {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min ? value : false;
+}
+
+/** A checked copy with only the known fields, or undefined when the value is not a record. */
+export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.id !== 'string' || !ID_PATTERN.test(r.id)) return undefined;
+  if (typeof r.prompt !== 'string' || !r.prompt || r.prompt.length > MAX_PROMPT_FIELD) return undefined;
+  if (typeof r.model !== 'string' || !r.model || r.model.length > MAX_MODEL_FIELD) return undefined;
+  if (typeof r.size !== 'string' || r.size.length > MAX_SIZE_FIELD) return undefined;
+  // Only image files: a tampered record cannot point anything at another kind of file.
+  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE.test(r.file)) return undefined;
+  if (typeof r.createdAt !== 'number' || !Number.isFinite(r.createdAt) || r.createdAt < MIN_CREATED || r.createdAt > MAX_CREATED) return undefined;
+  const seed = optionalInteger(r.seed, -1);
+  const seedRequested = optionalInteger(r.seedRequested, -1);
+  const width = optionalInteger(r.width, 1);
+  const height = optionalInteger(r.height, 1);
+  const durationMs = typeof r.durationMs === 'number' && Number.isFinite(r.durationMs) && r.durationMs >= 0 ? Math.round(r.durationMs) : undefined;
+  if (seed === false || width === false || height === false || seedRequested === false) return undefined;
+  const provider = typeof r.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(r.provider) ? (r.provider as ProviderId) : undefined;
+  const s = r.source as Record<string, unknown> | undefined;
+  const source =
+    s && typeof s === 'object' && typeof s.path === 'string' && s.path.length <= MAX_FILE_FIELD && typeof s.sha256 === 'string' && SHA256.test(s.sha256)
+      ? { path: s.path, sha256: s.sha256 }
+      : undefined;
+  const parent = typeof r.parent === 'string' && ID_PATTERN.test(r.parent) ? r.parent : undefined;
+  return {
+    id: r.id,
+    prompt: r.prompt,
+    model: r.model,
+    size: r.size,
+    ...(seedRequested !== undefined ? { seedRequested } : {}),
+    ...(seed !== undefined && seed >= 0 ? { seed } : {}),
+    ...(provider ? { provider } : {}),
+    createdAt: r.createdAt,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(width !== undefined && height !== undefined ? { width, height } : {}),
+    file: r.file,
+    ...(source ? { source } : {}),
+    ...(parent ? { parent } : {}),
+  };
+}

@@ -1,0 +1,219 @@
+import * as vscode from 'vscode';
+import { isInsecureRemote } from '../core/endpoint';
+import { FluxError, redact } from '../core/errors';
+import type { ImageRecord } from '../core/imageRecord';
+import type { HistoryStore } from '../core/history';
+import { pngDimensions } from '../core/imageType';
+import { markdownImageLink } from '../core/markdown';
+import type { PlacementMode } from '../core/placement';
+import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
+import { RequestQueue } from '../core/queue';
+import { TrackedAnchor } from './anchor';
+import type { FluxConfig } from './config';
+import { readConfig } from './config';
+import { GENERATING_CONTEXT } from './constants';
+import type { ImageStore } from './imageStore';
+import { displayPath, linkPathFor } from './imageStore';
+import type { ApiKeyStore } from './keys';
+import { providerName } from './keys';
+import type { LinkInserter, LinkOutcome } from './linkInserter';
+
+/** Where the new image's link goes, if anywhere. */
+export interface LinkPlacement {
+  readonly document: vscode.TextDocument;
+  readonly position: vscode.Position;
+  readonly mode: PlacementMode;
+  /** An anchor the caller keeps (to try again at the same place); else one is made from `position`. */
+  readonly anchor?: TrackedAnchor;
+}
+
+export interface GenerationJob {
+  readonly request: ImageRequest;
+  /** The document whose workspace folder holds the image (and whose settings apply). */
+  readonly scope?: vscode.Uri;
+  readonly link?: LinkPlacement;
+  /** Write into this folder instead of the output folder (the Studio's drafts). */
+  readonly folder?: vscode.Uri;
+  readonly signal?: AbortSignal;
+  /** Progress lines for a notification or a Studio card ("the service is busy…"). */
+  readonly onProgress?: (message: string) => void;
+  /** For an edit: the input image, workspace-relative, with its SHA-256, and its record's id. */
+  readonly source?: { readonly path: string; readonly sha256: string };
+  readonly parent?: string;
+  /** Told the record before the history hears of it (the Studio tells its own images apart). */
+  readonly onRecord?: (record: ImageRecord) => void;
+}
+
+export interface GenerationResult {
+  readonly record: ImageRecord;
+  readonly uri: vscode.Uri;
+  /** When a link was asked for: where it went, or why it could not. */
+  readonly link?: LinkOutcome;
+}
+
+/**
+ * The one pipeline every image goes through, whoever asks (palette, selection, Studio, edit,
+ * regenerate, missing images, the chat tool): settings → output folder checked → a place in
+ * the shared queue → key → provider → verified bytes → file → history → link by the one rule.
+ * Failures are FluxErrors with safe messages; callers decide how to show them.
+ */
+export class GenerationService implements vscode.Disposable {
+  private readonly running = new Set<AbortController>();
+  private readonly warnedInsecure = new Set<string>();
+  private readonly queue: RequestQueue;
+  private limit = 4;
+
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly files: ImageStore,
+    private readonly links: LinkInserter,
+    private readonly history: HistoryStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly userAgent: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.queue = new RequestQueue(() => this.limit);
+  }
+
+  async run(job: GenerationJob): Promise<GenerationResult> {
+    // Read now: a retry after "raise the limit" sees the new value.
+    const config = readConfig(job.scope);
+    this.limit = config.maxParallelRequests;
+    // Created first: typing while the image is made moves the target with the text.
+    const ownAnchor = job.link && !job.link.anchor ? new TrackedAnchor(job.link.document, job.link.position) : undefined;
+    const anchor = job.link?.anchor ?? ownAnchor;
+    try {
+      // Checked before any paid request: a bad output folder is reported first.
+      const folder = job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder;
+      const image = await this.make(job, config);
+      const extension = image.type.extension;
+      const record = this.recordFor(job, config, image);
+      let uri: vscode.Uri;
+      let link: LinkOutcome | undefined;
+      if (job.link && anchor) {
+        const reservation = await this.files.reserve(folder, job.request.prompt, extension);
+        try {
+          const temp = await this.files.writeTemp(folder, image.bytes);
+          const text = markdownImageLink(job.request.prompt, linkPathFor(job.link.document.uri, reservation.uri));
+          link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
+          if (!link.linked) await this.files.commit(temp, reservation.uri);
+          uri = reservation.uri;
+        } finally {
+          reservation.release();
+        }
+      } else {
+        uri = await this.files.saveAlone({ bytes: image.bytes, extension, prompt: job.request.prompt }, folder);
+      }
+      this.log.info(`Saved ${displayPath(uri)}${link && !link.linked ? ` (not linked: ${link.reason})` : ''}`);
+      const saved: ImageRecord = { ...record, file: uri.toString() };
+      job.onRecord?.(saved);
+      try {
+        await this.history.add(saved);
+      } catch (err) {
+        // The image is saved; only remembering it failed.
+        this.log.warn(`Could not record the history: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return { record: saved, uri, ...(link ? { link } : {}) };
+    } finally {
+      ownAnchor?.dispose();
+    }
+  }
+
+  /** Aborts every request in flight or waiting. */
+  cancelAll(): void {
+    for (const c of [...this.running]) c.abort();
+  }
+
+  dispose(): void {
+    this.cancelAll();
+  }
+
+  private async make(job: GenerationJob, config: FluxConfig): Promise<ProviderImage> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    if (job.signal?.aborted) controller.abort();
+    job.signal?.addEventListener('abort', onAbort, { once: true });
+    this.track(controller, true);
+    try {
+      return await this.queue.run(() => this.request(job, config, controller.signal), controller.signal);
+    } finally {
+      job.signal?.removeEventListener('abort', onAbort);
+      this.track(controller, false);
+    }
+  }
+
+  private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal): Promise<ProviderImage> {
+    const provider = config.provider;
+    const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
+    this.warnIfInsecure(baseUrl);
+    const apiKey = await this.keys.getOrAsk(provider);
+    if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
+    if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+    const { request } = job;
+    const promptForLog = request.prompt.length > 80 ? `${request.prompt.slice(0, 80)}…` : request.prompt;
+    this.log.info(`${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}`);
+    try {
+      // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
+      const { providerFor } = await import('../core/providers');
+      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent };
+      const image = await providerFor(provider).generate(request, settings, {
+        signal,
+        log: (e) => this.logRequest(e),
+        onRetry: ({ delayMs, status }) => job.onProgress?.(vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000))),
+      });
+      if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+      this.log.info(`Received a ${image.type.format.toUpperCase()} of ${formatBytes(image.bytes.length)} (seed ${image.seed ?? 'not reported'}) in ${Math.round(image.durationMs)} ms`);
+      return image;
+    } catch (err) {
+      const e = err instanceof FluxError ? err : new FluxError('network', redact(String(err), apiKey));
+      if (e.kind === 'cancelled') this.log.info('Cancelled.');
+      else this.log.error(`${e.kind}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage): ImageRecord {
+    const { request } = job;
+    const dims = pngDimensions(image.bytes);
+    const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
+    return {
+      id: globalThis.crypto.randomUUID(),
+      prompt: request.prompt,
+      model: request.model,
+      size: request.size ?? '',
+      seedRequested: request.seed,
+      ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
+      provider: config.provider,
+      createdAt: this.now(),
+      durationMs: Math.round(image.durationMs),
+      ...(dims ? { width: dims.width, height: dims.height } : {}),
+      file: '',
+      ...(job.source ? { source: job.source } : {}),
+      ...(job.parent ? { parent: job.parent } : {}),
+    };
+  }
+
+  private warnIfInsecure(baseUrl: string): void {
+    if (!isInsecureRemote(baseUrl) || this.warnedInsecure.has(baseUrl)) return;
+    this.warnedInsecure.add(baseUrl);
+    void vscode.window.showWarningMessage(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
+  }
+
+  private track(controller: AbortController, add: boolean): void {
+    if (add) this.running.add(controller);
+    else this.running.delete(controller);
+    void vscode.commands.executeCommand('setContext', GENERATING_CONTEXT, this.running.size > 0);
+  }
+
+  private logRequest(e: RequestLogEntry): void {
+    const line = `${e.phase} ${e.model} ${e.size} seed=${e.seed} attempt=${e.attempt} → ${e.status ?? '-'} in ${Math.round(e.durationMs)} ms, ${formatBytes(e.bytes)} (${e.outcome})`;
+    if (/^ok/.test(e.outcome)) this.log.info(line);
+    else this.log.warn(line);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}

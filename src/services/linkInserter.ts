@@ -1,0 +1,164 @@
+import * as vscode from 'vscode';
+import type { DocumentFamily, PlacementMode } from '../core/placement';
+import { placeLink } from '../core/placement';
+import { TrackedAnchor } from './anchor';
+import { MARKDOWN_LANGUAGES } from './constants';
+import { eolOf, statOrUndefined } from './imageStore';
+
+export interface LinkRequest {
+  readonly document: vscode.TextDocument;
+  /** Follows the person's edits since the request was made. */
+  readonly anchor: TrackedAnchor;
+  readonly mode: PlacementMode;
+  /** The link text for the document (its syntax, its relative path); may have several lines. */
+  readonly link: string;
+  /** A checked temporary file renamed to its reserved name in the same edit: one Undo takes both back. */
+  readonly file?: { readonly temp: vscode.Uri; readonly target: vscode.Uri };
+}
+
+export type LinkOutcome =
+  | { readonly linked: true; readonly document: vscode.TextDocument; readonly range: vscode.Range }
+  /** The link was not placed; the file (if any) is still at its temporary name for the caller to keep alone. */
+  | { readonly linked: false; readonly reason: 'readonly' | 'closed' | 'hiddenUnsaved' | 'refused' };
+
+/** Edits that found the document changed since their positions were computed are placed again this often. */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one place that puts image links into documents, by the contract's rule ("Where a link
+ * goes"). Links into one document are placed one at a time, each against the text as it is
+ * then; an edit refused because the text changed meanwhile is placed again. Only a document
+ * that really refuses edits (read-only, closed, hidden with unsaved changes) is left alone.
+ */
+export class LinkInserter {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  insert(request: LinkRequest): Promise<LinkOutcome> {
+    const key = request.document.uri.toString();
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.place(request),
+      () => this.place(request),
+    );
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  private async place(request: LinkRequest): Promise<LinkOutcome> {
+    // Closed while the image was made (no tab shows it): a saved file gets its link and is
+    // saved again, so the link is not left in a buffer nobody sees. An untitled document that
+    // is gone, a file that is gone, or a hidden one with unsaved changes (saving would save
+    // those too) gets no link.
+    const hidden = request.document.isClosed || !isShownInTab(request.document.uri);
+    if (hidden && request.document.uri.scheme === 'untitled') return { linked: false, reason: 'closed' };
+    let document = request.document;
+    if (document.isClosed) {
+      try {
+        document = await vscode.workspace.openTextDocument(document.uri);
+      } catch {
+        return { linked: false, reason: 'closed' };
+      }
+    }
+    if (hidden && document.isDirty) return { linked: false, reason: 'hiddenUnsaved' };
+    if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+    const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
+
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const version = document.version;
+      const anchorOffset = request.document.isClosed ? Math.min(request.anchor.offset, document.getText().length) : request.anchor.offset;
+      const placement = placeLink(document.getText(), anchorOffset, request.mode, request.link, eolOf(document), family);
+      const at = document.positionAt(placement.offset);
+      const edit = new vscode.WorkspaceEdit();
+      // The text first: VS Code checks the version right before the first group of edits.
+      edit.insert(document.uri, at, placement.text);
+      if (request.file) edit.renameFile(request.file.temp, request.file.target, { overwrite: false, ignoreIfExists: false });
+      const kept = selectionsBefore(document, placement.offset);
+      // Where the inserted text starts, followed through edits that land meanwhile.
+      const start = new TrackedAnchor(document, at);
+      let applied: boolean;
+      try {
+        applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+      } catch {
+        applied = false;
+      }
+      try {
+        if (applied) {
+          if (request.file && !(await statOrUndefined(request.file.target))) {
+            // The text went in but the file did not move: take the text back where it is now.
+            await removeText(document, start.offset, placement.text);
+            return { linked: false, reason: 'refused' };
+          }
+          restoreSelections(kept);
+          if (hidden) await document.save();
+          const linkStart = document.positionAt(start.offset + placement.linkStart);
+          const linkEnd = document.positionAt(start.offset + placement.linkEnd);
+          return { linked: true, document, range: new vscode.Range(linkStart, linkEnd) };
+        }
+      } finally {
+        start.dispose();
+      }
+      // Refused. Changed meanwhile (typing, another link): place it again against the new text.
+      if (document.version !== version && !document.isClosed) continue;
+      if (request.file && !(await statOrUndefined(request.file.temp)) && (await statOrUndefined(request.file.target))) {
+        // The rename went through without the text: put the file back under its temporary name.
+        await vscode.workspace.fs.rename(request.file.target, request.file.temp, { overwrite: false }).then(undefined, () => undefined);
+      }
+      return { linked: false, reason: document.isClosed ? 'closed' : 'refused' };
+    }
+    return { linked: false, reason: 'refused' };
+  }
+}
+
+/** Removes `text` at `offset` if it is still there, exactly. */
+async function removeText(document: vscode.TextDocument, offset: number, text: string): Promise<void> {
+  const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + text.length));
+  if (document.getText(range) !== text) return;
+  const back = new vscode.WorkspaceEdit();
+  back.delete(document.uri, range);
+  await vscode.workspace.applyEdit(back);
+}
+
+/** The selections of the document's editors that end at or before where the link goes. */
+function selectionsBefore(document: vscode.TextDocument, offset: number): { editor: vscode.TextEditor; selections: readonly vscode.Selection[] }[] {
+  return vscode.window.visibleTextEditors
+    .filter((e) => e.document === document && e.selections.some((sel) => document.offsetAt(sel.end) <= offset))
+    .map((editor) => ({ editor, selections: editor.selections }));
+}
+
+/**
+ * Text inserted right where a selection ends makes VS Code stretch the selection over it;
+ * selections that ended before the link are put back as the person left them.
+ */
+function restoreSelections(kept: { editor: vscode.TextEditor; selections: readonly vscode.Selection[] }[]): void {
+  for (const { editor, selections } of kept) {
+    const now = editor.selections;
+    if (now.length !== selections.length) continue;
+    editor.selections = now.map((sel, i) => {
+      const old = selections[i]!;
+      return old.end.isBeforeOrEqual(sel.end) && old.start.isEqual(sel.start) ? old : sel;
+    });
+  }
+}
+
+function isShownInTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  const shows = (input: unknown) =>
+    (input instanceof vscode.TabInputText && input.uri.toString() === key) ||
+    (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === key || input.original.toString() === key));
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => shows(t.input)));
+}
+
+/** A document the file system will not let us change (read-only mount, no write permission). */
+async function isReadonlyFile(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'untitled') return false;
+  if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === false) return true;
+  const stat = await statOrUndefined(uri);
+  return Boolean(stat?.permissions && stat.permissions & vscode.FilePermission.Readonly);
+}

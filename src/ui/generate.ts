@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { FluxError } from '../core/errors';
+import { plainText } from '../core/safeText';
+import { TrackedAnchor } from '../services/anchor';
+import type { GenerationJob, GenerationResult, GenerationService } from '../services/generationService';
+import { markdownImageLink } from '../core/markdown';
+import { displayPath, linkPathFor } from '../services/imageStore';
+import { showFluxError } from './notifications';
+
+/**
+ * The palette's way to make an image: a cancellable notification while it is made, then a
+ * message that says where it went with its next steps (Open, Reveal in Explorer, Open in
+ * Studio), or the failure with its next step. With no document to link into, the image opens.
+ * Resolves to the image's URI, or undefined when cancelled or failed.
+ */
+export async function generateWithProgress(service: GenerationService, job: GenerationJob): Promise<vscode.Uri | undefined> {
+  // Kept past a failure, so Try Again links under the same sentence even after more typing.
+  const anchor = job.link ? (job.link.anchor ?? new TrackedAnchor(job.link.document, job.link.position)) : undefined;
+  let anchorOutlivesCall = false;
+  const { prompt } = job.request;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', plainText(prompt, 48)), cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          const size = job.request.size ?? vscode.l10n.t('the input\'s size');
+          progress.report({ message: job.request.image ? vscode.l10n.t('editing with {0}, {1}…', job.request.model, size) : vscode.l10n.t('generating with {0}, {1}…', job.request.model, size) });
+          const outcome = await service.run({
+            ...job,
+            ...(job.link && anchor ? { link: { ...job.link, anchor } } : {}),
+            signal: controller.signal,
+            onProgress: (message) => progress.report({ message }),
+          });
+          if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
+          return outcome;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    void announce(result, job);
+    return result.uri;
+  } catch (err) {
+    // Not awaited: the command resolves now; the message waits for the person.
+    anchorOutlivesCall = true;
+    const retry = () => generateWithProgress(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset), anchor } } : job);
+    void showFluxError(err, { retry }).finally(() => {
+      if (!job.link?.anchor) anchor?.dispose();
+    });
+    return undefined;
+  } finally {
+    if (!anchorOutlivesCall && !job.link?.anchor) anchor?.dispose();
+  }
+}
+
+/** Says where the image went, with buttons for what comes next; never modal. */
+async function announce(result: GenerationResult, job: GenerationJob): Promise<void> {
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal in Explorer');
+  const studio = vscode.l10n.t('Open in Studio');
+  const path = plainText(displayPath(result.uri));
+  let choice: string | undefined;
+  if (!job.link) {
+    await vscode.commands.executeCommand('vscode.open', result.uri);
+    return;
+  }
+  if (result.link?.linked) {
+    const where = plainText(vscode.workspace.asRelativePath(result.link.document.uri));
+    choice = await vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and linked it in {1}, line {2}.', path, where, result.link.range.start.line + 1), open, reveal, studio);
+  } else {
+    const copy = vscode.l10n.t('Copy Link');
+    const reason = result.link?.reason;
+    const why =
+      reason === 'readonly'
+        ? vscode.l10n.t('the document is read-only')
+        : reason === 'closed'
+          ? vscode.l10n.t('the document was closed')
+          : reason === 'hiddenUnsaved'
+            ? vscode.l10n.t('the document was closed with unsaved changes')
+            : vscode.l10n.t('the document refused the change');
+    choice = await vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but did not link it: {1}.', path, why), copy, open, reveal);
+    if (choice === copy) {
+      await vscode.env.clipboard.writeText(markdownImageLink(job.request.prompt, linkPathFor(job.link.document.uri, result.uri)));
+    }
+  }
+  if (choice === open) await vscode.commands.executeCommand('vscode.open', result.uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  else if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', result.uri);
+  else if (choice === studio) await vscode.commands.executeCommand('flux.openStudio');
+}
