@@ -11,7 +11,8 @@
  *      (default: a key is good when it starts with `sk-` and does not contain `invalid`).
  *      The message ECHOES the key it received, as real gateways do; the extension must redact it.
  *   2. 400/404 when the body is not what the real service takes (see `validate`).
- *   3. The next enqueued Behaviour, if any (`enqueue`).
+ *   3. The next enqueued Behaviour, if any (`enqueue`); then, while `hold()` is on, a wait for
+ *      `release()` (so many answers can leave at once).
  *   4. Else, prompt directives, for manual testing (case-insensitive, anywhere in the prompt):
  *        [url]        answer with the url shape        [b64]       answer with the b64 shape
  *        [slow]       wait 8 s first (adds to any other directive)
@@ -38,6 +39,17 @@ import type { PngStyle } from './png';
 export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'];
 export const RATIOS: readonly string[] = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'];
 export const GENERATIONS_PATH = '/v1/images/generations';
+/**
+ * Control endpoints, for tests that run in another process than the fake (never recorded, no key):
+ *   POST /__fake/hold                      = hold()
+ *   POST /__fake/release                   = release(); answers {"released": n}
+ *   GET  /__fake/held                      answers {"held": n}
+ *   GET  /__fake/held?atLeast=N&timeoutMs=T = waitForHeld(N, T); 200 {"held": n}, 408 on time-out
+ *   POST /__fake/enqueue                   body: one Behaviour or an array (JSON-able fields only)
+ *   POST /__fake/reset                     = reset()
+ *   GET  /__fake/state                     {"requests", "generationRequests", "inFlight", "maxConcurrent", "held", "holding", "pendingBehaviours"}
+ */
+export const CONTROL_PATH = '/__fake';
 /** How long the `[slow]` directive waits. */
 export const SLOW_MS = 8000;
 
@@ -216,6 +228,10 @@ export class FakeService {
   private readonly wakers = new Set<() => void>();
   private readonly files = new Map<string, StoredFile>();
   private readonly recorded: MutableRecord[] = [];
+  /** Requests waiting for `release()`; each entry lets its request go on. */
+  private readonly heldRequests = new Set<() => void>();
+  private readonly heldWatchers = new Set<() => void>();
+  private holding = false;
   private queue: Behaviour[] = [];
   private inFlightCount = 0;
   private peak = 0;
@@ -307,8 +323,55 @@ export class FakeService {
     this.queue.push(...behaviours);
   }
 
-  /** Forgets requests, queue, stored files and the concurrency peak. Keeps listening. */
+  /**
+   * From now on every generation or edit request that passes auth and validation waits (it
+   * has taken its behaviour already) until `release()`, so a test can make many answers leave
+   * at the same moment.
+   */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Requests waiting now because of `hold()`. */
+  get held(): number {
+    return this.heldRequests.size;
+  }
+
+  /** True between `hold()` and `release()`. */
+  get isHolding(): boolean {
+    return this.holding;
+  }
+
+  /** Resolves once at least `n` requests are held; rejects after `timeoutMs`. */
+  waitForHeld(n: number, timeoutMs = 10_000): Promise<void> {
+    if (this.heldRequests.size >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.heldRequests.size < n) return;
+        clearTimeout(timer);
+        this.heldWatchers.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.heldWatchers.delete(check);
+        reject(new Error(`fake service: ${this.heldRequests.size} of ${n} requests held after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.heldWatchers.add(check);
+    });
+  }
+
+  /** Stops holding and lets every held request answer, all in the same turn. Returns how many. */
+  release(): number {
+    this.holding = false;
+    const waiting = [...this.heldRequests];
+    this.heldRequests.clear();
+    for (const go of waiting) go();
+    return waiting.length;
+  }
+
+  /** Forgets requests, queue, stored files and the concurrency peak; releases held requests. Keeps listening. */
   reset(): void {
+    this.release();
     this.recorded.length = 0;
     this.queue = [];
     this.files.clear();
@@ -350,6 +413,7 @@ export class FakeService {
   }
 
   private async handle(listener: Listener, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (pathOnly(req.url ?? '/').startsWith(`${CONTROL_PATH}/`)) return this.control(req, res);
     const outcome: RequestOutcome = { bytesSent: 0, finished: false, closedEarly: false };
     const record: MutableRecord = {
       method: req.method ?? '',
@@ -423,6 +487,7 @@ export class FakeService {
       return checked.seed === undefined || checked.seed === -1 ? randomInt(0, 2 ** 32) : checked.seed;
     };
 
+    if (!(await this.holdIfAsked(res))) return;
     if (!(await this.wait(behaviour.delayMs ?? this.options.delayMs ?? 0, res))) return;
 
     switch (behaviour.kind) {
@@ -611,6 +676,72 @@ export class FakeService {
       else send(res, file.status, { 'Content-Type': 'text/plain' }, Buffer.from(http.STATUS_CODES[file.status] ?? 'Error'), outcome);
     } else {
       send(res, 200, { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=600' }, file.bytes, outcome);
+    }
+  }
+
+  /** While holding, waits for `release()`: true then, false if the client went away or the service closed. */
+  private holdIfAsked(res: http.ServerResponse): Promise<boolean> {
+    if (!this.holding) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        this.heldRequests.delete(go);
+        this.wakers.delete(wake);
+        res.off('close', onClose);
+        resolve(ok && !res.destroyed);
+      };
+      const go = (): void => done(true);
+      const wake = (): void => done(false);
+      const onClose = (): void => done(false);
+      this.heldRequests.add(go);
+      this.wakers.add(wake);
+      res.on('close', onClose);
+      for (const check of [...this.heldWatchers]) check();
+    });
+  }
+
+  private async control(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const what = url.pathname.slice(CONTROL_PATH.length + 1);
+    const raw = await readBody(req);
+    const method = req.method ?? '';
+    if (method === 'POST' && what === 'hold') {
+      this.hold();
+      sendJson(res, 200, { holding: true, held: this.held });
+    } else if (method === 'POST' && what === 'release') {
+      sendJson(res, 200, { released: this.release() });
+    } else if (method === 'GET' && what === 'held') {
+      const atLeast = Number(url.searchParams.get('atLeast') ?? '0');
+      const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? '10000');
+      try {
+        await this.waitForHeld(atLeast, timeoutMs);
+        sendJson(res, 200, { held: this.held });
+      } catch (err) {
+        sendJson(res, 408, { held: this.held, message: (err as Error).message });
+      }
+    } else if (method === 'POST' && what === 'enqueue') {
+      const value = parseMaybeJson(raw?.toString('utf8') ?? '');
+      const list = (Array.isArray(value) ? value : [value]) as Behaviour[];
+      if (list.some((b) => typeof b !== 'object' || b === null || typeof b.kind !== 'string')) {
+        sendJson(res, 400, { message: 'enqueue takes a behaviour object or an array of them' });
+        return;
+      }
+      this.enqueue(...list);
+      sendJson(res, 200, { pendingBehaviours: this.pendingBehaviours });
+    } else if (method === 'POST' && what === 'reset') {
+      this.reset();
+      sendJson(res, 200, { reset: true });
+    } else if (method === 'GET' && what === 'state') {
+      sendJson(res, 200, {
+        requests: this.recorded.length,
+        generationRequests: this.generationRequests.length,
+        inFlight: this.inFlight,
+        maxConcurrent: this.maxConcurrent,
+        held: this.held,
+        holding: this.holding,
+        pendingBehaviours: this.pendingBehaviours,
+      });
+    } else {
+      sendJson(res, 404, { message: `no control endpoint ${method} ${url.pathname}` });
     }
   }
 

@@ -6,6 +6,7 @@ import { generationsUrl, isInsecureRemote } from '../../src/core/endpoint';
 import { FluxError } from '../../src/core/errors';
 import type { FluxErrorKind } from '../../src/core/errors';
 import type { GenerationParams } from '../../src/core/params';
+import { providerFor } from '../../src/core/providers';
 import { FakeService, rawEmptyData, rawHtml, rawInvalidBase64, rawNotAnImage, rawWithoutData } from '../fake/fakeService';
 import { JPEG_BYTES, makePng, WEBP_BYTES } from '../fake/png';
 
@@ -254,6 +255,16 @@ describe('client', function () {
       await closed.close();
       await rejects(generateImage(PARAMS, { ...config, baseUrl: url }), 'network', /refused the connection/);
       await rejects(generateImage(PARAMS, { ...config, baseUrl: 'https://flux-test.invalid' }), 'network', /could not be (found|looked up)/);
+    });
+  });
+
+  describe('providers', () => {
+    it('the dmxapi provider is the same client behind the common interface', async () => {
+      const provider = providerFor('dmxapi');
+      assert.equal(provider.id, 'dmxapi');
+      const image = await provider.generate({ ...PARAMS, seed: 99 }, config);
+      assert.equal(image.seed, 99);
+      assert.equal(fake.generationRequests.length, 1);
     });
   });
 

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { request } from 'undici';
 import { PNG } from 'pngjs';
 import {
+  CONTROL_PATH,
   FakeService,
   imageDimensions,
   rawEmptyData,
@@ -335,6 +336,58 @@ describe('fake image service', () => {
       assert.equal(other.length, 1);
       assert.equal(other[0]!.headers.authorization, `Bearer ${KEY}`);
       assert.equal(fake.authorizationSeenOn('other'), true);
+    });
+
+    it('holds requests until release answers them all at once', async () => {
+      fake.hold();
+      const pending = [generate(fake), generate(fake), generate(fake)];
+      await fake.waitForHeld(3);
+      assert.equal(fake.held, 3);
+      assert.equal(fake.generationRequests.every((r) => r.outcome.status === undefined), true);
+      assert.equal(fake.release(), 3);
+      const answers = await Promise.all(pending);
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+      assert.equal(fake.maxConcurrent, 3);
+      assert.equal(fake.held, 0);
+      // Released means no longer holding: the next request answers at once.
+      assert.equal((await generate(fake)).status, 200);
+      await assert.rejects(fake.waitForHeld(1, 50), /0 of 1/);
+    });
+
+    it('does not hold refused requests, and close() frees held ones', async () => {
+      const local = await FakeService.start();
+      local.hold();
+      assert.equal((await generate(local, {}, 'nope')).status, 401);
+      assert.equal(local.held, 0);
+      const pending = generate(local);
+      await local.waitForHeld(1);
+      const failed = assert.rejects(pending);
+      await local.close();
+      await failed;
+      assert.equal(local.held, 0);
+    });
+
+    it('hold, release, enqueue, reset and state are reachable over HTTP', async () => {
+      const control = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+        const res = await request(`${fake.baseUrl}${CONTROL_PATH}/${path}`, { method: method as 'GET', body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
+      };
+      assert.equal((await control('POST', 'enqueue', [{ kind: 'url', seed: 5 }, { kind: 'error', status: 500, shape: 'openai' }])).json.pendingBehaviours, 2);
+      assert.equal((await control('POST', 'hold')).status, 200);
+      const pending = [generate(fake), generate(fake)];
+      assert.deepEqual((await control('GET', 'held?atLeast=2&timeoutMs=2000')).json, { held: 2 });
+      const state = (await control('GET', 'state')).json;
+      assert.equal(state.held, 2);
+      assert.equal(state.holding, true);
+      assert.equal(state.generationRequests, 2, 'control requests are not recorded');
+      assert.deepEqual((await control('POST', 'release')).json, { released: 2 });
+      const [a, b] = await Promise.all(pending);
+      assert.equal(firstItem(a!).seed, 5);
+      assert.equal(b!.status, 500);
+      assert.equal((await control('GET', 'held?atLeast=1&timeoutMs=50')).status, 408);
+      await control('POST', 'reset');
+      assert.equal(fake.requests.length, 0);
+      assert.equal((await control('GET', 'nothing')).status, 404);
     });
 
     it('measures peak concurrency', async () => {

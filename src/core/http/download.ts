@@ -1,0 +1,73 @@
+import { request } from 'undici';
+import { FluxError, text } from '../errors';
+import { readBody } from './body';
+import type { Call } from './call';
+import { errorOutcome } from './errors';
+
+const MAX_REDIRECTS = 5;
+
+export interface DownloadOptions {
+  /** The address the image URL came from: relative URLs resolve against it, and https there forbids http here. */
+  readonly base: URL;
+  /**
+   * Sent only when the image is on `base`'s own origin and at the first hop (some gateways
+   * serve results behind the key). Omit to never send credentials.
+   */
+  readonly sameOriginHeaders?: Record<string, string>;
+  /** The attempt number for the log line. */
+  readonly attempt: number;
+}
+
+/**
+ * Downloads an image URL a service returned, at once (such URLs expire), within the call's time
+ * limit and size limit. Follows a few redirects, never with credentials.
+ */
+export async function downloadImage(call: Call, rawUrl: string, options: DownloadOptions): Promise<Uint8Array> {
+  const t0 = performance.now();
+  try {
+    const bytes = await fetchImage(call, rawUrl, options);
+    call.log({ phase: 'download', attempt: options.attempt, status: 200, durationMs: performance.now() - t0, bytes: bytes.length, outcome: 'ok' });
+    return bytes;
+  } catch (err) {
+    call.log({ phase: 'download', attempt: options.attempt, status: undefined, durationMs: performance.now() - t0, bytes: 0, outcome: errorOutcome(err) });
+    return call.fail(err);
+  }
+}
+
+async function fetchImage(call: Call, rawUrl: string, options: DownloadOptions): Promise<Uint8Array> {
+  const { base } = options;
+  let url: URL;
+  try {
+    url = new URL(rawUrl, base);
+  } catch {
+    throw new FluxError('malformed', 'The service sent an image address that is not a URL.');
+  }
+  let from = base;
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new FluxError('download', text('The image address uses {0}, which is not downloaded. Nothing was saved.', url.protocol));
+    }
+    if ((base.protocol === 'https:' || from.protocol === 'https:') && url.protocol === 'http:') {
+      throw new FluxError('download', text('The service is on https but its image address is plain http ({0}); it was not downloaded. Nothing was saved.', url.host));
+    }
+    const withKey = hop === 0 && url.origin === base.origin && options.sameOriginHeaders;
+    const res = await request(url, {
+      method: 'GET',
+      headers: { 'user-agent': call.userAgent, ...(withKey ? options.sameOriginHeaders : {}) },
+      signal: call.signal,
+      dispatcher: call.dispatcher,
+    });
+    if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+      await res.body.dump();
+      if (hop >= MAX_REDIRECTS) throw new FluxError('download', 'The image address redirected too many times. Nothing was saved; try again.');
+      from = url;
+      url = new URL(String(res.headers.location), url);
+      continue;
+    }
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new FluxError('download', text('Downloading the image from {0} failed ({1}). Its address may have expired; generate again.', url.host, res.statusCode), { status: res.statusCode });
+    }
+    return readBody(res, call.maxBytes, 'image');
+  }
+}

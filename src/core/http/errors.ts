@@ -1,0 +1,155 @@
+import { FluxError, redact, text } from '../errors';
+import { parseRetryAfter } from './retry';
+
+/** The setting a person fixes when the service's address is wrong; messages name it. */
+export type AddressSetting = 'flux.baseUrl' | 'flux.bflBaseUrl';
+
+/** Some gateways answer 200 with an error, in either shape; an image answer has `data`. */
+export function looksLikeErrorBody(answer: Buffer): boolean {
+  if (answer.length > 64 * 1024) return false;
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray((json as { data?: unknown }).data)) return false;
+  const j = json as Record<string, unknown>;
+  return (typeof j.error === 'object' && j.error !== null) || typeof j.error === 'string' || typeof j.code === 'string' || typeof j.message === 'string';
+}
+
+export interface ErrorBody {
+  message?: string;
+  code?: string;
+  type?: string;
+}
+
+/** Reads the OpenAI shape `{"error":{"message","type","code"}}` and the flat `{"code","message"}`. */
+export function readErrorBody(answer: Buffer): ErrorBody {
+  try {
+    const json = JSON.parse(answer.toString('utf8')) as Record<string, unknown>;
+    const e = (typeof json.error === 'object' && json.error !== null ? json.error : json) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+    return { message: str(e.message) ?? str(json.message) ?? (typeof json.error === 'string' ? json.error : undefined), code: str(e.code), type: str(e.type) };
+  } catch {
+    return {};
+  }
+}
+
+/** An error answer of an OpenAI-compatible gateway, in either shape, as a FluxError. */
+export function errorFromAnswer(status: number, answer: Buffer, headers: Record<string, string | string[] | undefined>, apiKey: string): FluxError {
+  const body = readErrorBody(answer);
+  const said = body.message ? `: “${clipMessage(redact(body.message, apiKey))}”` : '';
+  const code = body.code ? redact(body.code, apiKey).slice(0, 80) : undefined;
+  const haystack = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`.toLowerCase();
+  const details = { status, code, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+  const statusText = status >= 200 && status < 300 ? 'an error' : `${status}`;
+
+  if (/quota|insufficient|balance|credit|余额|额度/.test(haystack) || status === 402) {
+    return new FluxError('quota', text('Your account has no credit left for this ({0}). Top up at your provider, then try again.', code ? `${statusText} ${code}` : statusText), details);
+  }
+  if (status === 422 || /moderat|safety|content[_ ]policy|nsfw|sensitive|违规|敏感/.test(haystack)) {
+    return new FluxError('moderation', text('The service refused this prompt (moderation{0}). Rephrase it and try again.', said), details);
+  }
+  if (status === 401) {
+    return new FluxError('auth', text('The API key was rejected (401{0}). Set a valid key with “Flux: Set API Key”.', said), details);
+  }
+  if (status === 403) {
+    return new FluxError('auth', text('The service refused access (403{0}). Check that your key may use this model, or set another key.', said), details);
+  }
+  if (status === 429) return rateLimited(details);
+  if (status >= 500) {
+    return new FluxError('server', text('The service failed ({0}{1}). It is on their side; try again in a minute.', status, said), details);
+  }
+  return new FluxError('badRequest', text('The service rejected the request ({0}{1}).', statusText, said), details);
+}
+
+/** 429: busy, or too many images in progress for the account. */
+export function rateLimited(details: { status: number; code?: string; retryAfterMs?: number }): FluxError {
+  return new FluxError(
+    'rateLimit',
+    details.retryAfterMs !== undefined
+      ? text('The service is busy or your account has too many images in progress (429). It asked to wait {0} s. Wait a moment and try again.', Math.ceil(details.retryAfterMs / 1000))
+      : text('The service is busy or your account has too many images in progress (429). Wait a moment and try again.'),
+    details,
+  );
+}
+
+export function redirectRefused(status: number, location: string, setting: AddressSetting): FluxError {
+  const where = location ? safeHost(location) : '?';
+  return new FluxError(
+    'badRequest',
+    setting === 'flux.bflBaseUrl'
+      ? text('The service answered with a redirect ({0}) to {1}; the key is not sent there. Check flux.bflBaseUrl.', status, where)
+      : text('The service answered with a redirect ({0}) to {1}; the key is not sent there. Check flux.baseUrl.', status, where),
+    { status },
+  );
+}
+
+export interface FailureContext {
+  /** The caller's own signal: aborted means the person cancelled. */
+  readonly signal: AbortSignal | undefined;
+  readonly deadline: AbortSignal;
+  readonly timeoutMs: number;
+  readonly apiKey: string;
+  readonly host: string;
+  readonly setting: AddressSetting;
+}
+
+/** Whatever a request threw, as a FluxError: cancelled, timed out, or a network failure in words. */
+export function toFluxError(err: unknown, ctx: FailureContext): FluxError {
+  if (err instanceof FluxError) return err;
+  if (ctx.signal?.aborted) return new FluxError('cancelled', 'Cancelled. Nothing was saved.');
+  if (ctx.deadline.aborted) {
+    return new FluxError('timeout', text('No image after {0} s, the time limit (flux.requestTimeoutSeconds). Nothing was saved; try again or raise the limit.', Math.round(ctx.timeoutMs / 1000)));
+  }
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const reason: Record<string, string> = {
+    ENOTFOUND: `the address ${ctx.host} could not be found (DNS)`,
+    EAI_AGAIN: `the address ${ctx.host} could not be looked up (DNS)`,
+    ECONNREFUSED: `${ctx.host} refused the connection`,
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection closed unexpectedly',
+    UND_ERR_CONNECT_TIMEOUT: `${ctx.host} did not answer`,
+    UND_ERR_HEADERS_TIMEOUT: 'the service took too long to answer',
+    UND_ERR_BODY_TIMEOUT: 'the service stopped sending',
+    UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+    CERT_HAS_EXPIRED: `${ctx.host}'s certificate has expired`,
+    DEPTH_ZERO_SELF_SIGNED_CERT: `${ctx.host}'s certificate is not trusted`,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: `${ctx.host}'s certificate is not trusted`,
+  };
+  const what = reason[code] ?? (code ? `network error ${code}` : redact(String(e?.message ?? err), ctx.apiKey).slice(0, 200));
+  return new FluxError(
+    'network',
+    ctx.setting === 'flux.bflBaseUrl'
+      ? text('Could not reach the image service: {0}. Check your connection and flux.bflBaseUrl, then try again.', what)
+      : text('Could not reach the image service: {0}. Check your connection and flux.baseUrl, then try again.', what),
+  );
+}
+
+/** A short word for the request log. */
+export function errorOutcome(err: unknown): string {
+  if (err instanceof FluxError) return err.kind;
+  const e = err as { code?: string; name?: string };
+  return e?.code ?? e?.name ?? 'error';
+}
+
+export function clipMessage(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 200 ? `${one.slice(0, 200)}…` : one;
+}
+
+export function safeHost(location: string): string {
+  try {
+    return new URL(location).host;
+  } catch {
+    return 'another address';
+  }
+}
+
+export function describeBytes(b: Buffer): string {
+  const head = b.toString('utf8', 0, Math.min(b.length, 40)).replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return b.length === 0 ? 'an empty answer' : `${b.length} bytes starting “${head}”`;
+}

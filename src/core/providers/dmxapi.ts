@@ -1,0 +1,92 @@
+// DMXAPI and other OpenAI-compatible gateways: `POST /v1/images/generations` (JSON). Only what
+// is specific to this API lives here; the transport rules are in `../http/`.
+import { FluxError, text } from '../errors';
+import { generationsUrl } from '../endpoint';
+import { sniffImageType } from '../imageType';
+import { decodeBase64, decodeBase64InPlace, extractBase64Field } from '../http/base64';
+import { Call, guarded } from '../http/call';
+import type { Headers } from '../http/call';
+import { downloadImage } from '../http/download';
+import { describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody } from '../http/errors';
+import type { ImageProvider, ImageRequest, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
+
+export const dmxapiProvider: ImageProvider = {
+  id: 'dmxapi',
+  generate(request: ImageRequest, settings: ProviderSettings, options: ProviderCallOptions = {}): Promise<ProviderImage> {
+    return guarded(settings.apiKey, () => generate(request, settings, options));
+  },
+};
+
+async function generate(req: ImageRequest, settings: ProviderSettings, options: ProviderCallOptions): Promise<ProviderImage> {
+  const endpoint = generationsUrl(settings.baseUrl);
+  const call = new Call({
+    settings,
+    options,
+    subject: { model: req.model, size: req.size ?? '', seed: req.seed },
+    setting: 'flux.baseUrl',
+    host: endpoint.host,
+  });
+  const body = JSON.stringify({ prompt: req.prompt, model: req.model, size: req.size, n: 1, seed: req.seed });
+  const answer = await call.send({
+    url: endpoint,
+    method: 'POST',
+    phase: 'generate',
+    headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: () => body,
+    classify: (status, answerBody, headers) => classify(status, answerBody, headers, settings.apiKey),
+  });
+  return finish(call, answer.body, answer.attempt, endpoint, 'generate', answer.status, answer.durationMs);
+}
+
+function classify(status: number, answer: Buffer, headers: Headers, apiKey: string): FluxError | undefined {
+  if (status >= 200 && status < 300 && !looksLikeErrorBody(answer)) return undefined;
+  return errorFromAnswer(status, answer, headers, apiKey);
+}
+
+/** Reads either answer shape, downloads a URL at once, and checks the bytes are an image. */
+async function finish(call: Call, answer: Buffer, attempt: number, endpoint: URL, phase: 'generate' | 'edit', status: number, durationMs: number): Promise<ProviderImage> {
+  let image: ReturnType<typeof parseGenerationAnswer>;
+  try {
+    image = parseGenerationAnswer(answer);
+  } catch (err) {
+    call.log({ phase, attempt, status, durationMs, bytes: answer.length, outcome: errorOutcome(err) });
+    throw err;
+  }
+  call.log({ phase, attempt, status, durationMs, bytes: answer.length, outcome: `ok (${image.source})` });
+  let bytes = image.bytes;
+  if (image.url !== undefined) {
+    bytes = await downloadImage(call, image.url, { base: endpoint, sameOriginHeaders: { authorization: `Bearer ${call.settings.apiKey}` }, attempt });
+  }
+  const type = sniffImageType(bytes);
+  if (!type) {
+    throw new FluxError('notImage', text('The service sent {0} bytes that are not a PNG, JPEG or WebP image. Nothing was saved; try again.', bytes.length));
+  }
+  return { bytes, type, seed: image.seed, source: image.source, durationMs: call.elapsedMs(), attempts: attempt };
+}
+
+/**
+ * Reads `{"data":[{"b64_json"|"url", "seed"}]}`. Large answers are scanned for the base64
+ * field instead of parsed whole, so a 4 MB answer costs one copy rather than three.
+ */
+export function parseGenerationAnswer(answer: Buffer): { bytes: Uint8Array; seed: number | undefined; source: 'b64_json' | 'url'; url?: string } {
+  const fast = answer.length > 64 * 1024 ? extractBase64Field(answer) : undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(fast ? fast.rest : answer.toString('utf8'));
+  } catch {
+    throw new FluxError('malformed', text('The service sent an answer that is not JSON ({0}). Try again; if it persists, check flux.baseUrl.', describeBytes(answer)));
+  }
+  const item = Array.isArray((json as { data?: unknown })?.data) ? ((json as { data: unknown[] }).data[0] as Record<string, unknown> | undefined) : undefined;
+  if (!item || typeof item !== 'object') {
+    throw new FluxError('malformed', 'The service answered without an image (no “data” in its answer). Try again.');
+  }
+  const seed = typeof item.seed === 'number' && Number.isSafeInteger(item.seed) ? item.seed : typeof item.seed === 'string' && /^\d+$/.test(item.seed) ? Number(item.seed) : undefined;
+  if (fast || typeof item.b64_json === 'string') {
+    const bytes = fast ? decodeBase64InPlace(answer, fast.start, fast.end) : decodeBase64(Buffer.from(item.b64_json as string, 'latin1'));
+    return { bytes, seed, source: 'b64_json' };
+  }
+  if (typeof item.url === 'string' && item.url) {
+    return { bytes: new Uint8Array(0), seed, source: 'url', url: item.url };
+  }
+  throw new FluxError('malformed', 'The service answered without an image (neither “b64_json” nor “url”). Try again.');
+}

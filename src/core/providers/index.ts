@@ -1,0 +1,13 @@
+import { dmxapiProvider } from './dmxapi';
+import type { ImageProvider, ProviderId } from './types';
+
+const PROVIDERS: Readonly<Partial<Record<ProviderId, ImageProvider>>> = {
+  dmxapi: dmxapiProvider,
+};
+
+/** The provider for a `flux.provider` value. */
+export function providerFor(id: ProviderId): ImageProvider {
+  const provider = PROVIDERS[id];
+  if (!provider) throw new Error(`unknown provider ${String(id)}`);
+  return provider;
+}
