@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type * as HistoryModule from '../src/studio/historyStore';
+import type * as HistoryModule from '../src/core/history';
 import { makePng } from '../test/fake/png';
 import type { StudioHostResult } from './studioHostChild';
 import { median, run } from './stats';
@@ -71,7 +71,7 @@ export async function studioBench(root: string, entries: number, rounds: number,
   let historyModule: typeof HistoryModule;
   try {
     // Loaded here, not imported: the rest of the benchmark runs without the Studio.
-    historyModule = createRequire(__filename)('../src/studio/historyStore') as typeof HistoryModule;
+    historyModule = createRequire(__filename)('../src/core/history') as typeof HistoryModule;
   } catch (err) {
     return { ok: false, reason: `src/studio/historyStore could not be loaded: ${String(err)}` };
   }

@@ -2,20 +2,19 @@
 // go in; files, history, edits, the clipboard and the answers to the webview come out.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FluxConfig } from '../../src/config';
-import { generateImage } from '../../src/core/client';
-import type { GeneratedImage } from '../../src/core/client';
-import type { GenerationParams } from '../../src/core/params';
-import type { GenerateOptions, Generator } from '../../src/generator';
-import { ImageFiles } from '../../src/imageFiles';
-import type { HistoryStorage } from '../../src/studio/historyStore';
-import { HistoryStore } from '../../src/studio/historyStore';
+import type { Services } from '../../src/commands/services';
+import type { HistoryStorage } from '../../src/core/history';
+import { HistoryStore } from '../../src/core/history';
+import type { TestingApi } from '../../src/extension';
+import { GenerationService } from '../../src/services/generationService';
+import { ImageStore } from '../../src/services/imageStore';
+import { LinkInserter } from '../../src/services/linkInserter';
 import { InsertTargetTracker } from '../../src/studio/insertTarget';
 import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
 import type { RemoveChoice } from '../../src/studio/studioController';
 import { StudioController } from '../../src/studio/studioController';
 import { renderHtml, resourceRoots } from '../../src/studio/studioPanel';
-import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, TEST_KEY, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, testingApi, listFolder, openMarkdown, PNG_SIGNATURE, waitFor, workspaceRoot } from './helpers';
 
 class MemoryStorage implements HistoryStorage {
   private readonly values = new Map<string, unknown>();
@@ -27,17 +26,16 @@ class MemoryStorage implements HistoryStorage {
   }
 }
 
-/**
- * The Generator's part here (key + HTTP client, against the fake service). The real Generator
- * loads the client with a dynamic import(), which the file-by-file test build in out/ cannot
- * resolve; the generate commands' suite covers it through the bundled extension.
- */
-class TestGenerator {
-  generate(params: GenerationParams, config: FluxConfig, options: GenerateOptions = {}): Promise<GeneratedImage> {
-    return generateImage(params, { baseUrl: config.baseUrl, apiKey: TEST_KEY, timeoutMs: config.timeoutMs, retryBaseMs: 10 }, { signal: options.signal, onRetry: options.onRetry });
-  }
-  cancelAll(): void {}
-  dispose(): void {}
+/** The extension's own testing hook: its key store is the real one (SecretStorage). */
+let api: TestingApi | undefined;
+
+/** The real pipeline (generation service, image store, link inserter) over a history of its own. */
+function servicesFor(history: HistoryStore, log: vscode.LogOutputChannel): Services {
+  assert.ok(api, 'the testing API is fetched in before()');
+  const files = new ImageStore();
+  const links = new LinkInserter();
+  const generation = new GenerationService(api.services.keys, files, links, history, log, 'flux-vscode/test');
+  return { generation, files, links, history, keys: api.services.keys, log };
 }
 
 type Message<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
@@ -50,15 +48,14 @@ class Harness implements vscode.Disposable {
   readonly tracker: InsertTargetTracker;
   readonly controller: StudioController;
   readonly log = vscode.window.createOutputChannel('Flux Studio test', { log: true });
-  readonly generator = new TestGenerator() as unknown as Generator;
+  readonly services = servicesFor(this.history, this.log);
   removeChoice: RemoveChoice = 'history';
   allowed: vscode.Uri[] = [];
 
   constructor(accepts?: (document: vscode.TextDocument) => boolean) {
     this.tracker = new InsertTargetTracker(accepts);
     this.controller = new StudioController({
-      services: { generator: this.generator, files: new ImageFiles(), log: this.log },
-      history: this.history,
+      services: this.services,
       target: this.tracker,
       post: (m) => {
         this.messages.push(m);
@@ -87,7 +84,8 @@ class Harness implements vscode.Disposable {
   dispose(): void {
     this.controller.dispose();
     this.tracker.dispose();
-    this.generator.dispose();
+    this.services.generation.dispose();
+    this.services.files.dispose();
     this.log.dispose();
   }
 }
@@ -98,6 +96,9 @@ const nameOf = (item: HistoryItemView) => item.src.split('/').pop() ?? '';
 
 describe('Image Studio (host side)', function () {
   const fake = fakeServiceForSuite();
+  before(async () => {
+    api = await testingApi();
+  });
   let h: Harness;
   beforeEach(() => {
     h = new Harness();
@@ -274,14 +275,15 @@ describe('Image Studio (host side)', function () {
     assert.equal(await vscode.env.clipboard.readText(), `![A map (old) of the bay](../assets/${nameOf(item)})`);
   });
 
-  it('regenerates with the seed the service used', async () => {
-    const [item] = await h.generate({ seed: -1 });
-    assert.ok(item && item.seed !== undefined);
+  it('regenerates as a variation: a new random seed, not the same paid picture again', async () => {
+    const [item] = await h.generate({ seed: 42 });
+    assert.ok(item && item.seed === 42);
     fake().reset();
     await h.send({ type: 'item', action: 'regenerate', id: item.id });
-    assert.equal((fake().generationRequests[0]?.body as { seed: number }).seed, item.seed);
+    assert.equal((fake().generationRequests[0]?.body as { seed: number }).seed, -1);
     assert.equal(h.history.size, 2);
-    assert.equal(h.of('jobDone').at(-1)?.item.seed, item.seed);
+    const made = h.of('jobDone').at(-1)?.item;
+    assert.ok(made && made.id !== item.id && made.seed !== 42);
   });
 
   it('removes from the history only, or deletes the file too', async () => {
@@ -321,8 +323,7 @@ describe('Image Studio (host side)', function () {
     const [item] = await h.generate({ prompt: 'remember me' });
     assert.ok(item);
     const reloaded = new StudioController({
-      services: { generator: h.generator, files: new ImageFiles(), log: h.log },
-      history: new HistoryStore(h.storage),
+      services: { ...h.services, history: new HistoryStore(h.storage) },
       target: h.tracker,
       post: (m) => {
         h.messages.push(m);
@@ -380,9 +381,9 @@ describe('Image Studio page and resource roots', () => {
   it('lets the webview load only from media/ and the output folders', async () => {
     const history = new HistoryStore(new MemoryStorage());
     const root = workspaceRoot();
-    await history.add({ id: 'a', prompt: 'p', model: 'm', size: '1x1', createdAt: 1, file: vscode.Uri.joinPath(root, 'assets', 'a.png').toString() });
-    await history.add({ id: 'b', prompt: 'p', model: 'm', size: '1x1', createdAt: 2, file: vscode.Uri.joinPath(root, 'old-images', 'b.png').toString() });
-    const roots = resourceRoots({ extensionUri, history }).map((u) => u.toString());
+    await history.add({ id: 'a', prompt: 'p', model: 'm', size: '1x1', createdAt: 1_700_000_000_000, file: vscode.Uri.joinPath(root, 'assets', 'a.png').toString() });
+    await history.add({ id: 'b', prompt: 'p', model: 'm', size: '1x1', createdAt: 1_700_000_001_000, file: vscode.Uri.joinPath(root, 'old-images', 'b.png').toString() });
+    const roots = resourceRoots({ extensionUri, services: { history } as unknown as Services }).map((u) => u.toString());
     assert.deepEqual(roots.sort(), [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(root, 'assets'), vscode.Uri.joinPath(root, 'old-images')].map((u) => u.toString()).sort());
     assert.ok(!roots.includes(root.toString()), 'not the whole workspace');
   });

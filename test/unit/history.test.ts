@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { HistoryEntry, HistoryStorage } from '../../src/studio/historyStore';
-import { HISTORY_KEY, HistoryStore, matchesQuery, sanitizeEntry } from '../../src/studio/historyStore';
+import type { HistoryEntry, HistoryStorage } from '../../src/core/history';
+import { HISTORY_KEY, HistoryStore, matchesQuery, sanitizeEntry } from '../../src/core/history';
 
 /** A Memento stand-in that keeps values as JSON, as VS Code's storage does. */
 class MemoryStorage implements HistoryStorage {
@@ -62,8 +62,8 @@ describe('Studio history store', () => {
 
   it('orders by creation time even when an older image finishes last', async () => {
     const store = new HistoryStore(new MemoryStorage());
-    const newer = entry({ createdAt: 2000 });
-    const older = entry({ createdAt: 1000 });
+    const newer = entry({ createdAt: 1_700_000_000_000 + 2000 });
+    const older = entry({ createdAt: 1_700_000_000_000 + 1000 });
     await store.add(newer);
     await store.add(older);
     assert.deepEqual(store.list().map((e) => e.id), [newer.id, older.id]);
