@@ -7,7 +7,10 @@ import { pngDimensions } from '../core/imageType';
 import { markdownImageLink } from '../core/markdown';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
+import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
+import type { Recipe } from '../core/recipe';
+import { withRecipe } from '../core/recipe';
 import { TrackedAnchor } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
@@ -62,6 +65,7 @@ export class GenerationService implements vscode.Disposable {
   private readonly warnedInsecure = new Set<string>();
   private readonly queue: RequestQueue;
   private limit = 4;
+  private proxies: ProxyDispatchers | undefined;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -88,12 +92,14 @@ export class GenerationService implements vscode.Disposable {
       const image = await this.make(job, config);
       const extension = image.type.extension;
       const record = this.recordFor(job, config, image);
+      // The recipe goes into the PNG itself, so a cloned workspace still knows how it was made.
+      const bytes = (config.embedRecipe && image.type.format === 'png' && withRecipe(image.bytes, recipeOf(record))) || image.bytes;
       let uri: vscode.Uri;
       let link: LinkOutcome | undefined;
       if (job.link && anchor) {
         const reservation = await this.files.reserve(folder, job.request.prompt, extension);
         try {
-          const temp = await this.files.writeTemp(folder, image.bytes);
+          const temp = await this.files.writeTemp(folder, bytes);
           const text = markdownImageLink(job.request.prompt, linkPathFor(job.link.document.uri, reservation.uri));
           link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
@@ -102,7 +108,7 @@ export class GenerationService implements vscode.Disposable {
           reservation.release();
         }
       } else {
-        uri = await this.files.saveAlone({ bytes: image.bytes, extension, prompt: job.request.prompt }, folder);
+        uri = await this.files.saveAlone({ bytes, extension, prompt: job.request.prompt }, folder);
       }
       this.log.info(`Saved ${displayPath(uri)}${link && !link.linked ? ` (not linked: ${link.reason})` : ''}`);
       const saved: ImageRecord = { ...record, file: uri.toString() };
@@ -126,6 +132,7 @@ export class GenerationService implements vscode.Disposable {
 
   dispose(): void {
     this.cancelAll();
+    void this.proxies?.dispose();
   }
 
   private async make(job: GenerationJob, config: FluxConfig): Promise<ProviderImage> {
@@ -154,8 +161,10 @@ export class GenerationService implements vscode.Disposable {
     this.log.info(`${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}`);
     try {
       // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
-      const { providerFor } = await import('../core/providers');
-      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent };
+      const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
+      this.proxies ??= new ProxyDispatchers();
+      const dispatcher = this.proxies.get(proxySettings());
+      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, ...(dispatcher ? { dispatcher } : {}) };
       const image = await providerFor(provider).generate(request, settings, {
         signal,
         log: (e) => this.logRequest(e),
@@ -165,7 +174,12 @@ export class GenerationService implements vscode.Disposable {
       this.log.info(`Received a ${image.type.format.toUpperCase()} of ${formatBytes(image.bytes.length)} (seed ${image.seed ?? 'not reported'}) in ${Math.round(image.durationMs)} ms`);
       return image;
     } catch (err) {
-      const e = err instanceof FluxError ? err : new FluxError('network', redact(String(err), apiKey));
+      const { isProxyAuthError } = await import('../core/http/proxy');
+      const e = isProxyAuthError(err)
+        ? new FluxError('network', vscode.l10n.t('The proxy asks for credentials. Put them in the http.proxy setting (http://user:password@host:port), then try again.'), { status: 407 })
+        : err instanceof FluxError
+          ? err
+          : new FluxError('network', redact(String(err), apiKey));
       if (e.kind === 'cancelled') this.log.info('Cancelled.');
       else this.log.error(`${e.kind}: ${e.message}`);
       throw e;
@@ -210,6 +224,35 @@ export class GenerationService implements vscode.Disposable {
     if (/^ok/.test(e.outcome)) this.log.info(line);
     else this.log.warn(line);
   }
+}
+
+/** VS Code's proxy settings, then the environment: every request honours them. */
+function proxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<string>('proxy');
+  const noProxy = http.get<unknown>('noProxy');
+  return {
+    ...(proxy ? { proxy } : {}),
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((n): n is string => typeof n === 'string') : [],
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    support: http.get<string>('proxySupport', 'override'),
+    env: process.env,
+  };
+}
+
+/** The PNG recipe of a record (the contract's fields). */
+export function recipeOf(record: ImageRecord): Recipe {
+  const size = record.size || (record.width && record.height ? `${record.width}x${record.height}` : '1x1');
+  return {
+    v: 1,
+    prompt: record.prompt,
+    model: record.model,
+    size,
+    seed: record.seed ?? null,
+    provider: record.provider ?? 'dmxapi',
+    created: new Date(record.createdAt).toISOString(),
+    ...(record.source ? { source: record.source } : {}),
+  };
 }
 
 export function formatBytes(n: number): string {

@@ -5,7 +5,8 @@ import { candidateFileName } from '../core/naming';
 import { outputFolderSegments } from '../core/outputFolder';
 
 export interface ImageToSave {
-  readonly bytes: Uint8Array;
+  /** The image, whole or as pieces written one after another (the image with its recipe). */
+  readonly bytes: Uint8Array | readonly Uint8Array[];
   readonly extension: string;
   readonly prompt: string;
 }
@@ -116,13 +117,19 @@ export class ImageStore implements vscode.Disposable {
   async writeTemp(folder: vscode.Uri, bytes: Uint8Array | readonly Uint8Array[]): Promise<vscode.Uri> {
     const where = displayPath(folder);
     const temp = vscode.Uri.joinPath(folder, `.flux-${globalThis.crypto.randomUUID().slice(0, 12)}.part`);
-    const data = Array.isArray(bytes) ? concat(bytes as readonly Uint8Array[]) : (bytes as Uint8Array);
-    this.remember(temp, data.byteLength);
+    const pieces: readonly Uint8Array[] = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]) : [bytes as Uint8Array];
+    const size = pieces.reduce((n, p) => n + p.byteLength, 0);
+    this.remember(temp, size);
     try {
       await vscode.workspace.fs.createDirectory(folder);
-      await vscode.workspace.fs.writeFile(temp, data);
+      if (temp.scheme === 'file') {
+        // Local disk: the pieces (image and recipe) go out one after another, never copied into one buffer.
+        await writePieces(temp.fsPath, pieces);
+      } else {
+        await vscode.workspace.fs.writeFile(temp, concat(pieces));
+      }
       const stat = await vscode.workspace.fs.stat(temp);
-      if (stat.size !== data.byteLength) {
+      if (stat.size !== size) {
         throw new FluxError('write', vscode.l10n.t('Could not save the image in {0}: the file could not be written completely. Check that the disk has room.', where));
       }
     } catch (e) {
@@ -143,7 +150,7 @@ export class ImageStore implements vscode.Disposable {
   }
 
   /** Writes an image on its own (no link): temporary file, checked, renamed to a reserved name. */
-  async saveAlone(image: ImageToSave | { bytes: readonly Uint8Array[]; extension: string; prompt: string }, folder: vscode.Uri): Promise<vscode.Uri> {
+  async saveAlone(image: ImageToSave, folder: vscode.Uri): Promise<vscode.Uri> {
     const reservation = await this.reserve(folder, image.prompt, image.extension);
     try {
       const temp = await this.writeTemp(folder, image.bytes);
@@ -174,6 +181,16 @@ export class ImageStore implements vscode.Disposable {
   private remember(temp: vscode.Uri, size: number): void {
     this.temps.set(temp.toString(), size);
     if (this.temps.size > MAX_REMEMBERED_TEMPS) this.temps.delete(this.temps.keys().next().value!);
+  }
+}
+
+async function writePieces(path: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writev(pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  } finally {
+    await handle.close();
   }
 }
 

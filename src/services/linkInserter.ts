@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { DocumentFamily, PlacementMode } from '../core/placement';
-import { placeLink } from '../core/placement';
 import { TrackedAnchor } from './anchor';
 import { MARKDOWN_LANGUAGES } from './constants';
 import { eolOf, statOrUndefined } from './imageStore';
@@ -68,6 +67,8 @@ export class LinkInserter {
     }
     if (hidden && document.isDirty) return { linked: false, reason: 'hiddenUnsaved' };
     if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+    // Loaded on first use: the Markdown parser costs nothing until a link is placed.
+    const { placeLink } = await import('../core/placement');
     const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
