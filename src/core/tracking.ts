@@ -22,21 +22,3 @@ export function shiftOffset(offset: number, changes: readonly TextChange[]): num
   }
   return at;
 }
-
-/** Text to insert at the end of a line so that an image link becomes its own paragraph below it. */
-export function linkBlockAfterLine(link: string, nextLineText: string | undefined, eol: string): string {
-  const after = nextLineText !== undefined && nextLineText.trim() !== '' ? eol : '';
-  return `${eol}${eol}${link}${after}`;
-}
-
-/**
- * Text to insert at a cursor so that an image link stands as its own paragraph: on a blank
- * line it goes in as is; at the end of a line of text it goes below it (as `linkBlockAfterLine`);
- * in the middle of text it splits the paragraph around itself.
- */
-export function linkBlockAtCursor(link: string, textBefore: string, textAfter: string, nextLineText: string | undefined, eol: string): string {
-  const afterText = textBefore.trim() !== '';
-  const beforeText = textAfter.trim() !== '';
-  if (afterText && !beforeText) return linkBlockAfterLine(link, nextLineText, eol);
-  return `${afterText ? eol + eol : ''}${link}${beforeText ? eol + eol : ''}`;
-}
