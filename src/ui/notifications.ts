@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { FluxError, nextSteps } from '../core/errors';
+import { plainText } from '../core/safeText';
 
 /**
  * Shows what went wrong with the obvious next step as a button. Returns when the person has
@@ -19,7 +20,8 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   if (steps.openSettings) buttons.push(settings);
   if (steps.showLog) buttons.push(showLog);
   const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const choice = await show(localizedMessage(e), ...buttons);
+  // Outside words (a service's message, a prompt, a path) are in there: never a link or a command.
+  const choice = await show(plainText(localizedMessage(e)), ...buttons);
   if (choice === setKey) {
     const stored = await vscode.commands.executeCommand<boolean>('flux.setApiKey');
     if (stored && options.retry) await options.retry();
