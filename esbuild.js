@@ -52,7 +52,7 @@ async function main() {
   const configs = tests
     ? [{
         // Not bundled: each file keeps its own module so mocha and the harness can load them.
-        entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
+        entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench'), ...listTs('webview')],
         outdir: 'out',
         outbase: '.',
         format: 'cjs',
@@ -66,7 +66,7 @@ async function main() {
     : [
         { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [undiciApart, problemMatcher] },
         { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'dist/undici.js' },
-        { ...nodeBundle, entryPoints: ['src/webview/studio.ts'], outfile: 'media/build/studio.js', format: 'iife', platform: 'browser', target: 'es2022' },
+        { ...nodeBundle, entryPoints: ['webview/main.ts'], outfile: 'media/build/studio.js', format: 'iife', platform: 'browser', target: 'es2022', tsconfig: 'webview/tsconfig.json' },
       ].filter((c) => c.entryPoints.every((p) => fs.existsSync(p)));
   if (!tests) {
     // A release build must not ship a development build's leftovers (source maps).

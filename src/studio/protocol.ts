@@ -1,6 +1,6 @@
 /**
  * The messages between the Image Studio's host (studioController.ts) and its webview
- * (src/webview/studio.ts): one discriminated union on `type` each way. No `vscode` import, so
+ * (webview/, bundled to media/build/studio.js): one discriminated union on `type` each way. No `vscode` import, so
  * the webview bundle and plain mocha can both load it.
  *
  * The webview is treated as untrusted: the host passes everything it receives through
@@ -62,8 +62,14 @@ export interface FormDefaults {
   readonly seed: number;
 }
 
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'remove';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'remove'];
+/**
+ * What can be done with one history image.
+ * - `variations`: the image's prompt, model and size again with new random seeds (`count` images, default 1).
+ * - `reproduce`: the same prompt, model, size and seed, so the same image comes back.
+ * - `regenerate`: the older, ambiguous name; still accepted and handled as `reproduce`.
+ */
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'variations' | 'reproduce' | 'remove';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove'];
 
 /** What the webview asks of the host. */
 export type WebviewToHost =
@@ -81,7 +87,13 @@ export type WebviewToHost =
     }
   /** Aborts every request this panel has in flight. */
   | { readonly type: 'cancel' }
-  | { readonly type: 'item'; readonly action: ItemAction; readonly id: string }
+  | {
+      readonly type: 'item';
+      readonly action: ItemAction;
+      readonly id: string;
+      /** How many images `variations` makes, 1..MAX_COUNT; absent = 1. Other actions ignore it. */
+      readonly count?: number;
+    }
   | { readonly type: 'command'; readonly command: HostCommand };
 
 /** What the host tells the webview. */
@@ -173,6 +185,27 @@ export interface WebviewStrings {
   readonly seedInvalid: string;
   /** {0} = prompt */
   readonly imageReady: string;
+  // Added with the lit rebuild; optional so an older host still type-checks. The webview
+  // falls back to English for any the host does not send.
+  /** Button on a failed card: the job's settings go back into the form. */
+  readonly editPrompt?: string;
+  /** New random seeds for an image's prompt, model and size. */
+  readonly variations?: string;
+  /** The same seed again, so the same image comes back. */
+  readonly reproduce?: string;
+  /** Why Reproduce is disabled. */
+  readonly reproduceNoSeed?: string;
+  /** The "…" button that opens a card's other actions. */
+  readonly moreActions?: string;
+  readonly recentPrompts?: string;
+  /** Why Recent prompts is disabled. */
+  readonly noRecentPrompts?: string;
+  /** Why Generate is disabled. */
+  readonly promptRequired?: string;
+  /** Why the seed number is disabled. */
+  readonly seedFieldDisabled?: string;
+  /** Why Reveal, Open and Insert are disabled on a card whose file is gone. */
+  readonly fileMissingAction?: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */
@@ -228,9 +261,11 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
       return { type: 'generate', prompt, model, size, seed, count };
     }
     case 'item': {
-      const { action, id } = raw;
+      const { action, id, count } = raw;
       if (!oneOf(action, ITEM_ACTIONS) || !isId(id)) return undefined;
-      return { type: 'item', action, id };
+      if (count === undefined) return { type: 'item', action, id };
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) return undefined;
+      return { type: 'item', action, id, count };
     }
     case 'command': {
       const { command } = raw;

@@ -25,6 +25,37 @@ async function waitForStudio(page: Page): Promise<FrameLocator> {
   return frame;
 }
 
+/**
+ * The Studio as a person sees it: the form's controls and the gallery's cards, so the tests
+ * below name what they use and the selectors live in one place (webview/components/*.ts).
+ */
+function studioPage(frame: FrameLocator) {
+  return {
+    prompt: frame.locator('#prompt'),
+    generate: frame.locator('#generate'),
+    cancel: frame.locator('#cancel'),
+    target: frame.locator('#target'),
+    filter: frame.locator('#filter'),
+    empty: frame.locator('.empty'),
+    seedValue: frame.locator('#seed-value'),
+    seedHint: frame.locator('#seed-hint'),
+    /** A ratio tile by its label, e.g. `16:9`. */
+    ratio: (label: string) => frame.locator('.ratios label.tile', { hasText: label }),
+    count: (n: number) => frame.locator('.counts label.tile', { hasText: String(n) }),
+    seedMode: (label: 'Random' | 'Fixed') => frame.locator('label.radio', { hasText: label }),
+    items: frame.locator('li.card.item'),
+    jobs: frame.locator('li.card.job'),
+    failed: frame.locator('li.card.failed'),
+    insertButton: (card: Locator) => card.locator('button.insert'),
+    notice: (card: Locator) => card.locator('.card-notice'),
+    /** Any action of an image card, through its "…" menu (all of them are there, at every width). */
+    async itemAction(card: Locator, name: string | RegExp): Promise<void> {
+      await card.locator('.menu-button').click();
+      await card.getByRole('menuitem', { name }).click();
+    },
+  };
+}
+
 /** Loaded images only: `naturalWidth` > 0 means the file came through asWebviewUri and decoded. */
 async function loadedImages(cards: Locator): Promise<number> {
   return cards.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
@@ -80,37 +111,41 @@ describe('Image Studio in VS Code', function () {
     await selectLines(page, 3);
     await runCommand(page, 'Flux: Open Image Studio');
     const frame = await waitForStudio(page);
+    const s = studioPage(frame);
 
     // Prefilled with the selection.
-    const prompt = frame.locator('#prompt');
+    const prompt = s.prompt;
     assert.equal(await prompt.inputValue(), DOC[2]);
-    assert.match(await frame.locator('#target').innerText(), /notes\/studio\.md/);
+    assert.match(await s.target.innerText(), /notes\/studio\.md/);
     await screenshot(page, 'studio-dark-opened');
 
     // A writer's choices: own prompt, 16:9 by its picture, a fixed seed, two images.
     await prompt.fill(PROMPT);
-    await frame.locator('label.tile', { hasText: '16:9' }).click();
-    await frame.locator('label.radio', { hasText: 'Fixed' }).click();
-    await frame.locator('#seed-value').fill('42');
-    await frame.locator('.counts label.tile', { hasText: '2' }).click();
-    assert.match(await frame.locator('#seed-hint').innerText(), /42.43/);
-    assert.match(await frame.locator('#generate').innerText(), /2/);
+    await s.ratio('16:9').click();
+    await s.seedMode('Fixed').click();
+    await s.seedValue.fill('42');
+    await s.count(2).click();
+    assert.match(await s.seedHint.innerText(), /42.43/);
+    assert.match(await s.generate.innerText(), /2/);
 
     // Slow answers, so the progress shows; then Ctrl+Enter from the prompt, by keyboard.
     fake.reset();
     fake.enqueue({ kind: 'b64', delayMs: 1500 }, { kind: 'url', host: 'same', delayMs: 1800 });
     await prompt.focus();
     await page.keyboard.press('Control+Enter');
-    await frame.locator('li.card.job').first().waitFor({ state: 'visible', timeout: 10_000 });
-    assert.equal(await frame.locator('li.card.job').count(), 2);
-    assert.ok(await frame.locator('#cancel').isVisible(), 'Cancel shows while generating');
+    await s.jobs.first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await s.jobs.count(), 2);
+    // A batch lists its seeds in order, and each card shows the ratio asked for.
+    assert.deepEqual(await s.jobs.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.seed)), ['42', '43']);
+    assert.match(await s.jobs.first().locator('.card-meta').innerText(), /16:9/);
+    assert.ok(await s.cancel.isVisible(), 'Cancel shows while generating');
     await screenshot(page, 'studio-dark-generating');
 
-    const items = frame.locator('li.card.item');
+    const items = s.items;
     await waitForLoadedImages(items, 2);
     await items.first().scrollIntoViewIfNeeded();
-    assert.equal(await frame.locator('li.card.job').count(), 0);
-    assert.equal(await frame.locator('#cancel').isVisible(), false);
+    assert.equal(await s.jobs.count(), 0);
+    assert.equal(await s.cancel.isVisible(), false);
 
     const bodies = fake.generationRequests.map((r) => r.body as { seed: number; size: string; prompt: string });
     assert.deepEqual(bodies.map((b) => b.seed).sort(), [42, 43]);
@@ -127,8 +162,8 @@ describe('Image Studio in VS Code', function () {
     await screenshot(page, 'studio-dark-results');
 
     // Insert the first image at the cursor of studio.md (the end of the selected line).
-    await items.first().locator('button.insert').click();
-    await items.first().locator('.card-notice', { hasText: /Inserted into notes\/studio\.md/ }).waitFor({ timeout: 10_000 });
+    await s.insertButton(items.first()).click();
+    await s.notice(items.first()).filter({ hasText: /Inserted into notes\/studio\.md/ }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'studio-dark-inserted');
     const expected = /the tower stood dark\.\n\n!\[A lighthouse at dusk, watercolour <img src=x onerror=alert\(1\)>\]\(\.\.\/assets\/(a-lighthouse-at-dusk-watercolour-[^)]*\.png)\)\n/;
     const text = await savedText(page, 'notes/studio.md', expected);
@@ -139,27 +174,34 @@ describe('Image Studio in VS Code', function () {
 
   it('filters the history and puts an image\'s settings back into the form', async () => {
     const { page } = ui();
-    const frame = await waitForStudio(page);
-    const filter = frame.locator('#filter');
-    await filter.fill('no such words');
-    await frame.locator('.empty', { hasText: 'no such words' }).waitFor({ timeout: 5_000 });
-    assert.equal(await frame.locator('li.card.item').count(), 0);
-    await filter.fill('lighthouse');
-    await frame.locator('li.card.item').nth(1).waitFor({ timeout: 5_000 });
-    assert.equal(await frame.locator('li.card.item').count(), 2);
+    const s = studioPage(await waitForStudio(page));
+    await s.filter.fill('no such words');
+    await s.empty.filter({ hasText: 'no such words' }).waitFor({ timeout: 5_000 });
+    assert.equal(await s.items.count(), 0);
+    await s.filter.fill('lighthouse');
+    await s.items.nth(1).waitFor({ timeout: 5_000 });
+    assert.equal(await s.items.count(), 2);
 
-    await frame.locator('#prompt').fill('something else');
-    await frame.locator('li.card.item').first().getByRole('button', { name: 'Use these settings' }).click();
-    assert.equal(await frame.locator('#prompt').inputValue(), PROMPT);
-    assert.ok(await frame.locator('label.tile', { hasText: '16:9' }).locator('input').isChecked());
-    assert.match(await frame.locator('#seed-value').inputValue(), /^4[23]$/);
+    await s.prompt.fill('something else');
+    await s.itemAction(s.items.first(), 'Use these settings');
+    assert.equal(await s.prompt.inputValue(), PROMPT);
+    assert.ok(await s.ratio('16:9').locator('input').isChecked());
+    assert.match(await s.seedValue.inputValue(), /^4[23]$/);
+
+    // Random leaves no stale seed behind; Fixed suggests one again.
+    await s.seedMode('Random').click();
+    assert.equal(await s.seedValue.inputValue(), '');
+    assert.ok(await s.seedValue.isDisabled());
+    await s.seedMode('Fixed').click();
+    await s.seedValue.fill('42');
   });
 
   it('works with the keyboard alone: arrows pick a ratio, Tab reaches Insert, Enter inserts', async () => {
     const { page } = ui();
     const frame = await waitForStudio(page);
+    const s = studioPage(frame);
     const focused = (selector: string) => frame.locator('body').evaluate((_, sel) => Boolean(document.activeElement?.matches(sel)), selector);
-    await frame.locator('#prompt').focus();
+    await s.prompt.focus();
     const pressUntil = async (key: string, selector: string) => {
       for (let i = 0; i < 40 && !(await focused(selector)); i++) await page.keyboard.press(key);
       assert.ok(await focused(selector), `${key} never reached ${selector}`);
@@ -171,27 +213,41 @@ describe('Image Studio in VS Code', function () {
     assert.ok(await frame.locator('input[name=ratio][value="16x9"]').isChecked());
     await pressUntil('Tab', 'li.card.item button.insert');
     await page.keyboard.press('Enter');
-    await frame.locator('li.card.item .card-notice', { hasText: /Inserted into notes\/studio\.md/ }).first().waitFor({ timeout: 10_000 });
+    await s.items.locator('.card-notice', { hasText: /Inserted into notes\/studio\.md/ }).first().waitFor({ timeout: 10_000 });
+    // Escape closes a card's "…" menu and gives focus back to its button.
+    await s.items.first().locator('.menu-button').focus();
+    await page.keyboard.press('Enter');
+    await s.items.first().getByRole('menuitem').first().waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await s.items.first().getByRole('menuitem').count(), 0);
+    assert.ok(await focused('li.card.item .menu-button'));
     await screenshot(page, 'studio-dark-keyboard');
   });
 
   it('shows a refused prompt as an error in words on its card, and stays usable', async () => {
     const { page, fake } = ui();
-    const frame = await waitForStudio(page);
-    await frame.locator('#filter').fill('');
-    await frame.locator('.counts label.tile', { hasText: '1' }).click();
+    const s = studioPage(await waitForStudio(page));
+    await s.filter.fill('');
+    await s.count(1).click();
     fake.reset();
     fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: prompt refused' });
-    await frame.locator('#generate').click();
-    const failed = frame.locator('li.card.failed');
+    await s.generate.click();
+    const failed = s.failed;
     await failed.waitFor({ timeout: 15_000 });
     assert.match(await failed.locator('.card-error').innerText(), /rephrase|safety/i);
+    // Said once, on a compact card that offers Edit prompt and Try again.
+    assert.equal(await failed.locator('.card-error').count(), 1);
+    assert.ok(await failed.getByRole('button', { name: /Edit prompt/ }).isVisible());
+    assert.ok(await failed.getByRole('button', { name: /Try again/i }).isVisible());
+    await s.prompt.fill('something else');
+    await failed.getByRole('button', { name: /Edit prompt/ }).click();
+    assert.equal(await s.prompt.inputValue(), PROMPT);
     await failed.scrollIntoViewIfNeeded();
     await screenshot(page, 'studio-dark-error');
     await failed.getByRole('button', { name: 'Dismiss' }).click();
     assert.equal(await failed.count(), 0);
-    assert.equal(await frame.locator('li.card.item').count(), 2, 'the history is untouched');
-    await frame.locator('.counts label.tile', { hasText: '2' }).click();
+    assert.equal(await s.items.count(), 2, 'the history is untouched');
+    await s.count(2).click();
   });
 
   it('looks right in the light theme, wide and narrow', async () => {
@@ -241,13 +297,12 @@ describe('Image Studio in VS Code', function () {
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-    const frame = await waitForStudio(page);
-    const items = frame.locator('li.card.item');
-    await waitForLoadedImages(items, 2);
-    assert.equal(await items.count(), 2);
+    const s = studioPage(await waitForStudio(page));
+    await waitForLoadedImages(s.items, 2);
+    assert.equal(await s.items.count(), 2);
     // The form as it was left (getState/setState).
-    assert.equal(await frame.locator('#prompt').inputValue(), PROMPT);
-    assert.ok(await frame.locator('label.tile', { hasText: '16:9' }).locator('input').isChecked());
+    assert.equal(await s.prompt.inputValue(), PROMPT);
+    assert.ok(await s.ratio('16:9').locator('input').isChecked());
     await screenshot(page, 'studio-dark-after-reload');
   });
 });

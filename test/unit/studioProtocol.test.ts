@@ -11,7 +11,7 @@ describe('Studio protocol: validating what the webview sends', () => {
     const copy = validateWebviewMessage(generate);
     assert.deepEqual(copy, generate);
     assert.notEqual(copy, generate);
-    for (const action of ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'remove']) {
+    for (const action of ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove']) {
       assert.deepEqual(validateWebviewMessage({ type: 'item', action, id: ID }), { type: 'item', action, id: ID });
     }
     for (const command of ['setApiKey', 'showLog', 'openSettings']) {
@@ -68,6 +68,15 @@ describe('Studio protocol: validating what the webview sends', () => {
     assert.equal(validateWebviewMessage({ type: 'item', action: 'open' }), undefined);
     assert.equal(validateWebviewMessage({ type: 'command', command: 'workbench.action.terminal.new' }), undefined);
     assert.equal(validateWebviewMessage({ type: 'command', command: 'toString' }), undefined);
+  });
+
+  it('takes an optional image count on item actions (variations), within 1..MAX_COUNT', () => {
+    assert.deepEqual(validateWebviewMessage({ type: 'item', action: 'variations', id: ID, count: 3 }), { type: 'item', action: 'variations', id: ID, count: 3 });
+    assert.deepEqual(validateWebviewMessage({ type: 'item', action: 'variations', id: ID, count: MAX_COUNT }), { type: 'item', action: 'variations', id: ID, count: MAX_COUNT });
+    assert.deepEqual(validateWebviewMessage({ type: 'item', action: 'reproduce', id: ID }), { type: 'item', action: 'reproduce', id: ID });
+    for (const count of [0, MAX_COUNT + 1, 1.5, '2', null, Number.NaN]) {
+      assert.equal(validateWebviewMessage({ type: 'item', action: 'variations', id: ID, count }), undefined, String(count));
+    }
   });
 });
 

@@ -1,0 +1,223 @@
+// The form: prompt (with recent prompts), model, number of images, aspect ratio, seed, and
+// Generate / Cancel. Every control shows the store's value and reports changes on `input`;
+// nothing is rebuilt on change or blur, so a click that starts while the prompt still has
+// focus lands on the same button it ends on.
+import { html, nothing } from 'lit';
+import type { TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { format } from '../../src/studio/protocol';
+import type { FormField } from '../../src/studio/protocol';
+import { LightElement, shorten } from '../context';
+import type { StudioContext } from '../context';
+import { icon } from '../icons';
+import { recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
+import type { State } from '../store';
+import type { MenuItem } from './menu';
+
+export class FluxCompose extends LightElement {
+  static override properties = {
+    ctx: { attribute: false },
+    state: { attribute: false },
+    maxPromptLength: { attribute: false },
+  };
+
+  declare ctx: StudioContext;
+  declare state: State;
+  declare maxPromptLength: number;
+
+  override render(): TemplateResult {
+    const { S } = this.ctx;
+    const st = this.state;
+    const f = st.form;
+    const err = st.errors;
+    const models = st.choices.models.includes(f.model) ? st.choices.models : [...st.choices.models, f.model];
+    const range = seedRange(f);
+    const seedHint = f.count > 1 ? (range ? format(S.seedsRange, range[0], range[1]) : f.seedMode === 'random' ? S.seedsRandom : '') : '';
+    const noPrompt = !f.prompt.trim();
+    const recent = recentPrompts(st);
+    const recentItems: MenuItem[] = recent.map((p) => ({
+      label: shorten(p, 80),
+      run: () => {
+        this.ctx.dispatch({ type: 'setPrompt', prompt: p });
+        this.ctx.focusPrompt();
+      },
+    }));
+    const running = st.jobs.length;
+    const status = st.announcement?.message ?? (running === 0 ? '' : running === 1 ? S.generatingOne : format(S.generating, running));
+    const generateLabel = f.count > 1 ? format(S.generateMany, f.count) : S.generate;
+    const shortcut = this.ctx.isMac ? '⌘+Enter' : 'Ctrl+Enter';
+
+    return html`<form class="compose" aria-labelledby="compose-title" novalidate @submit=${(e: Event) => e.preventDefault()} @keydown=${this.onKey}>
+      <h2 id="compose-title" class="visually-hidden">${S.compose}</h2>
+
+      <div class="field">
+        <div class="label-row">
+          <label for="prompt">${S.prompt}</label>
+          <flux-menu
+            class="recent"
+            .ctx=${this.ctx}
+            .menuId=${'recent'}
+            .open=${st.menu === 'recent'}
+            .label=${S.recentPrompts}
+            .buttonIcon=${'history'}
+            .items=${recentItems}
+            .disabledReason=${recent.length ? undefined : S.noRecentPrompts}
+          ></flux-menu>
+        </div>
+        <textarea
+          id="prompt"
+          rows="4"
+          maxlength=${this.maxPromptLength}
+          placeholder=${S.promptPlaceholder}
+          spellcheck="true"
+          aria-describedby="prompt-hint prompt-error"
+          aria-invalid=${err.prompt ? 'true' : 'false'}
+          .value=${live(f.prompt)}
+          @input=${(e: Event) => this.ctx.dispatch({ type: 'setPrompt', prompt: (e.target as HTMLTextAreaElement).value })}
+        ></textarea>
+        <div class="hint row" id="prompt-hint"><span>${format(S.promptHint, shortcut)}</span><span class="counter" aria-hidden="true">${f.prompt.length}/${this.maxPromptLength}</span></div>
+        ${errorLine('prompt-error', err.prompt)}
+      </div>
+
+      <div class="field-pair">
+        <div class="field model-field">
+          <label for="model">${S.model}</label>
+          <select id="model" aria-describedby="model-error" aria-invalid=${err.model ? 'true' : 'false'} @change=${(e: Event) => this.ctx.dispatch({ type: 'setModel', model: (e.target as HTMLSelectElement).value })}>
+            ${models.map((m) => html`<option value=${m} ?selected=${m === f.model}>${m}</option>`)}
+          </select>
+          ${errorLine('model-error', err.model)}
+        </div>
+        <fieldset class="field">
+          <legend>${S.count}</legend>
+          <div class="tiles counts">
+            ${Array.from({ length: st.choices.maxCount }, (_, k) => k + 1).map(
+              (n) => html`<label class="tile">
+                <input type="radio" name="count" class="visually-hidden" value=${n} .checked=${live(f.count === n)} @change=${() => this.ctx.dispatch({ type: 'setCount', count: n })} />
+                <span class="tile-box"><span class="tile-text">${n}</span></span>
+              </label>`,
+            )}
+          </div>
+        </fieldset>
+      </div>
+
+      <fieldset class="field">
+        <legend>${S.aspectRatio}</legend>
+        <div class="tiles ratios">
+          ${[...st.choices.ratios, 'custom'].map((r) => this.ratioTile(r, f.ratio === r))}
+        </div>
+        ${f.ratio === 'custom'
+          ? html`<div class="field-inline custom-row">
+              <label for="custom-size">${S.customSize}</label>
+              <input
+                id="custom-size"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=${S.customSizePlaceholder}
+                aria-describedby="size-error"
+                aria-invalid=${err.size ? 'true' : 'false'}
+                .value=${live(f.custom)}
+                @input=${(e: Event) => this.ctx.dispatch({ type: 'setCustom', custom: (e.target as HTMLInputElement).value })}
+              />
+            </div>`
+          : nothing}
+        ${errorLine('size-error', err.size)}
+      </fieldset>
+
+      <fieldset class="field">
+        <legend>${S.seed}</legend>
+        <div class="seed-row">
+          <label class="radio"><input type="radio" name="seed-mode" value="random" id="seed-random" .checked=${live(f.seedMode === 'random')} @change=${() => this.ctx.dispatch({ type: 'setSeedMode', mode: 'random' })} /><span>${S.seedRandom}</span></label>
+          <label class="radio"><input type="radio" name="seed-mode" value="fixed" id="seed-fixed" .checked=${live(f.seedMode === 'fixed')} @change=${this.onFixed} /><span>${S.seedFixed}</span></label>
+          <input
+            id="seed-value"
+            type="text"
+            inputmode="numeric"
+            autocomplete="off"
+            aria-label=${S.seedNumber}
+            aria-describedby="seed-hint seed-error"
+            aria-invalid=${err.seed ? 'true' : 'false'}
+            ?disabled=${f.seedMode === 'random'}
+            title=${f.seedMode === 'random' ? S.seedFieldDisabled : S.seedNumber}
+            .value=${live(f.seedValue)}
+            @input=${(e: Event) => this.ctx.dispatch({ type: 'setSeedValue', value: (e.target as HTMLInputElement).value })}
+          />
+        </div>
+        <div class="hint" id="seed-hint" ?hidden=${!seedHint}>${seedHint}</div>
+        ${errorLine('seed-error', err.seed)}
+      </fieldset>
+
+      <div class="actions">
+        <button
+          type="button"
+          id="generate"
+          class="button primary generate"
+          ?disabled=${noPrompt}
+          title=${noPrompt ? S.promptRequired : `${generateLabel} (${shortcut})`}
+          @click=${() => this.ctx.generate()}
+        >
+          ${icon('sparkle')}<span>${generateLabel}</span>
+        </button>
+        <button type="button" id="cancel" class="button secondary" ?hidden=${running === 0} @click=${() => this.ctx.post({ type: 'cancel' })}>${icon('stop')}<span>${S.cancel}</span></button>
+      </div>
+      ${errorLine('general-error', err.general)}
+      <div class="status" role="status" aria-live="polite">${status}</div>
+    </form>`;
+  }
+
+  private ratioTile(r: string, checked: boolean): TemplateResult {
+    const { S } = this.ctx;
+    const dims = r === 'custom' ? undefined : sizeDims(r);
+    // Drawn to scale in a 22×22 box, by attributes (the CSP allows no inline styles).
+    const scale = dims ? 20 / Math.max(dims[0], dims[1]) : 1;
+    const w = dims ? Math.max(4, Math.round(dims[0] * scale)) : 18;
+    const h = dims ? Math.max(4, Math.round(dims[1] * scale)) : 13;
+    return html`<label class="tile" title=${r === 'custom' ? S.custom : sizeLabel(r)}>
+      <input type="radio" name="ratio" class="visually-hidden" value=${r} aria-label=${r === 'custom' ? S.custom : sizeLabel(r)} .checked=${live(checked)} @change=${() => this.onRatio(r)} />
+      <span class="tile-box">
+        <svg class=${r === 'custom' ? 'shape custom-shape' : 'shape'} width="22" height="22" viewBox="0 0 22 22" aria-hidden="true" focusable="false">
+          <rect x=${(22 - w) / 2 + 0.75} y=${(22 - h) / 2 + 0.75} width=${w - 1.5} height=${h - 1.5} rx="1.5"></rect>
+        </svg>
+        <span class="tile-text" aria-hidden="true">${r === 'custom' ? 'W×H' : sizeLabel(r)}</span>
+        <span class="tile-check" aria-hidden="true">${icon('check')}</span>
+      </span>
+    </label>`;
+  }
+
+  private onRatio(r: string): void {
+    this.ctx.dispatch({ type: 'setRatio', ratio: r });
+    if (r === 'custom') void this.updateComplete.then(() => this.querySelector<HTMLInputElement>('#custom-size')?.focus());
+  }
+
+  private onFixed = (): void => {
+    this.ctx.dispatch({ type: 'setSeedMode', mode: 'fixed', suggestion: Math.floor(Math.random() * 1_000_000) });
+    void this.updateComplete.then(() => this.querySelector<HTMLInputElement>('#seed-value')?.focus());
+  };
+
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      // Also keeps a focused button from acting on the same Enter: one request per keystroke.
+      e.preventDefault();
+      this.ctx.generate();
+    }
+  };
+
+  /** Focus to the control of a field with an error. */
+  focusField(field: FormField): void {
+    const selector: Record<FormField, string> = {
+      prompt: '#prompt',
+      model: '#model',
+      size: this.state.form.ratio === 'custom' ? '#custom-size' : 'input[name=ratio]:checked',
+      seed: '#seed-value',
+      count: 'input[name=count]:checked',
+      general: '#generate',
+    };
+    this.querySelector<HTMLElement>(selector[field])?.focus();
+  }
+}
+customElements.define('flux-compose', FluxCompose);
+
+function errorLine(id: string, message: string | undefined): TemplateResult {
+  return html`<div class="error-line" id=${id} ?hidden=${!message}>${message ?? ''}</div>`;
+}
