@@ -12,7 +12,7 @@ const node = process.execPath;
 /** A stage is one or more commands that must all succeed. */
 const stages = [
   { name: 'lint', commands: [[bin('eslint'), '.']] },
-  { name: 'typecheck', commands: [[bin('tsc'), '--noEmit', '-p', '.']] },
+  { name: 'typecheck', commands: [[bin('tsc'), '--noEmit', '-p', '.'], [bin('tsc'), '--noEmit', '-p', 'webview']] },
   { name: 'build', commands: [[node, 'esbuild.js']] },
   { name: 'unit', commands: [[node, 'esbuild.js', '--tests'], [bin('mocha'), '--config', '.mocharc.json']] },
   { name: 'integration', commands: [[node, 'out/test/harness/runIntegration.js']] },

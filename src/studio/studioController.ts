@@ -113,7 +113,7 @@ export class StudioController implements vscode.Disposable {
       case 'cancel':
         return this.cancelAll();
       case 'item':
-        return this.itemAction(message.action, message.id);
+        return this.itemAction(message.action, message.id, message.count ?? 1);
       case 'command':
         return this.runCommand(message.command);
     }
@@ -231,7 +231,7 @@ export class StudioController implements vscode.Disposable {
 
   // ---- actions on an image ----
 
-  private async itemAction(action: ItemAction, id: string): Promise<void> {
+  private async itemAction(action: ItemAction, id: string, count: number): Promise<void> {
     const entry = this.options.services.history.get(id);
     if (!entry) {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('That image is no longer in the history.'), id });
@@ -253,9 +253,16 @@ export class StudioController implements vscode.Disposable {
         await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: column, preview: true });
         return;
       }
-      case 'regenerate':
-        // A variation: a new random seed, so it pays for a new picture rather than the same one again.
-        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: -1 }, 1);
+      case 'variations':
+        // New random seeds: each request pays for a new picture, never the same one again.
+        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: -1 }, count);
+      case 'regenerate': // the older webview's word for Reproduce
+      case 'reproduce':
+        if (entry.seed === undefined) {
+          this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Use Variations.'), id: entry.id });
+          return;
+        }
+        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: entry.seed }, 1);
       case 'remove':
         return this.remove(entry, uri);
     }

@@ -275,15 +275,19 @@ describe('Image Studio (host side)', function () {
     assert.equal(await vscode.env.clipboard.readText(), `![A map (old) of the bay](../assets/${nameOf(item)})`);
   });
 
-  it('regenerates as a variation: a new random seed, not the same paid picture again', async () => {
+  it('makes variations with new random seeds, and reproduces with the same seed', async () => {
     const [item] = await h.generate({ seed: 42 });
     assert.ok(item && item.seed === 42);
     fake().reset();
-    await h.send({ type: 'item', action: 'regenerate', id: item.id });
-    assert.equal((fake().generationRequests[0]?.body as { seed: number }).seed, -1);
-    assert.equal(h.history.size, 2);
-    const made = h.of('jobDone').at(-1)?.item;
-    assert.ok(made && made.id !== item.id && made.seed !== 42);
+    await h.send({ type: 'item', action: 'variations', id: item.id, count: 2 });
+    assert.deepEqual(fake().generationRequests.map((r) => (r.body as { seed: number }).seed), [-1, -1]);
+    assert.equal(h.history.size, 3);
+    const made = h.of('jobDone').slice(-2).map((m) => m.item);
+    assert.ok(made.every((m) => m.id !== item.id && m.seed !== 42), 'new pictures, new seeds');
+    fake().reset();
+    await h.send({ type: 'item', action: 'reproduce', id: item.id });
+    assert.equal((fake().generationRequests[0]?.body as { seed: number }).seed, 42);
+    assert.equal(h.of('jobDone').at(-1)?.item.seed, 42);
   });
 
   it('removes from the history only, or deletes the file too', async () => {

@@ -4,7 +4,7 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { live } from 'lit/directives/live.js';
-import { matchesQuery } from '../../src/studio/historyStore';
+import { matchesQuery } from '../../src/core/history';
 import { format } from '../../src/studio/protocol';
 import { LightElement } from '../context';
 import type { StudioContext } from '../context';
