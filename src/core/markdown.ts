@@ -1,10 +1,15 @@
 /** Markdown image links: alt text and a link path that survives spaces, parentheses and CJK. */
 
+import { stripBidiControls } from './safeText';
+
 export const MAX_ALT_LENGTH = 100;
 
-/** The prompt on one line, brackets and backslashes escaped, shortened at a word boundary. */
+/**
+ * The prompt on one line, brackets and backslashes escaped, shortened at a word boundary. Bidi
+ * controls are dropped: in the document they would make the line read differently from what it is.
+ */
 export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
-  let text = prompt.replace(/\s+/g, ' ').trim();
+  let text = stripBidiControls(prompt).replace(/\s+/g, ' ').trim();
   const chars = [...text];
   if (chars.length > maxLength) {
     let cut = chars.slice(0, maxLength).join('');
@@ -23,7 +28,8 @@ export function encodeLinkPath(path: string): string {
 
 /**
  * The relative path from a folder to a file, both given as `/`-separated absolute paths
- * (URI paths). Case-sensitive, as URI paths are.
+ * (URI paths). Case-sensitive, as URI paths are. A first segment with a `:` gets `./` before it,
+ * so `a:b.png` is not read as a link with the scheme `a:`.
  */
 export function relativePath(fromFolder: string, toFile: string): string {
   const from = fromFolder.split('/').filter(Boolean);
@@ -31,7 +37,8 @@ export function relativePath(fromFolder: string, toFile: string): string {
   let i = 0;
   while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
   const up = from.slice(i).map(() => '..');
-  return [...up, ...to.slice(i)].join('/');
+  const path = [...up, ...to.slice(i)].join('/');
+  return /^[^/]*:/.test(path) ? `./${path}` : path;
 }
 
 export function markdownImageLink(prompt: string, linkPath: string): string {

@@ -19,8 +19,13 @@
  * slip a pair past it.
  */
 
-/** Bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates): they can make text read differently from what it is. */
-export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Bidirectional controls (ALM, LRM, RLM, embeddings, overrides, isolates): they can make text read differently from what it is. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text without bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), nothing else changed. */
+export function stripBidiControls(s: string): string {
+  return s.replace(BIDI_CONTROLS, '');
+}
 
 /** The longest notification message VS Code shows before cutting it itself. */
 export const MAX_NOTIFICATION_LENGTH = 1000;

@@ -5,6 +5,11 @@ describe('markdown links', () => {
   it('puts the prompt on one line and escapes brackets', () => {
     assert.equal(altText('a [red]\n fox\\ in   snow'), 'a \\[red\\] fox\\\\ in snow');
   });
+  it('drops bidi controls from the alt text', () => {
+    assert.equal(altText('a fox \u202eright-to-left\u202c and \u2066isolated\u2069 \u200eeasy\u200f\u061c'), 'a fox right-to-left and isolated easy');
+    assert.equal(altText('\u202e[x](command:y)'), '\\[x\\](command:y)');
+    assert.equal(altText('漫画 \u2067狐狸\u2069'), '漫画 狐狸');
+  });
   it('shortens long prompts at a word boundary with an ellipsis', () => {
     const alt = altText('word '.repeat(60));
     assert.ok([...alt].length <= 101, alt);
@@ -15,6 +20,14 @@ describe('markdown links', () => {
     assert.equal(relativePath('/ws', '/ws/assets/a.png'), 'assets/a.png');
     assert.equal(relativePath('/ws/a/b/c', '/ws/assets/x.png'), '../../../assets/x.png');
     assert.equal(relativePath('/ws/assets', '/ws/assets/x.png'), 'x.png');
+  });
+  it('puts ./ before a first segment with a colon, so it is not read as a URI scheme', () => {
+    assert.equal(relativePath('/ws', '/ws/a:b.png'), './a:b.png');
+    assert.equal(relativePath('/ws/assets', '/ws/assets/javascript:alert(1).png'), './javascript:alert(1).png');
+    assert.equal(relativePath('/ws', '/ws/c:/x.png'), './c:/x.png');
+    assert.equal(relativePath('/ws/notes', '/ws/a:b/x.png'), '../a:b/x.png');
+    assert.equal(relativePath('/ws', '/ws/assets/a:b.png'), 'assets/a:b.png');
+    assert.equal(markdownImageLink('fox', relativePath('/ws', '/ws/http:x.png')), '![fox](./http:x.png)');
   });
   it('encodes spaces and parentheses so the link survives, keeps CJK readable', () => {
     assert.equal(encodeLinkPath('../my assets/fox (1).png'), '../my%20assets/fox%20%281%29.png');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { plainLabel, plainText } from '../../src/core/safeText';
+import { plainLabel, plainText, stripBidiControls } from '../../src/core/safeText';
 
 // The reference: how VS Code 1.100 finds links in a notification
 // (microsoft/vscode src/vs/base/common/linkedText.ts, LINK_REGEX), copied as is.
@@ -108,6 +108,9 @@ describe('plain text for notifications and labels', () => {
     assert.equal(cut, '👨‍👩‍👧…');
     assert.equal(plainText('abc', 3), 'abc');
     assert.equal(plainText('abcd', 3), 'ab…');
+  });
+  it('strips only bidi controls when asked to', () => {
+    assert.equal(stripBidiControls('a\u202eb\u2066c\u200fd\n[e](f)'), 'abcd\n[e](f)');
   });
   it('replaces lone surrogates', () => {
     assert.equal(plainText('a\ud800b\udc00c'), 'a\ufffdb\ufffdc');
