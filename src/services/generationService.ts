@@ -4,7 +4,6 @@ import { FluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { pngDimensions } from '../core/imageType';
-import { markdownImageLink } from '../core/markdown';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
@@ -30,8 +29,21 @@ export interface LinkPlacement {
   readonly anchor?: TrackedAnchor;
 }
 
+/** An existing reference whose path is pointed at the new image (edit, regenerate). */
+export interface Retarget {
+  readonly document: vscode.TextDocument;
+  /** Offsets of the path as written in the document. */
+  readonly pathStart: number;
+  readonly pathEnd: number;
+  /** The text that replaces the path, for the new file. */
+  readonly pathText: (image: vscode.Uri) => Promise<string> | string;
+}
+
 export interface GenerationJob {
   readonly request: ImageRequest;
+  /** Write exactly here (Generate Missing Images, the chat tool's path); never over an existing file. */
+  readonly target?: vscode.Uri;
+  readonly retarget?: Retarget;
   /** The document whose workspace folder holds the image (and whose settings apply). */
   readonly scope?: vscode.Uri;
   readonly link?: LinkPlacement;
@@ -86,9 +98,16 @@ export class GenerationService implements vscode.Disposable {
     // Created first: typing while the image is made moves the target with the text.
     const ownAnchor = job.link && !job.link.anchor ? new TrackedAnchor(job.link.document, job.link.position) : undefined;
     const anchor = job.link?.anchor ?? ownAnchor;
+    const retarget = job.retarget
+      ? {
+          start: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathStart)),
+          end: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathEnd)),
+          expected: job.retarget.document.getText().slice(job.retarget.pathStart, job.retarget.pathEnd),
+        }
+      : undefined;
     try {
       // Checked before any paid request: a bad output folder is reported first.
-      const folder = job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder;
+      const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
       const image = await this.make(job, config);
       const extension = image.type.extension;
       const record = this.recordFor(job, config, image);
@@ -96,13 +115,38 @@ export class GenerationService implements vscode.Disposable {
       const bytes = (config.embedRecipe && image.type.format === 'png' && withRecipe(image.bytes, recipeOf(record))) || image.bytes;
       let uri: vscode.Uri;
       let link: LinkOutcome | undefined;
-      if (job.link && anchor) {
-        const reservation = await this.files.reserve(folder, job.request.prompt, extension);
+      const reserve = async () => {
+        if (!job.target) return this.files.reserve(folder, job.request.prompt, extension);
+        const exact = await this.files.reserveExact(job.target);
+        if (!exact) throw new FluxError('write', vscode.l10n.t('{0} exists already; it is never written over.', displayPath(job.target)));
+        return exact;
+      };
+      if (job.retarget && retarget) {
+        const reservation = await reserve();
         try {
           const temp = await this.files.writeTemp(folder, bytes);
-          const text = markdownImageLink(job.request.prompt, linkPathFor(job.link.document.uri, reservation.uri));
+          const text = await job.retarget.pathText(reservation.uri);
+          link = await this.links.replace({ document: job.retarget.document, ...retarget, text, file: { temp, target: reservation.uri } });
+          if (!link.linked) await this.files.commit(temp, reservation.uri);
+          uri = reservation.uri;
+        } finally {
+          reservation.release();
+        }
+      } else if (job.link && anchor) {
+        const reservation = await reserve();
+        try {
+          const temp = await this.files.writeTemp(folder, bytes);
+          const text = await linkText(job.link.document, job.request.prompt, reservation.uri);
           link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
+          uri = reservation.uri;
+        } finally {
+          reservation.release();
+        }
+      } else if (job.target) {
+        const reservation = await reserve();
+        try {
+          await this.files.commit(await this.files.writeTemp(folder, bytes), reservation.uri);
           uri = reservation.uri;
         } finally {
           reservation.release();
@@ -122,6 +166,8 @@ export class GenerationService implements vscode.Disposable {
       return { record: saved, uri, ...(link ? { link } : {}) };
     } finally {
       ownAnchor?.dispose();
+      retarget?.start.dispose();
+      retarget?.end.dispose();
     }
   }
 
@@ -224,6 +270,13 @@ export class GenerationService implements vscode.Disposable {
     if (/^ok/.test(e.outcome)) this.log.info(line);
     else this.log.warn(line);
   }
+}
+
+/** A link to `image` in the document's own syntax, its path relative to the document. */
+export async function linkText(document: vscode.TextDocument, alt: string, image: vscode.Uri): Promise<string> {
+  // Loaded on first use, like the parser the readers share.
+  const { documentLanguage, imageLink } = await import('../core/documents');
+  return imageLink(documentLanguage(document.languageId) ?? 'markdown', alt, linkPathFor(document.uri, image));
 }
 
 /** VS Code's proxy settings, then the environment: every request honours them. */

@@ -54,7 +54,6 @@ export class ImageStore implements vscode.Disposable {
    * symbolic links and files in the way.
    */
   async outputFolder(setting: string, document?: vscode.Uri): Promise<{ root: vscode.Uri; folder: vscode.Uri }> {
-    const segments = outputFolderSegments(setting);
     const root =
       (document && vscode.workspace.getWorkspaceFolder(document)?.uri) ??
       vscode.workspace.workspaceFolders?.[0]?.uri ??
@@ -62,6 +61,7 @@ export class ImageStore implements vscode.Disposable {
     if (!root) {
       throw new FluxError('write', vscode.l10n.t('There is no folder to save the image in. Open a folder (File > Open Folder), then try again.'));
     }
+    const segments = outputFolderSegments(setting, documentVariables(root, document));
     const folder = joinSegments(root, segments);
     await this.checkFolder(root, segments, setting);
     return { root, folder };
@@ -192,6 +192,19 @@ async function writePieces(path: string, pieces: readonly Uint8Array[]): Promise
   } finally {
     await handle.close();
   }
+}
+
+/** `${documentDirName}` and `${documentBaseName}` of a saved document (none for an untitled one). */
+function documentVariables(root: vscode.Uri, document: vscode.Uri | undefined): { documentDirName?: string; documentBaseName?: string } {
+  if (!document || document.scheme === 'untitled') return {};
+  const name = document.path.split('/').pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  const dir = document.path.slice(0, document.path.length - name.length);
+  const inside = isInside(document, root) && document.scheme === root.scheme;
+  return {
+    documentBaseName: dot > 0 ? name.slice(0, dot) : name,
+    ...(inside ? { documentDirName: relativePath(root.path, `${dir}x`).replace(/\/?x$/, '') } : {}),
+  };
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -15,6 +15,18 @@ export interface LinkRequest {
   readonly file?: { readonly temp: vscode.Uri; readonly target: vscode.Uri };
 }
 
+/** Replaces the text of an existing reference (its path) and moves the new file in, in one edit. */
+export interface ReplaceRequest {
+  readonly document: vscode.TextDocument;
+  /** The range to replace, followed through edits since the request was made. */
+  readonly start: TrackedAnchor;
+  readonly end: TrackedAnchor;
+  /** What the range held when the request was made: if that changed, nothing is replaced. */
+  readonly expected: string;
+  readonly text: string;
+  readonly file?: { readonly temp: vscode.Uri; readonly target: vscode.Uri };
+}
+
 export type LinkOutcome =
   | { readonly linked: true; readonly document: vscode.TextDocument; readonly range: vscode.Range }
   /** The link was not placed; the file (if any) is still at its temporary name for the caller to keep alone. */
@@ -33,12 +45,18 @@ export class LinkInserter {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   insert(request: LinkRequest): Promise<LinkOutcome> {
-    const key = request.document.uri.toString();
+    return this.serially(request.document, () => this.place(request));
+  }
+
+  /** Retargets a reference (edit, regenerate): one Undo puts the old text back and removes the new file. */
+  replace(request: ReplaceRequest): Promise<LinkOutcome> {
+    return this.serially(request.document, () => this.swap(request));
+  }
+
+  private serially<T>(document: vscode.TextDocument, task: () => Promise<T>): Promise<T> {
+    const key = document.uri.toString();
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.place(request),
-      () => this.place(request),
-    );
+    const run = previous.then(task, task);
     const settled = run.then(
       () => undefined,
       () => undefined,
@@ -48,6 +66,35 @@ export class LinkInserter {
       if (this.queues.get(key) === settled) this.queues.delete(key);
     });
     return run;
+  }
+
+  private async swap(request: ReplaceRequest): Promise<LinkOutcome> {
+    const { document } = request;
+    if (document.isClosed) return { linked: false, reason: 'closed' };
+    if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const version = document.version;
+      const range = new vscode.Range(document.positionAt(request.start.offset), document.positionAt(request.end.offset));
+      // The person changed the reference meanwhile: their words win, the image stays alone.
+      if (document.getText(range) !== request.expected) return { linked: false, reason: 'refused' };
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, range, request.text);
+      if (request.file) edit.renameFile(request.file.temp, request.file.target, { overwrite: false, ignoreIfExists: false });
+      const startOffset = document.offsetAt(range.start);
+      let applied: boolean;
+      try {
+        applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+      } catch {
+        applied = false;
+      }
+      if (applied) {
+        const end = document.positionAt(startOffset + request.text.length);
+        return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
+      }
+      if (document.version !== version && !document.isClosed) continue;
+      return { linked: false, reason: document.isClosed ? 'closed' : 'refused' };
+    }
+    return { linked: false, reason: 'refused' };
   }
 
   private async place(request: LinkRequest): Promise<LinkOutcome> {

@@ -7,6 +7,7 @@ import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '.
 import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
 import { readConfig } from '../services/config';
+import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
 import { localizedMessage } from '../ui/notifications';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
@@ -287,7 +288,7 @@ export class StudioController implements vscode.Disposable {
     const anchor = new TrackedAnchor(document, position);
     let outcome;
     try {
-      const link = markdownImageLink(entry.prompt, linkPathFor(document.uri, uri));
+      const link = await linkText(document, entry.prompt, uri);
       outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
     } finally {
       anchor.dispose();

@@ -55,7 +55,8 @@ describe('Generate commands', function () {
     assert.ok(uri);
     assert.deepEqual(fake().generationRequests[0]?.body, { prompt: 'A map (old) of [the] bay', model: 'flux-kontext-max', size: '16x9', n: 1, seed: 42 });
     const name = uri.path.split('/').pop();
-    assert.equal(editor.document.getText(), `Intro: ![A map (old) of \\[the\\] bay](../assets/${name})\n`);
+    // A line is never cut in two: the image goes after the cursor's line, as a paragraph of its own.
+    assert.equal(editor.document.getText(), `Intro: \n\n![A map (old) of \\[the\\] bay](../assets/${name})\n`);
   });
 
   it('downloads a returned URL without sending the key to the other host', async () => {
@@ -106,7 +107,7 @@ describe('Generate commands', function () {
     await waitFor('the request to arrive', () => fake().inFlight === 1);
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'A new first line.\n\n'));
     await editor.edit((b) => b.insert(editor.document.lineAt(4).range.end, ' More words.'));
-    await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, 'An ending.\n'));
+    await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, '\nAn ending.\n'));
     const uri = await pending;
     assert.ok(uri);
     const lines = editor.document.getText().split('\n');
@@ -114,7 +115,8 @@ describe('Generate commands', function () {
     assert.equal(lines[7], '');
     assert.match(lines[8] ?? '', /^!\[Waves broke over the harbour wall at dawn\.\]\(\.\.\/assets\/waves-broke-.*\.png\)$/);
     assert.equal(lines[4], 'The lighthouse stood alone on the black rocks. More words.');
-    assert.match(editor.document.getText(), /An ending\.\n$/);
+    assert.equal(lines[9], '');
+    assert.match(editor.document.getText(), /\.png\)\n\nAn ending\.\n$/);
   });
 
   it('never overwrites: the same prompt twice gives two files', async () => {

@@ -222,11 +222,11 @@ describe('Image Studio (host side)', function () {
     await vscode.commands.executeCommand('workbench.action.focusPanel');
     await h.send({ type: 'item', action: 'insert', id: a.id });
     const linkA = `![A lighthouse at dusk](../assets/${nameOf(a)})`;
-    // In the middle of a paragraph the image splits it: it stands as its own paragraph.
-    assert.equal(editor.document.getText(), `Before. \n\n${linkA}\n\nAfter.\n`);
+    // In the middle of a paragraph the image never splits it: it goes after the paragraph.
+    assert.equal(editor.document.getText(), `Before. After.\n\n${linkA}\n`);
     await h.send({ type: 'item', action: 'insert', id: b.id });
     const linkB = `![A lighthouse at dusk](../assets/${nameOf(b)})`;
-    assert.equal(editor.document.getText(), `Before. \n\n${linkA}\n\n${linkB}\n\nAfter.\n`);
+    assert.equal(editor.document.getText(), `Before. After.\n\n${linkA}\n\n${linkB}\n`);
     const notices = h.of('notice');
     assert.equal(notices.at(-1)?.level, 'info');
     assert.equal(notices.at(-1)?.id, b.id);
@@ -234,7 +234,7 @@ describe('Image Studio (host side)', function () {
     // One undo takes back one link: the file stays (it existed before the insert).
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('undo');
-    await waitFor('the second link to go', () => editor.document.getText() === `Before. \n\n${linkA}\n\nAfter.\n`);
+    await waitFor('the second link to go', () => editor.document.getText() === `Before. After.\n\n${linkA}\n`);
     assert.ok(await exists(uriOf(b)));
   });
 
@@ -245,9 +245,10 @@ describe('Image Studio (host side)', function () {
     editor.selection = new vscode.Selection(0, 0, 0, 25);
     await h.send({ type: 'item', action: 'insert', id: item.id });
     const link = `![A quiet harbour](../assets/${nameOf(item)})`;
-    assert.equal(editor.document.getText(), `A quiet harbour at night.\n\n${link}\n\nNext line.\n`);
-    assert.ok(editor.selection.isEmpty, 'the selection does not swallow the link');
-    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, link.length]);
+    // After the paragraph that holds the cursor (a hard-wrapped one: both lines), never inside it.
+    assert.equal(editor.document.getText(), `A quiet harbour at night.\nNext line.\n\n${link}\n`);
+    assert.ok(editor.selection.isEmpty, 'the cursor goes after the link, nothing selected');
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, link.length]);
   });
 
   it('says so in the panel when there is no Markdown editor to insert into', async () => {
