@@ -311,9 +311,9 @@ export class StudioController implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== target.document) continue;
       const { selection } = editor;
-      // A cursor left where the link went, or a selection that grew to take the link in:
-      // either way the person continues after the link, with nothing selected.
-      if ((selection.isEmpty && (selection.active.isEqual(target.position) || selection.active.isAfterOrEqual(link.start))) || (!selection.isEmpty && selection.contains(link))) {
+      // The cursor or selection the person left where Insert aimed, or one that grew to take the
+      // link in: the person continues after the link, with nothing selected.
+      if (selection.active.isEqual(target.position) || selection.contains(link)) {
         editor.selection = new vscode.Selection(end, end);
       }
     }
