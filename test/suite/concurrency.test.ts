@@ -1,0 +1,116 @@
+// Several generations into one document, answered at the same moment by the fake (hold/release):
+// every link after its own paragraph, no sentence damaged, no image lost or written over.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { makePng } from '../fake/png';
+import { closeAllEditors, fakeServiceForSuite, listFolder, openMarkdown, waitFor } from './helpers';
+
+const ROUNDS = 20;
+const SENTENCES = [
+  'The lighthouse stood alone on the black rocks,\nits paint faded by a hundred winters.',
+  'Waves broke over the harbour wall at dawn.',
+  'A gull circled the empty quay, crying for the boats.',
+];
+const DOC = `# Harbour\n\n${SENTENCES.join('\n\n')}\n`;
+
+/** The selection of the sentence's last line (the first line of a two-line paragraph for the first). */
+function selectSentence(editor: vscode.TextEditor, sentence: string, firstLineOnly = false): void {
+  const text = editor.document.getText();
+  const start = text.indexOf(sentence);
+  assert.ok(start >= 0, `“${sentence}” is in the document`);
+  const end = firstLineOnly ? text.indexOf('\n', start) : start + sentence.length;
+  editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(end));
+}
+
+/** Exactly the document with each paragraph followed by a blank line and its own link. */
+function expected(links: readonly string[]): string {
+  return `# Harbour\n\n${SENTENCES.map((s, i) => `${s}\n\n${links[i]}`).join('\n\n')}\n`;
+}
+
+describe('Concurrent generations into one document', function () {
+  this.timeout(240_000);
+  const fake = fakeServiceForSuite();
+  afterEach(closeAllEditors);
+
+  it(`places three links released at the same moment after their own paragraphs, ${ROUNDS} rounds`, async () => {
+    // Large answers (about 2.4 MB each) widen the window in which the edits meet.
+    const photo = (seed: number) => makePng(1024, 1024, { style: 'photo', seed });
+    for (let round = 0; round < ROUNDS; round++) {
+      fake().reset();
+      fake().hold();
+      const editor = await openMarkdown(`notes/concurrent-${round}.md`, DOC);
+      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: photo(round * 3 + i) })));
+      const pending: Thenable<vscode.Uri | undefined>[] = [];
+      for (const [i, sentence] of SENTENCES.entries()) {
+        // The first paragraph is hard-wrapped: select only its first line.
+        selectSentence(editor, sentence, i === 0);
+        pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: `picture ${i}` }));
+        await waitFor(`request ${i + 1} to arrive`, () => fake().held === i + 1);
+      }
+      fake().release();
+      const uris = await Promise.all(pending);
+      assert.ok(uris.every(Boolean), `round ${round}: every generation returned its file`);
+      const links = uris.map((uri, i) => `![picture ${i}](../assets/${uri!.path.split('/').pop()})`);
+      assert.equal(editor.document.getText(), expected(links), `round ${round}`);
+      for (const uri of uris) assert.ok((await vscode.workspace.fs.stat(uri!)).size > 1_000_000, `round ${round}: ${uri!.path} written whole`);
+      await closeAllEditors();
+    }
+  });
+
+  it(`keeps every link in place while the person types, ${ROUNDS} rounds`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      fake().reset();
+      fake().hold();
+      const editor = await openMarkdown(`notes/typing-${round}.md`, DOC);
+      const pending: Thenable<vscode.Uri | undefined>[] = [];
+      for (const [i, sentence] of SENTENCES.entries()) {
+        selectSentence(editor, sentence);
+        pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: `typed ${i}` }));
+        await waitFor(`request ${i + 1} to arrive`, () => fake().held === i + 1);
+      }
+      // Typing at the top while the answers land: before, between and after the release.
+      // A keystroke always lands; an extension's editor.edit is refused when a link landed first,
+      // so the test types again, as the keyboard would.
+      const type = async (text: string) => {
+        while (!(await editor.edit((b) => b.insert(new vscode.Position(1, 0), text)))) {
+          // the document changed under this edit: type it again
+        }
+      };
+      await type('a');
+      fake().release();
+      const typing = (async () => {
+        for (let k = 0; k < 15; k++) {
+          await type('b');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      const [uris] = await Promise.all([Promise.all(pending), typing]);
+      assert.ok(uris.every(Boolean), `round ${round}: every generation returned its file`);
+      const links = uris.map((uri, i) => `![typed ${i}](../assets/${uri!.path.split('/').pop()})`);
+      // Each keystroke went in at the start of line 1 (a blank line before): 'b'×15 then 'a'.
+      const typed = `${'b'.repeat(15)}a`;
+      const text = editor.document.getText();
+      assert.equal(editor.document.lineAt(1).text, typed, `round ${round}: the typing is whole`);
+      assert.equal(text.replace(`\n${typed}\n`, '\n\n'), expected(links), `round ${round}: every link after its own paragraph`);
+      await closeAllEditors();
+    }
+  });
+
+  it(`never writes one image over another: four same-prompt generations released at once, ${ROUNDS} rounds`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      fake().reset();
+      fake().hold();
+      await closeAllEditors();
+      const pending = [0, 1, 2, 3].map(() => vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'the same prompt', seed: -1 }));
+      await waitFor('four requests to arrive', () => fake().held === 4);
+      fake().release();
+      const uris = await Promise.all(pending);
+      assert.ok(uris.every(Boolean));
+      assert.equal(new Set(uris.map((u) => u!.toString())).size, 4, `round ${round}: four different files`);
+      const contents = await Promise.all(uris.map((u) => vscode.workspace.fs.readFile(u!)));
+      assert.equal(new Set(contents.map((c) => Buffer.from(c).toString('base64'))).size, 4, `round ${round}: four different pictures`);
+    }
+    assert.equal((await listFolder('assets')).filter((n) => n.endsWith('.png')).length, 4 * ROUNDS);
+    assert.deepEqual((await listFolder('assets')).filter((n) => !n.endsWith('.png')), [], 'no temporary file left');
+  });
+});
