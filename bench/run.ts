@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationBench, measureSizes } from './activationBench';
 import { FakeControl } from './fake';
+import { hostSaveBench } from './hostSaveBench';
 import { memoryBench } from './memoryBench';
 import type { GcMode } from './memoryBench';
 import type { MemoryRun } from './memoryChild';
@@ -37,7 +38,7 @@ const ROUNDS = {
   studio: QUICK ? 3 : 7,
 };
 
-const TARGETS = { pipelineVsFloor: 1.5, memoryVsImage: 3, parallelVsOne: 1.15, activationMs: 20 };
+const TARGETS = { pipelineVsFloor: 1.5, memoryVsImage: 3, parallelVsOne: 1.15, activationMs: 20, linkedVsPlain: 1.5 };
 
 const lines: string[] = [];
 const checks: string[] = [];
@@ -240,6 +241,18 @@ async function main(): Promise<void> {
       summary.push(`studio: n/a (${studio.reason})`);
       target(false, `studio figures not measured: ${studio.reason}`);
     }
+
+    // ---- 6. the linked save in the real extension host (code-server), against the plain save
+    progress('host save: the linked save against the plain save of the same bytes, in code-server');
+    const host = await hostSaveBench(ROOT, progress);
+    results.hostSave = host;
+    for (const r of host.results) {
+      const ratio = pairedRatio(r.linked, r.plain);
+      summary.push(summaryLine(`save ${r.size} PNG with its link in the document (extension host, one WorkspaceEdit)`, median(r.linked), 'ms', ratio, 'plain save of the same bytes'));
+      summary.push(summaryLine(`save ${r.size} PNG alone (extension host, the plain save)`, median(r.plain), 'ms', 1, 'plain save'));
+      target(ratio <= TARGETS.linkedVsPlain, `linked save of ${r.size} within ${TARGETS.linkedVsPlain}x the plain save (${ratio.toFixed(2)}x)`);
+    }
+    target(host.unresponsive === 0, `no "extension host is unresponsive" warning during the host save bench (${host.unresponsive})`);
   } finally {
     await fake.close();
     snapshot?.dispose();

@@ -8,6 +8,7 @@
 //   FLUX_TEST_GREP         only tests whose title matches (read by test/suite/index.ts)
 //   FLUX_EXTENSION_PATH    extension under development (default: the repository root)
 //   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
+//   FLUX_TESTS_MODULE      another module with run() instead of out/test/suite/index (benchmarks)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -133,7 +134,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   lockRun('integration');
   const extensionPath = path.resolve(process.env.FLUX_EXTENSION_PATH ?? repoRoot);
-  const testsModule = path.join(repoRoot, 'out', 'test', 'suite', 'index');
+  const testsModule = path.join(repoRoot, process.env.FLUX_TESTS_MODULE ?? path.join('out', 'test', 'suite', 'index'));
   checkBuilt(extensionPath, testsModule);
 
   const workspace = freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), 'integration-ws');
@@ -147,6 +148,12 @@ async function main(): Promise<number> {
     process.stdout.write(`code-server ${server.url} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
     browser = await launchBrowser({ name: 'integration-browser' });
     const code = await runSuite(browser.page, server, extensionPath, testsModule);
+    // VS Code warns when the extension host stops answering; a run that caused that says so
+    // (counted from the suite's `measuring` marker on, when it prints one, so start-up is not blamed).
+    const log = fs.readFileSync(path.join(server.baseDir, 'workbench.log'), 'utf8');
+    const marker = log.indexOf('measuring:start');
+    const unresponsive = log.slice(Math.max(0, marker)).match(/^\[info\] Extension host .* is unresponsive/gm)?.length ?? 0;
+    process.stdout.write(`Extension host unresponsive warnings: ${unresponsive}\n`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`\nIntegration tests ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
     if (code !== 0) {
