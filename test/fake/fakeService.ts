@@ -40,6 +40,23 @@ export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontex
 export const RATIOS: readonly string[] = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'];
 export const GENERATIONS_PATH = '/v1/images/generations';
 /**
+ * Image edits, multipart/form-data as OpenAI's API: parts `image` (a file), `prompt`, `model`,
+ * optional `n` (must be 1), `seed`, `size`. Recorded as `{ parts: EditPart[] }`; answered like a
+ * generation (same auth, queue, hold and behaviours). 400 when the image part is not a PNG,
+ * JPEG or WebP (sniffed), or the model is not in `editModels`; 404 when `edits` is false.
+ */
+export const EDITS_PATH = '/v1/images/edits';
+/**
+ * Black Forest Labs' API on the same listeners (set `flux.bflBaseUrl` to `baseUrl`):
+ *   POST /v1/<model>  with `x-key` (403 `{"detail":...}` when missing or refused), JSON
+ *        `{prompt, seed?, aspect_ratio?, output_format?, input_image?}` (422 FastAPI `detail` list
+ *        when invalid) → `{id, polling_url}` where polling_url is `${baseUrl}/v1/get_result?id=ID`.
+ *   GET  /v1/get_result?id=ID  with `x-key` → `{id, status, result, progress, details}`.
+ * What a task does is the next `enqueueBfl(...)` behaviour, else Ready after one Pending poll;
+ * `result.sample` points to `otherHostBaseUrl` (another host name) unless told otherwise.
+ */
+export const BFL_RESULT_PATH = '/v1/get_result';
+/**
  * Control endpoints, for tests that run in another process than the fake (never recorded, no key):
  *   POST /__fake/hold                      = hold()
  *   POST /__fake/release                   = release(); answers {"released": n}
@@ -70,6 +87,21 @@ export interface FakeServiceOptions {
   readonly models?: readonly string[];
   /** Honour `[url]`, `[slow]`, ... in prompts. Default true. */
   readonly directives?: boolean;
+  /** Serve `/v1/images/edits` (default true); false answers 404 there, as gateways without edits do. */
+  readonly edits?: boolean;
+  /** Models that take edits; default every known model. Others get 400 model_not_supported. */
+  readonly editModels?: readonly string[];
+}
+
+/** One part of a recorded multipart edit request. */
+export interface EditPart {
+  readonly name: string;
+  /** Text parts. */
+  readonly value?: string;
+  /** File parts. */
+  readonly filename?: string;
+  readonly contentType?: string;
+  readonly bytes?: Buffer;
 }
 
 interface Timed {
@@ -170,6 +202,31 @@ export type Behaviour =
   | HugeBehaviour
   | RedirectBehaviour;
 
+/** What a BFL task does. `pendingPolls` (default 1) polls answer Pending first. */
+export type BflBehaviour =
+  | {
+      readonly kind: 'ready';
+      readonly pendingPolls?: number;
+      readonly seed?: number;
+      readonly image?: Buffer;
+      /** Where `result.sample` points: 'other' (default) = otherHostBaseUrl, 'same' = baseUrl. */
+      readonly resultHost?: 'same' | 'other';
+    }
+  | { readonly kind: 'status'; readonly status: 'Request Moderated' | 'Content Moderated' | 'Error' | 'Task not found'; readonly pendingPolls?: number }
+  /** Pending for ever. */
+  | { readonly kind: 'pending' }
+  /** The submit answers this error (FastAPI shape `{"detail": message}`), e.g. 402, 429, 422. */
+  | { readonly kind: 'submitError'; readonly status: number; readonly detail?: unknown; readonly retryAfter?: string }
+  /** The submit answers a polling_url on this base (e.g. otherHostBaseUrl, or `https://evil.example`). */
+  | { readonly kind: 'pollElsewhere'; readonly pollingBase: string };
+
+interface BflTask {
+  readonly behaviour: BflBehaviour;
+  readonly seed: number;
+  readonly size: string;
+  polls: number;
+}
+
 /** What the fake did with a request; filled in as the answer goes out. */
 export interface RequestOutcome {
   /** Behaviour kind, or what the service did on its own. */
@@ -233,6 +290,8 @@ export class FakeService {
   private readonly heldWatchers = new Set<() => void>();
   private holding = false;
   private queue: Behaviour[] = [];
+  private bflQueue: BflBehaviour[] = [];
+  private readonly bflTasks = new Map<string, BflTask>();
   private inFlightCount = 0;
   private peak = 0;
   private shapeCounter = 0;
@@ -291,6 +350,11 @@ export class FakeService {
   /** Requests to the generation endpoint (either listener). */
   get generationRequests(): readonly RecordedRequest[] {
     return this.recorded.filter((r) => pathOnly(r.path) === GENERATIONS_PATH);
+  }
+
+  /** Requests to the edits endpoint; their `body` is `{ parts: EditPart[] }` when it parsed. */
+  get editRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === EDITS_PATH);
   }
 
   /** Image downloads (`GET /files/...`, either listener). */
@@ -369,11 +433,28 @@ export class FakeService {
     return waiting.length;
   }
 
+  /** The next BFL submits that pass the key and validation take these, in order. */
+  enqueueBfl(...behaviours: BflBehaviour[]): void {
+    this.bflQueue.push(...behaviours);
+  }
+
+  /** BFL submits (`POST /v1/<model>`) on either listener. */
+  get bflSubmitRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => r.method === 'POST' && /^\/v1\/[^/]+$/.test(pathOnly(r.path)) && pathOnly(r.path) !== BFL_RESULT_PATH);
+  }
+
+  /** BFL polls (`GET /v1/get_result`) on either listener. */
+  get bflPollRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === BFL_RESULT_PATH);
+  }
+
   /** Forgets requests, queue, stored files and the concurrency peak; releases held requests. Keeps listening. */
   reset(): void {
     this.release();
     this.recorded.length = 0;
     this.queue = [];
+    this.bflQueue = [];
+    this.bflTasks.clear();
     this.files.clear();
     this.peak = this.inFlightCount;
     this.shapeCounter = 0;
@@ -432,7 +513,8 @@ export class FakeService {
       if (!outcome.finished) outcome.closedEarly = true;
     });
     const path = pathOnly(record.path);
-    const isGeneration = path === GENERATIONS_PATH && record.method === 'POST';
+    const isEdit = path === EDITS_PATH && record.method === 'POST' && this.options.edits !== false;
+    const isGeneration = (path === GENERATIONS_PATH && record.method === 'POST') || isEdit;
     if (isGeneration) {
       this.inFlightCount++;
       this.peak = Math.max(this.peak, this.inFlightCount);
@@ -445,16 +527,27 @@ export class FakeService {
       sendJson(res, 413, openAiError('Request body too large', 'invalid_request_error', 'body_too_large'), outcome);
       return;
     }
+    if (isEdit) {
+      const parts = await parseMultipart(raw, String(req.headers['content-type'] ?? ''));
+      record.body = parts ? { parts } : raw.length === 0 ? undefined : raw.toString('latin1');
+      return this.generate(req, res, raw, outcome, parts ?? null);
+    }
     record.body = raw.length === 0 ? undefined : parseMaybeJson(raw.toString('utf8'));
 
     if (isGeneration) return this.generate(req, res, raw, outcome);
+    if (path === BFL_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener);
+    const bflModel = /^\/v1\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (bflModel && record.method === 'POST' && (this.options.models ?? KNOWN_MODELS).includes(bflModel[1]!)) {
+      return this.bflSubmit(req, res, raw, outcome, listener);
+    }
     const file = /^\/files\/([A-Za-z0-9_-]+)\.png$/.exec(path);
     if (file && (record.method === 'GET' || record.method === 'HEAD')) return this.serveFile(file[1]!, res, outcome);
     outcome.kind = 'notFound';
     sendJson(res, 404, openAiError(`Invalid URL (${record.method} ${path})`, 'invalid_request_error', 'not_found'), outcome);
   }
 
-  private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome): Promise<void> {
+  /** `parts`: the edit's multipart parts (null when they did not parse); undefined for a generation. */
+  private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, parts?: EditPart[] | null): Promise<void> {
     // 1. Authentication, echoing what was received as real gateways do.
     const authorization = req.headers.authorization;
     if (!authorization) {
@@ -472,7 +565,7 @@ export class FakeService {
     }
 
     // 2. Validation, like the real service.
-    const checked = this.validate(raw);
+    const checked = parts === undefined ? this.validate(raw) : this.validateEdit(parts);
     if ('status' in checked) {
       outcome.kind = 'invalid';
       sendJson(res, checked.status, checked.body, outcome);
@@ -603,6 +696,109 @@ export class FakeService {
       return { status: 400, body: openAiError(`Invalid seed ${JSON.stringify(seed)}: use -1 or an integer 0-4294967295`, 'invalid_request_error', 'invalid_seed') };
     }
     return { prompt: b.prompt, size, seed };
+  }
+
+  private bflKeyRefused(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome): boolean {
+    const key = req.headers['x-key'];
+    if (typeof key === 'string' && (this.options.acceptKey ?? defaultAcceptKey)(key)) return false;
+    outcome.kind = 'auth';
+    sendJson(res, 403, { detail: key === undefined ? 'Not authenticated' : `Invalid key ${String(key)}` }, outcome);
+    return true;
+  }
+
+  private async bflSubmit(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, listener: Listener): Promise<void> {
+    if (this.bflKeyRefused(req, res, outcome)) return;
+    const problems: { loc: string[]; msg: string; type: string }[] = [];
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(raw.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      else problems.push({ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' });
+    } catch {
+      problems.push({ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' });
+    }
+    if (problems.length === 0) {
+      if (typeof body.prompt !== 'string' || !body.prompt.trim()) problems.push({ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' });
+      if (body.seed !== undefined && !Number.isInteger(body.seed)) problems.push({ loc: ['body', 'seed'], msg: 'Input should be a valid integer', type: 'int_type' });
+      if (body.aspect_ratio !== undefined && (typeof body.aspect_ratio !== 'string' || !/^\d+:\d+$/.test(body.aspect_ratio))) {
+        problems.push({ loc: ['body', 'aspect_ratio'], msg: 'Invalid aspect ratio', type: 'value_error' });
+      }
+      if (body.output_format !== undefined && body.output_format !== 'png' && body.output_format !== 'jpeg') {
+        problems.push({ loc: ['body', 'output_format'], msg: "Input should be 'jpeg' or 'png'", type: 'enum' });
+      }
+      if (body.input_image !== undefined && typeof body.input_image !== 'string') problems.push({ loc: ['body', 'input_image'], msg: 'Input should be a valid string', type: 'string_type' });
+    }
+    if (problems.length > 0) {
+      outcome.kind = 'invalid';
+      sendJson(res, 422, { detail: problems }, outcome);
+      return;
+    }
+    const behaviour = this.bflQueue.shift() ?? { kind: 'ready' };
+    outcome.kind = behaviour.kind === 'submitError' ? 'error' : 'b64';
+    if (!(await this.holdIfAsked(res))) return;
+    if (!(await this.wait(this.options.delayMs ?? 0, res))) return;
+    if (behaviour.kind === 'submitError') {
+      sendJson(res, behaviour.status, { detail: behaviour.detail ?? defaultMessage(behaviour.status) }, outcome, behaviour.retryAfter === undefined ? {} : { 'Retry-After': behaviour.retryAfter });
+      return;
+    }
+    const id = randomBytes(8).toString('hex');
+    const ratio = typeof body.aspect_ratio === 'string' ? body.aspect_ratio.replace(':', 'x') : '1x1';
+    this.bflTasks.set(id, {
+      behaviour,
+      seed: typeof body.seed === 'number' ? body.seed : randomInt(0, 2 ** 32),
+      size: RATIOS.includes(ratio) ? ratio : '1x1',
+      polls: 0,
+    });
+    const base = behaviour.kind === 'pollElsewhere' ? behaviour.pollingBase : listener === 'main' ? this.mainUrl : this.otherUrl;
+    sendJson(res, 200, { id, polling_url: `${base}${BFL_RESULT_PATH}?id=${id}` }, outcome);
+  }
+
+  private bflPoll(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome, listener: Listener): void {
+    if (this.bflKeyRefused(req, res, outcome)) return;
+    const id = new URL(req.url ?? '/', 'http://fake').searchParams.get('id') ?? '';
+    const task = this.bflTasks.get(id);
+    outcome.kind = 'b64';
+    const answer = (status: string, result: unknown = null): void => sendJson(res, 200, { id, status, result, progress: null, details: null }, outcome);
+    if (!task) return answer('Task not found');
+    task.polls++;
+    const b = task.behaviour;
+    if (b.kind === 'pending' || task.polls <= ((b.kind === 'ready' || b.kind === 'status') && b.pendingPolls !== undefined ? b.pendingPolls : 1)) return answer('Pending');
+    if (b.kind === 'status') return answer(b.status);
+    const seed = b.kind === 'ready' && b.seed !== undefined ? b.seed : task.seed;
+    const bytes = (b.kind === 'ready' ? b.image : undefined) ?? this.imageFor(task.size, seed);
+    const fileId = randomBytes(8).toString('hex');
+    this.files.set(fileId, { bytes, status: 200, contentType: sniffMime(bytes), delayMs: 0 });
+    const host = b.kind === 'ready' && b.resultHost === 'same' ? (listener === 'main' ? this.mainUrl : this.otherUrl) : this.otherUrl;
+    answer('Ready', { sample: `${host}/files/${fileId}.png`, seed, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 });
+  }
+
+  private validateEdit(parts: EditPart[] | null): Validated | { status: number; body: unknown } {
+    const bad = (message: string, code: string) => ({ status: 400, body: openAiError(message, 'invalid_request_error', code) });
+    if (!parts) return bad('The body must be multipart/form-data', 'bad_request_body');
+    const field = (name: string): string | undefined => parts.find((p) => p.name === name && p.value !== undefined)?.value;
+    const model = field('model');
+    if (!model) return bad('model is required', 'missing_model');
+    if (!(this.options.models ?? KNOWN_MODELS).includes(model)) {
+      return { status: 404, body: openAiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found') };
+    }
+    if (!(this.options.editModels ?? this.options.models ?? KNOWN_MODELS).includes(model)) {
+      return bad(`The model ${model} does not support image edits`, 'model_not_supported');
+    }
+    const image = parts.find((p) => p.name === 'image');
+    if (!image?.bytes) return bad('image is required (a file part)', 'missing_image');
+    if (!isImage(image.bytes)) {
+      return bad('image must be a PNG, JPEG or WebP file', 'invalid_image');
+    }
+    const n = field('n');
+    if (n !== undefined && n !== '1') return { status: 400, body: { code: 'invalid_n', message: `n must be 1 for ${model} (got ${n})`, data: null } };
+    const prompt = field('prompt');
+    if (!prompt || prompt.trim() === '') return bad('prompt is required', 'invalid_prompt');
+    const size = field('size') ?? '1x1';
+    if (!imageDimensions(size, 'photo')) return bad(`Invalid size ${JSON.stringify(size)}`, 'invalid_size');
+    const seedText = field('seed');
+    const seed = seedText === undefined ? undefined : Number(seedText);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < -1 || seed > 0xffffffff)) return bad(`Invalid seed ${JSON.stringify(seedText)}`, 'invalid_seed');
+    return { prompt, size, seed };
   }
 
   private fromDirectives(prompt: string): Behaviour | undefined {
@@ -879,6 +1075,22 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The parts of a multipart/form-data body (Node's own parser), or undefined when it is not one. */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<EditPart[] | undefined> {
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) return undefined;
+  try {
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+    const parts: EditPart[] = [];
+    for (const [name, value] of form.entries()) {
+      if (typeof value === 'string') parts.push({ name, value });
+      else parts.push({ name, filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
+    return parts;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseMaybeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -954,6 +1166,10 @@ async function streamHuge(res: http.ServerResponse, behaviour: HugeBehaviour, ou
   }
   if (!(await write(tail))) return;
   res.end();
+}
+
+function isImage(bytes: Buffer): boolean {
+  return sniffMime(bytes) !== 'image/png' || (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47);
 }
 
 function sniffMime(bytes: Buffer): string {
