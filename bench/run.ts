@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { activationBench, measureSizes } from './activationBench';
 import { FakeControl } from './fake';
 import { hostSaveBench } from './hostSaveBench';
+import { textBench, textBenchMedians } from './textBench';
 import { memoryBench } from './memoryBench';
 import type { GcMode } from './memoryBench';
 import type { MemoryRun } from './memoryChild';
@@ -242,7 +243,18 @@ async function main(): Promise<void> {
       target(false, `studio figures not measured: ${studio.reason}`);
     }
 
-    // ---- 6. the linked save in the real extension host (code-server), against the plain save
+    // ---- 6. outside text: a 45 MB error message redacted and shortened for a person
+    progress('text: a 45 MB message redacted and neutralised');
+    const text = textBench(QUICK ? 3 : 7);
+    results.text = text;
+    const tm = textBenchMedians(text);
+    summary.push(summaryLine(`redact a ${fmt(text.megabytes, 0)} MB message (whole text, for the log)`, tm.redact, 'ms', tm.redact / tm.floor, 'one native scan'));
+    summary.push(summaryLine(`redactForDisplay the same message (shortened first, for a notification)`, tm.redactForDisplay, 'ms', tm.redactForDisplay / tm.floor, 'one native scan'));
+    summary.push(summaryLine(`plainText the same message (no link can form)`, tm.plainText, 'ms', tm.plainText / tm.floor, 'one native scan'));
+    summary.push(summaryLine(`floor: one native indexOf over the same message`, tm.floor, 'ms', 1, 'one native scan'));
+    target(tm.redactForDisplay < 100, `a ${fmt(text.megabytes, 0)} MB message reaches a notification in well under 100 ms (${fmt(tm.redactForDisplay, 2)} ms)`);
+
+    // ---- 7. the linked save in the real extension host (code-server), against the plain save
     progress('host save: the linked save against the plain save of the same bytes, in code-server');
     const host = await hostSaveBench(ROOT, progress);
     results.hostSave = host;

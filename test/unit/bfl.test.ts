@@ -88,7 +88,7 @@ describe('bfl provider', () => {
     await fails(bfl(REQ, { ...settings, timeoutMs: 300 }), 'timeout');
   });
 
-  it('cancel during polling stops within 100 ms, with no further request', async () => {
+  it('cancel during polling stops at once (long before the next poll is due), with no further request', async () => {
     fake.enqueueBfl({ kind: 'pending' });
     const controller = new AbortController();
     const p = bfl(REQ, { ...settings, timeoutMs: 60_000, pollIntervalMs: 5000 }, controller.signal);
@@ -97,7 +97,8 @@ describe('bfl provider', () => {
     const t0 = Date.now();
     controller.abort();
     await fails(p, 'cancelled');
-    assert.ok(Date.now() - t0 < 100, `${Date.now() - t0} ms`);
+    // The next poll is 5 s away: a loose bound still tells "at once" from "at the next poll" on a busy machine.
+    assert.ok(Date.now() - t0 < 1000, `${Date.now() - t0} ms`);
     assert.equal(fake.bflPollRequests.length, 1);
   });
 

@@ -225,7 +225,7 @@ describe('client', function () {
       fake.enqueue({ kind: 'hang' });
       const t0 = Date.now();
       await rejects(generateImage(PARAMS, { ...config, timeoutMs: 300 }), 'timeout', /flux\.requestTimeoutSeconds/);
-      assert.ok(Date.now() - t0 < 2000);
+      assert.ok(Date.now() - t0 < 10_000, 'the limit ends it, not the server');
     });
 
     it('the time limit covers downloading the URL', async () => {

@@ -55,22 +55,15 @@ describe('redaction', () => {
     assert.equal(redact('anything', ''), 'anything');
     assert.equal(redact('', key), '');
   });
-  it('redacts a 45 MB message in one fast pass', () => {
+  it('redacts a 45 MB message (its speed is measured by npm run bench)', () => {
     const chunk = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251)).toString('base64');
     const filler = chunk.repeat(Math.ceil(22_500_000 / chunk.length)).slice(0, 22_500_000);
     const bearer = Buffer.from(`Bearer ${key}`).toString('base64');
     const huge = `${filler} ${key} ${filler} ${bearer}.`;
-    assert.equal(huge.charCodeAt(huge.length - 1), 0x2e); // makes V8 flatten the string before timing
-    const started = performance.now();
     const out = redact(huge, key);
-    const ms = performance.now() - started;
-    console.log(`      redact of ${(huge.length / 1e6).toFixed(0)} MB: ${ms.toFixed(1)} ms`);
     assert.equal(out.split('***').length - 1, 2);
     assert.equal(out.slice(0, filler.length + 5), `${filler} *** `);
     assert.ok(out.endsWith(` ${bearer.slice(0, 10)}***${bearer.slice(-3)}.`), out.slice(-80)); // "Bearer " and padding stay
-    // Tens of milliseconds on an idle machine; the bound is loose because tests share busy CPUs
-    // (the old substring loop took seconds).
-    assert.ok(ms < 1000, `${ms} ms`);
   });
 });
 
@@ -101,15 +94,10 @@ describe('redaction for display', () => {
     assert.equal(redactForDisplay('🦊🦊🦊', key, 3), '🦊…');
     assert.equal(redactForDisplay('abc', key, 3), 'abc');
   });
-  it('costs nothing on a 45 MB message', () => {
+  it('shortens a 45 MB message (its speed is measured by npm run bench)', () => {
     const huge = `${key} ${'a'.repeat(45_000_000)}`;
-    assert.equal(huge.charCodeAt(huge.length - 1), 0x61); // flatten before timing
-    const started = performance.now();
     const out = redactForDisplay(huge, key, 200);
-    const ms = performance.now() - started;
-    console.log(`      redactForDisplay of 45 MB: ${ms.toFixed(2)} ms`);
     assert.equal(out, `*** ${'a'.repeat(195)}…`);
-    assert.ok(ms < 100, `${ms} ms`);
   });
 });
 

@@ -256,7 +256,7 @@ describe('fake image service', () => {
       const started = Date.now();
       await local.close();
       await failed;
-      assert.ok(Date.now() - started < 1000);
+      assert.ok(Date.now() - started < 5000, 'closing does not wait for the hanging request');
       assert.equal(local.requests[0]!.outcome.closedEarly, true);
     });
 

@@ -220,7 +220,7 @@ describe('recipes: writing and reading', () => {
     const started = Date.now();
     assert.deepEqual(readRecipe(png), { needMore: false });
     assert.deepEqual(readRecipe(headOf(png)), { needMore: true }, 'the head ends inside that chunk');
-    assert.ok(Date.now() - started < 500);
+    assert.ok(Date.now() - started < 5000, 'refused by its declared length, not parsed');
   });
 
   it('finds nothing, and does not throw, in what is not a PNG', () => {

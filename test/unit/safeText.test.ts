@@ -115,15 +115,10 @@ describe('plain text for notifications and labels', () => {
   it('replaces lone surrogates', () => {
     assert.equal(plainText('a\ud800b\udc00c'), 'a\ufffdb\ufffdc');
   });
-  it('is fast on huge text: it stops reading once the result is full', () => {
+  it('shortens huge text to a safe result (its speed is measured by npm run bench)', () => {
     const huge = '[x](command:x) '.repeat(3_000_000); // 45 MB
-    assert.equal(huge.charCodeAt(huge.length - 1), 0x20); // makes V8 flatten the string before timing
-    const started = performance.now();
     const out = plainText(huge);
-    const ms = performance.now() - started;
     assert.ok(out.length <= 1000);
     assert.deepEqual(links(out), []);
-    console.log(`      plainText of ${(huge.length / 1e6).toFixed(0)} MB: ${ms.toFixed(2)} ms`);
-    assert.ok(ms < 500, `${ms} ms`);
   });
 });

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Dispatcher, FormData } from 'undici';
-import { FluxError, redact, redactError } from '../errors';
+import { FluxError, redactError, redactForDisplay } from '../errors';
 import type { ProviderCallOptions, ProviderSettings, RequestLogEntry } from '../providers/types';
 import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body';
 import type { AddressSetting } from './errors';
@@ -165,6 +165,6 @@ export async function guarded<T>(apiKey: string, work: () => Promise<T>): Promis
     return await work();
   } catch (err) {
     if (err instanceof FluxError) throw redactError(err, apiKey);
-    throw new FluxError('network', redact(String((err as Error)?.message ?? err), apiKey));
+    throw new FluxError('network', redactForDisplay(String((err as Error)?.message ?? err), apiKey, 1000));
   }
 }

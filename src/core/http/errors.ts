@@ -1,4 +1,4 @@
-import { FluxError, redact, text } from '../errors';
+import { FluxError, redactForDisplay, text } from '../errors';
 import { parseRetryAfter } from './retry';
 
 /** The setting a person fixes when the service's address is wrong; messages name it. */
@@ -39,8 +39,8 @@ export function readErrorBody(answer: Buffer): ErrorBody {
 /** An error answer of an OpenAI-compatible gateway, in either shape, as a FluxError. */
 export function errorFromAnswer(status: number, answer: Buffer, headers: Record<string, string | string[] | undefined>, apiKey: string): FluxError {
   const body = readErrorBody(answer);
-  const said = body.message ? `: “${clipMessage(redact(body.message, apiKey))}”` : '';
-  const code = body.code ? redact(body.code, apiKey).slice(0, 80) : undefined;
+  const said = body.message ? `: “${clipMessage(redactForDisplay(body.message, apiKey, 1000))}”` : '';
+  const code = body.code ? redactForDisplay(body.code, apiKey, 80) : undefined;
   const haystack = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`.toLowerCase();
   const details = { status, code, retryAfterMs: parseRetryAfter(headers['retry-after']) };
   const statusText = status >= 200 && status < 300 ? 'an error' : `${status}`;
@@ -120,7 +120,7 @@ export function toFluxError(err: unknown, ctx: FailureContext): FluxError {
     DEPTH_ZERO_SELF_SIGNED_CERT: `${ctx.host}'s certificate is not trusted`,
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: `${ctx.host}'s certificate is not trusted`,
   };
-  const what = reason[code] ?? (code ? `network error ${code}` : redact(String(e?.message ?? err), ctx.apiKey).slice(0, 200));
+  const what = reason[code] ?? (code ? `network error ${code}` : redactForDisplay(String(e?.message ?? err), ctx.apiKey, 200));
   return new FluxError(
     'network',
     ctx.setting === 'flux.bflBaseUrl'

@@ -1,6 +1,6 @@
 // Black Forest Labs' own API: submit `POST {base}/v1/{model}` with `x-key`, then poll the
 // `polling_url` it returns until the image is ready, then download `result.sample` (no key).
-import { FluxError, redact, text } from '../errors';
+import { FluxError, redactForDisplay, text } from '../errors';
 import { sniffImageType } from '../imageType';
 import { Call, guarded } from '../http/call';
 import type { Headers } from '../http/call';
@@ -118,7 +118,7 @@ async function generate(req: ImageRequest, settings: ProviderSettings, options: 
       throw new FluxError('moderation', text('Black Forest Labs refused this request ({0}). Rephrase the prompt or use another image, then try again.', status));
     }
     if (status === 'Error') {
-      const said = typeof result?.details === 'object' && result.details !== null ? clipMessage(redact(JSON.stringify(result.details), settings.apiKey)) : '';
+      const said = typeof result?.details === 'object' && result.details !== null ? clipMessage(redactForDisplay(JSON.stringify(result.details), settings.apiKey, 1000)) : '';
       throw new FluxError('server', text('Black Forest Labs could not make the image (Error{0}). Try again in a minute.', said ? `: ${said}` : ''));
     }
     if (status === 'Task not found') {
@@ -147,7 +147,7 @@ export function bflError(status: number, answer: Buffer, headers: Headers, apiKe
     return new FluxError('malformed', 'The service sent an answer that is not JSON. Try again; if it persists, check flux.bflBaseUrl.');
   }
   const details = { status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
-  const said = clipMessage(redact(detailText(readJson(answer)), apiKey));
+  const said = clipMessage(redactForDisplay(detailText(readJson(answer)), apiKey, 1000));
   const suffix = said ? `: “${said}”` : '';
   if (status === 402) return new FluxError('quota', text('Your account has no credit left for this ({0}). Top up at your provider, then try again.', '402'), details);
   if (status === 401 || status === 403) {

@@ -1,7 +1,7 @@
 // DMXAPI and other OpenAI-compatible gateways: `POST /v1/images/generations` (JSON). Only what
 // is specific to this API lives here; the transport rules are in `../http/`.
 import { FormData } from 'undici';
-import { FluxError, redact, text } from '../errors';
+import { FluxError, redactForDisplay, text } from '../errors';
 import { generationsUrl } from '../endpoint';
 import { sniffImageType } from '../imageType';
 import { decodeBase64, decodeBase64InPlace, extractBase64Field } from '../http/base64';
@@ -75,11 +75,11 @@ function classifyEdit(status: number, answer: Buffer, headers: Headers, apiKey: 
   const body = readErrorBody(answer);
   const said = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`;
   if (NO_EDITS_STATUS.includes(status) || (status === 400 && NO_EDITS_WORDS.test(said))) {
-    const detail = body.message ? `${status}: “${clipMessage(redact(body.message, apiKey))}”` : String(status);
+    const detail = body.message ? `${status}: “${clipMessage(redactForDisplay(body.message, apiKey, 1000))}”` : String(status);
     return new FluxError(
       'badRequest',
       text('{0} at {1} does not accept image edits ({2}). Choose another model, or the provider bfl (flux.provider), then try again.', model, host, detail),
-      { status, code: body.code ? redact(body.code, apiKey).slice(0, 80) : undefined },
+      { status, code: body.code ? redactForDisplay(body.code, apiKey, 80) : undefined },
     );
   }
   return errorFromAnswer(status, answer, headers, apiKey);
