@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Recipe } from '../core/recipe';
 import { readRecipe, RECIPE_HEAD_BYTES } from '../core/recipe';
+import { readFileHead } from './fileHead';
 
 /** Files larger than this are never read where only a whole-file read exists (virtual file systems). */
 export const MAX_RECIPE_FILE_BYTES = 20 * 1024 * 1024;
@@ -29,24 +30,6 @@ export async function readImageRecipe(uri: vscode.Uri): Promise<RecipeRead> {
   } catch (err) {
     const code = (err as { code?: string } | undefined)?.code;
     return { bytesRead: 0, unreadable: code === 'ENOENT' || code === 'FileNotFound' ? 'missing' : 'error' };
-  }
-}
-
-/** The first `length` bytes of a file on disk (fewer when it is shorter), without reading the rest. */
-export async function readFileHead(path: string, length: number): Promise<Uint8Array> {
-  const { open } = await import('node:fs/promises');
-  const handle = await open(path, 'r');
-  try {
-    const buffer = new Uint8Array(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
   }
 }
 
