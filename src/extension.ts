@@ -4,14 +4,21 @@ import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
 import { registerOpenStudio } from './commands/openStudio';
+import { registerRegenerateImage } from './commands/regenerateImage';
 import type { Services } from './commands/services';
 import { registerSetApiKey } from './commands/setApiKey';
+import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { HistoryStore } from './core/history';
 import type { ProviderId } from './core/providers/types';
 import { GenerationService } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
+import { FileHistory } from './services/fileHistory';
+import { RecipeCache } from './services/recipeReader';
+import { ImageCodeActionProvider } from './languageFeatures/codeActions';
+import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover';
+import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
@@ -21,6 +28,8 @@ export interface TestingApi {
   /** Where the log channel's files are written, to prove what they do not contain. */
   readonly logUri: vscode.Uri;
   readonly services: Services;
+  /** The history found in the output folders' PNG recipes (scan on demand). */
+  readonly fileHistory: FileHistory;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -46,8 +55,23 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     ...registerOpenStudio(context, services),
   );
 
+  // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
+  const references = new ReferenceIndex();
+  const recipes = new RecipeCache();
+  const fileHistory = new FileHistory(history, recipes, context.workspaceState, log);
+  context.subscriptions.push(
+    fileHistory,
+    vscode.languages.registerHoverProvider(referenceSelector(), new ImageHoverProvider(references, recipes)),
+    vscode.languages.registerCodeActionsProvider(referenceSelector(), new ImageCodeActionProvider(references, recipes), ImageCodeActionProvider.metadata),
+    registerRegenerateImage(services, references, recipes),
+    ...registerShowImageRecipe(references, recipes),
+  );
+  // In the background, after start-up has settled: a cloned workspace's images join the history.
+  const scanTimer = setTimeout(() => void fileHistory.scan(), 2000);
+  context.subscriptions.push({ dispose: () => clearTimeout(scanTimer) });
+
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory } };
   }
   return {};
 }

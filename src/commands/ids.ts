@@ -7,4 +7,8 @@ export const COMMANDS = {
   clearApiKey: 'flux.clearApiKey',
   cancelGenerations: 'flux.cancelGenerations',
   showLog: 'flux.showLog',
+  regenerateImage: 'flux.regenerateImage',
+  showImageRecipe: 'flux.showImageRecipe',
+  /** Built in its own file by the Edit Image work; linked to from hovers and code actions. */
+  editImage: 'flux.editImage',
 } as const;

@@ -89,6 +89,32 @@ export class HistoryStore {
     return dropped;
   }
 
+  /**
+   * Adds many entries with one write (images found in the output folders): entries with an id
+   * already there are skipped. Resolves to the entries added (those kept within the limits).
+   */
+  async addMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]> {
+    const known = new Set(this.entries.map((e) => e.id));
+    const fresh: HistoryEntry[] = [];
+    for (const entry of entries) {
+      const clean = sanitizeEntry(entry);
+      if (!clean || known.has(clean.id)) continue;
+      known.add(clean.id);
+      fresh.push(clean);
+    }
+    if (!fresh.length) return [];
+    const all = [...this.entries, ...fresh].sort((a, b) => b.createdAt - a.createdAt);
+    const { kept, dropped } = applyLimits(all, this.limits);
+    this.entries = kept;
+    const keptIds = new Set(kept.map((e) => e.id));
+    const added = fresh.filter((e) => keptIds.has(e.id));
+    const droppedOld = dropped.filter((e) => !fresh.includes(e)).map((e) => e.id);
+    if (droppedOld.length) this.fire({ removed: droppedOld });
+    for (const entry of added) this.fire({ added: entry, removed: [] });
+    await this.persist();
+    return added;
+  }
+
   /** Removes an entry; resolves to it, or undefined when there was none. */
   async remove(id: string): Promise<HistoryEntry | undefined> {
     const entry = this.get(id);

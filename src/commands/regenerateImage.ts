@@ -1,0 +1,165 @@
+import * as vscode from 'vscode';
+import { sniffImageType } from '../core/imageType';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import type { ImageRequest, InputImage } from '../core/providers/types';
+import type { Recipe } from '../core/recipe';
+import { plainText } from '../core/safeText';
+import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
+import { imageArgument } from '../languageFeatures/imageReferences';
+import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
+import type { RecipeCache } from '../services/recipeReader';
+import { MAX_RECIPE_FILE_BYTES } from '../services/recipeReader';
+import { generateWithProgress } from '../ui/generate';
+import { showFluxError } from '../ui/notifications';
+import { COMMANDS } from './ids';
+import type { Services } from './services';
+
+export interface RegenerateArgs {
+  readonly image?: vscode.Uri;
+  readonly sameSeed: boolean;
+}
+
+/** `{ image?: Uri | string, sameSeed?: boolean }`; anything else is no argument. */
+export function readRegenerateArgs(arg: unknown): RegenerateArgs {
+  if (!arg || typeof arg !== 'object' || Array.isArray(arg) || arg instanceof vscode.Uri) return { image: imageArgument(arg), sameSeed: false };
+  const a = arg as { image?: unknown; sameSeed?: unknown };
+  const image = a.image === undefined ? undefined : imageArgument(a.image);
+  return { ...(image ? { image } : {}), sameSeed: a.sameSeed === true };
+}
+
+/**
+ * Flux: Regenerate Image — the image reference under the cursor, or the `image` argument, made
+ * again from its recipe: a new random seed (the same seed with `sameSeed: true`).
+ *
+ * Which reference changes: with no argument, the one under the cursor. With an `image`
+ * argument, the active editor's reference to that file (the one under the cursor when it names
+ * it, else the first); that reference is retargeted to the new file in one undoable edit. When
+ * the active editor has no reference to it, the new image is written beside the old one (in the
+ * output folder when the old one is outside the workspace) and opened. Resolves to the new Uri.
+ */
+export function registerRegenerateImage(services: Services, references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.regenerateImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    try {
+      const args = readRegenerateArgs(arg);
+      const editor = vscode.window.activeTextEditor;
+      let image = args.image;
+      let target: ReferenceAt | undefined;
+      if (image) {
+        target = editor ? await references.naming(editor.document, image, editor.selection.active) : undefined;
+      } else {
+        const here = editor ? await references.at(editor.document, editor.selection.active) : undefined;
+        if (!here) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on an image reference in a document (or run this from the Explorer), then run Flux: Regenerate Image again.'));
+          return undefined;
+        }
+        if (!here.uri) {
+          void vscode.window.showWarningMessage(vscode.l10n.t('This reference does not name an image file in the workspace, so it cannot be regenerated.'));
+          return undefined;
+        }
+        target = here;
+        image = here.uri;
+      }
+      const read = await recipes.get(image);
+      if (read.unreadable === 'missing') {
+        void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not there, so it has no recipe to make it again from.', plainText(displayPath(image))));
+        return undefined;
+      }
+      if (!read.recipe) {
+        void offerEdit(image, vscode.l10n.t('{0} has no recipe (it was not made by Flux for VS Code, or recipes were turned off), so it cannot be made again. Edit it with an instruction instead?', plainText(displayPath(image))));
+        return undefined;
+      }
+      const recipe = read.recipe;
+      if (args.sameSeed && recipe.seed === null) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Regenerate it with a new seed instead.'));
+        return undefined;
+      }
+      const request = await requestFrom(recipe, args.sameSeed, image);
+      if (!request) return undefined;
+      if (target) return await regenerateInPlace(services, target, request);
+      const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
+      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...sourceOf(recipe) });
+    } catch (err) {
+      void showFluxError(err);
+      return undefined;
+    }
+  });
+}
+
+/** The request the recipe describes; for an edit, with its input image read again (undefined, after a message, when it is gone). */
+async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri): Promise<ImageRequest | undefined> {
+  const base = {
+    prompt: normalizePrompt(recipe.prompt),
+    model: normalizeModel(recipe.model),
+    seed: sameSeed && recipe.seed !== null ? normalizeSeed(recipe.seed) : -1,
+  };
+  if (!recipe.source) return { ...base, size: normalizeSize(recipe.size) };
+  const input = await readSource(recipe.source.path, image);
+  if (!input) {
+    void offerEdit(image, vscode.l10n.t('This image was made by editing {0}, which is no longer there, so it cannot be made again. Edit this image instead?', plainText(recipe.source.path)));
+    return undefined;
+  }
+  // An edit keeps its input's aspect ratio unless it asked for one; the recipe cannot tell which.
+  return { ...base, size: undefined, image: input };
+}
+
+async function readSource(path: string, image: vscode.Uri): Promise<InputImage | undefined> {
+  const folder = vscode.workspace.getWorkspaceFolder(image);
+  if (!folder) return undefined;
+  const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > MAX_RECIPE_FILE_BYTES) return undefined;
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const type = sniffImageType(bytes);
+    return type ? { bytes, name: uri.path.split('/').pop() ?? `image${type.extension}`, mime: type.mime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sourceOf(recipe: Recipe): { source?: { path: string; sha256: string } } {
+  return recipe.source ? { source: { path: recipe.source.path, sha256: recipe.source.sha256 } } : {};
+}
+
+/** Makes the image and points the reference at it: one edit, so one Undo takes back the path and the file. */
+async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest): Promise<vscode.Uri | undefined> {
+  const { document, language, ref } = target;
+  const { retargetPath } = await import('../core/documents');
+  const job = {
+    request,
+    scope: document.uri,
+    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
+  };
+  const attempt = async (): Promise<vscode.Uri | undefined> => {
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: regenerating “{0}”', plainText(request.prompt, 48)), cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          const sub = token.onCancellationRequested(() => controller.abort());
+          try {
+            return await services.generation.run({ ...job, signal: controller.signal, onProgress: (message) => progress.report({ message }) });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      if (result.link && !result.link.linked) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but could not change the reference: the document changed or is read-only.', plainText(displayPath(result.uri))));
+      } else {
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Flux: the reference now points to {0}.', plainText(displayPath(result.uri), 120)), 5000);
+      }
+      return result.uri;
+    } catch (err) {
+      void showFluxError(err, { retry: attempt });
+      return undefined;
+    }
+  };
+  return attempt();
+}
+
+async function offerEdit(image: vscode.Uri, message: string): Promise<void> {
+  const edit = vscode.l10n.t('Edit…');
+  const choice = await vscode.window.showInformationMessage(message, edit);
+  if (choice === edit) await vscode.commands.executeCommand(COMMANDS.editImage, { image });
+}

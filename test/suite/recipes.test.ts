@@ -1,0 +1,203 @@
+// Issue #14, "every image remembers how it was made", in the real extension host: the recipe in
+// the written PNG (pixels untouched), the hover, the code actions, Regenerate with one Undo,
+// Show Image Recipe, and the Studio's history rebuilt from the files.
+import * as assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
+import * as vscode from 'vscode';
+import { pngTextChunks } from '../../src/core/png';
+import { readRecipe } from '../../src/core/recipe';
+import { makePng } from '../fake/png';
+import { closeAllEditors, exists, fakeServiceForSuite, openMarkdown, testingApi, waitFor, workspaceRoot } from './helpers';
+
+const HOSTILE = 'A fox [x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`';
+
+/** The offset of the first IDAT chunk (to compare the pixel stream byte for byte). */
+function firstIdat(png: Uint8Array): number {
+  const b = Buffer.from(png);
+  let at = 8;
+  while (at < b.length) {
+    if (b.toString('latin1', at + 4, at + 8) === 'IDAT') return at;
+    at += 12 + b.readUInt32BE(at);
+  }
+  throw new Error('no IDAT');
+}
+
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<{ value: string; trusted: unknown }[]> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+  const out: { value: string; trusted: unknown }[] = [];
+  for (const h of hovers) {
+    for (const c of h.contents) {
+      if (c instanceof vscode.MarkdownString || (typeof c === 'object' && 'value' in c)) out.push({ value: c.value, trusted: (c as vscode.MarkdownString).isTrusted });
+    }
+  }
+  return out;
+}
+
+/** Every `](command:ID` link target in Markdown text that is not escaped. */
+function commandLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/(?<!\\)\]\(command:([A-Za-z0-9._-]+)/g)].map((m) => m[1]!);
+}
+
+describe('Recipes', function () {
+  const fake = fakeServiceForSuite();
+  afterEach(async () => {
+    await vscode.workspace.getConfiguration('flux').update('embedRecipe', undefined, vscode.ConfigurationTarget.Workspace);
+    await closeAllEditors();
+  });
+
+  /** Generates into a fresh document with the given prompt; returns the editor, the image and where its reference is. */
+  async function generated(name: string, prompt: string, seed = 4242) {
+    const original = makePng(64, 48, { seed: 7 });
+    fake().enqueue({ kind: 'b64', image: original, seed });
+    const editor = await openMarkdown(`notes/${name}.md`, 'Intro.\n\n');
+    editor.selection = new vscode.Selection(2, 0, 2, 0);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt, seed });
+    assert.ok(uri, 'generated');
+    const text = editor.document.getText();
+    const at = text.indexOf('![');
+    assert.ok(at >= 0, `a link was inserted: ${text}`);
+    return { editor, uri, original, linkPosition: editor.document.positionAt(at + 3) };
+  }
+
+  it('Recipes: a generated PNG carries the recipe chunks and the pixels the service sent', async () => {
+    const { uri, original } = await generated('chunks', 'A lighthouse at dawn', 4242);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const { recipe } = readRecipe(bytes.subarray(0, 64 * 1024));
+    assert.ok(recipe, 'the file has a recipe');
+    assert.equal(recipe.prompt, 'A lighthouse at dawn');
+    assert.equal(recipe.model, 'flux-kontext-pro');
+    assert.equal(recipe.seed, 4242);
+    assert.equal(recipe.provider, 'dmxapi');
+    const texts = new Map(pngTextChunks(bytes).map((t) => [t.keyword, t.text]));
+    assert.equal(texts.get('Description'), 'A lighthouse at dawn');
+    assert.equal(texts.get('Software'), 'Flux for VS Code');
+    assert.match(texts.get('parameters') ?? '', /^A lighthouse at dawn\nSeed: 4242, Size: 64x48, Model: flux-kontext-pro$/);
+    // Pixels: decoded equal, and the IDAT stream byte for byte what the service sent.
+    assert.deepEqual(PNG.sync.read(Buffer.from(bytes)).data, PNG.sync.read(original).data);
+    assert.deepEqual(Buffer.from(bytes.subarray(firstIdat(bytes))), original.subarray(firstIdat(original)));
+    assert.deepEqual(Buffer.from(bytes.subarray(0, 33)), original.subarray(0, 33), 'signature and IHDR unchanged');
+  });
+
+  it('Recipes: flux.embedRecipe false writes the bytes exactly as sent', async () => {
+    await vscode.workspace.getConfiguration('flux').update('embedRecipe', false, vscode.ConfigurationTarget.Workspace);
+    const { uri, original } = await generated('norecipe', 'A plain image', 1);
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), original);
+  });
+
+  it('Recipes: the hover shows the recipe as escaped text with only the allowed command links', async () => {
+    const { editor, linkPosition } = await generated('hover', HOSTILE, 777);
+    const contents = await hoverText(editor.document.uri, linkPosition);
+    const ours = contents.filter((c) => c.value.includes('command:flux.'));
+    assert.equal(ours.length, 1, `one Flux hover: ${JSON.stringify(contents)}`);
+    const { value, trusted } = ours[0]!;
+    assert.ok(value.includes('\\[x\\]\\(command:workbench.action.terminal.new\\)'), value);
+    assert.ok(value.includes('\\*\\*bold\\*\\*'), value);
+    assert.ok(value.includes('\\`code\\`'), value);
+    assert.ok(value.includes('onerror=alert\\(1\\)'), value);
+    assert.ok(value.includes('777'), 'the seed');
+    assert.ok(value.includes('flux\\-kontext\\-pro'), 'the model');
+    assert.deepEqual(commandLinks(value), ['flux.regenerateImage', 'flux.editImage', 'flux.openStudio']);
+    assert.match(value, /!\[\]\(file:\/\/[^)\s]*\.png\|width=240\)/, 'the preview');
+    if (trusted !== undefined) assert.notEqual(trusted, true, 'never isTrusted: true');
+    // Not on the reference: no Flux hover.
+    const elsewhere = await hoverText(editor.document.uri, new vscode.Position(0, 2));
+    assert.ok(!elsewhere.some((c) => c.value.includes('command:flux.')));
+  });
+
+  it('Recipes: code actions on a reference offer Regenerate, Reproduce, Edit and Show Recipe; none elsewhere', async () => {
+    const { editor, linkPosition } = await generated('actions', 'A red kite', 31);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(linkPosition, linkPosition));
+    const ours = actions.filter((a) => a.command?.command.startsWith('flux.'));
+    assert.deepEqual(
+      ours.map((a) => a.command?.command),
+      ['flux.regenerateImage', 'flux.regenerateImage', 'flux.editImage', 'flux.showImageRecipe'],
+    );
+    assert.equal((ours[1]!.command!.arguments![0] as { sameSeed?: boolean }).sameSeed, true);
+    assert.ok(ours.every((a) => a.kind?.value === 'refactor.rewrite.flux'));
+    const none = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 1, 0, 1));
+    assert.ok(!none.some((a) => a.command?.command.startsWith('flux.')));
+  });
+
+  it('Recipes: Regenerate retargets the reference with a new seed; one Undo puts it back and removes the file', async () => {
+    const { editor, uri, linkPosition } = await generated('regen', 'A windmill in fog', 4242);
+    const before = editor.document.getText();
+    editor.selection = new vscode.Selection(linkPosition, linkPosition);
+    const again = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage');
+    assert.ok(again, 'resolves to the new image');
+    assert.notEqual(again.toString(), uri.toString());
+    const last = fake().generationRequests.at(-1)!;
+    assert.deepEqual(last.body, { prompt: 'A windmill in fog', model: 'flux-kontext-pro', size: '1x1', n: 1, seed: -1 });
+    const newName = again.path.split('/').pop()!;
+    assert.equal(editor.document.getText(), before.replace(uri.path.split('/').pop()!, newName), 'only the path changed');
+    assert.ok(await exists(uri), 'the old image stays');
+    assert.ok(await exists(again));
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the reference to come back', () => editor.document.getText() === before);
+    await waitFor('the new file to go', async () => !(await exists(again)));
+
+    // Reproduce: the recipe's seed, through the argument.
+    const same = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage', { image: uri, sameSeed: true });
+    assert.ok(same);
+    assert.equal((fake().generationRequests.at(-1)!.body as { seed: number }).seed, 4242);
+    assert.ok(editor.document.getText().includes(same.path.split('/').pop()!), 'the active editor’s reference to it was retargeted');
+  });
+
+  it('Recipes: an image without a recipe says so (Show Image Recipe, hover, Regenerate)', async () => {
+    const plain = vscode.Uri.joinPath(workspaceRoot(), 'assets', 'plain.png');
+    await vscode.workspace.fs.writeFile(plain, makePng(16, 16, { seed: 3 }));
+    const editor = await openMarkdown('notes/plain.md', '![a plain one](../assets/plain.png)\n');
+    assert.equal(await vscode.commands.executeCommand('flux.showImageRecipe', plain), undefined);
+    const contents = (await hoverText(editor.document.uri, new vscode.Position(0, 5))).filter((c) => c.value.includes('command:flux.'));
+    assert.equal(contents.length, 1);
+    assert.match(contents[0]!.value, /no(&nbsp;| )recipe/);
+    assert.deepEqual(commandLinks(contents[0]!.value), ['flux.editImage']);
+    editor.selection = new vscode.Selection(0, 5, 0, 5);
+    const before = fake().generationRequests.length;
+    assert.equal(await vscode.commands.executeCommand('flux.regenerateImage'), undefined);
+    assert.equal(fake().generationRequests.length, before, 'nothing was requested');
+  });
+
+  it('Recipes: Show Image Recipe opens the recipe as plain text', async () => {
+    const { uri } = await generated('show', HOSTILE, 12);
+    const recipe = await vscode.commands.executeCommand<{ prompt: string } | undefined>('flux.showImageRecipe', uri);
+    assert.equal(recipe?.prompt, HOSTILE);
+    await waitFor('the recipe document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'flux-recipe');
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.ok(text.includes(`Prompt: ${HOSTILE}`), text);
+    assert.ok(text.includes('Seed: 12'));
+  });
+
+  it('Recipes: the Studio history is rebuilt from the files, and deleted files drop out', async () => {
+    const api = await testingApi();
+    const a = await generated('histA', 'A blue heron', 1);
+    const b = await generated('histB', 'A green valley', 2);
+    const { history } = api.services;
+    // As after clearing the workspace state: nothing stored.
+    for (const e of [...history.list()]) await history.remove(e.id);
+    assert.equal(history.size, 0);
+    const result = await api.fileHistory.scan();
+    assert.ok(result.added >= 2, JSON.stringify(result));
+    const byFile = new Map(history.list().map((e) => [e.file, e]));
+    assert.equal(byFile.get(a.uri.toString())?.prompt, 'A blue heron');
+    assert.equal(byFile.get(b.uri.toString())?.seed, 2);
+    assert.ok(history.list().every((e) => e.id.startsWith('file-')));
+    // Newest first.
+    const files = history.list().map((e) => e.file);
+    assert.ok(files.indexOf(b.uri.toString()) < files.indexOf(a.uri.toString()));
+    // A second scan adds nothing twice.
+    const again = await api.fileHistory.scan();
+    assert.equal(again.added, 0);
+
+    await vscode.workspace.fs.delete(a.uri);
+    await api.fileHistory.scan();
+    assert.ok(!history.list().some((e) => e.file === a.uri.toString()), 'the deleted file dropped out');
+    assert.ok(history.list().some((e) => e.file === b.uri.toString()));
+    // Removed by the person: not brought back.
+    const entryB = history.list().find((e) => e.file === b.uri.toString())!;
+    await history.remove(entryB.id);
+    await waitFor('the dismissal to be remembered', async () => (await api.fileHistory.scan()).added === 0);
+    assert.ok(!history.list().some((e) => e.file === b.uri.toString()));
+  });
+});

@@ -1,0 +1,69 @@
+// Issue #14 in the real VS Code: hover over an image link shows the picture and its recipe as
+// plain text with three links; clicking Regenerate points the link at a new image.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withRecipe } from '../../src/core/recipe';
+import { makePng } from '../fake/png';
+import { ui } from '../harness/uiContext';
+import { clearNotifications, editorText, goToLine, openFile, runCommand, screenshot, typeIntoQuickInput } from '../harness/workbench';
+
+const PROMPT = 'A harbour at dusk [x](command:workbench.action.terminal.new) **bold** `tick`';
+
+async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('Recipes in the editor, as a person sees them', () => {
+  it('Recipes UI: hover shows the image and its recipe as text; Regenerate retargets the link', async () => {
+    const { page, workspace, fake } = ui();
+    await clearNotifications(page);
+    // Whatever ran before, a good key is stored.
+    await runCommand(page, 'Flux: Set API Key');
+    await typeIntoQuickInput(page, 'sk-good-key-for-the-recipes-test-0000');
+    await clearNotifications(page);
+    // An image made earlier (a cloned workspace): a PNG with its recipe, linked from a note.
+    const png = makePng(320, 200, { seed: 11 });
+    const pieces = withRecipe(png, { v: 1, prompt: PROMPT, model: 'flux-kontext-pro', size: '16x9', seed: 1234, provider: 'dmxapi', created: '2026-01-31T09:05:07.000Z' });
+    assert.ok(pieces);
+    fs.mkdirSync(path.join(workspace, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'assets', 'harbour.png'), Buffer.concat(pieces));
+    fs.writeFileSync(path.join(workspace, 'notes', 'harbour.md'), '# Harbour\n\n![The harbour](../assets/harbour.png)\n');
+
+    await openFile(page, 'notes/harbour.md');
+    await goToLine(page, 3);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'Regenerate' }).first();
+    // Show or Focus Hover, until ours is there (the extension may still be starting).
+    await waitUntil('the Flux hover', async () => {
+      await runCommand(page, 'Show or Focus Hover');
+      return hover.isVisible({ timeout: 2_000 }).catch(() => false);
+    });
+    await waitUntil('the preview image to load', () => hover.locator('img').first().evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0).catch(() => false), 10_000);
+    // appendText keeps spaces as &nbsp;.
+    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    assert.ok(text.includes('[x](command:workbench.action.terminal.new) **bold** `tick`'), `the prompt is shown literally: ${text}`);
+    assert.ok(text.includes('1234') && text.includes('flux-kontext-pro') && text.includes('16x9'));
+    const links = await hover.locator('a').allInnerTexts();
+    assert.deepEqual(links.map((l) => l.trim()), ['Regenerate', 'Edit…', 'Open in Studio'], 'only our three links');
+    assert.equal(await hover.locator('strong', { hasText: 'bold' }).count(), 0, 'no bold from the prompt');
+    const width = await hover.locator('img').first().evaluate((img) => img.getBoundingClientRect().width);
+    assert.ok(width > 0 && width <= 241, `the preview is scaled down (${width}px)`);
+    await screenshot(page, 'recipes-hover');
+
+    const requests = fake.generationRequests.length;
+    await hover.locator('a', { hasText: 'Regenerate' }).click();
+    await waitUntil('the link to point at a new image', async () => /!\[The harbour\]\(\.\.\/assets\/(?!harbour\.png)[^)]+\.png\)/.test(await editorText(page)));
+    const body = fake.generationRequests.at(requests)?.body as { prompt: string; seed: number; size: string };
+    assert.equal(body.prompt, PROMPT);
+    assert.equal(body.seed, -1, 'a new random seed');
+    assert.equal(body.size, '16x9');
+    assert.ok(fs.existsSync(path.join(workspace, 'assets', 'harbour.png')), 'the old image stays');
+    await screenshot(page, 'recipes-regenerated');
+  });
+});
