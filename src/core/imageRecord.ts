@@ -4,6 +4,7 @@
  */
 import type { ProviderId } from './providers/types';
 import { PROVIDER_IDS } from './providers/types';
+import { isSafeStoredFileUri } from './workspacePath';
 
 /** Room for a full prompt (4000 characters) plus stray whitespace; longer is not one of ours. */
 export const MAX_PROMPT_FIELD = 8000;
@@ -17,6 +18,8 @@ const MIN_CREATED = Date.UTC(2020, 0, 1);
 const MAX_CREATED = Date.UTC(2100, 0, 1);
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Where a workspace's files live: local disk, a remote (SSH, WSL, containers, code-server), virtual file systems. */
+const STORED_SCHEMES = ['file', 'vscode-remote', 'vscode-vfs', 'vscode-userdata', 'memfs'];
 
 export interface ImageRecord {
   /** Made by the host; matches ID_PATTERN. */
@@ -58,6 +61,8 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
   if (typeof r.size !== 'string' || r.size.length > MAX_SIZE_FIELD) return undefined;
   // Only image files: a tampered record cannot point anything at another kind of file.
   if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE.test(r.file)) return undefined;
+  // No `.` or `..` segments, no encoded ones, only the schemes workspaces use.
+  if (!isSafeStoredFileUri(r.file, STORED_SCHEMES)) return undefined;
   if (typeof r.createdAt !== 'number' || !Number.isFinite(r.createdAt) || r.createdAt < MIN_CREATED || r.createdAt > MAX_CREATED) return undefined;
   const seed = optionalInteger(r.seed, -1);
   const seedRequested = optionalInteger(r.seedRequested, -1);

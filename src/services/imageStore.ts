@@ -3,6 +3,7 @@ import { FluxError } from '../core/errors';
 import { relativePath } from '../core/markdown';
 import { candidateFileName } from '../core/naming';
 import { outputFolderSegments } from '../core/outputFolder';
+import { isInsideFolder } from '../core/workspacePath';
 
 export interface ImageToSave {
   /** The image, whole or as pieces written one after another (the image with its recipe). */
@@ -258,8 +259,8 @@ export function isInWorkspace(uri: vscode.Uri): boolean {
   return (vscode.workspace.workspaceFolders ?? []).some((f) => isInside(uri, f.uri));
 }
 
+/** `uri` is `root` or below it, compared on normalised paths (`..` and encoded `%2e%2e` resolved first). */
 export function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {
   if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
-  const base = root.path.endsWith('/') ? root.path : `${root.path}/`;
-  return uri.path === root.path || uri.path.startsWith(base);
+  return isInsideFolder(uri.path, root.path);
 }

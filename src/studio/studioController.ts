@@ -224,6 +224,8 @@ export class StudioController implements vscode.Disposable {
 
   private sendAdded(entry: HistoryEntry): void {
     try {
+      // An image from elsewhere may sit in a folder the webview cannot load from yet.
+      this.options.allowFolder?.(vscode.Uri.joinPath(vscode.Uri.parse(entry.file, true), '..'));
       this.send({ type: 'jobDone', jobId: '', item: this.view(entry) });
     } catch {
       // a file that is not a URI: not shown

@@ -146,7 +146,16 @@ describe('Studio history store', () => {
       HISTORY_KEY,
       JSON.stringify({
         version: 1,
-        entries: [good, { ...good }, { ...entry(), id: '../x' }, { ...entry(), prompt: '' }, { ...entry(), createdAt: 'today' }, { ...entry(), seed: 1.5 }, null, 7],
+        entries: [good, { ...good }, { ...entry(), id: '../x' }, { ...entry(), prompt: '' }, { ...entry(), createdAt: 'today' }, { ...entry(), seed: 1.5 }, null, 7,
+          // Tampered paths and schemes: out of the workspace, or not a workspace's file at all.
+          { ...entry(), file: 'file:///ws/../x.png' },
+          { ...entry(), file: 'file:///ws/assets/%2e%2e/%2E%2e/x.png' },
+          { ...entry(), file: 'file:///ws/assets\\..\\..\\x.png' },
+          { ...entry(), file: 'https://evil.example/x.png' },
+          { ...entry(), file: 'command:workbench.action.terminal.new?x.png' },
+          { ...entry(), createdAt: 1 },
+          { ...entry(), createdAt: Date.UTC(2200, 0, 1) },
+        ],
       }),
     );
     assert.deepEqual(new HistoryStore(storage).list(), [good]);
