@@ -3,6 +3,7 @@ import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
+import { registerGenerateMissingImages } from './commands/generateMissingImages';
 import { registerOpenStudio } from './commands/openStudio';
 import type { Services } from './commands/services';
 import { registerSetApiKey } from './commands/setApiKey';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerCancelGenerations(generation),
     registerShowLog(log),
     ...registerOpenStudio(context, services),
+    ...registerGenerateMissingImages(services),
   );
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {

@@ -7,4 +7,6 @@ export const COMMANDS = {
   clearApiKey: 'flux.clearApiKey',
   cancelGenerations: 'flux.cancelGenerations',
   showLog: 'flux.showLog',
+  generateMissingImages: 'flux.generateMissingImages',
+  generateMissingImagesInWorkspace: 'flux.generateMissingImagesInWorkspace',
 } as const;
