@@ -4,7 +4,6 @@ import { normalizeParams } from '../core/params';
 import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../commands/services';
 import { readConfig } from '../services/config';
-import { displayPath } from '../services/imageStore';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { languageOf, scanDocument } from '../services/missingImages';
 import { localizedMessage } from './notifications';
@@ -50,7 +49,7 @@ export async function generateMissingImages(services: Services, scans: readonly 
   const outcome = await run(services, chosen);
   const result: MissingImagesResult = {
     written: outcome.written.map((w) => w.uri),
-    failed: outcome.failed.map((f) => ({ path: displayPath(f.image.target), message: localizedMessage(f.error) })),
+    failed: outcome.failed.map((f) => ({ path: workspacePath(f.image.target), message: localizedMessage(f.error) })),
     skipped,
   };
   void summarize(services, outcome, chosen.length, skipped, options);
@@ -81,7 +80,7 @@ async function pick(all: readonly MissingImage[], grouped: boolean): Promise<Mis
       last = image.document;
     }
     // Alt text and paths come from the document: plain labels, never icons.
-    items.push({ label: plainLabel(image.prompt), description: plainLabel(displayPath(image.target)), picked: true, image });
+    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), picked: true, image });
   }
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
@@ -151,7 +150,7 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
     signal,
   });
-  if (result.link && !result.link.linked) services.log.warn(`Missing images: ${displayPath(result.uri)} written, but its reference was not updated (${result.link.reason}).`);
+  if (result.link && !result.link.linked) services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference was not updated (${result.link.reason}).`);
   return { uri: result.uri, retargeted: result.link?.linked === true };
 }
 
@@ -163,7 +162,7 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   else if (!failed.length) sentences.push(vscode.l10n.t('Generated {0} of {1} missing images, each at the path its reference names.', written.length, asked));
   else sentences.push(vscode.l10n.t('Generated {0} of {1} missing images; {2} failed.', written.length, asked, failed.length));
   const real = failed.filter((f) => !(f.error instanceof FluxError && f.error.kind === 'cancelled'));
-  if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', displayPath(real[0]!.image.target), localizedMessage(real[0]!.error)));
+  if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', workspacePath(real[0]!.image.target), localizedMessage(real[0]!.error)));
   const retargeted = written.filter((w) => w.retargeted);
   if (retargeted.length) {
     const pairs = retargeted.map((w) => `${w.image.ref.path} → ${w.image.retargetTo}`).join(', ');
@@ -217,4 +216,9 @@ function reasonText(reason: SkippedReference['reason']): string {
 function isShownInTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+}
+
+/** Workspace-relative (the folder's name first only in a multi-root workspace). */
+function workspacePath(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri);
 }
