@@ -13,6 +13,7 @@ import { FakeControl } from './fake';
 import { hostSaveBench } from './hostSaveBench';
 import { textBench, textBenchMedians } from './textBench';
 import { memoryBench } from './memoryBench';
+import { missingBench } from './missingBench';
 import type { GcMode } from './memoryBench';
 import type { MemoryRun } from './memoryChild';
 import { parallelBench } from './parallelBench';
@@ -39,7 +40,7 @@ const ROUNDS = {
   studio: QUICK ? 3 : 7,
 };
 
-const TARGETS = { pipelineVsFloor: 1.5, memoryVsImage: 3, parallelVsOne: 1.15, activationMs: 20, linkedVsPlain: 1.5 };
+const TARGETS = { pipelineVsFloor: 1.5, memoryVsImage: 3, parallelVsOne: 1.15, missingVsIdeal: 1.15, activationMs: 20, linkedVsPlain: 1.5 };
 
 const lines: string[] = [];
 const checks: string[] = [];
@@ -180,6 +181,17 @@ async function main(): Promise<void> {
       summary.push(summaryLine(`parallel 1 image (service delay ${par.delayMs} ms)`, median(par.one), 'ms', median(par.one) / par.delayMs, 'service delay'));
       check(par.concurrency.every((c) => c === 4), `the service saw 4 requests in flight at once in every batch of four (${par.concurrency.join(', ')}): undici's default Agent opens a connection per request, no per-origin cap`);
       target(ratio <= TARGETS.parallelVsOne, `4 parallel images at most ${TARGETS.parallelVsOne}x one (${ratio.toFixed(2)}x)`);
+
+      progress(`missing images: 12 images at a limit of 4, the service answering after ${ROUNDS.parallelDelayMs} ms`);
+      const miss = await missingBench(slow, ROUNDS.parallelDelayMs, ROUNDS.parallel, progress);
+      results.missing = miss;
+      const ideal = Math.ceil(miss.images / miss.limit) * miss.delayMs;
+      const missRatio = median(miss.wall) / ideal;
+      summary.push(summaryLine(`missing images ${miss.images} at limit ${miss.limit} (service delay ${miss.delayMs} ms; references read, planned, queued, written at their paths)`, median(miss.wall), 'ms', missRatio, `ideal ${ideal / miss.delayMs} rounds`));
+      summary.push(summaryLine(`missing images, the same ${miss.images} as back-to-back batches of ${miss.limit} (plain requests and writes)`, median(miss.batches), 'ms', pairedRatio(miss.wall, miss.batches), 'missing images (paired)'));
+      check(miss.concurrency.every((c) => c === miss.limit), `missing images: the service saw at most and at least ${miss.limit} in flight (${miss.concurrency.join(', ')})`);
+      check(miss.leftovers.every((n) => n === 0), 'missing images: no temporary file left beside the images');
+      target(missRatio <= TARGETS.missingVsIdeal, `missing images within ${TARGETS.missingVsIdeal}x the ideal ${ideal / miss.delayMs} rounds (${missRatio.toFixed(2)}x)`);
     } finally {
       await slow.close();
     }

@@ -3,6 +3,7 @@ import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
+import { registerGenerateMissingImages } from './commands/generateMissingImages';
 import { registerOpenStudio } from './commands/openStudio';
 import { registerRegenerateImage } from './commands/regenerateImage';
 import type { Services } from './commands/services';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerCancelGenerations(generation),
     registerShowLog(log),
     ...registerOpenStudio(context, services),
+    ...registerGenerateMissingImages(services),
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.

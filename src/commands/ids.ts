@@ -11,4 +11,6 @@ export const COMMANDS = {
   showImageRecipe: 'flux.showImageRecipe',
   /** Built in its own file by the Edit Image work; linked to from hovers and code actions. */
   editImage: 'flux.editImage',
+  generateMissingImages: 'flux.generateMissingImages',
+  generateMissingImagesInWorkspace: 'flux.generateMissingImagesInWorkspace',
 } as const;

@@ -1,0 +1,142 @@
+/**
+ * Generate Missing Images, the pure part (CONTRACT.md, "Documents"): which image references of a
+ * document name a file the extension may write, where, and why the others are left alone. The
+ * host adds what needs the file system: the workspace folders, existence, symbolic links.
+ */
+import type { DocumentLanguage, ImageReference } from './documents/types';
+import { isInsideFolder } from './workspacePath';
+
+/** Why a reference is not generated: each is listed with its reason. */
+export type SkipReason = 'url' | 'absolute' | 'notImage' | 'outside' | 'symlink' | 'noText';
+
+/** What the service answers: a reference to another of these is written as PNG and retargeted. */
+const GENERATED_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
+
+/**
+ * What graphicx tries, in this order, for `\includegraphics{fig}` without an extension under
+ * pdfLaTeX, LuaLaTeX and XeLaTeX (`\Gin@extensions` of pdftex.def, upper-case too): any of
+ * these beside the document means the figure is not missing. We write `fig.png`, which all
+ * three find; plain `latex` + dvips reads only EPS, so such a document must add `.png` itself.
+ */
+export const LATEX_IMPLICIT_EXTENSIONS: readonly string[] = ['pdf', 'png', 'jpg', 'jpeg', 'jbig2', 'jb2', 'jp2', 'jpf', 'jpx', 'mps', 'eps', 'ps', 'ai'].flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]);
+
+/** File extensions of the documents the workspace command reads, and their language. */
+const EXTENSION_LANGUAGES: Readonly<Record<string, DocumentLanguage>> = {
+  md: 'markdown',
+  markdown: 'markdown',
+  mdx: 'markdown',
+  qmd: 'markdown',
+  rmd: 'markdown',
+  html: 'html',
+  htm: 'html',
+  rst: 'restructuredtext',
+  adoc: 'asciidoc',
+  asciidoc: 'asciidoc',
+  tex: 'latex',
+};
+
+/** `**∕*.{md,…}`: every document the workspace command reads. */
+export const DOCUMENT_GLOB = `**/*.{${Object.keys(EXTENSION_LANGUAGES)
+  .flatMap((e) => (e === 'rmd' ? ['rmd', 'Rmd'] : [e]))
+  .join(',')}}`;
+
+/** The document language of a file name by its extension (for files VS Code opens as plain text). */
+export function languageOfPath(path: string): DocumentLanguage | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const ext = name.slice(dot + 1).toLowerCase();
+  return Object.hasOwn(EXTENSION_LANGUAGES, ext) ? EXTENSION_LANGUAGES[ext] : undefined;
+}
+
+export interface Candidate {
+  readonly kind: 'candidate';
+  readonly ref: ImageReference;
+  /** The alt text or caption: '' when there is none (the host skips it only if the file is missing). */
+  readonly prompt: string;
+  /** Relative to the document, `/` separators: the file to write. */
+  readonly writePath: string;
+  /** The reference's new path when the file written is not the one it names (`.jpg` → `.png`). */
+  readonly retargetTo?: string;
+  /** Relative paths any of which, when it exists, means the image is not missing. */
+  readonly existing: readonly string[];
+}
+
+export interface Skipped {
+  readonly kind: 'skip';
+  readonly ref: ImageReference;
+  readonly reason: SkipReason;
+}
+
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+
+/**
+ * What to do with one reference, from its text alone: URLs, absolute paths and names that are
+ * not a PNG, JPEG or WebP are skipped; a `.jpg`, `.jpeg` or `.webp` is written as `.png` (the
+ * service answers PNG) and the reference retargeted; LaTeX's `fig` is written as `fig.png`.
+ */
+export function planReference(ref: ImageReference, language: DocumentLanguage): Candidate | Skipped {
+  const path = ref.path;
+  const skip = (reason: SkipReason): Skipped => ({ kind: 'skip', ref, reason });
+  if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\') || path.startsWith('~')) {
+    // `//host/x` is a URL without its scheme
+    return skip(path.startsWith('//') ? 'url' : 'absolute');
+  }
+  if (SCHEME.test(path)) return skip('url');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  const prompt = ref.alt.trim();
+  if (!ext && language === 'latex' && name && name !== '.' && name !== '..') {
+    return { kind: 'candidate', ref, prompt, writePath: `${path}.png`, existing: [path, ...LATEX_IMPLICIT_EXTENSIONS.map((e) => path + e)] };
+  }
+  if (!(GENERATED_EXTENSIONS as readonly string[]).includes(ext)) return skip('notImage');
+  if (ext === 'png') return { kind: 'candidate', ref, prompt, writePath: path, existing: [path] };
+  const png = `${path.slice(0, path.length - ext.length)}png`;
+  return { kind: 'candidate', ref, prompt, writePath: png, retargetTo: png, existing: [path] };
+}
+
+/**
+ * `dir` (an absolute `/`-separated path) joined with a relative path, `.` and `..` resolved,
+ * nothing decoded (the readers have decoded it already). Undefined for a path that climbs above
+ * the root, holds NUL or a backslash, or a name made only of dots and spaces (Windows reads
+ * `.. ` as `..`).
+ */
+export function resolveRelative(dir: string, relative: string): string | undefined {
+  if (/[\0\\]/.test(relative)) return undefined;
+  const out = dir.split('/').filter((s) => s !== '');
+  const segments = relative.split('/');
+  for (const [i, segment] of segments.entries()) {
+    if (segment === '' || segment === '.') {
+      // a trailing `/` names a folder, not a file
+      if (segment === '' && i === segments.length - 1) return undefined;
+      continue;
+    }
+    if (segment === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+      continue;
+    }
+    if (/^[. ]+$/.test(segment)) return undefined;
+    out.push(segment);
+  }
+  return out.length ? `/${out.join('/')}` : undefined;
+}
+
+/**
+ * The absolute path to write for a candidate, when it stays inside one of `folders` (absolute
+ * paths of the workspace folders), judged on normalised paths under every reading of their
+ * %-escapes; undefined otherwise. Returns the folder too: symbolic links are checked from there.
+ */
+export function placeInside(documentDir: string, relative: string, folders: readonly string[]): { path: string; folder: string } | undefined {
+  const path = resolveRelative(documentDir, relative);
+  if (path === undefined) return undefined;
+  const folder = folders.find((f) => isInsideFolder(path, f) && path !== f.replace(/\/+$/, ''));
+  return folder === undefined ? undefined : { path, folder };
+}
+
+/** The folder names between `folder` and the file at `path` (both absolute): the ones to check for links. */
+export function foldersBetween(folder: string, path: string): string[] {
+  const base = folder.split('/').filter(Boolean).length;
+  return path.split('/').filter(Boolean).slice(base, -1);
+}

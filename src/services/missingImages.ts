@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import type { DocumentLanguage, ImageReference } from '../core/documents/types';
+import { documentLanguage } from '../core/documents/types';
+import type { SkipReason } from '../core/missingImages';
+import { foldersBetween, languageOfPath, placeInside, planReference, resolveRelative } from '../core/missingImages';
+import { statOrUndefined } from './imageStore';
+
+/** A reference whose file is missing and will be generated. */
+export interface MissingImage {
+  readonly document: vscode.TextDocument;
+  readonly language: DocumentLanguage;
+  readonly ref: ImageReference;
+  readonly prompt: string;
+  /** Where the image is written (the reference's path, or its `.png` twin). */
+  readonly target: vscode.Uri;
+  /** The reference's new path (relative to the document) when `target` is not what it names. */
+  readonly retargetTo?: string;
+}
+
+export interface SkippedReference {
+  readonly document: vscode.TextDocument;
+  readonly ref: ImageReference;
+  readonly reason: SkipReason;
+}
+
+export interface DocumentScan {
+  readonly document: vscode.TextDocument;
+  readonly missing: MissingImage[];
+  readonly skipped: SkippedReference[];
+}
+
+/** The document's language: its language id, else its file extension (an `.adoc` opened as plain text). */
+export function languageOf(document: vscode.TextDocument): DocumentLanguage | undefined {
+  return documentLanguage(document.languageId) ?? (document.uri.scheme === 'untitled' ? undefined : languageOfPath(document.uri.path));
+}
+
+/**
+ * Every reference of the document whose PATH is relative, stays inside the workspace (also
+ * through symbolic links) and names a file that does not exist; the others that cannot be
+ * generated, with their reason. A file named by two references is generated once.
+ */
+export async function scanDocument(document: vscode.TextDocument, language: DocumentLanguage): Promise<DocumentScan> {
+  // Loaded on first use, like the pipeline's own readers.
+  const { readImageReferences } = await import('../core/documents');
+  const refs = readImageReferences(document.getText(), language);
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === document.uri.scheme && f.uri.authority === document.uri.authority);
+  const dir = vscode.Uri.joinPath(document.uri, '..');
+  const missing: MissingImage[] = [];
+  const skipped: SkippedReference[] = [];
+  const seen = new Set<string>();
+  const listings = new Map<string, Promise<Set<string> | undefined>>();
+  const stats = new Map<string, Promise<vscode.FileStat | undefined>>();
+
+  for (const ref of refs) {
+    const plan = planReference(ref, language);
+    if (plan.kind === 'skip') {
+      skipped.push({ document, ref, reason: plan.reason });
+      continue;
+    }
+    const place = placeInside(dir.path, plan.writePath, folders.map((f) => f.uri.path));
+    if (!place) {
+      skipped.push({ document, ref, reason: 'outside' });
+      continue;
+    }
+    const target = dir.with({ path: place.path });
+    if (seen.has(target.toString())) continue;
+    // Any of the names that would satisfy the reference: one listing per folder, not a stat each.
+    let exists = false;
+    for (const name of plan.existing) {
+      const path = resolveRelative(dir.path, name);
+      if (path === undefined) continue;
+      const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+      const key = dir.with({ path: parent }).toString();
+      if (!listings.has(key)) listings.set(key, listNames(dir.with({ path: parent })));
+      if ((await listings.get(key))?.has(path.slice(path.lastIndexOf('/') + 1))) {
+        exists = true;
+        break;
+      }
+    }
+    if (exists) continue;
+    if (await throughLink(dir.with({ path: place.folder }), foldersBetween(place.folder, place.path), stats)) {
+      skipped.push({ document, ref, reason: 'symlink' });
+      continue;
+    }
+    if (!plan.prompt) {
+      skipped.push({ document, ref, reason: 'noText' });
+      continue;
+    }
+    seen.add(target.toString());
+    missing.push({ document, language, ref, prompt: plan.prompt, target, ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
+  }
+  return { document, missing, skipped };
+}
+
+async function listNames(folder: vscode.Uri): Promise<Set<string> | undefined> {
+  try {
+    return new Set((await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a folder between the workspace folder and the file is a symbolic link (it may lead
+ * out of the workspace), as ImageStore.checkFolder refuses for the output folder. A folder that
+ * does not exist yet ends the walk: the rest will be created.
+ */
+async function throughLink(root: vscode.Uri, segments: readonly string[], cache: Map<string, Promise<vscode.FileStat | undefined>>): Promise<boolean> {
+  let folder = root;
+  for (const segment of segments) {
+    folder = vscode.Uri.joinPath(folder, segment);
+    const key = folder.toString();
+    if (!cache.has(key)) cache.set(key, statOrUndefined(folder));
+    const stat = await cache.get(key);
+    if (!stat) return false;
+    if (stat.type & vscode.FileType.SymbolicLink) return true;
+  }
+  return false;
+}

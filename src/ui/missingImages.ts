@@ -1,0 +1,224 @@
+import * as vscode from 'vscode';
+import { FluxError } from '../core/errors';
+import { normalizeParams } from '../core/params';
+import { plainLabel, plainText } from '../core/safeText';
+import type { Services } from '../commands/services';
+import { readConfig } from '../services/config';
+import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
+import { languageOf, scanDocument } from '../services/missingImages';
+import { localizedMessage } from './notifications';
+
+/** What Generate Missing Images (and its workspace form) resolves to (CONTRACT.md, "Documents"). */
+export interface MissingImagesResult {
+  readonly written: vscode.Uri[];
+  readonly failed: { readonly path: string; readonly message: string }[];
+  readonly skipped: string[];
+}
+
+export interface MissingRunOptions {
+  /** Show the quick pick (all picked); false generates every missing image at once. */
+  readonly pick: boolean;
+  /** Several documents: the pick is grouped by document, the lists name each document. */
+  readonly workspace: boolean;
+}
+
+interface Outcome {
+  readonly written: { image: MissingImage; uri: vscode.Uri; retargeted: boolean }[];
+  readonly failed: { image: MissingImage; error: unknown }[];
+  readonly cancelled: boolean;
+}
+
+/**
+ * Lists, generates and reports: the quick pick, one progress notification for all the images
+ * ("3 of 12", Cancel aborts every one), then a summary with Retry Failed. Every image goes
+ * through the shared pipeline, whose queue keeps to flux.maxParallelRequests.
+ */
+export async function generateMissingImages(services: Services, scans: readonly DocumentScan[], options: MissingRunOptions): Promise<MissingImagesResult> {
+  const skipped = scans.flatMap((s) => s.skipped.map((k) => describeSkip(k, options.workspace)));
+  for (const line of skipped) services.log.info(`Missing images: skipped ${line}`);
+  const all = scans.flatMap((s) => s.missing);
+  const nothing: MissingImagesResult = { written: [], failed: [], skipped };
+  if (!all.length) {
+    const where = options.workspace ? vscode.l10n.t('the workspace') : plainText(vscode.workspace.asRelativePath(scans[0]?.document.uri ?? ''));
+    const none = vscode.l10n.t('No missing images in {0}: every image reference names a file that exists.', where);
+    void vscode.window.showInformationMessage(plainText([none, skippedSentence(skipped)].filter(Boolean).join(' ')));
+    return nothing;
+  }
+  const chosen = options.pick ? await pick(all, options.workspace) : all;
+  if (!chosen?.length) return nothing;
+  const outcome = await run(services, chosen);
+  const result: MissingImagesResult = {
+    written: outcome.written.map((w) => w.uri),
+    failed: outcome.failed.map((f) => ({ path: workspacePath(f.image.target), message: localizedMessage(f.error) })),
+    skipped,
+  };
+  void summarize(services, outcome, chosen.length, skipped, options);
+  return result;
+}
+
+/** Scans the documents again and generates those of `failed` that are still missing. */
+async function retryFailed(services: Services, failed: readonly MissingImage[], options: MissingRunOptions): Promise<MissingImagesResult> {
+  const targets = new Set(failed.map((f) => f.target.toString()));
+  const documents = [...new Set(failed.map((f) => f.document))];
+  const scans: DocumentScan[] = [];
+  for (const document of documents) {
+    const language = languageOf(document);
+    if (document.isClosed || !language) continue;
+    const scan = await scanDocument(document, language);
+    scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
+  }
+  return generateMissingImages(services, scans, { ...options, pick: false });
+}
+
+async function pick(all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {
+  type Item = vscode.QuickPickItem & { image?: MissingImage };
+  const items: Item[] = [];
+  let last: vscode.TextDocument | undefined;
+  for (const image of all) {
+    if (grouped && image.document !== last) {
+      items.push({ label: plainLabel(vscode.workspace.asRelativePath(image.document.uri)), kind: vscode.QuickPickItemKind.Separator });
+      last = image.document;
+    }
+    // Alt text and paths come from the document: plain labels, never icons.
+    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), picked: true, image });
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+    title: grouped ? vscode.l10n.t('Flux: Generate Missing Images in Workspace') : vscode.l10n.t('Flux: Generate Missing Images'),
+    placeHolder: vscode.l10n.t('{0} missing images: uncheck those to leave alone, then press Enter', all.length),
+  });
+  return picked?.flatMap((i) => (i.image ? [i.image] : []));
+}
+
+async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
+  const written: Outcome['written'] = [];
+  const failed: Outcome['failed'] = [];
+  let cancelled = false;
+  const wasDirty = new Map(images.map((i) => [i.document, i.document.isDirty]));
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Generate Missing Images'), cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => {
+        cancelled = true;
+        controller.abort();
+      });
+      let done = 0;
+      progress.report({ message: vscode.l10n.t('{0} of {1}', 0, images.length) });
+      try {
+        // All at once: the pipeline's queue holds them to flux.maxParallelRequests.
+        await Promise.all(
+          images.map(async (image) => {
+            try {
+              written.push({ image, ...(await generateOne(services, image, controller.signal)) });
+            } catch (error) {
+              failed.push({ image, error });
+            } finally {
+              done++;
+              progress.report({ message: vscode.l10n.t('{0} of {1}', done, images.length), increment: 100 / images.length });
+            }
+          }),
+        );
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  // A retargeted document nobody sees (the workspace command opened it) is saved, as a linked
+  // image's document is: the change is not left in a hidden buffer.
+  for (const [document, dirty] of wasDirty) {
+    if (!dirty && document.isDirty && !document.isClosed && !isShownInTab(document.uri)) await document.save();
+  }
+  const order = new Map(images.map((image, i) => [image, i]));
+  written.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
+  failed.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
+  return { written, failed, cancelled };
+}
+
+async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; retargeted: boolean }> {
+  if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+  const config = readConfig(image.document.uri);
+  const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
+  const { retargetTo, language, ref } = image;
+  const { retargetPath } = await import('../core/documents');
+  const result = await services.generation.run({
+    request,
+    scope: image.document.uri,
+    target: image.target,
+    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
+    signal,
+  });
+  if (result.link && !result.link.linked) services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference was not updated (${result.link.reason}).`);
+  return { uri: result.uri, retargeted: result.link?.linked === true };
+}
+
+/** The summary, not modal; Retry Failed reruns only the failed ones. */
+async function summarize(services: Services, outcome: Outcome, asked: number, skipped: readonly string[], options: MissingRunOptions): Promise<void> {
+  const sentences: string[] = [];
+  const { written, failed } = outcome;
+  if (outcome.cancelled) sentences.push(vscode.l10n.t('Cancelled: {0} of {1} images were written; the others left nothing behind.', written.length, asked));
+  else if (!failed.length) sentences.push(vscode.l10n.t('Generated {0} of {1} missing images, each at the path its reference names.', written.length, asked));
+  else sentences.push(vscode.l10n.t('Generated {0} of {1} missing images; {2} failed.', written.length, asked, failed.length));
+  const real = failed.filter((f) => !(f.error instanceof FluxError && f.error.kind === 'cancelled'));
+  if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', workspacePath(real[0]!.image.target), localizedMessage(real[0]!.error)));
+  const retargeted = written.filter((w) => w.retargeted);
+  if (retargeted.length) {
+    const pairs = retargeted.map((w) => `${w.image.ref.path} → ${w.image.retargetTo}`).join(', ');
+    sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
+  }
+  const skip = skippedSentence(skipped);
+  if (skip) sentences.push(skip);
+  const message = plainText(sentences.join(' '));
+  const retry = vscode.l10n.t('Retry Failed');
+  const showLog = vscode.l10n.t('Show Log');
+  const choice = failed.length ? await vscode.window.showWarningMessage(message, retry, showLog) : await vscode.window.showInformationMessage(message);
+  if (choice === retry) {
+    await retryFailed(
+      services,
+      failed.map((f) => f.image),
+      options,
+    );
+  } else if (choice === showLog) {
+    await vscode.commands.executeCommand('flux.showLog');
+  }
+}
+
+function skippedSentence(skipped: readonly string[]): string {
+  return skipped.length ? vscode.l10n.t('Skipped {0}: {1}.', skipped.length, skipped.join('; ')) : '';
+}
+
+/** `img/x.png (no alt text or caption)`, with the document first when there are several. */
+function describeSkip(k: SkippedReference, withDocument: boolean): string {
+  const path = k.ref.path.length > 120 ? `${k.ref.path.slice(0, 119)}…` : k.ref.path;
+  const text = `${path} (${reasonText(k.reason)})`;
+  return withDocument ? `${vscode.workspace.asRelativePath(k.document.uri)}: ${text}` : text;
+}
+
+function reasonText(reason: SkippedReference['reason']): string {
+  switch (reason) {
+    case 'url':
+      return vscode.l10n.t('a URL, not a file in the workspace');
+    case 'absolute':
+      return vscode.l10n.t('an absolute path; only paths relative to the document are generated');
+    case 'notImage':
+      return vscode.l10n.t('not a .png, .jpg, .jpeg or .webp file');
+    case 'outside':
+      return vscode.l10n.t('outside the workspace');
+    case 'symlink':
+      return vscode.l10n.t('its folder is a symbolic link, which may lead out of the workspace');
+    case 'noText':
+      return vscode.l10n.t('no alt text or caption to use as the prompt');
+  }
+}
+
+function isShownInTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+}
+
+/** Workspace-relative (the folder's name first only in a multi-root workspace). */
+function workspacePath(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri);
+}

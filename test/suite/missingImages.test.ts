@@ -1,0 +1,341 @@
+// Generate Missing Images in the real extension host: which references are generated, where the
+// files go, the document left as it was (but for .jpg → .png, undoable), the shared queue's
+// rounds, cancel, Retry Failed, the workspace form; and links in each language's own syntax.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { closeAllEditors, exists, fakeServiceForSuite, PNG_SIGNATURE, removeFolder, waitFor, workspaceRoot } from './helpers';
+
+interface Result {
+  written: vscode.Uri[];
+  failed: { path: string; message: string }[];
+  skipped: string[];
+}
+
+const DIR = 'missing';
+const uriOf = (relative: string) => vscode.Uri.joinPath(workspaceRoot(), relative);
+const rel = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri, false);
+
+async function write(relative: string, text: string | Uint8Array): Promise<vscode.Uri> {
+  const uri = uriOf(relative);
+  await vscode.workspace.fs.writeFile(uri, typeof text === 'string' ? Buffer.from(text) : text);
+  return uri;
+}
+
+async function show(relative: string, text: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(await write(relative, text));
+  return vscode.window.showTextDocument(doc);
+}
+
+/** Every file under the workspace (dotfiles too), workspace-relative. */
+async function listAll(folder = workspaceRoot(), prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) {
+    if (type & vscode.FileType.Directory) out.push(...(await listAll(vscode.Uri.joinPath(folder, name), `${prefix}${name}/`)));
+    else out.push(`${prefix}${name}`);
+  }
+  return out.sort();
+}
+
+async function isPng(uri: vscode.Uri): Promise<boolean> {
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+async function setLimit(n: number | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('flux').update('maxParallelRequests', n, vscode.ConfigurationTarget.Workspace);
+}
+
+type Window = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+
+/**
+ * Messages, the quick pick and the progress notification, answered by the test: the extension
+ * gets the same `vscode` object as this suite, so its calls land here.
+ */
+class Stubs {
+  readonly messages: { level: 'info' | 'warning'; text: string; buttons: string[] }[] = [];
+  readonly progress: string[] = [];
+  answer: ((text: string, buttons: string[]) => string | undefined | Promise<string | undefined>) | undefined;
+  pick: ((items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined) | undefined;
+  pickedFrom: vscode.QuickPickItem[] = [];
+  readonly cancel = new vscode.CancellationTokenSource();
+  private readonly saved: Partial<Window> = {};
+  private readonly win = vscode.window as unknown as Window;
+
+  install(options: { progress?: boolean } = {}): this {
+    const record = (level: 'info' | 'warning') => (text: string, ...rest: unknown[]) => {
+      const buttons = rest.filter((b): b is string => typeof b === 'string');
+      this.messages.push({ level, text, buttons });
+      return Promise.resolve(this.answer?.(text, buttons));
+    };
+    this.replace('showInformationMessage', record('info') as Window['showInformationMessage']);
+    this.replace('showWarningMessage', record('warning') as Window['showWarningMessage']);
+    this.replace('showQuickPick', ((items: vscode.QuickPickItem[]) => {
+      this.pickedFrom = items;
+      return Promise.resolve(this.pick ? this.pick(items) : items.filter((i) => i.picked));
+    }) as unknown as Window['showQuickPick']);
+    if (options.progress) {
+      this.replace('withProgress', ((_options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) =>
+        task({ report: (v) => v.message !== undefined && this.progress.push(v.message) }, this.cancel.token)) as Window['withProgress']);
+    }
+    return this;
+  }
+
+  private replace<K extends keyof Window>(key: K, value: Window[K]): void {
+    this.saved[key] = this.win[key];
+    this.win[key] = value;
+  }
+
+  restore(): void {
+    for (const [key, value] of Object.entries(this.saved)) (this.win as unknown as Record<string, unknown>)[key] = value;
+    this.cancel.dispose();
+  }
+}
+
+const EIGHT = [
+  '# Field notes',
+  '',
+  '![A lighthouse at dusk](img/exists-1.png)',
+  '',
+  'A harbour wall ![A harbour wall](img/exists-2.png) in the text.',
+  '',
+  '![A town beyond the hills](../../outside.png)',
+  '',
+  '![](img/empty-alt.png)',
+  '',
+  '```md',
+  '![Inside a fence](img/fenced.png)',
+  '```',
+  '',
+  '![A gull over the sea][gull]',
+  '',
+  '<img src="img/html-tag.png" alt="A red boat">',
+  '',
+  '![A fox in snow](img/fox.jpg)',
+  '',
+  '[gull]: img/gull.png',
+  '',
+].join('\n');
+
+describe('Generate Missing Images', function () {
+  const fake = fakeServiceForSuite();
+  let stubs: Stubs;
+  beforeEach(async () => {
+    await removeFolder(DIR);
+    stubs = new Stubs();
+  });
+  afterEach(async () => {
+    stubs.restore();
+    await setLimit(undefined);
+    await closeAllEditors();
+    await removeFolder(DIR);
+  });
+
+  it('generates exactly the missing references at their paths; the text stays but for .jpg → .png, which one Undo takes back', async () => {
+    stubs.install();
+    await write(`${DIR}/img/exists-1.png`, new Uint8Array(PNG_SIGNATURE));
+    await write(`${DIR}/img/exists-2.png`, new Uint8Array(PNG_SIGNATURE));
+    const editor = await show(`${DIR}/notes.md`, EIGHT);
+    const before = await listAll();
+
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
+    assert.deepEqual(
+      result.written.map(rel),
+      [`${DIR}/img/gull.png`, `${DIR}/img/html-tag.png`, `${DIR}/img/fox.png`],
+    );
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(result.skipped, ['../../outside.png (outside the workspace)', 'img/empty-alt.png (no alt text or caption to use as the prompt)']);
+    for (const uri of result.written) assert.ok(await isPng(uri), rel(uri));
+    assert.deepEqual(fake().generationRequests.map((r) => (r.body as { prompt: string }).prompt).sort(), ['A fox in snow', 'A gull over the sea', 'A red boat']);
+    // The quick pick offered exactly those, all picked, prompt as label and path as description.
+    assert.deepEqual(
+      stubs.pickedFrom.map((i) => [i.label, i.description, i.picked]),
+      [
+        ['A gull over the sea', `${DIR}/img/gull.png`, true],
+        ['A red boat', `${DIR}/img/html-tag.png`, true],
+        ['A fox in snow', `${DIR}/img/fox.png`, true],
+      ],
+    );
+
+    const after = await listAll();
+    assert.deepEqual(
+      after.filter((f) => !before.includes(f)),
+      [`${DIR}/img/fox.png`, `${DIR}/img/gull.png`, `${DIR}/img/html-tag.png`],
+      'nothing else written: no fenced image, no .jpg, no temporary file',
+    );
+    assert.equal(editor.document.getText(), EIGHT.replace('](img/fox.jpg)', '](img/fox.png)'), 'byte-identical but for the .jpg reference');
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    const summary = stubs.messages[0]!;
+    assert.equal(summary.level, 'info');
+    assert.match(summary.text, /Generated 3 of 3 missing images/);
+    assert.match(summary.text, /img\/fox\.jpg → img\/fox\.png/);
+    assert.match(summary.text, /Skipped 2: \.\.\/\.\.\/outside\.png \(outside the workspace\); img\/empty-alt\.png \(no alt text/);
+
+    // Again: nothing is missing now, and it says so.
+    stubs.messages.length = 0;
+    const again = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    assert.deepEqual(again.written, []);
+    assert.equal(fake().generationRequests.length, 3);
+    await waitFor('the message', () => stubs.messages.length > 0);
+    assert.match(stubs.messages[0]!.text, /^No missing images in missing\/notes\.md/);
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the reference to go back', () => editor.document.getText() === EIGHT);
+    await waitFor('fox.png to go', async () => !(await exists(uriOf(`${DIR}/img/fox.png`))));
+    assert.ok(await exists(uriOf(`${DIR}/img/gull.png`)), 'the other images stay');
+  });
+
+  it('eight images at a limit of four take two rounds of the service; one progress counts them', async () => {
+    stubs.install({ progress: true });
+    await setLimit(4);
+    const text = Array.from({ length: 8 }, (_, i) => `![Picture number ${i + 1}](pics/p${i + 1}.png)\n`).join('\n');
+    await show(`${DIR}/rounds.md`, text);
+    fake().enqueue(...Array.from({ length: 8 }, () => ({ kind: 'b64' as const, delayMs: 2000 })));
+    const t0 = Date.now();
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    const ms = Date.now() - t0;
+    assert.equal(result.written.length, 8);
+    assert.equal(fake().maxConcurrent, 4, 'four at once, never more');
+    assert.ok(ms > 1.5 * 2000, `two rounds, not one: ${ms} ms`);
+    assert.ok(ms < 3 * 2000, `two rounds, not three or eight: ${ms} ms`);
+    assert.deepEqual(stubs.progress, ['0 of 8', '1 of 8', '2 of 8', '3 of 8', '4 of 8', '5 of 8', '6 of 8', '7 of 8', '8 of 8']);
+  });
+
+  it('Cancel keeps the finished images and leaves nothing of the others, anywhere', async () => {
+    stubs.install({ progress: true });
+    await setLimit(4);
+    const text = Array.from({ length: 8 }, (_, i) => `![Picture number ${i + 1}](pics/p${i + 1}.png)\n`).join('\n');
+    const editor = await show(`${DIR}/cancel.md`, text);
+    const before = await listAll();
+    fake().enqueue(...Array.from({ length: 8 }, () => ({ kind: 'b64' as const, delayMs: 2000 })));
+    const running = vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    await waitFor('the second round in flight', () => fake().generationRequests.length === 8 && fake().inFlight === 4, 20_000);
+    stubs.cancel.cancel();
+    const result = await running;
+    assert.equal(result.written.length, 4);
+    assert.equal(result.failed.length, 4);
+    for (const f of result.failed) assert.match(f.message, /Cancelled/);
+    const added = (await listAll()).filter((f) => !before.includes(f));
+    assert.deepEqual(added, result.written.map(rel).sort(), `only the finished images: ${added.join(', ')}`);
+    for (const uri of result.written) assert.ok(await isPng(uri));
+    assert.equal(editor.document.getText(), text);
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    assert.match(stubs.messages[0]!.text, /Cancelled: 4 of 8 images were written/);
+  });
+
+  it('Retry Failed reruns only the failed one', async () => {
+    stubs.install();
+    await setLimit(1);
+    await show(`${DIR}/retry.md`, '![A storm at sea](art/storm.png)\n\n![A calm morning](art/calm.png)\n');
+    // One at a time: the first image gets every attempt's 500 (retried at once, Retry-After: 0).
+    fake().enqueue(...Array.from({ length: 4 }, () => ({ kind: 'error' as const, status: 500, shape: 'openai' as const, retryAfter: '0' })));
+    // The person presses Retry Failed once the test has looked at the first run.
+    let press: () => void = () => undefined;
+    const pressed = new Promise<string>((resolve) => (press = () => resolve('Retry Failed')));
+    let retried = false;
+    stubs.answer = (_text, buttons) => {
+      if (retried || !buttons.includes('Retry Failed')) return undefined;
+      retried = true;
+      return pressed;
+    };
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    assert.deepEqual(result.written.map(rel), [`${DIR}/art/calm.png`]);
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0]!.path, `${DIR}/art/storm.png`);
+    assert.match(result.failed[0]!.message, /500|server/i);
+    assert.equal(fake().generationRequests.length, 5);
+    assert.ok(!(await exists(uriOf(`${DIR}/art/storm.png`))));
+    await waitFor('the summary', () => retried);
+    press();
+    await waitFor('the retried image', () => exists(uriOf(`${DIR}/art/storm.png`)), 20_000);
+    assert.ok(await isPng(uriOf(`${DIR}/art/storm.png`)));
+    assert.equal(fake().generationRequests.length, 6, 'one more request: the failed image only');
+    assert.equal((fake().generationRequests[5]!.body as { prompt: string }).prompt, 'A storm at sea');
+    assert.match(stubs.messages[0]!.text, /Generated 1 of 2 missing images; 1 failed/);
+    await waitFor('the retry summary', () => stubs.messages.length > 1);
+    assert.match(stubs.messages[1]!.text, /Generated 1 of 1 missing images/);
+  });
+
+  it('over the workspace: every document, grouped by document, results summed; node_modules and files.exclude left out', async () => {
+    stubs.install();
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('exclude', { '**/hidden-docs': true }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await write(`${DIR}/ws/a.md`, '# A\n\n![A quiet bay](a-img/bay.png)\n\n![](a-img/none.png)\n');
+      await write(`${DIR}/ws/b.rst`, 'B\n=\n\n.. image:: b-img/tower.png\n   :alt: A stone tower\n\n.. figure:: b-img/hill.jpg\n   :alt: A green hill\n');
+      await write(`${DIR}/node_modules/pkg/c.md`, '![Not ours](c.png)\n');
+      await write(`${DIR}/hidden-docs/d.md`, '![Excluded](d.png)\n');
+      // Only this suite's documents are picked: other suites' files may be in the workspace too.
+      stubs.pick = (items) => {
+        const ours = items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.description?.startsWith(`${DIR}/`));
+        return ours;
+      };
+      const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImagesInWorkspace');
+      const labels = stubs.pickedFrom.map((i) => (i.kind === vscode.QuickPickItemKind.Separator ? `# ${i.label}` : `${i.label} | ${i.description}`));
+      const at = labels.indexOf(`# ${DIR}/ws/a.md`);
+      assert.ok(at >= 0, labels.join('\n'));
+      assert.deepEqual(labels.slice(at, at + 5), [
+        `# ${DIR}/ws/a.md`,
+        `A quiet bay | ${DIR}/ws/a-img/bay.png`,
+        `# ${DIR}/ws/b.rst`,
+        `A stone tower | ${DIR}/ws/b-img/tower.png`,
+        `A green hill | ${DIR}/ws/b-img/hill.png`,
+      ]);
+      assert.ok(!labels.some((l) => /Not ours|Excluded/.test(l)), 'node_modules and files.exclude are not read');
+      assert.deepEqual(result.written.map(rel), [`${DIR}/ws/a-img/bay.png`, `${DIR}/ws/b-img/tower.png`, `${DIR}/ws/b-img/hill.png`]);
+      assert.ok(result.skipped.includes(`${DIR}/ws/a.md: a-img/none.png (no alt text or caption to use as the prompt)`), result.skipped.join('\n'));
+      for (const uri of result.written) assert.ok(await isPng(uri));
+      // b.rst was not open: its retargeted reference is saved, not left in a hidden buffer.
+      const b = new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(`${DIR}/ws/b.rst`)));
+      assert.match(b, /\.\. figure:: b-img\/hill\.png\n {3}:alt: A green hill/);
+    } finally {
+      await files.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
+
+describe('Links in each document language', function () {
+  const fake = fakeServiceForSuite();
+  beforeEach(() => removeFolder(DIR));
+  afterEach(async () => {
+    await closeAllEditors();
+    await removeFolder(DIR);
+  });
+
+  const PARAGRAPH = ['The lighthouse stood alone', 'on the black rocks.'];
+  const cases: { name: string; file: string; language: string; head: string[]; tail: string[]; link: (alt: string, path: string) => string[] }[] = [
+    { name: 'reStructuredText', file: 'doc.rst', language: 'restructuredtext', head: ['Title', '=====', ''], tail: ['', 'Next paragraph.', ''], link: (alt, p) => [`.. image:: ${p}`, `   :alt: ${alt}`] },
+    { name: 'AsciiDoc', file: 'doc.adoc', language: 'asciidoc', head: ['= Title', ''], tail: ['', 'Next paragraph.', ''], link: (alt, p) => [`image::${p}[${alt}]`] },
+    { name: 'HTML', file: 'doc.html', language: 'html', head: ['<h1>Title</h1>', ''], tail: ['', '<p>Next paragraph.</p>', ''], link: (alt, p) => [`<img src="${p}" alt="${alt}">`] },
+    { name: 'LaTeX', file: 'doc.tex', language: 'latex', head: ['\\section{Title}', ''], tail: ['', 'Next paragraph.', ''], link: (_alt, p) => [`\\includegraphics[width=\\linewidth]{${p}}`] },
+  ];
+
+  for (const c of cases) {
+    it(`Generate Image from Selection in ${c.name}: its own syntax, after the paragraph`, async () => {
+      const editor = await show(`${DIR}/${c.file}`, [...c.head, ...PARAGRAPH, ...c.tail].join('\n'));
+      assert.equal(editor.document.languageId, c.language);
+      const line = c.head.length;
+      editor.selection = new vscode.Selection(line, 0, line, PARAGRAPH[0]!.length);
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+      assert.ok(uri);
+      const path = `../assets/${uri.path.split('/').pop()}`;
+      assert.equal(editor.document.getText(), [...c.head, ...PARAGRAPH, '', ...c.link(PARAGRAPH[0]!, path), ...c.tail].join('\n'));
+      assert.equal((fake().generationRequests[0]?.body as { prompt: string }).prompt, PARAGRAPH[0]);
+    });
+
+    it(`Generate Image at the cursor on an empty line in ${c.name}: its own syntax, exactly there`, async () => {
+      const editor = await show(`${DIR}/${c.file}`, [...c.head, ...PARAGRAPH, '', '', ...c.tail].join('\n'));
+      const line = c.head.length + PARAGRAPH.length + 1;
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'A gull at dawn' });
+      assert.ok(uri);
+      const path = `../assets/${uri.path.split('/').pop()}`;
+      const before = [...c.head, ...PARAGRAPH, '', '', ...c.tail].join('\n');
+      const link = c.link('A gull at dawn', path).join('\n');
+      const after = editor.document.getText();
+      // On the empty line, standing alone; nothing else of the text changed.
+      assert.ok(after.includes(`\n\n${link}\n\n`), after);
+      assert.equal(after.replace(`${link}\n`, ''), before);
+    });
+  }
+});
