@@ -283,5 +283,7 @@ function onBlankLine(layout: Layout, index: number, link: string, eol: string): 
   }
   // Text just above and another blank line below: use this line as the blank above, the next as the one below.
   if (textAbove && reusable(layout, index + 1, parts)) return build(lines[index + 1].start, '', prefix, link, eol, eol);
+  // Nothing above and a blank line below: the link takes this empty line, the next one keeps it apart.
+  if (!textAbove && line.text === '' && reusable(layout, index + 1, parts)) return build(line.start, '', prefix, link, '', eol);
   return build(line.start, textAbove ? blank + eol : '', prefix, link, eol, eol);
 }

@@ -141,7 +141,8 @@ describe('link placement at the cursor', () => {
     assert.equal(place('One.\n‸\nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n\nTwo.');
     assert.equal(place('One.\n‸\n\nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n\nTwo.');
     assert.equal(place('One.\n\n‸\nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n\nTwo.');
-    assert.equal(place('One.\n\n‸\n\nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n\n\nTwo.');
+    // Blank lines all around: the link takes the cursor's empty line, adding none.
+    assert.equal(place('One.\n\n‸\n\nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n\nTwo.');
   });
   it('on a line of spaces, goes there without cutting anything', () => {
     assert.equal(place('One.\n  ‸  \nTwo.', { mode: 'atCursor' }), 'One.\n\n![a](p.png)\n    \nTwo.');
@@ -163,7 +164,7 @@ describe('link placement at the cursor', () => {
   });
   it('in a document of blank lines, on the cursor line', () => {
     assert.equal(place('\n‸\n', { mode: 'atCursor' }), '\n![a](p.png)\n\n');
-    assert.equal(place('‸\n\n', { mode: 'atCursor' }), '![a](p.png)\n\n\n');
+    assert.equal(place('‸\n\n', { mode: 'atCursor' }), '![a](p.png)\n\n');
   });
   it('inside a list item or a quote on their blank line', () => {
     assert.equal(place('- a\n‸\n  b\n- c', { mode: 'atCursor' }), '- a\n\n  ![a](p.png)\n\n  b\n- c');
