@@ -91,8 +91,9 @@ export class LinkInserter {
         const end = document.positionAt(startOffset + request.text.length);
         return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
       }
-      if (document.version !== version && !document.isClosed) continue;
-      return { linked: false, reason: document.isClosed ? 'closed' : 'refused' };
+      if (request.file) await restoreTemp(request.file);
+      await changeAfter(document, version, CHANGE_WAIT_MS);
+      if (document.isClosed) return { linked: false, reason: 'closed' };
     }
     return { linked: false, reason: 'refused' };
   }
@@ -152,16 +153,40 @@ export class LinkInserter {
       } finally {
         start.dispose();
       }
-      // Refused. Changed meanwhile (typing, another link): place it again against the new text.
-      if (document.version !== version && !document.isClosed) continue;
-      if (request.file && !(await statOrUndefined(request.file.temp)) && (await statOrUndefined(request.file.target))) {
-        // The rename went through without the text: put the file back under its temporary name.
-        await vscode.workspace.fs.rename(request.file.target, request.file.temp, { overwrite: false }).then(undefined, () => undefined);
-      }
-      return { linked: false, reason: document.isClosed ? 'closed' : 'refused' };
+      // Refused. VS Code refuses an edit whose document changed since this host last heard of it
+      // (typing, another link), and this host may hear of the change only a moment later: wait
+      // for it, then place the link again against the new text.
+      if (request.file) await restoreTemp(request.file);
+      await changeAfter(document, version, CHANGE_WAIT_MS);
+      if (document.isClosed) return { linked: false, reason: 'closed' };
     }
     return { linked: false, reason: 'refused' };
   }
+}
+
+/** How long a refused edit waits to hear of the change that refused it. */
+const CHANGE_WAIT_MS = 500;
+
+/** Resolves when the document's version moves past `version` (at once if it has), or after `ms`. */
+function changeAfter(document: vscode.TextDocument, version: number, ms: number): Promise<void> {
+  if (document.version !== version || document.isClosed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === document && document.version !== version) done();
+    });
+  });
+}
+
+/** A refused edit may still have moved the file (VS Code applies groups in turn): put it back. */
+async function restoreTemp(file: { readonly temp: vscode.Uri; readonly target: vscode.Uri }): Promise<void> {
+  if ((await statOrUndefined(file.temp)) || !(await statOrUndefined(file.target))) return;
+  await vscode.workspace.fs.rename(file.target, file.temp, { overwrite: false }).then(undefined, () => undefined);
 }
 
 /** Removes `text` at `offset` if it is still there, exactly. */
