@@ -15,11 +15,13 @@ function listTs(dir) {
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
-// undici is required from dist/undici.js, a bundle of its own, on the first request only.
-const undiciApart = {
-  name: 'undici-apart',
+// undici and markdown-it are required from bundles of their own (dist/undici.js on the first
+// request, dist/markdown-it.js when a document is first read), never at activation.
+const vendorApart = {
+  name: 'vendor-apart',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    build.onResolve({ filter: /^markdown-it$/ }, () => ({ path: './markdown-it.js', external: true }));
   },
 };
 
@@ -64,8 +66,9 @@ async function main() {
         logLevel: 'warning',
       }]
     : [
-        { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [undiciApart, problemMatcher] },
+        { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [vendorApart, problemMatcher] },
         { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'dist/undici.js' },
+        { ...nodeBundle, entryPoints: ['src/vendor/markdownIt.ts'], outfile: 'dist/markdown-it.js' },
         { ...nodeBundle, entryPoints: ['webview/main.ts'], outfile: 'media/build/studio.js', format: 'iife', platform: 'browser', target: 'es2022', tsconfig: 'webview/tsconfig.json' },
       ].filter((c) => c.entryPoints.every((p) => fs.existsSync(p)));
   if (!tests) {

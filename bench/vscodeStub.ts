@@ -121,6 +121,17 @@ export class FileSystemError extends Error {
   }
 }
 
+export class CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Refactor = new CodeActionKind('refactor');
+  static readonly RefactorRewrite = new CodeActionKind('refactor.rewrite');
+  constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${part}` : part);
+  }
+}
+
 export const version = '1.100.0';
 export const ExtensionMode = { Production: 1, Development: 2, Test: 3 } as const;
 export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
@@ -333,6 +344,17 @@ export const workspace = partial('workspace', {
     copy: (a: Uri, b: Uri) => fs.copyFile(a.fsPath, b.fsPath),
     isWritableFileSystem: () => true,
   }),
+});
+
+export const languages = partial('languages', {
+  registerHoverProvider: () => new Disposable(() => undefined),
+  registerCodeActionsProvider: () => new Disposable(() => undefined),
+  match: () => 0,
+});
+
+export const lm = partial('lm', {
+  registerTool: () => new Disposable(() => undefined),
+  tools: [],
 });
 
 export const env = partial('env', {
