@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerImageTool } from './chat/imageTool';
 import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
@@ -13,6 +14,7 @@ import { GenerationService } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
 import { LinkInserter } from './services/linkInserter';
+import { registerKeyContext } from './ui/keyContext';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -44,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerCancelGenerations(generation),
     registerShowLog(log),
     ...registerOpenStudio(context, services),
+    registerImageTool(services),
+    registerKeyContext(keys, context.secrets),
   );
 
   if (context.extensionMode === vscode.ExtensionMode.Test) {
