@@ -3,16 +3,21 @@
 // say, and a proxy's credentials never reach a message or the log.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FluxError } from '../../src/core/errors';
 import type { GenerationResult } from '../../src/services/generationService';
+import { rawJson } from '../fake/fakeService';
+import { makePng } from '../fake/png';
 import { startProxy } from '../fake/proxy';
 import type { RunningProxy } from '../fake/proxy';
 import { fakeServiceForSuite, PNG_SIGNATURE, testingApi, waitFor } from './helpers';
 
-/** A name only the proxy can resolve: reaching it proves the request went through the proxy. */
+/** Names only the proxy can resolve: reaching them proves the request went through the proxy. */
 const UPSTREAM = 'flux-upstream.test';
+const CDN = 'flux-cdn.test';
 const PROXY_USER = 'proxy-user';
 const PROXY_PASSWORD = 'Pr0xy-S3cret-pa55word';
 
@@ -70,34 +75,38 @@ describe("Network through VS Code's proxy settings", function () {
   });
 
   it('reaches the service through http.proxy, the download of a url answer too', async () => {
-    proxy = await startProxy({ hosts: { [UPSTREAM]: '127.0.0.1' } });
-    await fluxConfig().update('baseUrl', upstreamBase(), vscode.ConfigurationTarget.Global);
-    await setHttp({ proxy: proxy.url });
+    // The returned image lives on a second name only the proxy resolves, served here.
+    const cdnHits: string[] = [];
+    const cdn = http.createServer((req, res) => {
+      cdnHits.push(`${req.method} ${req.headers.host}${req.url}`);
+      res.writeHead(200, { 'content-type': 'image/png' }).end(makePng(64, 48, { seed: 12 }));
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    try {
+      const cdnPort = (cdn.address() as AddressInfo).port;
+      proxy = await startProxy({ hosts: { [UPSTREAM]: '127.0.0.1', [CDN]: '127.0.0.1' } });
+      await fluxConfig().update('baseUrl', upstreamBase(), vscode.ConfigurationTarget.Global);
+      await setHttp({ proxy: proxy.url });
 
-    // The url answer points at 127.0.0.1 (not a name only the proxy knows): VS Code's own patch
-    // of node:http in this host sends the test proxy's upstream requests to other names through
-    // http.proxy too, which would loop back into the proxy.
-    fake().enqueue({ kind: 'b64', seed: 11 }, { kind: 'url', seed: 12, host: 'same' });
-    const first = await generate('a lighthouse behind a proxy');
-    assert.deepEqual([...(await readBytes(first.uri)).subarray(0, 8)], PNG_SIGNATURE);
-    assert.equal(first.record.seed, 11);
-    assert.equal(proxy.requests.get(UPSTREAM), 1);
+      fake().enqueue({ kind: 'b64', seed: 11 }, rawJson({ data: [{ url: `http://${CDN}:${cdnPort}/results/fox.png`, seed: 12 }] }));
+      const first = await generate('a lighthouse behind a proxy');
+      assert.deepEqual([...(await readBytes(first.uri)).subarray(0, 8)], PNG_SIGNATURE);
+      assert.equal(first.record.seed, 11);
+      assert.equal(proxy.requests.get(UPSTREAM), 1);
 
-    const second = await generate('a harbour behind a proxy');
-    assert.deepEqual([...(await readBytes(second.uri)).subarray(0, 8)], PNG_SIGNATURE);
-    assert.equal(second.record.seed, 12);
-    assert.equal(proxy.requests.get(UPSTREAM), 2);
-    // The download of the returned image URL went through the proxy as well.
-    assert.equal(proxy.requests.get('127.0.0.1'), 1);
-    assert.equal(fake().fileRequests.length, 1);
-    assert.deepEqual(
-      proxy.log.map((l) => l.replace(/\/files\/[0-9a-f]+\.png$/, '/files/ID.png')),
-      [
+      const second = await generate('a harbour behind a proxy');
+      assert.deepEqual([...(await readBytes(second.uri)).subarray(0, 8)], PNG_SIGNATURE);
+      assert.equal(second.record.seed, 12);
+      assert.deepEqual(proxy.log, [
         `POST ${upstreamBase()}/v1/images/generations`,
         `POST ${upstreamBase()}/v1/images/generations`,
-        `GET ${fake().baseUrl}/files/ID.png`,
-      ],
-    );
+        `GET http://${CDN}:${cdnPort}/results/fox.png`,
+      ]);
+      assert.deepEqual(cdnHits, [`GET ${CDN}:${cdnPort}/results/fox.png`]);
+    } finally {
+      cdn.closeAllConnections();
+      await new Promise((resolve) => cdn.close(resolve));
+    }
   });
 
   it('reads the settings again for each request: a proxy set after a first image is used by the next', async () => {
