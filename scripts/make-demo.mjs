@@ -5,6 +5,7 @@
 //
 // Pure Node (pngjs is a dev dependency): each frame is encoded once by pngjs, and its IDAT data
 // becomes the frame's data in the animation (IDAT for the first, fdAT for the rest).
+import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
