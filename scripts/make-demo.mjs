@@ -7,12 +7,13 @@
 // becomes the frame's data in the animation (IDAT for the first, fdAT for the rest).
 import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import pngjs from 'pngjs';
 
 const { PNG } = pngjs;
-const root = new URL('..', import.meta.url).pathname;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const framesDir = join(root, 'test-artifacts');
 const out = join(root, 'docs', 'demo.png');
 /** How long each frame stays, in milliseconds (the last one lingers; then it starts over). */
