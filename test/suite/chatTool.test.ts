@@ -3,11 +3,13 @@
 // Without a chat session VS Code confirms a tool with a modal dialog, which the test harness
 // answers "yes" by itself (dialogs are skipped when extension tests run).
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ImageTool } from '../../src/chat/imageTool';
 import { readRecipe } from '../../src/core/recipe';
+import { makePng } from '../fake/png';
 import { closeAllEditors, fakeServiceForSuite, openMarkdown, removeFolder, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const TOOL = 'flux_generate_image';
@@ -111,6 +113,22 @@ describe('Chat tool flux_generate_image', function () {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const answer = await invoke({ prompt: 'a paper boat', path: 'pictures/boat.png' });
     assert.ok(answer.includes('<img src="../pictures/boat.png" alt="a paper boat">'), answer);
+  });
+
+  it('edits a workspace image: the source is sent, never changed, and named in the recipe', async () => {
+    const source = makePng(96, 64, { seed: 3 });
+    await vscode.workspace.fs.writeFile(fileAt('pictures/harbour.png'), source);
+    const answer = await invoke({ prompt: 'make the sky stormy', image: 'pictures/harbour.png', path: 'pictures/harbour-storm.png' });
+    assert.match(answer, /pictures\/harbour\.png/);
+    assert.match(answer, /pictures\/harbour-storm\.png/);
+    const { recipe } = readRecipe(await vscode.workspace.fs.readFile(fileAt('pictures/harbour-storm.png')));
+    assert.ok(recipe, 'the edited PNG carries its recipe');
+    assert.equal(recipe.prompt, 'make the sky stormy');
+    assert.deepEqual(recipe.source, { path: 'pictures/harbour.png', sha256: createHash('sha256').update(source).digest('hex') });
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(fileAt('pictures/harbour.png'))), source);
+    // One request to the service, carrying the source's bytes.
+    const sent = fake().requests.filter((r) => r.path.startsWith('/v1/images/'));
+    assert.equal(sent.length, 1);
   });
 
   for (const [name, input, pattern] of [

@@ -1,11 +1,12 @@
 // A proxy that asks for credentials, seen through a provider: undici's 407 error must leave the
 // provider as "the proxy asks for credentials" (status 407), never as a bare network error code,
-// and without the credentials.
+// and without the credentials. And the dispatcher every request is given, proxy or not.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FluxError } from '../../src/core/errors';
-import { createProxyDispatcher } from '../../src/core/http/proxy';
+import { getGlobalDispatcher, request } from 'undici';
+import { createProxyDispatcher, ProxyDispatchers } from '../../src/core/http/proxy';
 import { dmxapiProvider } from '../../src/core/providers/dmxapi';
 import { startProxy } from '../fake/proxy';
 import type { RunningProxy } from '../fake/proxy';
@@ -56,4 +57,39 @@ describe('a 407 through a provider', () => {
       }
     });
   }
+});
+
+describe('ProxyDispatchers.forRequest', () => {
+  it('gives every request a dispatcher of its own: the proxy, or a direct Agent, never the global one', async () => {
+    const hits: string[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = await startProxy();
+    const cache = new ProxyDispatchers();
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/direct`;
+      const direct = cache.forRequest({ support: 'off', proxy: proxy.url });
+      assert.notEqual(direct, getGlobalDispatcher());
+      assert.equal(cache.forRequest({}), direct, 'one direct Agent, kept');
+      assert.equal((await request(url, { dispatcher: direct })).statusCode, 200);
+      assert.deepEqual(hits, ['/direct']);
+      assert.equal(proxy.total(), 0);
+
+      const viaProxy = cache.forRequest({ proxy: proxy.url });
+      assert.equal(viaProxy, cache.get({ proxy: proxy.url }));
+      assert.notEqual(viaProxy, direct);
+      assert.equal((await request(url, { dispatcher: viaProxy })).statusCode, 200);
+      assert.equal(proxy.total(), 1);
+
+      await cache.dispose();
+      await assert.rejects(request(url, { dispatcher: direct }), { code: /^UND_ERR_(CLOSED|DESTROYED)$/ }, 'dispose closes the direct Agent too');
+    } finally {
+      await cache.dispose();
+      await proxy.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
