@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerImageTool } from './chat/imageTool';
 import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
@@ -21,6 +22,7 @@ import { ImageCodeActionProvider } from './languageFeatures/codeActions';
 import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover';
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
+import { registerKeyContext } from './ui/keyContext';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -55,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerShowLog(log),
     ...registerOpenStudio(context, services),
     ...registerGenerateMissingImages(services),
+    registerImageTool(services),
+    registerKeyContext(keys, context.secrets),
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.

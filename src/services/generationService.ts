@@ -209,8 +209,8 @@ export class GenerationService implements vscode.Disposable {
       // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
       const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
       this.proxies ??= new ProxyDispatchers();
-      const dispatcher = this.proxies.get(proxySettings());
-      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, ...(dispatcher ? { dispatcher } : {}) };
+      const dispatcher = this.proxies.forRequest(proxySettings());
+      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher };
       const image = await providerFor(provider).generate(request, settings, {
         signal,
         log: (e) => this.logRequest(e),

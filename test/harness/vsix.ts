@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { repoRoot } from './codeServer';
 
 /**
- * The arguments of `npm run package` after `vsce package`. No repository is published yet, so
- * README's relative links (the screenshot) stay relative instead of needing a repository URL.
+ * The arguments of `npm run package` after `vsce package`. The repository URL is a placeholder
+ * until the project is published, so README's relative links (the pictures) stay relative
+ * (they work in VS Code's extension page, which reads them from the package).
  */
-export const VSCE_PACKAGE_ARGS: readonly string[] = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
+export const VSCE_PACKAGE_ARGS: readonly string[] = ['--no-dependencies', '--no-rewrite-relative-links'];
 
 export function packageExtension(outFile: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main?: string };

@@ -1,4 +1,5 @@
 import { FluxError, redactForDisplay, text } from '../errors';
+import { isProxyAuthError } from './proxy';
 import { parseRetryAfter } from './retry';
 
 /** The setting a person fixes when the service's address is wrong; messages name it. */
@@ -100,6 +101,11 @@ export interface FailureContext {
 export function toFluxError(err: unknown, ctx: FailureContext): FluxError {
   if (err instanceof FluxError) return err;
   if (ctx.signal?.aborted) return new FluxError('cancelled', 'Cancelled. Nothing was saved.');
+  // undici throws "Proxy Authentication Required (407)" with a generic code: kept as a 407 here,
+  // or the person would read "network error" instead of which setting to fix.
+  if (isProxyAuthError(err)) {
+    return new FluxError('network', text('The proxy asks for credentials. Put them in the http.proxy setting (http://user:password@host:port), then try again.'), { status: 407 });
+  }
   if (ctx.deadline.aborted) {
     return new FluxError('timeout', text('No image after {0} s, the time limit (flux.requestTimeoutSeconds). Nothing was saved; try again or raise the limit.', Math.round(ctx.timeoutMs / 1000)));
   }

@@ -1,7 +1,7 @@
 // VS Code patches Node's http/https and the global fetch for its proxy settings, but not a bundled
 // undici: without a dispatcher from here, every request would go direct and fail behind a
 // corporate proxy. This turns the settings (and the usual environment variables) into one.
-import { EnvHttpProxyAgent } from 'undici';
+import { Agent, EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { FluxError, text } from '../errors';
 
@@ -47,6 +47,7 @@ export function createProxyDispatcher(settings: ProxySettings): Dispatcher | und
  */
 export class ProxyDispatchers {
   private last: { readonly key: string; readonly dispatcher: Dispatcher | undefined } | undefined;
+  private direct: Dispatcher | undefined;
 
   get(settings: ProxySettings): Dispatcher | undefined {
     const plan = proxyPlan(settings);
@@ -55,11 +56,26 @@ export class ProxyDispatchers {
     return this.last.dispatcher;
   }
 
-  /** Closes the current dispatcher (waiting for its requests) and forgets it. */
+  /**
+   * The dispatcher a request must be given: the proxy's, or for a direct connection an Agent of
+   * our own. Never undici's global dispatcher: in VS Code's extension host that is VS Code's
+   * (another copy of undici, with its own proxy rules), which breaks our multipart bodies
+   * ("Cannot read properties of null (reading 'byteLength')") and would make "direct" mean
+   * whatever VS Code decides.
+   */
+  forRequest(settings: ProxySettings): Dispatcher {
+    const dispatcher = this.get(settings);
+    if (dispatcher) return dispatcher;
+    this.direct ??= new Agent();
+    return this.direct;
+  }
+
+  /** Closes the current dispatchers (waiting for their requests) and forgets them. */
   async dispose(): Promise<void> {
-    const dispatcher = this.last?.dispatcher;
+    const dispatchers = [this.last?.dispatcher, this.direct];
     this.last = undefined;
-    await dispatcher?.close();
+    this.direct = undefined;
+    await Promise.all(dispatchers.map((d) => d?.close()));
   }
 }
 

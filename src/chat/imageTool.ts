@@ -1,0 +1,175 @@
+// `flux_generate_image`: the language model tool that Copilot's agent mode (and any chat client
+// that runs tools) calls to make an image. It is one more thin caller of the one pipeline; what
+// it adds is reading a model's input carefully and answering in words, failures included.
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Services } from '../commands/services';
+import { FluxError, nextSteps } from '../core/errors';
+import { sniffImageType } from '../core/imageType';
+import type { InputImage } from '../core/providers/types';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import { checkDestinationName, MAX_INPUT_IMAGE_BYTES, readToolInput, resolveInWorkspace } from '../core/toolInput';
+import type { ImageToolInput } from '../core/toolInput';
+import { readConfig } from '../services/config';
+import { takesImageLinks } from '../services/constants';
+import { linkText } from '../services/generationService';
+import type { GenerationJob } from '../services/generationService';
+import { displayPath, statOrUndefined, workspaceLinkPath } from '../services/imageStore';
+import { providerName } from '../services/keys';
+import { localizedMessage } from '../ui/notifications';
+
+export const IMAGE_TOOL_NAME = 'flux_generate_image';
+
+export function registerImageTool(services: Services): vscode.Disposable {
+  return vscode.lm.registerTool<ImageToolInput>(IMAGE_TOOL_NAME, new ImageTool(services));
+}
+
+export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
+  constructor(private readonly services: Services) {}
+
+  /** The confirmation names the prompt, the provider and where the file goes; outside words stay text. */
+  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): vscode.PreparedToolInvocation {
+    const input = options.input as Partial<ImageToolInput> | undefined;
+    const prompt = typeof input?.prompt === 'string' ? input.prompt.trim() : '';
+    const { folder, document } = placeOfWork();
+    const config = readConfig(document?.uri ?? folder?.uri);
+    const model = typeof input?.model === 'string' && input.model.trim() ? input.model.trim() : config.model;
+    const where =
+      typeof input?.path === 'string' && input.path.trim()
+        ? input.path.trim()
+        : vscode.l10n.t('the output folder ({0})', config.outputFolder);
+    const editing = typeof input?.image === 'string' && input.image.trim() ? input.image.trim() : undefined;
+    const message = new vscode.MarkdownString();
+    const line = (label: string, value: string) => {
+      message.appendMarkdown(`**${label}** `);
+      message.appendText(value.replace(/\s+/g, ' '));
+      message.appendMarkdown('  \n');
+    };
+    line(vscode.l10n.t('Prompt:'), prompt.length > 300 ? `${prompt.slice(0, 300)}…` : prompt);
+    if (editing) line(vscode.l10n.t('Image to edit:'), editing);
+    line(vscode.l10n.t('Provider:'), `${providerName(config.provider)} (${model})`);
+    line(vscode.l10n.t('Saved to:'), where);
+    return {
+      invocationMessage: editing ? vscode.l10n.t('Editing an image with Flux') : vscode.l10n.t('Generating an image with Flux'),
+      confirmationMessages: {
+        title: editing ? vscode.l10n.t('Edit an image with Flux?') : vscode.l10n.t('Generate an image with Flux?'),
+        message,
+      },
+    };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<ImageToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const controller = new AbortController();
+    const onCancel = token.onCancellationRequested(() => controller.abort());
+    if (token.isCancellationRequested) controller.abort();
+    try {
+      return answer(await this.run(options.input, controller.signal));
+    } catch (err) {
+      return answer(failureText(err));
+    } finally {
+      onCancel.dispose();
+    }
+  }
+
+  private async run(raw: unknown, signal: AbortSignal): Promise<string> {
+    const input = readToolInput(raw);
+    const { folder, document } = placeOfWork();
+    if (!folder) throw new FluxError('invalidInput', vscode.l10n.t('No folder is open, so there is nowhere to save the image. Open a folder, then try again.'));
+    const config = readConfig(document?.uri ?? folder.uri);
+    const editing = input.image !== undefined;
+    const request = {
+      prompt: normalizePrompt(input.prompt),
+      model: normalizeModel(input.model ?? config.model),
+      // An edit without a size keeps the input's aspect ratio.
+      size: input.size !== undefined ? normalizeSize(input.size) : editing ? undefined : normalizeSize(config.size),
+      seed: normalizeSeed(input.seed ?? config.seed),
+    };
+    let target: vscode.Uri | undefined;
+    if (input.path !== undefined) {
+      const path = resolveInWorkspace(folder.uri.path, input.path, 'destination');
+      checkDestinationName(path);
+      target = folder.uri.with({ path });
+      if (await statOrUndefined(target)) {
+        throw new FluxError('invalidInput', vscode.l10n.t('{0} exists already; it is never written over. Choose another path.', displayPath(target)));
+      }
+    }
+    const source = input.image !== undefined ? await readInputImage(folder, input.image) : undefined;
+    const job: GenerationJob = {
+      request: { ...request, ...(source ? { image: source.image } : {}) },
+      scope: document?.uri ?? folder.uri,
+      signal,
+      ...(target ? { target } : {}),
+      ...(source ? { source: source.recipe } : {}),
+    };
+    const { uri, record } = await this.services.generation.run(job);
+    const where = displayPath(uri);
+    const alt = request.prompt;
+    const link = document ? await linkText(document, alt, uri) : await markdownLink(alt, uri);
+    const lines = [
+      editing ? vscode.l10n.t('Edited {0} into a new image: {1}', input.image!, where) : vscode.l10n.t('Generated the image: {0}', where),
+      document
+        ? vscode.l10n.t('Link from {0} ({1}): {2}', displayPath(document.uri), document.languageId, link)
+        : vscode.l10n.t('Markdown link from the workspace folder: {0}', link),
+      record.seed !== undefined ? vscode.l10n.t('Seed: {0} (give it again to make the same image).', record.seed) : vscode.l10n.t('Seed: not reported by the service.'),
+      vscode.l10n.t('Model: {0}, size: {1}. The prompt and settings are stored in the PNG.', record.model, record.size || vscode.l10n.t('as the input')),
+    ];
+    return lines.join('\n');
+  }
+}
+
+/** The active document (when it takes image links) and the workspace folder that work happens in. */
+function placeOfWork(): { folder: vscode.WorkspaceFolder | undefined; document: vscode.TextDocument | undefined } {
+  const editor = vscode.window.activeTextEditor;
+  const document = editor && takesImageLinks(editor.document) ? editor.document : undefined;
+  const folder = (document && vscode.workspace.getWorkspaceFolder(document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+  return { folder, document };
+}
+
+async function readInputImage(folder: vscode.WorkspaceFolder, relative: string): Promise<{ image: InputImage; recipe: { path: string; sha256: string } }> {
+  const uri = folder.uri.with({ path: resolveInWorkspace(folder.uri.path, relative, 'image') });
+  const stat = await statOrUndefined(uri);
+  if (!stat || stat.type & vscode.FileType.Directory) {
+    throw new FluxError('invalidInput', vscode.l10n.t('There is no image at {0}. Give the workspace-relative path of a PNG, JPEG or WebP file.', relative));
+  }
+  if (stat.size > MAX_INPUT_IMAGE_BYTES) {
+    throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
+    throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
+  }
+  const type = sniffImageType(bytes);
+  if (!type) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be edited.', displayPath(uri)));
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return {
+    image: { bytes, name, mime: type.mime },
+    recipe: { path: workspaceLinkPath(uri), sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
+}
+
+async function markdownLink(alt: string, uri: vscode.Uri): Promise<string> {
+  const { imageLink } = await import('../core/documents');
+  return imageLink('markdown', alt, workspaceLinkPath(uri));
+}
+
+/** What went wrong and what to do next, as the tool's answer (a failure is never thrown at the chat). */
+function failureText(err: unknown): string {
+  const e = err instanceof FluxError ? err : new FluxError('network', err instanceof Error ? err.message : String(err));
+  if (e.kind === 'cancelled') return vscode.l10n.t('Cancelled. Nothing was saved.');
+  if (e.kind === 'noKey') return vscode.l10n.t('No image was made: no API key was given. Run “Flux: Set API Key” (command flux.setApiKey), then try again.');
+  const steps = nextSteps(e.kind);
+  const next = steps.setApiKey
+    ? vscode.l10n.t('Next step: run “Flux: Set API Key” (command flux.setApiKey) with a valid key, then try again.')
+    : e.kind === 'invalidInput'
+      ? vscode.l10n.t('Next step: correct the input and call the tool again.')
+      : e.kind === 'moderation'
+        ? vscode.l10n.t('Next step: rephrase the prompt and try again.')
+        : steps.retry
+          ? vscode.l10n.t('Next step: try again in a moment; if it keeps failing, run “Flux: Show Log”.')
+          : vscode.l10n.t('Next step: run “Flux: Show Log” for details.');
+  return `${vscode.l10n.t('No image was made.')} ${localizedMessage(e)}\n${next}`;
+}
+
+function answer(message: string): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(message)]);
+}

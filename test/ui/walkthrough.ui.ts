@@ -1,0 +1,68 @@
+// The walkthrough as a newcomer meets it: opened from the Welcome page's "Open Walkthrough...",
+// its first step's button asks for the key, and once a key is stored the step shows as done.
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { ui } from '../harness/uiContext';
+import { clearNotifications, pickQuickItem, runCommand, screenshot, setTheme, typeIntoQuickInput } from '../harness/workbench';
+
+const TITLE = 'Get Started with Flux';
+
+function walkthrough(page: Page): Locator {
+  return page.locator('.gettingStartedContainer');
+}
+
+/** A step of the open walkthrough, by its title. */
+function step(page: Page, title: string): Locator {
+  return walkthrough(page).locator('.getting-started-step', { has: page.locator('.step-title', { hasText: title }) });
+}
+
+/** The step's check mark: VS Code marks a done step's codicon `.complete`. */
+async function isChecked(s: Locator): Promise<boolean> {
+  return (await s.locator('.codicon.complete').count()) > 0;
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('Walkthrough', () => {
+  it('opens from Welcome: Open Walkthrough, and its first step completes once a key is set', async () => {
+    const { page } = ui();
+    await runCommand(page, 'Flux: Clear API Key');
+    await clearNotifications(page);
+
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await typeIntoQuickInput(page, 'Flux', { submit: false });
+    await pickQuickItem(page, TITLE);
+    await walkthrough(page).locator('.getting-started-category .category-title, h2', { hasText: TITLE }).first().waitFor({ timeout: 15_000 });
+
+    const keyStep = step(page, 'Set your API key');
+    await keyStep.waitFor({ timeout: 10_000 });
+    for (const title of ['Generate from a selection', 'Open the Image Studio', 'Edit an image']) {
+      assert.equal(await step(page, title).count(), 1, `the step "${title}" is listed`);
+    }
+    assert.equal(await isChecked(keyStep), false, 'no key yet: the first step is not done');
+    // The step's picture is its own SVG, shown in the media webview beside the steps.
+    await keyStep.click();
+    await screenshot(page, 'walkthrough-open');
+
+    await keyStep.getByRole('button', { name: 'Set API Key' }).click();
+    await typeIntoQuickInput(page, 'sk-walkthrough-key-typed-by-a-person-0000');
+    await waitUntil('the first step to be checked', () => isChecked(keyStep));
+    await clearNotifications(page);
+    await screenshot(page, 'walkthrough-key-set');
+    // The pictures take the theme's colours: look at them in a light theme too.
+    await setTheme(page, 'Default Light Modern');
+    try {
+      await step(page, 'Generate from a selection').click();
+      await screenshot(page, 'walkthrough-light');
+    } finally {
+      await setTheme(page, 'Default Dark Modern');
+    }
+  });
+});
