@@ -209,8 +209,12 @@ export class GenerationService implements vscode.Disposable {
       // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
       const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
       this.proxies ??= new ProxyDispatchers();
-      const dispatcher = this.proxies.forRequest(proxySettings());
-      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher };
+      const network = proxySettings();
+      const dispatcher = this.proxies.forRequest(network);
+      // Behind a proxy, the proxy resolves host names: the local answer may be wrong either way,
+      // so only addresses written as such (and localhost) are judged before a download.
+      const proxied = this.proxies.get(network) !== undefined;
+      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher, ...(proxied ? { lookup: async () => [] } : {}) };
       const image = await providerFor(provider).generate(request, settings, {
         signal,
         log: (e) => this.logRequest(e),
