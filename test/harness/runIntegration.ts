@@ -4,7 +4,7 @@
 // output and codeAutomationExit with the result. See REAL-VSCODE.md.
 //
 // Environment:
-//   FLUX_TEST_TIMEOUT_MS   hard limit for the whole run (default 300000)
+//   FLUX_TEST_TIMEOUT_MS   hard limit for the whole run (default 900000)
 //   FLUX_TEST_GREP         only tests whose title matches (read by test/suite/index.ts)
 //   FLUX_EXTENSION_PATH    extension under development (default: the repository root)
 //   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
@@ -17,7 +17,7 @@ import { HOST_CONSOLE_TAG } from '../suite/hostConsole';
 import { freshCopy, launchBrowser, lockRun, repoRoot, startCodeServer } from './codeServer';
 import type { Browser, CodeServer } from './codeServer';
 
-const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 5 * 60_000);
+const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 15 * 60_000);
 const verbose = Boolean(process.env.FLUX_HARNESS_VERBOSE);
 
 interface LogFile {
