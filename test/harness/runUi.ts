@@ -17,7 +17,7 @@ import { createUiContext, setUiContext } from './uiContext';
 import { packageExtension } from './vsix';
 import { openWorkbench, screenshot } from './workbench';
 
-const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 5 * 60_000);
+const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 15 * 60_000);
 const uiTestsDir = path.join(repoRoot, 'out', 'test', 'ui');
 
 function findUiTests(): string[] {
