@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
+import { registerEditImage } from './commands/editImage';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
 import { registerOpenStudio } from './commands/openStudio';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     generation,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
+    registerEditImage(services),
     registerSetApiKey(keys),
     registerClearApiKey(keys),
     registerCancelGenerations(generation),

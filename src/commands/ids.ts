@@ -7,4 +7,5 @@ export const COMMANDS = {
   clearApiKey: 'flux.clearApiKey',
   cancelGenerations: 'flux.cancelGenerations',
   showLog: 'flux.showLog',
+  editImage: 'flux.editImage',
 } as const;
