@@ -7,6 +7,7 @@ import { pngDimensions } from '../core/imageType';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
+import type { Dispatcher } from 'undici';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
 import { withRecipe } from '../core/recipe';
@@ -78,6 +79,7 @@ export class GenerationService implements vscode.Disposable {
   private readonly queue: RequestQueue;
   private limit = 4;
   private proxies: ProxyDispatchers | undefined;
+  private direct: Dispatcher | undefined;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -179,6 +181,7 @@ export class GenerationService implements vscode.Disposable {
   dispose(): void {
     this.cancelAll();
     void this.proxies?.dispose();
+    void this.direct?.close();
   }
 
   private async make(job: GenerationJob, config: FluxConfig): Promise<ProviderImage> {
@@ -209,7 +212,9 @@ export class GenerationService implements vscode.Disposable {
       // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
       const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
       this.proxies ??= new ProxyDispatchers();
-      const dispatcher = this.proxies.get(proxySettings());
+      // Never undici's global dispatcher: VS Code installs its own (another undici version), which
+      // cannot send this undici's multipart bodies (edits) and applies proxy rules of its own.
+      const dispatcher = this.proxies.get(proxySettings()) ?? (this.direct ??= new (await import('undici')).Agent());
       const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, ...(dispatcher ? { dispatcher } : {}) };
       const image = await providerFor(provider).generate(request, settings, {
         signal,
