@@ -135,6 +135,7 @@ describe('Edit Image', function () {
     const again = await edit({ image: first, prompt: 'at night' });
     assert.ok(again);
     assert.equal(fake().editRequests.length, 2);
+    await waitFor('that one to open too', () => tabOf(again) !== undefined);
   });
 
   it('refuses bad input before any request and changes nothing', async () => {
