@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationBench, measureSizes } from './activationBench';
+import { editBench } from './editBench';
 import { FakeControl } from './fake';
 import { memoryBench } from './memoryBench';
 import type { GcMode } from './memoryBench';
@@ -240,6 +241,14 @@ async function main(): Promise<void> {
       summary.push(`studio: n/a (${studio.reason})`);
       target(false, `studio figures not measured: ${studio.reason}`);
     }
+
+    // ---- 6. editing: a 10 MB input, memory, BFL polling (bench/editBench.ts)
+    progress('edit: a 10 MB input image');
+    const edit = await editBench({ warmup: 2, rounds: QUICK ? 5 : 15, memoryProcesses: QUICK ? 1 : 3, memoryRuns: 3, bflRounds: QUICK ? 4 : 11, log: progress });
+    results.edit = edit.results;
+    summary.push(...edit.summary);
+    for (const c of edit.checks) check(c.ok, c.text);
+    for (const t of edit.targets) target(t.ok, t.text);
   } finally {
     await fake.close();
     snapshot?.dispose();
