@@ -138,6 +138,23 @@ describe('Edit Image', function () {
     await waitFor('that one to open too', () => tabOf(again) !== undefined);
   });
 
+  it('with nothing to go on, offers the workspace\'s images newest first', async () => {
+    const older = await writeImage('pics/older.png', makePng(16, 16, { seed: 1 }));
+    const newer = await writeImage('pics/newer.png', makePng(16, 16, { seed: 2 }));
+    fs.utimesSync(older.fsPath, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    fs.utimesSync(newer.fsPath, new Date(Date.now() + 120_000), new Date(Date.now() + 120_000));
+    await closeAllEditors();
+    let done = false;
+    const pending = Promise.resolve(edit({ prompt: 'make it night' })).finally(() => (done = true));
+    // The quick pick's first row is the newest image: accept it as Enter would.
+    await waitFor('the pick to be answered', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return done || fake().editRequests.length > 0;
+    });
+    assert.ok(await pending);
+    assert.equal(parts(fake().editRequests[0]).get('image')!.filename, 'newer.png');
+  });
+
   it('refuses bad input before any request and changes nothing', async () => {
     await writeImage('pics/notes.png', Buffer.from('# These are notes, not a picture.\n'));
     await writeImage('pics/ok.png');
