@@ -169,7 +169,7 @@ async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
   images.sort((a, b) => mtimes.get(b.toString())! - mtimes.get(a.toString())!);
   const items = images.map((uri) => {
     const name = uri.path.split('/').pop() ?? '';
-    const rel = vscode.workspace.asRelativePath(uri, true);
+    const rel = vscode.workspace.asRelativePath(uri);
     const folder = rel.length > name.length ? rel.slice(0, rel.length - name.length - 1) : '';
     return { label: plainLabel(name), description: plainLabel(folder), iconPath: uri, uri };
   });

@@ -131,4 +131,26 @@ describe('Edit an image, as a person does', () => {
     await screenshot(page, 'edit-reference-retargeted');
     assert.ok(Buffer.from(SOURCE).equals(fs.readFileSync(path.join(workspace, 'pics', 'harbour.png'))));
   });
+
+  it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
+    const { page, workspace, reload } = ui();
+    await reload();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('W'); // close all editors: nothing to take the image from
+    await runCommand(page, 'Flux: Edit Image…');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    const newest = fs
+      .readdirSync(path.join(workspace, 'assets'))
+      .filter((n) => n.endsWith('.png'))
+      .map((n) => ({ n, t: fs.statSync(path.join(workspace, 'assets', n)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)[0]!.n;
+    assert.equal(labels[0], newest, `newest first: ${JSON.stringify(labels)}`);
+    assert.ok(labels.includes('harbour.png'));
+    const icons = await rows.locator('.quick-input-list-icon').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundImage));
+    assert.ok(icons.length >= 2 && icons.every((i) => /url\(/.test(i)), `every row shows its image: ${JSON.stringify(icons)}`);
+    await screenshot(page, 'edit-quick-pick');
+    await page.keyboard.press('Escape');
+  });
 });
