@@ -135,8 +135,8 @@ describe('Edit an image, as a person does', () => {
   it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
     const { page, workspace, reload } = ui();
     await reload();
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('W'); // close all editors: nothing to take the image from
+    // No editor: nothing to take the image from.
+    await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Flux: Edit Image…');
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
