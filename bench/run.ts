@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationBench, measureSizes } from './activationBench';
+import { editBench } from './editBench';
 import { FakeControl } from './fake';
 import { hostSaveBench } from './hostSaveBench';
 import { textBench, textBenchMedians } from './textBench';
@@ -277,6 +278,13 @@ async function main(): Promise<void> {
       target(ratio <= TARGETS.linkedVsPlain, `linked save of ${r.size} within ${TARGETS.linkedVsPlain}x the plain save (${ratio.toFixed(2)}x)`);
     }
     target(host.unresponsive === 0, `no "extension host is unresponsive" warning during the host save bench (${host.unresponsive})`);
+    // ---- 6. editing: a 10 MB input, memory, BFL polling (bench/editBench.ts)
+    progress('edit: a 10 MB input image');
+    const edit = await editBench({ warmup: 2, rounds: QUICK ? 5 : 15, memoryProcesses: QUICK ? 1 : 3, memoryRuns: 3, bflRounds: QUICK ? 4 : 11, log: progress });
+    results.edit = edit.results;
+    summary.push(...edit.summary);
+    for (const c of edit.checks) check(c.ok, c.text);
+    for (const t of edit.targets) target(t.ok, t.text);
   } finally {
     await fake.close();
     snapshot?.dispose();

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerImageTool } from './chat/imageTool';
 import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
+import { registerEditImage } from './commands/editImage';
 import { registerGenerateFromSelection } from './commands/generateFromSelection';
 import { registerGenerateImage } from './commands/generateImage';
 import { registerGenerateMissingImages } from './commands/generateMissingImages';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     generation,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
+    registerEditImage(services),
     registerSetApiKey(keys),
     registerClearApiKey(keys),
     registerCancelGenerations(generation),

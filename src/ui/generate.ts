@@ -7,13 +7,20 @@ import { markdownImageLink } from '../core/markdown';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { showFluxError } from './notifications';
 
+export interface ProgressOptions {
+  /** With no link to place, open the image beside the current editor (an edit keeps its source in view). */
+  readonly openBeside?: boolean;
+  /** Offer Open Settings on this failure too (an edit refused by the model or gateway). */
+  readonly settingsFor?: (err: unknown) => boolean;
+}
+
 /**
  * The palette's way to make an image: a cancellable notification while it is made, then a
  * message that says where it went with its next steps (Open, Reveal in Explorer, Open in
  * Studio), or the failure with its next step. With no document to link into, the image opens.
  * Resolves to the image's URI, or undefined when cancelled or failed.
  */
-export async function generateWithProgress(service: GenerationService, job: GenerationJob): Promise<vscode.Uri | undefined> {
+export async function generateWithProgress(service: GenerationService, job: GenerationJob, options: ProgressOptions = {}): Promise<vscode.Uri | undefined> {
   // Kept past a failure, so Try Again links under the same sentence even after more typing.
   const anchor = job.link ? (job.link.anchor ?? new TrackedAnchor(job.link.document, job.link.position)) : undefined;
   let anchorOutlivesCall = false;
@@ -40,13 +47,13 @@ export async function generateWithProgress(service: GenerationService, job: Gene
         }
       },
     );
-    void announce(result, job);
+    void announce(result, job, options);
     return result.uri;
   } catch (err) {
     // Not awaited: the command resolves now; the message waits for the person.
     anchorOutlivesCall = true;
-    const retry = () => generateWithProgress(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset), anchor } } : job);
-    void showFluxError(err, { retry }).finally(() => {
+    const retry = () => generateWithProgress(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset), anchor } } : job, options);
+    void showFluxError(err, { retry, openSettings: options.settingsFor?.(err) }).finally(() => {
       if (!job.link?.anchor) anchor?.dispose();
     });
     return undefined;
@@ -56,17 +63,24 @@ export async function generateWithProgress(service: GenerationService, job: Gene
 }
 
 /** Says where the image went, with buttons for what comes next; never modal. */
-async function announce(result: GenerationResult, job: GenerationJob): Promise<void> {
+async function announce(result: GenerationResult, job: GenerationJob, options: ProgressOptions): Promise<void> {
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal in Explorer');
   const studio = vscode.l10n.t('Open in Studio');
   const path = plainText(displayPath(result.uri));
   let choice: string | undefined;
-  if (!job.link) {
-    await vscode.commands.executeCommand('vscode.open', result.uri);
+  if (!job.link && !job.retarget) {
+    await vscode.commands.executeCommand('vscode.open', result.uri, options.openBeside ? { viewColumn: vscode.ViewColumn.Beside } : undefined);
     return;
   }
-  if (result.link?.linked) {
+  if (job.retarget) {
+    const where = plainText(vscode.workspace.asRelativePath(job.retarget.document.uri));
+    choice = result.link?.linked
+      ? await vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and pointed the image in {1}, line {2} at it.', path, where, result.link.range.start.line + 1), open, reveal, studio)
+      : await vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but the reference in {1} still points at the old image: {2}.', path, where, whyNotLinked(result.link?.reason)), open, reveal);
+  } else if (!job.link) {
+    return;
+  } else if (result.link?.linked) {
     const where = plainText(vscode.workspace.asRelativePath(result.link.document.uri));
     choice = await vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and linked it in {1}, line {2}.', path, where, result.link.range.start.line + 1), open, reveal, studio);
   } else {
@@ -88,4 +102,9 @@ async function announce(result: GenerationResult, job: GenerationJob): Promise<v
   if (choice === open) await vscode.commands.executeCommand('vscode.open', result.uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   else if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', result.uri);
   else if (choice === studio) await vscode.commands.executeCommand('flux.openStudio');
+}
+
+/** Why a retargeted reference was left as it was. */
+function whyNotLinked(reason: string | undefined): string {
+  return reason === 'readonly' ? vscode.l10n.t('the document is read-only') : reason === 'closed' ? vscode.l10n.t('the document was closed') : vscode.l10n.t('the document changed there meanwhile');
 }

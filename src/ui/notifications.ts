@@ -6,7 +6,7 @@ import { plainText } from '../core/safeText';
  * Shows what went wrong with the obvious next step as a button. Returns when the person has
  * chosen (or dismissed) so callers may retry.
  */
-export async function showFluxError(err: unknown, options: { retry?: () => unknown } = {}): Promise<void> {
+export async function showFluxError(err: unknown, options: { retry?: () => unknown; openSettings?: boolean } = {}): Promise<void> {
   const e = err instanceof FluxError ? err : new FluxError('network', err instanceof Error ? err.message : String(err));
   if (e.kind === 'cancelled' || e.kind === 'noKey') return; // the person chose this
   const steps = nextSteps(e.kind);
@@ -17,7 +17,7 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   const buttons: string[] = [];
   if (steps.setApiKey) buttons.push(setKey);
   if (options.retry && steps.retry) buttons.push(tryAgain);
-  if (steps.openSettings) buttons.push(settings);
+  if (steps.openSettings || options.openSettings) buttons.push(settings);
   if (steps.showLog) buttons.push(showLog);
   const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   // Outside words (a service's message, a prompt, a path) are in there: never a link or a command.

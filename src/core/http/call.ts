@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import type { Readable } from 'node:stream';
 import type { Dispatcher, FormData } from 'undici';
 import { FluxError, redactError, redactForDisplay } from '../errors';
 import type { ProviderCallOptions, ProviderSettings, RequestLogEntry } from '../providers/types';
@@ -16,7 +17,7 @@ export interface SendSpec {
   readonly phase: RequestLogEntry['phase'];
   readonly headers: Record<string, string>;
   /** Built again for each attempt (a form's stream can be read once). */
-  readonly body?: () => string | FormData;
+  readonly body?: () => string | FormData | Readable;
   /** The provider's reading of an answer: a FluxError for a failure, undefined for success. */
   readonly classify: (status: number, answer: Buffer, headers: Headers) => FluxError | undefined;
 }

@@ -1,6 +1,5 @@
 // DMXAPI and other OpenAI-compatible gateways: `POST /v1/images/generations` (JSON). Only what
 // is specific to this API lives here; the transport rules are in `../http/`.
-import { FormData } from 'undici';
 import { FluxError, redactForDisplay, text } from '../errors';
 import { generationsUrl } from '../endpoint';
 import { sniffImageType } from '../imageType';
@@ -8,6 +7,8 @@ import { decodeBase64, decodeBase64InPlace, extractBase64Field } from '../http/b
 import { Call, guarded } from '../http/call';
 import type { Headers } from '../http/call';
 import { downloadImage } from '../http/download';
+import type { MultipartBody } from '../http/multipart';
+import { multipartBody } from '../http/multipart';
 import { clipMessage, describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody } from '../http/errors';
 import type { ImageProvider, ImageRequest, InputImage, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
 
@@ -28,16 +29,15 @@ async function generate(req: ImageRequest, settings: ProviderSettings, options: 
     host: endpoint.host,
   });
   if (req.image) {
-    const image = req.image;
     const url = new URL(endpoint);
     url.pathname = url.pathname.replace(/generations$/, 'edits');
+    const form = editForm(req, req.image);
     const answer = await call.send({
       url,
       method: 'POST',
       phase: 'edit',
-      // The content type, with its boundary, comes from the form.
-      headers: { authorization: `Bearer ${settings.apiKey}`, accept: 'application/json' },
-      body: () => editForm(req, image),
+      headers: { authorization: `Bearer ${settings.apiKey}`, accept: 'application/json', 'content-type': form.contentType, 'content-length': String(form.length) },
+      body: form.stream,
       classify: (status, answerBody, headers) => classifyEdit(status, answerBody, headers, settings.apiKey, req.model, url.host),
     });
     return finish(call, answer.body, answer.attempt, endpoint, 'edit', answer.status, answer.durationMs);
@@ -54,16 +54,16 @@ async function generate(req: ImageRequest, settings: ProviderSettings, options: 
   return finish(call, answer.body, answer.attempt, endpoint, 'generate', answer.status, answer.durationMs);
 }
 
-/** The multipart body of `/v1/images/edits`, as OpenAI's API takes it. */
-export function editForm(req: ImageRequest, image: InputImage): FormData {
-  const form = new FormData();
-  form.append('image', new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mime }), image.name);
-  form.append('prompt', req.prompt);
-  form.append('model', req.model);
-  form.append('n', '1');
-  if (req.seed !== -1) form.append('seed', String(req.seed));
-  if (req.size !== undefined) form.append('size', req.size);
-  return form;
+/** The multipart body of `/v1/images/edits`, as OpenAI's API takes it; the image is not copied. */
+export function editForm(req: ImageRequest, image: InputImage): MultipartBody {
+  const fields: [string, string][] = [
+    ['prompt', req.prompt],
+    ['model', req.model],
+    ['n', '1'],
+  ];
+  if (req.seed !== -1) fields.push(['seed', String(req.seed)]);
+  if (req.size !== undefined) fields.push(['size', req.size]);
+  return multipartBody(fields, { name: 'image', filename: image.name, contentType: image.mime, bytes: image.bytes });
 }
 
 /** Statuses with which a gateway says it has no such endpoint, or not for this model. */

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import { checkEditImage, checkEditImageSize, EDITABLE_IMAGE_NAME, outsideWorkspace, resolveInFolder } from '../core/editInput';
+import { FluxError } from '../core/errors';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize, readCommandArgs } from '../core/params';
+import type { CommandArgs } from '../core/params';
+import type { ImageRequest } from '../core/providers/types';
+import { plainLabel } from '../core/safeText';
+import { isInsideFolder } from '../core/workspacePath';
+import { readConfig } from '../services/config';
+import type { GenerationJob, Retarget } from '../services/generationService';
+import { displayPath, linkPathFor, statOrUndefined } from '../services/imageStore';
+import { generateWithProgress } from '../ui/generate';
+import { showFluxError } from '../ui/notifications';
+import { COMMANDS } from './ids';
+import type { Services } from './services';
+
+/** The argument of Flux: Edit Image… (CONTRACT.md, "Editing an image"). */
+export interface EditArgs extends CommandArgs {
+  /** A `Uri`, or a path relative to the workspace. */
+  readonly image?: vscode.Uri | string;
+}
+
+/** VS Code's built-in image preview (the editor/title button's `when` names it too). */
+export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
+/** The quick pick looks at this many image files at most, and shows the newest of them. */
+const MAX_PICK_FILES = 2000;
+const STAT_CONCURRENCY = 16;
+
+/** Where the image to edit came from. */
+interface Source {
+  readonly uri: vscode.Uri;
+  /** Started from a reference in a document: that reference is retargeted to the new file. */
+  readonly reference?: { readonly document: vscode.TextDocument; readonly retarget: (newPath: string) => string; readonly pathStart: number; readonly pathEnd: number };
+}
+
+/**
+ * Flux: Edit Image… — sends an image with an instruction and writes the result as a new file;
+ * the source is never changed. Started from a reference, the reference points at the new file
+ * (one Undo takes both back); otherwise the new image opens beside.
+ */
+export function registerEditImage(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.editImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    try {
+      // A menu (Explorer, image preview title) passes the file's Uri: the person's explicit choice.
+      const menuUri = arg instanceof vscode.Uri ? arg : undefined;
+      const args = menuUri ? {} : readEditArgs(arg);
+      const source = menuUri ? { uri: menuUri } : await chooseSource(args.image);
+      if (!source) return undefined;
+      const input = await readInput(source.uri);
+      const scope = source.reference?.document.uri ?? source.uri;
+      const config = readConfig(scope);
+      // Checked before asking for anything: a bad argument never reaches the service.
+      const model = normalizeModel(args.model ?? config.model);
+      const size = args.size !== undefined ? normalizeSize(args.size) : undefined;
+      const seed = normalizeSeed(args.seed ?? config.seed);
+      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.name);
+      if (prompt === undefined) return undefined;
+      const request: ImageRequest = { prompt, model, size, seed, image: { bytes: input.bytes, name: input.name, mime: input.mime } };
+      const parent = services.history.list().find((r) => r.file === source.uri.toString())?.id;
+      const retarget = source.reference && retargetFor(source.reference);
+      const job: GenerationJob = {
+        request,
+        scope,
+        // The recipe's source is workspace-relative; an image from outside (opened in the preview) has none.
+        ...(vscode.workspace.getWorkspaceFolder(source.uri) ? { source: { path: vscode.workspace.asRelativePath(source.uri, false), sha256: input.sha256 } } : {}),
+        ...(parent ? { parent } : {}),
+        ...(retarget ? { retarget } : {}),
+      };
+      return await generateWithProgress(services.generation, job, { openBeside: true, settingsFor: refusedEdit });
+    } catch (err) {
+      void showFluxError(err, { openSettings: refusedEdit(err) });
+      return undefined;
+    }
+  });
+}
+
+/** The argument: the generate commands' fields plus `image`; anything else means "no argument". */
+export function readEditArgs(arg: unknown): EditArgs {
+  const common = readCommandArgs(arg);
+  const plain = !!arg && typeof arg === 'object' && Object.getPrototypeOf(arg) === Object.prototype;
+  const image = plain ? (arg as { image?: unknown }).image : undefined;
+  if (image === undefined) return common;
+  if (image instanceof vscode.Uri || (typeof image === 'string' && image.trim())) return { ...common, image };
+  throw new FluxError('invalidInput', vscode.l10n.t('The command\'s “image” must be a Uri or a path relative to the workspace.'));
+}
+
+/** A model or gateway that takes no edits says so with these; the next step is another model or provider. */
+function refusedEdit(err: unknown): boolean {
+  return err instanceof FluxError && err.kind === 'badRequest' && [400, 404, 405, 422, 501].includes(err.details.status ?? 0);
+}
+
+/** In order: the argument; the reference under the cursor; the image preview; a quick pick. */
+async function chooseSource(image: vscode.Uri | string | undefined): Promise<Source | undefined> {
+  if (image !== undefined) return { uri: argumentUri(image) };
+  const fromReference = await referenceUnderCursor();
+  if (fromReference) return fromReference;
+  const preview = previewedImage();
+  if (preview) return { uri: preview };
+  const picked = await pickWorkspaceImage();
+  return picked && { uri: picked };
+}
+
+/** The argument's image, refused when it is not inside a workspace folder. */
+function argumentUri(image: vscode.Uri | string): vscode.Uri {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (image instanceof vscode.Uri) {
+    const folder = folders.find((f) => f.uri.scheme === image.scheme && f.uri.authority === image.authority && isInsideFolder(image.path, f.uri.path));
+    if (!folder || image.query || image.fragment) throw outsideWorkspace(image.toString(true));
+    return image;
+  }
+  // In a multi-root workspace a relative path may start with a folder's name, as asRelativePath writes it.
+  const first = image.replace(/\\/g, '/').split('/')[0];
+  const named = folders.length > 1 ? folders.find((f) => f.name === first) : undefined;
+  const candidates = named ? [{ folder: named, path: image.replace(/\\/g, '/').slice(first!.length + 1) }] : folders.map((folder) => ({ folder, path: image }));
+  for (const { folder, path } of candidates) {
+    const resolved = resolveInFolder(folder.uri.path, path);
+    if (resolved) return folder.uri.with({ path: resolved });
+  }
+  throw outsideWorkspace(image);
+}
+
+/** The image reference at the cursor of the active document, resolved against the document. */
+async function referenceUnderCursor(): Promise<Source | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const { document } = editor;
+  const { documentLanguage, readImageReferences, referenceAt, retargetPath } = await import('../core/documents');
+  const language = documentLanguage(document.languageId);
+  if (!language || document.uri.scheme === 'output') return undefined;
+  const ref = referenceAt(readImageReferences(document.getText(), language), document.offsetAt(editor.selection.active));
+  if (!ref) return undefined;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.path) && !/^[A-Za-z]:[\\/]/.test(ref.path)) {
+    throw new FluxError('invalidInput', vscode.l10n.t('The image under the cursor is not a file in the workspace ({0}). Download it into the workspace first, then edit it there.', plainLabel(ref.path, 120)));
+  }
+  const uri = referenceTarget(document.uri, ref.path);
+  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, retarget: (newPath) => retargetPath(language, ref, newPath) } };
+}
+
+/** A reference's file: relative to the document's folder; `/…` from its workspace folder. Never outside the workspace. */
+function referenceTarget(documentUri: vscode.Uri, path: string): vscode.Uri {
+  const folder = vscode.workspace.getWorkspaceFolder(documentUri) ?? (documentUri.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0] : undefined);
+  if (!folder) throw outsideWorkspace(path);
+  const base = path.startsWith('/') || documentUri.scheme === 'untitled' ? folder.uri.path : vscode.Uri.joinPath(documentUri, '..').path;
+  const relative = path.startsWith('/') ? path.slice(1) : path;
+  const fromFolder = base === folder.uri.path ? relative : `${base.slice(folder.uri.path.length + 1)}/${relative}`;
+  const resolved = resolveInFolder(folder.uri.path, fromFolder);
+  if (!resolved) throw outsideWorkspace(path);
+  return folder.uri.with({ path: resolved });
+}
+
+/** The image shown in VS Code's image preview, when that is the active editor. */
+function previewedImage(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE ? input.uri : undefined;
+}
+
+/** The workspace's images, newest first, each with its thumbnail. */
+async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
+  const found = await vscode.workspace.findFiles('**/*.{png,PNG,jpg,JPG,jpeg,JPEG,webp,WEBP}', undefined, MAX_PICK_FILES);
+  const images = found.filter((u) => EDITABLE_IMAGE_NAME.test(u.path));
+  if (!images.length) {
+    throw new FluxError('invalidInput', vscode.l10n.t('There is no PNG, JPEG or WebP image in the workspace to edit. Add one, or run Flux: Generate Image first.'));
+  }
+  const mtimes = new Map<string, number>();
+  for (let i = 0; i < images.length; i += STAT_CONCURRENCY) {
+    await Promise.all(images.slice(i, i + STAT_CONCURRENCY).map(async (u) => mtimes.set(u.toString(), (await statOrUndefined(u))?.mtime ?? 0)));
+  }
+  images.sort((a, b) => mtimes.get(b.toString())! - mtimes.get(a.toString())!);
+  const items = images.map((uri) => {
+    const name = uri.path.split('/').pop() ?? '';
+    const rel = vscode.workspace.asRelativePath(uri);
+    const folder = rel.length > name.length ? rel.slice(0, rel.length - name.length - 1) : '';
+    return { label: plainLabel(name), description: plainLabel(folder), iconPath: uri, uri };
+  });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Flux: Edit Image…'),
+    placeHolder: vscode.l10n.t('Choose the image to edit (newest first)'),
+    matchOnDescription: true,
+  });
+  return picked?.uri;
+}
+
+/** The file's bytes, checked: still there, at most 20 MB, and a PNG, JPEG or WebP by its bytes. */
+async function readInput(uri: vscode.Uri): Promise<{ bytes: Uint8Array; name: string; mime: string; sha256: string }> {
+  const name = uri.path.split('/').pop() || 'image';
+  const shown = plainLabel(displayPath(uri), 200);
+  const stat = await statOrUndefined(uri);
+  if (!stat) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
+  if (stat.type & vscode.FileType.Directory) throw new FluxError('invalidInput', vscode.l10n.t('{0} is a folder, not an image.', shown));
+  checkEditImageSize(stat.size, shown);
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch {
+    throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
+  }
+  const type = checkEditImage(bytes, shown);
+  return { bytes, name, mime: type.mime, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The instruction, in a box that says which image is being edited. */
+async function askForInstruction(fileName: string): Promise<string | undefined> {
+  const name = plainLabel(fileName, 80);
+  const prompt = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Flux: Edit {0}', name),
+    prompt: vscode.l10n.t('What should change in {0}? The result is a new file; the image itself stays as it is.', name),
+    placeHolder: vscode.l10n.t('Make the sky stormy'),
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        normalizePrompt(v);
+        return undefined;
+      } catch (e) {
+        return e instanceof FluxError ? e.message : String(e);
+      }
+    },
+  });
+  return prompt?.trim() ? prompt.trim() : undefined;
+}
+
+function retargetFor(reference: NonNullable<Source['reference']>): Retarget {
+  return {
+    document: reference.document,
+    pathStart: reference.pathStart,
+    pathEnd: reference.pathEnd,
+    pathText: (image) => reference.retarget(linkPathFor(reference.document.uri, image)),
+  };
+}

@@ -1,0 +1,156 @@
+// Editing an image as a person does, in the real VS Code: right-click an image in the Explorer,
+// the image preview's title button, and the cursor on a reference in Markdown.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { makePng } from '../fake/png';
+import { ui } from '../harness/uiContext';
+import { clearNotifications, clickContextMenuItem, goToLine, openFile, quickInputMessage, runCommand, screenshot, typeIntoQuickInput, waitForNotification } from '../harness/workbench';
+
+const SOURCE = makePng(320, 200, { seed: 21 });
+const KEY = 'sk-ui-edit-key-0123456789abcdef';
+
+function assetsIn(workspace: string): string[] {
+  try {
+    return fs.readdirSync(path.join(workspace, 'assets')).filter((n) => !n.startsWith('.'));
+  } catch {
+    return [];
+  }
+}
+
+async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** The labels of the open editor tabs, per editor group (left to right). */
+async function tabsByGroup(page: Page): Promise<string[][]> {
+  return page.locator('.editor-group-container').evaluateAll((groups) => groups.map((g) => [...g.querySelectorAll('.tabs-container .tab .label-name')].map((t) => t.textContent?.trim() ?? '')));
+}
+
+/** The instruction box: its title names the image being edited. */
+async function instructionTitle(page: Page): Promise<string> {
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  await title.waitFor({ state: 'visible', timeout: 10_000 });
+  return title.innerText();
+}
+
+describe('Edit an image, as a person does', () => {
+  before(async () => {
+    const { page, workspace, reload } = ui();
+    fs.mkdirSync(path.join(workspace, 'pics'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'pics', 'harbour.png'), SOURCE);
+    // The Explorer of a running code-server may not notice files written behind its back.
+    await reload();
+    await runCommand(page, 'Flux: Set API Key');
+    await typeIntoQuickInput(page, KEY);
+    await clearNotifications(page);
+  });
+
+  after(async () => {
+    const { workspace, reload } = ui();
+    fs.rmSync(path.join(workspace, 'pics'), { recursive: true, force: true });
+    fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
+    fs.rmSync(path.join(workspace, 'notes', 'edit-ui.md'), { force: true });
+    await reload();
+  });
+
+  it('right-click an image in the Explorer → Edit Image… → the new image opens beside', async () => {
+    const { page, workspace, fake } = ui();
+    const explorer = page.locator('.explorer-folders-view');
+    const row = (name: string) => explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) }).first();
+    await waitUntil('pics/ in the Explorer', () => row('pics').isVisible());
+    if (!(await row('harbour.png').isVisible())) await row('pics').click();
+    await row('harbour.png').click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'visible', timeout: 10_000 });
+    await screenshot(page, 'edit-explorer-menu');
+    await clickContextMenuItem(page, 'Edit Image…');
+
+    assert.match(await instructionTitle(page), /Edit harbour\.png/);
+    assert.match(await quickInputMessage(page), /What should change in harbour\.png\?/);
+    await screenshot(page, 'edit-instruction');
+    await typeIntoQuickInput(page, 'make the sky stormy');
+
+    await waitUntil('the new image in assets/', () => assetsIn(workspace).length === 1);
+    const [name] = assetsIn(workspace);
+    assert.match(name ?? '', /^make-the-sky-stormy-\d{8}-\d{6}\.png$/);
+    await waitUntil('the new image open in an editor group of its own', async () => (await tabsByGroup(page)).some((tabs) => tabs.includes(name!)));
+    const groups = await tabsByGroup(page);
+    assert.ok(groups.length >= 2, `opened beside: ${JSON.stringify(groups)}`);
+    assert.ok(Buffer.from(SOURCE).equals(fs.readFileSync(path.join(workspace, 'pics', 'harbour.png'))), 'the source is untouched');
+    const sent = fake.editRequests.at(-1);
+    assert.equal(sent?.headers.authorization, `Bearer ${KEY}`);
+    await screenshot(page, 'edit-opened-beside');
+  });
+
+  it('the image preview\'s title button edits the image shown', async () => {
+    const { page, workspace, reload } = ui();
+    await reload();
+    const before = assetsIn(workspace).length;
+    // Quick Open, as a person opens a file: the image shows in VS Code's image preview.
+    await page.keyboard.press('Control+P');
+    await typeIntoQuickInput(page, 'pics/harbour.png', { submit: false });
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'harbour.png' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const button = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Edit Image"]');
+    await button.waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot(page, 'edit-preview-button');
+    await button.click();
+    assert.match(await instructionTitle(page), /Edit harbour\.png/);
+    await typeIntoQuickInput(page, 'add a red boat');
+    await waitUntil('the new image', () => assetsIn(workspace).length === before + 1);
+    const name = assetsIn(workspace).find((n) => n.startsWith('add-a-red-boat-'));
+    assert.ok(name);
+    await waitUntil('the new image open beside the preview', async () => {
+      const groups = await tabsByGroup(page);
+      return groups.length >= 2 && groups.some((t) => t.includes(name)) && groups.some((t) => t.includes('harbour.png'));
+    });
+    await screenshot(page, 'edit-preview-beside');
+  });
+
+  it('cursor on a reference in Markdown → palette → the reference points at the new image', async () => {
+    const { page, workspace, reload } = ui();
+    await reload();
+    const doc = path.join(workspace, 'notes', 'edit-ui.md');
+    fs.writeFileSync(doc, '# Harbour\n\n![The harbour at dawn](../pics/harbour.png)\n');
+    await openFile(page, 'notes/edit-ui.md');
+    await goToLine(page, 3);
+    await runCommand(page, 'Flux: Edit Image…');
+    assert.match(await instructionTitle(page), /Edit harbour\.png/);
+    await typeIntoQuickInput(page, 'paint it as a watercolour');
+    const toast = await waitForNotification(page, /and pointed the image in notes\/edit-ui\.md, line 3 at it/);
+    const name = assetsIn(workspace).find((n) => n.startsWith('paint-it-as-a-watercolour-'));
+    assert.ok(name);
+    await waitUntil('the reference to change', async () => (await page.locator('.editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ').includes(`![The harbour at dawn](../assets/${name})`));
+    assert.ok(await toast.isVisible());
+    await screenshot(page, 'edit-reference-retargeted');
+    assert.ok(Buffer.from(SOURCE).equals(fs.readFileSync(path.join(workspace, 'pics', 'harbour.png'))));
+  });
+
+  it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
+    const { page, workspace, reload } = ui();
+    await reload();
+    // No editor: nothing to take the image from.
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Flux: Edit Image…');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    const newest = fs
+      .readdirSync(path.join(workspace, 'assets'))
+      .filter((n) => n.endsWith('.png'))
+      .map((n) => ({ n, t: fs.statSync(path.join(workspace, 'assets', n)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)[0]!.n;
+    assert.equal(labels[0], newest, `newest first: ${JSON.stringify(labels)}`);
+    assert.ok(labels.includes('harbour.png'));
+    const icons = await rows.locator('.quick-input-list-icon').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundImage));
+    assert.ok(icons.length >= 2 && icons.every((i) => /url\(/.test(i)), `every row shows its image: ${JSON.stringify(icons)}`);
+    await screenshot(page, 'edit-quick-pick');
+    await page.keyboard.press('Escape');
+  });
+});
