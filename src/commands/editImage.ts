@@ -11,6 +11,7 @@ import { readConfig } from '../services/config';
 import type { GenerationJob, Retarget } from '../services/generationService';
 import { displayPath, linkPathFor, statOrUndefined } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
+import { validatePrompt } from '../ui/promptInput';
 import { showFluxError } from '../ui/notifications';
 import { COMMANDS } from './ids';
 import type { Services } from './services';
@@ -207,14 +208,7 @@ async function askForInstruction(fileName: string): Promise<string | undefined> 
     prompt: vscode.l10n.t('What should change in {0}? The result is a new file; the image itself stays as it is.', name),
     placeHolder: vscode.l10n.t('Make the sky stormy'),
     ignoreFocusOut: true,
-    validateInput: (v) => {
-      try {
-        normalizePrompt(v);
-        return undefined;
-      } catch (e) {
-        return e instanceof FluxError ? e.message : String(e);
-      }
-    },
+    validateInput: validatePrompt,
   });
   return prompt?.trim() ? prompt.trim() : undefined;
 }

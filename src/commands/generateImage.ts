@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { FluxError } from '../core/errors';
-import { normalizeParams, normalizePrompt, readCommandArgs } from '../core/params';
+import { normalizeParams, readCommandArgs } from '../core/params';
 import { readConfig } from '../services/config';
 import { takesImageLinks } from '../services/constants';
 import { generateWithProgress } from '../ui/generate';
+import { validatePrompt } from '../ui/promptInput';
 import { showFluxError } from '../ui/notifications';
 import { COMMANDS } from './ids';
 import type { Services } from './services';
@@ -35,14 +35,7 @@ async function askForPrompt(value: string): Promise<string | undefined> {
     placeHolder: vscode.l10n.t('A red fox in fresh snow, morning light, watercolour'),
     value: value.replace(/\s+/g, ' ').trim(),
     ignoreFocusOut: true,
-    validateInput: (v) => {
-      try {
-        normalizePrompt(v);
-        return undefined;
-      } catch (e) {
-        return e instanceof FluxError ? e.message : String(e);
-      }
-    },
+    validateInput: validatePrompt,
   });
   return prompt?.trim() ? prompt : undefined;
 }
