@@ -1,3 +1,4 @@
 // The HTTP library, bundled on its own into dist/undici.js: the extension bundle requires it
-// only when the first image is asked for, so VS Code's start never parses it.
-export { request, EnvHttpProxyAgent } from 'undici';
+// only when the first image is asked for, so VS Code's start never parses it. Everything the
+// extension imports from 'undici' at run time must be exported here.
+export { Agent, EnvHttpProxyAgent, FormData, request } from 'undici';

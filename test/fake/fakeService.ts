@@ -40,6 +40,13 @@ export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontex
 export const RATIOS: readonly string[] = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'];
 export const GENERATIONS_PATH = '/v1/images/generations';
 /**
+ * Image edits, multipart/form-data as OpenAI's API: parts `image` (a file), `prompt`, `model`,
+ * optional `n` (must be 1), `seed`, `size`. Recorded as `{ parts: EditPart[] }`; answered like a
+ * generation (same auth, queue, hold and behaviours). 400 when the image part is not a PNG,
+ * JPEG or WebP (sniffed), or the model is not in `editModels`; 404 when `edits` is false.
+ */
+export const EDITS_PATH = '/v1/images/edits';
+/**
  * Control endpoints, for tests that run in another process than the fake (never recorded, no key):
  *   POST /__fake/hold                      = hold()
  *   POST /__fake/release                   = release(); answers {"released": n}
@@ -70,6 +77,21 @@ export interface FakeServiceOptions {
   readonly models?: readonly string[];
   /** Honour `[url]`, `[slow]`, ... in prompts. Default true. */
   readonly directives?: boolean;
+  /** Serve `/v1/images/edits` (default true); false answers 404 there, as gateways without edits do. */
+  readonly edits?: boolean;
+  /** Models that take edits; default every known model. Others get 400 model_not_supported. */
+  readonly editModels?: readonly string[];
+}
+
+/** One part of a recorded multipart edit request. */
+export interface EditPart {
+  readonly name: string;
+  /** Text parts. */
+  readonly value?: string;
+  /** File parts. */
+  readonly filename?: string;
+  readonly contentType?: string;
+  readonly bytes?: Buffer;
 }
 
 interface Timed {
@@ -293,6 +315,11 @@ export class FakeService {
     return this.recorded.filter((r) => pathOnly(r.path) === GENERATIONS_PATH);
   }
 
+  /** Requests to the edits endpoint; their `body` is `{ parts: EditPart[] }` when it parsed. */
+  get editRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === EDITS_PATH);
+  }
+
   /** Image downloads (`GET /files/...`, either listener). */
   get fileRequests(): readonly RecordedRequest[] {
     return this.recorded.filter((r) => pathOnly(r.path).startsWith('/files/'));
@@ -432,7 +459,8 @@ export class FakeService {
       if (!outcome.finished) outcome.closedEarly = true;
     });
     const path = pathOnly(record.path);
-    const isGeneration = path === GENERATIONS_PATH && record.method === 'POST';
+    const isEdit = path === EDITS_PATH && record.method === 'POST' && this.options.edits !== false;
+    const isGeneration = (path === GENERATIONS_PATH && record.method === 'POST') || isEdit;
     if (isGeneration) {
       this.inFlightCount++;
       this.peak = Math.max(this.peak, this.inFlightCount);
@@ -445,6 +473,11 @@ export class FakeService {
       sendJson(res, 413, openAiError('Request body too large', 'invalid_request_error', 'body_too_large'), outcome);
       return;
     }
+    if (isEdit) {
+      const parts = await parseMultipart(raw, String(req.headers['content-type'] ?? ''));
+      record.body = parts ? { parts } : raw.length === 0 ? undefined : raw.toString('latin1');
+      return this.generate(req, res, raw, outcome, parts ?? null);
+    }
     record.body = raw.length === 0 ? undefined : parseMaybeJson(raw.toString('utf8'));
 
     if (isGeneration) return this.generate(req, res, raw, outcome);
@@ -454,7 +487,8 @@ export class FakeService {
     sendJson(res, 404, openAiError(`Invalid URL (${record.method} ${path})`, 'invalid_request_error', 'not_found'), outcome);
   }
 
-  private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome): Promise<void> {
+  /** `parts`: the edit's multipart parts (null when they did not parse); undefined for a generation. */
+  private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, parts?: EditPart[] | null): Promise<void> {
     // 1. Authentication, echoing what was received as real gateways do.
     const authorization = req.headers.authorization;
     if (!authorization) {
@@ -472,7 +506,7 @@ export class FakeService {
     }
 
     // 2. Validation, like the real service.
-    const checked = this.validate(raw);
+    const checked = parts === undefined ? this.validate(raw) : this.validateEdit(parts);
     if ('status' in checked) {
       outcome.kind = 'invalid';
       sendJson(res, checked.status, checked.body, outcome);
@@ -603,6 +637,35 @@ export class FakeService {
       return { status: 400, body: openAiError(`Invalid seed ${JSON.stringify(seed)}: use -1 or an integer 0-4294967295`, 'invalid_request_error', 'invalid_seed') };
     }
     return { prompt: b.prompt, size, seed };
+  }
+
+  private validateEdit(parts: EditPart[] | null): Validated | { status: number; body: unknown } {
+    const bad = (message: string, code: string) => ({ status: 400, body: openAiError(message, 'invalid_request_error', code) });
+    if (!parts) return bad('The body must be multipart/form-data', 'bad_request_body');
+    const field = (name: string): string | undefined => parts.find((p) => p.name === name && p.value !== undefined)?.value;
+    const model = field('model');
+    if (!model) return bad('model is required', 'missing_model');
+    if (!(this.options.models ?? KNOWN_MODELS).includes(model)) {
+      return { status: 404, body: openAiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found') };
+    }
+    if (!(this.options.editModels ?? this.options.models ?? KNOWN_MODELS).includes(model)) {
+      return bad(`The model ${model} does not support image edits`, 'model_not_supported');
+    }
+    const image = parts.find((p) => p.name === 'image');
+    if (!image?.bytes) return bad('image is required (a file part)', 'missing_image');
+    if (!isImage(image.bytes)) {
+      return bad('image must be a PNG, JPEG or WebP file', 'invalid_image');
+    }
+    const n = field('n');
+    if (n !== undefined && n !== '1') return { status: 400, body: { code: 'invalid_n', message: `n must be 1 for ${model} (got ${n})`, data: null } };
+    const prompt = field('prompt');
+    if (!prompt || prompt.trim() === '') return bad('prompt is required', 'invalid_prompt');
+    const size = field('size') ?? '1x1';
+    if (!imageDimensions(size, 'photo')) return bad(`Invalid size ${JSON.stringify(size)}`, 'invalid_size');
+    const seedText = field('seed');
+    const seed = seedText === undefined ? undefined : Number(seedText);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < -1 || seed > 0xffffffff)) return bad(`Invalid seed ${JSON.stringify(seedText)}`, 'invalid_seed');
+    return { prompt, size, seed };
   }
 
   private fromDirectives(prompt: string): Behaviour | undefined {
@@ -879,6 +942,22 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The parts of a multipart/form-data body (Node's own parser), or undefined when it is not one. */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<EditPart[] | undefined> {
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) return undefined;
+  try {
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+    const parts: EditPart[] = [];
+    for (const [name, value] of form.entries()) {
+      if (typeof value === 'string') parts.push({ name, value });
+      else parts.push({ name, filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
+    return parts;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseMaybeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -954,6 +1033,10 @@ async function streamHuge(res: http.ServerResponse, behaviour: HugeBehaviour, ou
   }
   if (!(await write(tail))) return;
   res.end();
+}
+
+function isImage(bytes: Buffer): boolean {
+  return sniffMime(bytes) !== 'image/png' || (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47);
 }
 
 function sniffMime(bytes: Buffer): string {

@@ -18,30 +18,23 @@ export async function readBody(res: Dispatcher.ResponseData, maxBytes: number, w
     res.body.destroy();
     throw tooLarge();
   }
-  // With a declared length, fill one buffer in place; otherwise collect and join once.
-  if (Number.isFinite(declared) && declared > 0) {
-    const out = Buffer.allocUnsafe(declared);
-    let at = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (at + chunk.length > declared) {
-        res.body.destroy();
-        throw new FluxError('malformed', text('The service sent more than the {0} bytes it announced.', declared));
-      }
-      chunk.copy(out, at);
-      at += chunk.length;
-    }
-    if (at !== declared) throw new FluxError('network', text('The connection closed after {0} of {1} bytes. Try again.', at, declared));
-    return out;
-  }
+  // Memory follows the bytes that actually arrive: a declared length is only checked, never
+  // allocated up front (a server could announce 50 MB and send nothing).
+  const limit = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     total += chunk.length;
+    if (limit !== undefined && total > limit) {
+      res.body.destroy();
+      throw new FluxError('malformed', text('The service sent more than the {0} bytes it announced.', limit));
+    }
     if (total > maxBytes) {
       res.body.destroy();
       throw tooLarge();
     }
     chunks.push(chunk);
   }
+  if (limit !== undefined && total !== limit) throw new FluxError('network', text('The connection closed after {0} of {1} bytes. Try again.', total, limit));
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }

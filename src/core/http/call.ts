@@ -77,6 +77,16 @@ export class Call {
     return this.setup.settings.timeoutMs - this.elapsedMs();
   }
 
+  /**
+   * undici's own per-phase limits (300 s each by default, or whatever the dispatcher was built
+   * with) would cut a long request short: each phase may take all the time that is left, and the
+   * call's deadline ends it first, so a slow service reads as the time limit, not a network error.
+   */
+  phaseTimeouts(): { headersTimeout: number; bodyTimeout: number } {
+    const ms = Math.max(1, Math.ceil(this.remainingMs())) + 1000;
+    return { headersTimeout: ms, bodyTimeout: ms };
+  }
+
   log(entry: Omit<RequestLogEntry, 'model' | 'size' | 'seed'>): void {
     this.setup.options.log?.({ ...this.setup.subject, ...entry });
   }
@@ -114,6 +124,7 @@ export class Call {
           body: spec.body?.(),
           signal: this.signal,
           dispatcher: this.dispatcher,
+          ...this.phaseTimeouts(),
         });
         status = res.statusCode;
         headers = res.headers;

@@ -56,6 +56,7 @@ async function fetchImage(call: Call, rawUrl: string, options: DownloadOptions):
       headers: { 'user-agent': call.userAgent, ...(withKey ? options.sameOriginHeaders : {}) },
       signal: call.signal,
       dispatcher: call.dispatcher,
+      ...call.phaseTimeouts(),
     });
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       await res.body.dump();

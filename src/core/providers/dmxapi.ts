@@ -1,14 +1,15 @@
 // DMXAPI and other OpenAI-compatible gateways: `POST /v1/images/generations` (JSON). Only what
 // is specific to this API lives here; the transport rules are in `../http/`.
-import { FluxError, text } from '../errors';
+import { FormData } from 'undici';
+import { FluxError, redact, text } from '../errors';
 import { generationsUrl } from '../endpoint';
 import { sniffImageType } from '../imageType';
 import { decodeBase64, decodeBase64InPlace, extractBase64Field } from '../http/base64';
 import { Call, guarded } from '../http/call';
 import type { Headers } from '../http/call';
 import { downloadImage } from '../http/download';
-import { describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody } from '../http/errors';
-import type { ImageProvider, ImageRequest, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
+import { clipMessage, describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody } from '../http/errors';
+import type { ImageProvider, ImageRequest, InputImage, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
 
 export const dmxapiProvider: ImageProvider = {
   id: 'dmxapi',
@@ -26,6 +27,21 @@ async function generate(req: ImageRequest, settings: ProviderSettings, options: 
     setting: 'flux.baseUrl',
     host: endpoint.host,
   });
+  if (req.image) {
+    const image = req.image;
+    const url = new URL(endpoint);
+    url.pathname = url.pathname.replace(/generations$/, 'edits');
+    const answer = await call.send({
+      url,
+      method: 'POST',
+      phase: 'edit',
+      // The content type, with its boundary, comes from the form.
+      headers: { authorization: `Bearer ${settings.apiKey}`, accept: 'application/json' },
+      body: () => editForm(req, image),
+      classify: (status, answerBody, headers) => classifyEdit(status, answerBody, headers, settings.apiKey, req.model, url.host),
+    });
+    return finish(call, answer.body, answer.attempt, endpoint, 'edit', answer.status, answer.durationMs);
+  }
   const body = JSON.stringify({ prompt: req.prompt, model: req.model, size: req.size, n: 1, seed: req.seed });
   const answer = await call.send({
     url: endpoint,
@@ -36,6 +52,37 @@ async function generate(req: ImageRequest, settings: ProviderSettings, options: 
     classify: (status, answerBody, headers) => classify(status, answerBody, headers, settings.apiKey),
   });
   return finish(call, answer.body, answer.attempt, endpoint, 'generate', answer.status, answer.durationMs);
+}
+
+/** The multipart body of `/v1/images/edits`, as OpenAI's API takes it. */
+export function editForm(req: ImageRequest, image: InputImage): FormData {
+  const form = new FormData();
+  form.append('image', new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mime }), image.name);
+  form.append('prompt', req.prompt);
+  form.append('model', req.model);
+  form.append('n', '1');
+  if (req.seed !== -1) form.append('seed', String(req.seed));
+  if (req.size !== undefined) form.append('size', req.size);
+  return form;
+}
+
+/** Statuses with which a gateway says it has no such endpoint, or not for this model. */
+const NO_EDITS_STATUS = [404, 405, 501];
+const NO_EDITS_WORDS = /not? support|unsupported|not (found|exist|implemented|allowed)|invalid url|unknown (endpoint|path|route)|no route|不支持|不存在/i;
+
+function classifyEdit(status: number, answer: Buffer, headers: Headers, apiKey: string, model: string, host: string): FluxError | undefined {
+  if (status >= 200 && status < 300 && !looksLikeErrorBody(answer)) return undefined;
+  const body = readErrorBody(answer);
+  const said = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`;
+  if (NO_EDITS_STATUS.includes(status) || (status === 400 && NO_EDITS_WORDS.test(said))) {
+    const detail = body.message ? `${status}: “${clipMessage(redact(body.message, apiKey))}”` : String(status);
+    return new FluxError(
+      'badRequest',
+      text('{0} at {1} does not accept image edits ({2}). Choose another model, or the provider bfl (flux.provider), then try again.', model, host, detail),
+      { status, code: body.code ? redact(body.code, apiKey).slice(0, 80) : undefined },
+    );
+  }
+  return errorFromAnswer(status, answer, headers, apiKey);
 }
 
 function classify(status: number, answer: Buffer, headers: Headers, apiKey: string): FluxError | undefined {
