@@ -13,6 +13,8 @@ import { GenerationService } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
 import { LinkInserter } from './services/linkInserter';
+import type { MessageLog } from './ui/messages';
+import { recordMessages } from './ui/messages';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -21,9 +23,12 @@ export interface TestingApi {
   /** Where the log channel's files are written, to prove what they do not contain. */
   readonly logUri: vscode.Uri;
   readonly services: Services;
+  /** Every information, warning and error message the extension has shown (ui/messages.ts). */
+  readonly messages: MessageLog;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
+  const messages = context.extensionMode === vscode.ExtensionMode.Test ? recordMessages() : undefined;
   const log = vscode.window.createOutputChannel('Flux', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
@@ -46,8 +51,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     ...registerOpenStudio(context, services),
   );
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services } };
+  if (messages) {
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, messages } };
   }
   return {};
 }
