@@ -75,6 +75,7 @@ describe('Generate from the editor, as a person does', () => {
     await openEditorContextMenu(page);
     await clickContextMenuItem(page, 'Generate Image from Selection');
     // First use: the key box appears, a password box; this key is one the service refuses.
+    await quickInputField(page).and(page.locator('[type="password"]')).waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await quickInputField(page).getAttribute('type'), 'password');
     await typeIntoQuickInput(page, 'sk-invalid-typed-by-a-person-0000');
     const toast = await waitForNotification(page, /API key was rejected/);
