@@ -6,7 +6,7 @@
 // Environment:
 //   FLUX_TEST_TIMEOUT_MS   hard limit for the whole run (default 300000)
 //   FLUX_TEST_GREP         only tests whose title matches (read by test/suite/index.ts)
-//   (a second run with `--locale zh-cn` runs the tests titled @zh-cn; see main())
+//   (more passes run the tests titled @zh-cn and @multi-root; see main())
 //   FLUX_EXTENSION_PATH    extension under development (default: the repository root)
 //   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
 import * as fs from 'node:fs';
@@ -62,7 +62,7 @@ function saveLogs(baseDir: string, logs: readonly LogFile[] | undefined): string
   return dir;
 }
 
-async function runSuite(page: Page, server: CodeServer, extensionPath: string, testsModule: string): Promise<number> {
+async function runSuite(page: Page, server: CodeServer, extensionPath: string, testsModule: string, workbenchUrl = server.workbenchUrl): Promise<number> {
   const workbenchLog = path.join(server.baseDir, 'workbench.log');
   const appendLog = (line: string): void => fs.appendFileSync(workbenchLog, `${line}\n`);
 
@@ -106,7 +106,7 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
     ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(testsModule)],
   ];
-  const url = `${server.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const url = `${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
 
   let timer: NodeJS.Timeout | undefined;
@@ -131,23 +131,42 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
   }
 }
 
-/** One code-server + Chromium run of the suite; `locale` adds `--locale` and FLUX_TEST_LOCALE. */
-async function runOnce(name: string, extensionPath: string, testsModule: string, locale?: string): Promise<number> {
+/** A pass of the suite: the English one, or one that runs only the tests titled with its tag. */
+interface Pass {
+  readonly name: string;
+  /** FLUX_TEST_PASS inside the host, which test/suite/index.ts turns into the tag filter. */
+  readonly tag?: 'zh-cn' | 'multi-root';
+  readonly locale?: string;
+}
+
+/** Two folders (first/, second/) copied from the fixture, and a .code-workspace that opens both. */
+function multiRootWorkspace(name: string): string {
+  const base = path.join(repoRoot, '.run', name);
+  fs.rmSync(base, { recursive: true, force: true });
+  for (const folder of ['first', 'second']) fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), path.join(base, folder), { recursive: true });
+  const file = path.join(base, 'multi.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'first' }, { path: 'second' }], settings: {} }, null, 2));
+  return file;
+}
+
+/** One code-server + Chromium run of the suite. */
+async function runOnce(pass: Pass, extensionPath: string, testsModule: string): Promise<number> {
   const started = Date.now();
-  const workspace = freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), `${name}-ws`);
+  const workspace = pass.tag === 'multi-root' ? multiRootWorkspace(`${pass.name}-ws`) : freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), `${pass.name}-ws`);
   const server = await startCodeServer({
-    name,
+    name: pass.name,
     workspace,
-    env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server', ...(locale ? { FLUX_TEST_LOCALE: locale } : {}) },
-    ...(locale ? { locale } : {}),
+    env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server', ...(pass.tag ? { FLUX_TEST_PASS: pass.tag } : {}) },
+    ...(pass.locale ? { locale: pass.locale } : {}),
   });
   let browser: Browser | undefined;
   try {
-    process.stdout.write(`code-server ${server.url}${locale ? ` --locale ${locale}` : ''} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
-    browser = await launchBrowser({ name: `${name}-browser` });
-    const code = await runSuite(browser.page, server, extensionPath, testsModule);
+    process.stdout.write(`code-server ${server.url}${pass.tag ? ` (tests titled @${pass.tag})` : ''} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
+    browser = await launchBrowser({ name: `${pass.name}-browser` });
+    const url = pass.tag === 'multi-root' ? `${server.url}/?workspace=${encodeURIComponent(workspace)}` : server.workbenchUrl;
+    const code = await runSuite(browser.page, server, extensionPath, testsModule, url);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`\nIntegration tests${locale ? ` (${locale})` : ''} ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
+    process.stdout.write(`\nIntegration tests${pass.tag ? ` (@${pass.tag})` : ''} ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
     if (code !== 0) {
       process.stdout.write(`Logs: ${path.relative(repoRoot, server.baseDir)}/{workbench.log,code-server.log,workbench-logs/}\n`);
     }
@@ -166,12 +185,22 @@ async function main(): Promise<number> {
 
   // Tests titled "@zh-cn" run only in a second, short run with VS Code's display language set
   // to Chinese: that is what makes vscode.l10n pick l10n/bundle.l10n.zh-cn.json in the host.
-  // With FLUX_TEST_GREP set, the second run happens only when the pattern mentions zh.
+  // Tests titled "@multi-root" run in a window with two workspace folders. With FLUX_TEST_GREP
+  // set, a tagged pass runs only when the pattern names its tag, and the plain pass unless the
+  // pattern is just a tag.
   const grep = process.env.FLUX_TEST_GREP;
-  const code = grep?.includes('@zh-cn') ? 0 : await runOnce('integration', extensionPath, testsModule);
-  if (grep && !/zh/i.test(grep)) return code;
-  const zh = await runOnce('integration-zh-cn', extensionPath, testsModule, 'zh-cn');
-  return code !== 0 ? code : zh;
+  const passes: Pass[] = [
+    { name: 'integration' },
+    { name: 'integration-zh-cn', tag: 'zh-cn', locale: 'zh-cn' },
+    { name: 'integration-multi-root', tag: 'multi-root' },
+  ];
+  const wanted = passes.filter((p) => !grep || (p.tag ? grep.includes(p.tag) : !/^@[\w-]+$/.test(grep)));
+  let result = 0;
+  for (const pass of wanted) {
+    const code = await runOnce(pass, extensionPath, testsModule);
+    if (result === 0) result = code;
+  }
+  return result;
 }
 
 main().then(

@@ -15,13 +15,15 @@ function findTests(dir: string): string[] {
 }
 
 /**
- * Tests titled "@zh-cn" need the host's display language to be Chinese: they run only in the
- * runner's zh-cn pass (FLUX_TEST_LOCALE=zh-cn), every other test only in the English one.
- * FLUX_TEST_GREP (a regular expression) narrows either to matching titles.
+ * Tests titled with a pass's tag ("@zh-cn": VS Code in Chinese; "@multi-root": two workspace
+ * folders) run only in the runner's pass of that name (FLUX_TEST_PASS), every other test only in
+ * the plain pass. FLUX_TEST_GREP (a regular expression) narrows any pass to matching titles.
  */
-function testFilter(grep: string | undefined, locale: string | undefined): RegExp {
-  const pass = locale === 'zh-cn' ? '(?=.*@zh-cn)' : '(?!.*@zh-cn)';
-  return new RegExp(`^${pass}${grep ? `(?=.*(?:${grep}))` : ''}`);
+const PASS_TAGS = ['zh-cn', 'multi-root'] as const;
+
+function testFilter(grep: string | undefined, pass: string | undefined): RegExp {
+  const only = pass && (PASS_TAGS as readonly string[]).includes(pass) ? `(?=.*@${pass}\\b)` : PASS_TAGS.map((t) => `(?!.*@${t}\\b)`).join('');
+  return new RegExp(`^${only}${grep ? `(?=.*(?:${grep}))` : ''}`);
 }
 
 export async function run(): Promise<void> {
@@ -30,7 +32,7 @@ export async function run(): Promise<void> {
     color: false,
     reporter: 'spec',
     timeout: 60_000,
-    grep: testFilter(process.env.FLUX_TEST_GREP, process.env.FLUX_TEST_LOCALE),
+    grep: testFilter(process.env.FLUX_TEST_GREP, process.env.FLUX_TEST_PASS),
   });
   for (const file of findTests(__dirname)) mocha.addFile(file);
   // Reporters print through Base.consoleLog (console.log as it was when mocha loaded).

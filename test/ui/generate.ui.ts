@@ -91,7 +91,8 @@ describe('Generate from the editor, as a person does', () => {
     // The obvious next step is on the message: set a good key, and the generation goes on.
     await clickNotificationButton(toast, 'Set API Key');
     await typeIntoQuickInput(page, 'sk-good-key-typed-by-a-person-0000');
-    await waitUntil('the image in assets/', () => filesOnDisk(assetsDir()).length === 1);
+    await waitUntil('the image in assets/', () => filesOnDisk(assetsDir()).some((n) => n.endsWith('.png')));
+    await waitUntil('the temporary file to go', () => filesOnDisk(assetsDir()).length === 1);
     const [name] = filesOnDisk(assetsDir());
     assert.match(name ?? '', /^a-single-gull-circled-the-lamp-room-white-\d{8}-\d{6}\.png$/);
     // On screen where a person looks for it: two lines under the sentence, the sentence unchanged.
@@ -114,8 +115,8 @@ describe('Generate from the editor, as a person does', () => {
     assert.equal((await waitForLineOnScreen(page, 2, /^$/)), '');
     assert.equal((await waitForLineOnScreen(page, 4, /^$/)), '');
     await waitForLineOnScreen(page, 5, /^The end\.$/);
+    await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
     const files = filesOnDisk(assetsDir());
-    assert.equal(files.length, 1, JSON.stringify(files));
     assert.ok(link.test(`![A brass lamp, close up, warm light](../assets/${files[0]})`));
     assert.equal((fake.generationRequests[0]?.body as { prompt: string }).prompt, 'A brass lamp, close up, warm light');
     await screenshot(page, 'generate-at-cursor');
@@ -136,7 +137,7 @@ describe('Generate from the editor, as a person does', () => {
     await page.keyboard.press('Control+Alt+G');
     await waitForLineOnScreen(page, SENTENCE_LINE + 2, /^!\[A single gull circled the lamp room, white against a sky turning violet\.\]\(\.\.\/assets\/a-single-gull-.*\.png\)$/);
     assert.equal(fake.generationRequests.length, 1);
-    assert.equal(filesOnDisk(assetsDir()).length, 1);
+    await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
     await screenshot(page, 'generate-keybinding');
   });
 

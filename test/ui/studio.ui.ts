@@ -389,7 +389,8 @@ describe('Image Studio in VS Code', function () {
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
     const s = studioPage(await waitForStudio(page));
-    await waitForLoadedImages(s.items, count);
+    // Thumbnails load as they scroll into view: the first two are on screen.
+    await waitForLoadedImages(s.items, Math.min(count, 2));
     assert.equal(await s.items.count(), count);
     // The form as it was left (getState/setState).
     assert.equal(await s.prompt.inputValue(), PROMPT);
