@@ -47,6 +47,16 @@ export const GENERATIONS_PATH = '/v1/images/generations';
  */
 export const EDITS_PATH = '/v1/images/edits';
 /**
+ * Black Forest Labs' API on the same listeners (set `flux.bflBaseUrl` to `baseUrl`):
+ *   POST /v1/<model>  with `x-key` (403 `{"detail":...}` when missing or refused), JSON
+ *        `{prompt, seed?, aspect_ratio?, output_format?, input_image?}` (422 FastAPI `detail` list
+ *        when invalid) → `{id, polling_url}` where polling_url is `${baseUrl}/v1/get_result?id=ID`.
+ *   GET  /v1/get_result?id=ID  with `x-key` → `{id, status, result, progress, details}`.
+ * What a task does is the next `enqueueBfl(...)` behaviour, else Ready after one Pending poll;
+ * `result.sample` points to `otherHostBaseUrl` (another host name) unless told otherwise.
+ */
+export const BFL_RESULT_PATH = '/v1/get_result';
+/**
  * Control endpoints, for tests that run in another process than the fake (never recorded, no key):
  *   POST /__fake/hold                      = hold()
  *   POST /__fake/release                   = release(); answers {"released": n}
@@ -192,6 +202,31 @@ export type Behaviour =
   | HugeBehaviour
   | RedirectBehaviour;
 
+/** What a BFL task does. `pendingPolls` (default 1) polls answer Pending first. */
+export type BflBehaviour =
+  | {
+      readonly kind: 'ready';
+      readonly pendingPolls?: number;
+      readonly seed?: number;
+      readonly image?: Buffer;
+      /** Where `result.sample` points: 'other' (default) = otherHostBaseUrl, 'same' = baseUrl. */
+      readonly resultHost?: 'same' | 'other';
+    }
+  | { readonly kind: 'status'; readonly status: 'Request Moderated' | 'Content Moderated' | 'Error' | 'Task not found'; readonly pendingPolls?: number }
+  /** Pending for ever. */
+  | { readonly kind: 'pending' }
+  /** The submit answers this error (FastAPI shape `{"detail": message}`), e.g. 402, 429, 422. */
+  | { readonly kind: 'submitError'; readonly status: number; readonly detail?: unknown; readonly retryAfter?: string }
+  /** The submit answers a polling_url on this base (e.g. otherHostBaseUrl, or `https://evil.example`). */
+  | { readonly kind: 'pollElsewhere'; readonly pollingBase: string };
+
+interface BflTask {
+  readonly behaviour: BflBehaviour;
+  readonly seed: number;
+  readonly size: string;
+  polls: number;
+}
+
 /** What the fake did with a request; filled in as the answer goes out. */
 export interface RequestOutcome {
   /** Behaviour kind, or what the service did on its own. */
@@ -255,6 +290,8 @@ export class FakeService {
   private readonly heldWatchers = new Set<() => void>();
   private holding = false;
   private queue: Behaviour[] = [];
+  private bflQueue: BflBehaviour[] = [];
+  private readonly bflTasks = new Map<string, BflTask>();
   private inFlightCount = 0;
   private peak = 0;
   private shapeCounter = 0;
@@ -396,11 +433,28 @@ export class FakeService {
     return waiting.length;
   }
 
+  /** The next BFL submits that pass the key and validation take these, in order. */
+  enqueueBfl(...behaviours: BflBehaviour[]): void {
+    this.bflQueue.push(...behaviours);
+  }
+
+  /** BFL submits (`POST /v1/<model>`) on either listener. */
+  get bflSubmitRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => r.method === 'POST' && /^\/v1\/[^/]+$/.test(pathOnly(r.path)) && pathOnly(r.path) !== BFL_RESULT_PATH);
+  }
+
+  /** BFL polls (`GET /v1/get_result`) on either listener. */
+  get bflPollRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === BFL_RESULT_PATH);
+  }
+
   /** Forgets requests, queue, stored files and the concurrency peak; releases held requests. Keeps listening. */
   reset(): void {
     this.release();
     this.recorded.length = 0;
     this.queue = [];
+    this.bflQueue = [];
+    this.bflTasks.clear();
     this.files.clear();
     this.peak = this.inFlightCount;
     this.shapeCounter = 0;
@@ -481,6 +535,11 @@ export class FakeService {
     record.body = raw.length === 0 ? undefined : parseMaybeJson(raw.toString('utf8'));
 
     if (isGeneration) return this.generate(req, res, raw, outcome);
+    if (path === BFL_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener);
+    const bflModel = /^\/v1\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (bflModel && record.method === 'POST' && (this.options.models ?? KNOWN_MODELS).includes(bflModel[1]!)) {
+      return this.bflSubmit(req, res, raw, outcome, listener);
+    }
     const file = /^\/files\/([A-Za-z0-9_-]+)\.png$/.exec(path);
     if (file && (record.method === 'GET' || record.method === 'HEAD')) return this.serveFile(file[1]!, res, outcome);
     outcome.kind = 'notFound';
@@ -637,6 +696,80 @@ export class FakeService {
       return { status: 400, body: openAiError(`Invalid seed ${JSON.stringify(seed)}: use -1 or an integer 0-4294967295`, 'invalid_request_error', 'invalid_seed') };
     }
     return { prompt: b.prompt, size, seed };
+  }
+
+  private bflKeyRefused(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome): boolean {
+    const key = req.headers['x-key'];
+    if (typeof key === 'string' && (this.options.acceptKey ?? defaultAcceptKey)(key)) return false;
+    outcome.kind = 'auth';
+    sendJson(res, 403, { detail: key === undefined ? 'Not authenticated' : `Invalid key ${String(key)}` }, outcome);
+    return true;
+  }
+
+  private async bflSubmit(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, listener: Listener): Promise<void> {
+    if (this.bflKeyRefused(req, res, outcome)) return;
+    const problems: { loc: string[]; msg: string; type: string }[] = [];
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(raw.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      else problems.push({ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' });
+    } catch {
+      problems.push({ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' });
+    }
+    if (problems.length === 0) {
+      if (typeof body.prompt !== 'string' || !body.prompt.trim()) problems.push({ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' });
+      if (body.seed !== undefined && !Number.isInteger(body.seed)) problems.push({ loc: ['body', 'seed'], msg: 'Input should be a valid integer', type: 'int_type' });
+      if (body.aspect_ratio !== undefined && (typeof body.aspect_ratio !== 'string' || !/^\d+:\d+$/.test(body.aspect_ratio))) {
+        problems.push({ loc: ['body', 'aspect_ratio'], msg: 'Invalid aspect ratio', type: 'value_error' });
+      }
+      if (body.output_format !== undefined && body.output_format !== 'png' && body.output_format !== 'jpeg') {
+        problems.push({ loc: ['body', 'output_format'], msg: "Input should be 'jpeg' or 'png'", type: 'enum' });
+      }
+      if (body.input_image !== undefined && typeof body.input_image !== 'string') problems.push({ loc: ['body', 'input_image'], msg: 'Input should be a valid string', type: 'string_type' });
+    }
+    if (problems.length > 0) {
+      outcome.kind = 'invalid';
+      sendJson(res, 422, { detail: problems }, outcome);
+      return;
+    }
+    const behaviour = this.bflQueue.shift() ?? { kind: 'ready' };
+    outcome.kind = behaviour.kind === 'submitError' ? 'error' : 'b64';
+    if (!(await this.holdIfAsked(res))) return;
+    if (!(await this.wait(this.options.delayMs ?? 0, res))) return;
+    if (behaviour.kind === 'submitError') {
+      sendJson(res, behaviour.status, { detail: behaviour.detail ?? defaultMessage(behaviour.status) }, outcome, behaviour.retryAfter === undefined ? {} : { 'Retry-After': behaviour.retryAfter });
+      return;
+    }
+    const id = randomBytes(8).toString('hex');
+    const ratio = typeof body.aspect_ratio === 'string' ? body.aspect_ratio.replace(':', 'x') : '1x1';
+    this.bflTasks.set(id, {
+      behaviour,
+      seed: typeof body.seed === 'number' ? body.seed : randomInt(0, 2 ** 32),
+      size: RATIOS.includes(ratio) ? ratio : '1x1',
+      polls: 0,
+    });
+    const base = behaviour.kind === 'pollElsewhere' ? behaviour.pollingBase : listener === 'main' ? this.mainUrl : this.otherUrl;
+    sendJson(res, 200, { id, polling_url: `${base}${BFL_RESULT_PATH}?id=${id}` }, outcome);
+  }
+
+  private bflPoll(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome, listener: Listener): void {
+    if (this.bflKeyRefused(req, res, outcome)) return;
+    const id = new URL(req.url ?? '/', 'http://fake').searchParams.get('id') ?? '';
+    const task = this.bflTasks.get(id);
+    outcome.kind = 'b64';
+    const answer = (status: string, result: unknown = null): void => sendJson(res, 200, { id, status, result, progress: null, details: null }, outcome);
+    if (!task) return answer('Task not found');
+    task.polls++;
+    const b = task.behaviour;
+    if (b.kind === 'pending' || task.polls <= ((b.kind === 'ready' || b.kind === 'status') && b.pendingPolls !== undefined ? b.pendingPolls : 1)) return answer('Pending');
+    if (b.kind === 'status') return answer(b.status);
+    const seed = b.kind === 'ready' && b.seed !== undefined ? b.seed : task.seed;
+    const bytes = (b.kind === 'ready' ? b.image : undefined) ?? this.imageFor(task.size, seed);
+    const fileId = randomBytes(8).toString('hex');
+    this.files.set(fileId, { bytes, status: 200, contentType: sniffMime(bytes), delayMs: 0 });
+    const host = b.kind === 'ready' && b.resultHost === 'same' ? (listener === 'main' ? this.mainUrl : this.otherUrl) : this.otherUrl;
+    answer('Ready', { sample: `${host}/files/${fileId}.png`, seed, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 });
   }
 
   private validateEdit(parts: EditPart[] | null): Validated | { status: number; body: unknown } {

@@ -3,6 +3,7 @@ import { FluxError, text } from '../errors';
 import { readBody } from './body';
 import type { Call } from './call';
 import { errorOutcome } from './errors';
+import { isLocalHost } from '../net/address';
 
 const MAX_REDIRECTS = 5;
 
@@ -50,6 +51,7 @@ async function fetchImage(call: Call, rawUrl: string, options: DownloadOptions):
     if ((base.protocol === 'https:' || from.protocol === 'https:') && url.protocol === 'http:') {
       throw new FluxError('download', text('The service is on https but its image address is plain http ({0}); it was not downloaded. Nothing was saved.', url.host));
     }
+    await refuseLocal(call, url, base);
     const withKey = hop === 0 && url.origin === base.origin && options.sameOriginHeaders;
     const res = await request(url, {
       method: 'GET',
@@ -70,5 +72,23 @@ async function fetchImage(call: Call, rawUrl: string, options: DownloadOptions):
       throw new FluxError('download', text('Downloading the image from {0} failed ({1}). Its address may have expired; generate again.', url.host, res.statusCode), { status: res.statusCode });
     }
     return readBody(res, call.maxBytes, 'image');
+  }
+}
+
+/**
+ * A returned image URL must not make this machine fetch a loopback, private or link-local
+ * address (a service could otherwise probe the person's network), unless the service itself is
+ * on such an address (a local gateway, the tests). Checked before connecting, at every hop; a
+ * host name is resolved first (a pre-check: a DNS answer that changes between the check and the
+ * connection is not caught).
+ */
+async function refuseLocal(call: Call, url: URL, base: URL): Promise<void> {
+  const lookup = call.settings.lookup;
+  const resolves = (host: string): Promise<boolean | undefined> => isLocalHost(host, lookup).catch(() => undefined);
+  if (await resolves(base.hostname)) return;
+  // Unresolvable (undefined): the download itself reports it.
+  const local = await resolves(url.hostname);
+  if (local) {
+    throw new FluxError('download', text('The image address points into your own machine or local network ({0}); it was not downloaded. Nothing was saved.', url.host));
   }
 }

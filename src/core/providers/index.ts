@@ -1,8 +1,10 @@
+import { bflProvider } from './bfl';
 import { dmxapiProvider } from './dmxapi';
 import type { ImageProvider, ProviderId } from './types';
 
-const PROVIDERS: Readonly<Partial<Record<ProviderId, ImageProvider>>> = {
+const PROVIDERS: Readonly<Record<ProviderId, ImageProvider>> = {
   dmxapi: dmxapiProvider,
+  bfl: bflProvider,
 };
 
 /** The provider for a `flux.provider` value. */

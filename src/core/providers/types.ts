@@ -43,6 +43,8 @@ export interface ProviderSettings {
   readonly retryBaseMs?: number;
   /** BFL polling interval; tests shorten it. */
   readonly pollIntervalMs?: number;
+  /** Name resolution for the local-address check of returned image URLs; tests inject one. */
+  readonly lookup?: (hostname: string) => Promise<string[]>;
 }
 
 /** One line of the request log (never holds the key). */

@@ -1,0 +1,40 @@
+// Local-address classification, and the refusal to download a returned URL from such a place.
+import * as assert from 'node:assert/strict';
+import { FluxError } from '../../src/core/errors';
+import { Call } from '../../src/core/http/call';
+import { downloadImage } from '../../src/core/http/download';
+import { isLocalAddress, isLocalHost } from '../../src/core/net/address';
+
+describe('local addresses', () => {
+  it('classifies IPv4 and IPv6', () => {
+    for (const ip of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.10', '169.254.169.254', '0.0.0.0', '::1', '::', 'fe80::1', 'febf::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::ffff:7f00:1', '[::1]']) {
+      assert.equal(isLocalAddress(ip), true, ip);
+    }
+    for (const ip of ['8.8.8.8', '172.15.0.1', '172.32.0.1', '192.169.0.1', '169.255.0.1', '2001:4860::8888', 'fec0::1', '::ffff:8.8.8.8', 'not an ip']) {
+      assert.equal(isLocalAddress(ip), false, ip);
+    }
+  });
+
+  it('resolves host names with the given lookup', async () => {
+    assert.equal(await isLocalHost('cdn.example', async () => ['203.0.113.5']), false);
+    assert.equal(await isLocalHost('cdn.example', async () => ['203.0.113.5', '10.0.0.7']), true);
+    assert.equal(await isLocalHost('localhost', async () => []), true);
+  });
+
+  describe('downloads', () => {
+    const lookup = async (host: string): Promise<string[]> => ({ 'api.example': ['203.0.113.1'], 'cdn.example': ['203.0.113.9'], 'sneaky.example': ['192.168.1.5'] })[host] ?? [];
+    const call = (baseUrl: string) =>
+      new Call({ settings: { baseUrl, apiKey: 'sk-x', timeoutMs: 2000, lookup }, options: {}, subject: { model: 'm', size: '1x1', seed: 1 }, setting: 'flux.baseUrl', host: 'api.example' });
+
+    for (const target of ['https://10.0.0.1/x.png', 'https://[::1]/x.png', 'https://169.254.169.254/latest', 'https://sneaky.example/x.png', 'https://[::ffff:127.0.0.1]/x.png']) {
+      it(`refuses ${target} when the service is public`, async () => {
+        await assert.rejects(downloadImage(call('https://api.example'), target, { base: new URL('https://api.example/v1/images/generations'), attempt: 1 }), (e: unknown) => {
+          assert.ok(e instanceof FluxError);
+          assert.equal(e.kind, 'download');
+          assert.match(e.message, /your own machine or local network/);
+          return true;
+        });
+      });
+    }
+  });
+});
