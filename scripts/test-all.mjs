@@ -98,4 +98,7 @@ for (const name of notRun) console.log(`  skip  ${name.padEnd(12)} ${'-'.padStar
 console.log(`  stages: ${passed} of ${selected.length} passed in ${seconds(Date.now() - started)}`);
 // Alone on the last line, in the form CI reads: tests, not stages.
 console.log(`tests: ${tests.passing} passed, ${Math.max(tests.failing, failed)} failed, ${tests.pending} skipped`);
-process.exit(failed > 0 ? 1 : 0);
+// In CI every test must run: a skip there (a missing precondition) fails the run.
+const skippedInCi = Boolean(process.env.CI) && tests.pending > 0;
+if (skippedInCi) console.error(`CI is set and ${tests.pending} test(s) were skipped: every test must run in CI.`);
+process.exit(failed > 0 || skippedInCi ? 1 : 0);

@@ -24,6 +24,8 @@ import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover'
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
 import { registerKeyContext } from './ui/keyContext';
+import type { MessageLog } from './ui/messages';
+import { recordMessages } from './ui/messages';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -34,9 +36,12 @@ export interface TestingApi {
   readonly services: Services;
   /** The history found in the output folders' PNG recipes (scan on demand). */
   readonly fileHistory: FileHistory;
+  /** Every information, warning and error message the extension has shown (ui/messages.ts). */
+  readonly messages: MessageLog;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
+  const messages = context.extensionMode === vscode.ExtensionMode.Test ? recordMessages() : undefined;
   const log = vscode.window.createOutputChannel('Flux', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
@@ -78,8 +83,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const scanTimer = setTimeout(() => void fileHistory.scan(), 2000);
   context.subscriptions.push({ dispose: () => clearTimeout(scanTimer) });
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory } };
+  if (messages) {
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages } };
   }
   return {};
 }

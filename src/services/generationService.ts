@@ -19,6 +19,7 @@ import { displayPath, linkPathFor } from './imageStore';
 import type { ApiKeyStore } from './keys';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
+import { showWarning } from '../ui/messages';
 
 /** Where the new image's link goes, if anywhere. */
 export interface LinkPlacement {
@@ -260,7 +261,7 @@ export class GenerationService implements vscode.Disposable {
   private warnIfInsecure(baseUrl: string): void {
     if (!isInsecureRemote(baseUrl) || this.warnedInsecure.has(baseUrl)) return;
     this.warnedInsecure.add(baseUrl);
-    void vscode.window.showWarningMessage(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
+    void showWarning(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
   }
 
   private track(controller: AbortController, add: boolean): void {

@@ -13,6 +13,7 @@ import { localizedMessage } from '../ui/notifications';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
 import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, ItemAction, JobView, WebviewToHost } from './protocol';
 import { batchSeeds, validateWebviewMessage } from './protocol';
+import { showWarning } from '../ui/messages';
 
 /** What removing an image from the history should do; undefined = nothing (cancelled). */
 export type RemoveChoice = 'history' | 'file' | undefined;
@@ -438,7 +439,7 @@ async function confirmRemove(entry: HistoryEntry, path: string): Promise<RemoveC
   const removeOnly = vscode.l10n.t('Remove from History');
   const deleteFile = vscode.l10n.t('Delete File');
   const short = entry.prompt.length > 60 ? `${entry.prompt.slice(0, 60)}…` : entry.prompt;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarning(
     vscode.l10n.t('Remove “{0}” from the Studio history?', short),
     { modal: true, detail: vscode.l10n.t('The file {0} stays in the workspace unless you choose Delete File (it goes to the trash where there is one).', path) },
     removeOnly,

@@ -6,6 +6,7 @@ import type { GenerationJob, GenerationResult, GenerationService } from '../serv
 import { markdownImageLink } from '../core/markdown';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { showFluxError } from './notifications';
+import { showInformation, showWarning } from './messages';
 
 export interface ProgressOptions {
   /** With no link to place, open the image beside the current editor (an edit keeps its source in view). */
@@ -82,7 +83,7 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
     return;
   } else if (result.link?.linked) {
     const where = plainText(vscode.workspace.asRelativePath(result.link.document.uri));
-    choice = await vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and linked it in {1}, line {2}.', path, where, result.link.range.start.line + 1), open, reveal, studio);
+    choice = await showInformation(vscode.l10n.t('Saved {0} and linked it in {1}, line {2}.', path, where, result.link.range.start.line + 1), open, reveal, studio);
   } else {
     const copy = vscode.l10n.t('Copy Link');
     const reason = result.link?.reason;
@@ -94,7 +95,7 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
           : reason === 'hiddenUnsaved'
             ? vscode.l10n.t('the document was closed with unsaved changes')
             : vscode.l10n.t('the document refused the change');
-    choice = await vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but did not link it: {1}.', path, why), copy, open, reveal);
+    choice = await showWarning(vscode.l10n.t('Saved {0}, but did not link it: {1}.', path, why), copy, open, reveal);
     if (choice === copy) {
       await vscode.env.clipboard.writeText(markdownImageLink(job.request.prompt, linkPathFor(job.link.document.uri, result.uri)));
     }

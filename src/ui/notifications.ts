@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FluxError, nextSteps } from '../core/errors';
 import { plainText } from '../core/safeText';
+import { showError, showWarning } from './messages';
 
 /**
  * Shows what went wrong with the obvious next step as a button. Returns when the person has
@@ -19,7 +20,7 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   if (options.retry && steps.retry) buttons.push(tryAgain);
   if (steps.openSettings || options.openSettings) buttons.push(settings);
   if (steps.showLog) buttons.push(showLog);
-  const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const show = e.kind === 'moderation' || e.kind === 'invalidInput' ? showWarning : showError;
   // Outside words (a service's message, a prompt, a path) are in there: never a link or a command.
   const choice = await show(plainText(localizedMessage(e)), ...buttons);
   if (choice === setKey) {

@@ -133,6 +133,25 @@ export function installExtension(vsixPath: string, dirs: RunDirs): void {
   }
 }
 
+/**
+ * What an installed language pack leaves behind, as VS Code's server reads it at start
+ * (languagepacks.json in the user data folder, pointing at the pack's translations of VS Code).
+ */
+function writeLanguagePack(dirs: RunDirs, locale: string): void {
+  const translations = path.join(dirs.base, 'language-pack', 'main.i18n.json');
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const packs = {
+    [locale]: {
+      hash: `flux-test-${locale}`,
+      extensions: [{ extensionIdentifier: { id: `flux-test.language-pack-${locale}` }, version: '0.0.1' }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  };
+  fs.writeFileSync(path.join(dirs.userDataDir, 'languagepacks.json'), JSON.stringify(packs, null, 2));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -165,6 +184,13 @@ export interface StartOptions {
   verbose?: boolean;
   /** More code-server arguments, e.g. ['--locale', 'zh-cn']. */
   extraArgs?: readonly string[];
+  /**
+   * Display language, e.g. 'zh-cn': `--locale` plus a minimal language pack for it. VS Code
+   * switches its language (vscode.env.language, and so the extensions' l10n bundles) only when a
+   * language pack for it is installed; the machines are offline, so this one has no translations
+   * of VS Code's own words (they stay English) and exists only to switch the language.
+   */
+  locale?: string;
 }
 
 export interface CodeServer {
@@ -255,6 +281,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   prepareDirs(dirs, options.fresh ?? true);
   writeUserSettings(dirs, options.userSettings ?? {});
   if (options.installVsix) installExtension(options.installVsix, dirs);
+  if (options.locale) writeLanguagePack(dirs, options.locale);
 
   const workspace = path.resolve(options.workspace);
   const port = options.port ?? (await freePort());
@@ -274,6 +301,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
+      ...(options.locale ? ['--locale', options.locale] : []),
       ...(options.extraArgs ?? []),
       workspace,
     ],

@@ -4,11 +4,12 @@
 // output and codeAutomationExit with the result. See REAL-VSCODE.md.
 //
 // Environment:
-//   FLUX_TEST_TIMEOUT_MS   hard limit for the whole run (default 900000)
+//   FLUX_TEST_TIMEOUT_MS   hard limit for each run (default 900000)
 //   FLUX_TEST_GREP         only tests whose title matches (read by test/suite/index.ts)
+//   (more passes run the tests titled @zh-cn and @multi-root; see main())
 //   FLUX_EXTENSION_PATH    extension under development (default: the repository root)
 //   FLUX_HARNESS_VERBOSE   also echo code-server's and the workbench's own log lines
-//   FLUX_TESTS_MODULE      another module with run() instead of out/test/suite/index (benchmarks)
+//   FLUX_TESTS_MODULE      another module with run() instead of out/test/suite/index (benchmarks; one pass)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -42,6 +43,7 @@ const workbenchNoise: readonly RegExp[] = [
   /^Ignoring fetching additional builtin extensions from gallery/,
   /^Updating additional builtin extensions cache/,
   /^\[node\.js fs\] /, // VS Code logs each failed fs call a test makes on purpose
+  /^No extension gallery service configured/, // the zh-cn run's workbench looks for language packs offline
 ];
 
 /** Turns a codeAutomationLog message (console-style arguments) into one line. */
@@ -61,7 +63,7 @@ function saveLogs(baseDir: string, logs: readonly LogFile[] | undefined): string
   return dir;
 }
 
-async function runSuite(page: Page, server: CodeServer, extensionPath: string, testsModule: string): Promise<number> {
+async function runSuite(page: Page, server: CodeServer, extensionPath: string, testsModule: string, workbenchUrl = server.workbenchUrl): Promise<number> {
   const workbenchLog = path.join(server.baseDir, 'workbench.log');
   const appendLog = (line: string): void => fs.appendFileSync(workbenchLog, `${line}\n`);
 
@@ -105,7 +107,7 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
     ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(testsModule)],
   ];
-  const url = `${server.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const url = `${workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
 
   let timer: NodeJS.Timeout | undefined;
@@ -130,24 +132,40 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
   }
 }
 
-async function main(): Promise<number> {
-  const started = Date.now();
-  lockRun('integration');
-  const extensionPath = path.resolve(process.env.FLUX_EXTENSION_PATH ?? repoRoot);
-  const testsModule = path.join(repoRoot, process.env.FLUX_TESTS_MODULE ?? path.join('out', 'test', 'suite', 'index'));
-  checkBuilt(extensionPath, testsModule);
+/** A pass of the suite: the English one, or one that runs only the tests titled with its tag. */
+interface Pass {
+  readonly name: string;
+  /** FLUX_TEST_PASS inside the host, which test/suite/index.ts turns into the tag filter. */
+  readonly tag?: 'zh-cn' | 'multi-root';
+  readonly locale?: string;
+}
 
-  const workspace = freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), 'integration-ws');
+/** Two folders (first/, second/) copied from the fixture, and a .code-workspace that opens both. */
+function multiRootWorkspace(name: string): string {
+  const base = path.join(repoRoot, '.run', name);
+  fs.rmSync(base, { recursive: true, force: true });
+  for (const folder of ['first', 'second']) fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), path.join(base, folder), { recursive: true });
+  const file = path.join(base, 'multi.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'first' }, { path: 'second' }], settings: {} }, null, 2));
+  return file;
+}
+
+/** One code-server + Chromium run of the suite. */
+async function runOnce(pass: Pass, extensionPath: string, testsModule: string): Promise<number> {
+  const started = Date.now();
+  const workspace = pass.tag === 'multi-root' ? multiRootWorkspace(`${pass.name}-ws`) : freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), `${pass.name}-ws`);
   const server = await startCodeServer({
-    name: 'integration',
+    name: pass.name,
     workspace,
-    env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server' },
+    env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server', ...(pass.tag ? { FLUX_TEST_PASS: pass.tag } : {}) },
+    ...(pass.locale ? { locale: pass.locale } : {}),
   });
   let browser: Browser | undefined;
   try {
-    process.stdout.write(`code-server ${server.url} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
-    browser = await launchBrowser({ name: 'integration-browser' });
-    const code = await runSuite(browser.page, server, extensionPath, testsModule);
+    process.stdout.write(`code-server ${server.url}${pass.tag ? ` (tests titled @${pass.tag})` : ''} (run folder ${path.relative(repoRoot, server.baseDir)})\n`);
+    browser = await launchBrowser({ name: `${pass.name}-browser` });
+    const url = pass.tag === 'multi-root' ? `${server.url}/?workspace=${encodeURIComponent(workspace)}` : server.workbenchUrl;
+    const code = await runSuite(browser.page, server, extensionPath, testsModule, url);
     // VS Code warns when the extension host stops answering; a run that caused that says so
     // (counted from the suite's `measuring` marker on, when it prints one, so start-up is not blamed).
     const log = fs.readFileSync(path.join(server.baseDir, 'workbench.log'), 'utf8');
@@ -155,7 +173,7 @@ async function main(): Promise<number> {
     const unresponsive = log.slice(Math.max(0, marker)).match(/^\[info\] Extension host .* is unresponsive/gm)?.length ?? 0;
     process.stdout.write(`Extension host unresponsive warnings: ${unresponsive}\n`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`\nIntegration tests ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
+    process.stdout.write(`\nIntegration tests${pass.tag ? ` (@${pass.tag})` : ''} ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s.\n`);
     if (code !== 0) {
       process.stdout.write(`Logs: ${path.relative(repoRoot, server.baseDir)}/{workbench.log,code-server.log,workbench-logs/}\n`);
     }
@@ -164,6 +182,34 @@ async function main(): Promise<number> {
     await browser?.close();
     await server.stop();
   }
+}
+
+async function main(): Promise<number> {
+  lockRun('integration');
+  const extensionPath = path.resolve(process.env.FLUX_EXTENSION_PATH ?? repoRoot);
+  const otherModule = process.env.FLUX_TESTS_MODULE;
+  const testsModule = path.join(repoRoot, otherModule ?? path.join('out', 'test', 'suite', 'index'));
+  checkBuilt(extensionPath, testsModule);
+  if (otherModule) return runOnce({ name: 'integration' }, extensionPath, testsModule);
+
+  // Tests titled "@zh-cn" run only in a second, short run with VS Code's display language set
+  // to Chinese: that is what makes vscode.l10n pick l10n/bundle.l10n.zh-cn.json in the host.
+  // Tests titled "@multi-root" run in a window with two workspace folders. With FLUX_TEST_GREP
+  // set, a tagged pass runs only when the pattern names its tag, and the plain pass unless the
+  // pattern is just a tag.
+  const grep = process.env.FLUX_TEST_GREP;
+  const passes: Pass[] = [
+    { name: 'integration' },
+    { name: 'integration-zh-cn', tag: 'zh-cn', locale: 'zh-cn' },
+    { name: 'integration-multi-root', tag: 'multi-root' },
+  ];
+  const wanted = passes.filter((p) => !grep || (p.tag ? grep.includes(p.tag) : !/^@[\w-]+$/.test(grep)));
+  let result = 0;
+  for (const pass of wanted) {
+    const code = await runOnce(pass, extensionPath, testsModule);
+    if (result === 0) result = code;
+  }
+  return result;
 }
 
 main().then(

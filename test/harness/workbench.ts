@@ -130,11 +130,17 @@ export interface QuickInputOptions {
   timeoutMs?: number;
 }
 
-/** Types into the open quick input or input box (prompt, API key, quick pick filter) and accepts. */
+/**
+ * Types into the open quick input or input box (prompt, API key, quick pick filter) key by key,
+ * as a person does, checks it arrived whole, and accepts with Enter.
+ */
 export async function typeIntoQuickInput(page: Page, text: string, options: QuickInputOptions = {}): Promise<void> {
   const input = page.locator(quickInputBox);
   await input.waitFor({ state: 'visible', timeout: options.timeoutMs ?? 10_000 });
-  await input.fill(text);
+  await input.fill('');
+  await input.pressSequentially(text);
+  const typed = await input.inputValue();
+  if (typed !== text) throw new Error(`Typed ${JSON.stringify(text)} into the quick input, it holds ${JSON.stringify(typed)}`);
   if (options.submit ?? true) await input.press('Enter');
 }
 
@@ -389,4 +395,37 @@ export async function clickContextMenuItem(page: Page, itemLabel: string, timeou
 /** The labels of the open context menu's items. */
 export async function contextMenuLabels(page: Page): Promise<string[]> {
   return page.locator('.context-view .monaco-menu .action-item .action-label').allInnerTexts();
+}
+
+/** The open quick input's text box (an input box, the palette, a quick pick's filter). */
+export function quickInputField(page: Page): Locator {
+  return page.locator(quickInputBox);
+}
+
+/** Names in a folder on disk, dotfiles included (a leftover `.flux-*.part` shows); [] only when the folder is not there. */
+export function filesOnDisk(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Waits until the active editor shows `pattern` on screen on line `number` (1-based, as in the
+ * gutter), so a screenshot taken now has it where a person expects it.
+ */
+export async function waitForLineOnScreen(page: Page, number: number, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: EditorLine[];
+  for (;;) {
+    seen = await editorLines(page).catch(() => []);
+    const line = seen.find((l) => l.number === number);
+    if (line && pattern.test(line.text)) return line.text;
+    if (Date.now() > deadline) {
+      throw new Error(`Line ${number} does not show ${String(pattern)}; on screen: ${JSON.stringify(seen.slice(0, 20))}`);
+    }
+    await sleep(100);
+  }
 }

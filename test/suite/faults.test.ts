@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { makePng } from '../fake/png';
-import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, selectLine, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
+import { PNG_SIGNATURE, assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, needsOrSkip, openMarkdown, selectLine, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
 
@@ -37,6 +37,11 @@ function mountTmpfs(dir: string, options: string): boolean {
   }
 }
 
+/** The workspace folder's name, which paths in messages start with. */
+function folderName(): string {
+  return path.basename(workspaceRoot().fsPath);
+}
+
 function unmount(dir: string): void {
   execFileSync('umount', [dir], { stdio: 'ignore' });
   fs.rmSync(dir, { recursive: true, force: true });
@@ -51,23 +56,28 @@ describe('Faults and bad input', function () {
   });
 
   describe('bad input is refused before any request', () => {
-    for (const [name, args] of [
-      ['an empty prompt', { prompt: '   ' }],
-      ['a prompt far too long', { prompt: 'sea '.repeat(2000) }],
-      ['a size that is neither ratio nor pixels', { prompt: 'a boat', size: 'large' }],
-      ['a ratio the service does not offer', { prompt: 'a boat', size: '21x9' }],
-      ['pixels out of range', { prompt: 'a boat', size: '8000x8000' }],
-      ['a seed that is not a whole number', { prompt: 'a boat', seed: 1.5 }],
-      ['a model name that is garbage', { prompt: 'a boat', model: 'not a model!' }],
-      ['a prompt of the wrong type', { prompt: 42 }],
+    const RATIOS = '1x1, 2x3, 3x2, 3x4, 4x3, 9x16, 16x9';
+    for (const [name, args, message] of [
+      ['an empty prompt', { prompt: '   ' }, 'The prompt is empty. Describe the image you want.'],
+      ['a prompt far too long', { prompt: 'sea '.repeat(2000) }, 'The prompt is 7999 characters long; the limit is 4000. Shorten it.'],
+      ['a size that is neither ratio nor pixels', { prompt: 'a boat', size: 'large' }, `“large” is not a size. Use an aspect ratio (${RATIOS}) or pixels such as 1024x768.`],
+      ['a ratio the service does not offer', { prompt: 'a boat', size: '21x9' }, `The aspect ratio 21:9 is not offered. Choose one of ${RATIOS}, or give pixels such as 1024x768.`],
+      ['pixels out of range', { prompt: 'a boat', size: '8000x8000' }, '8000x8000 is out of range: width and height must each be between 256 and 2048 pixels.'],
+      ['a seed that is not a whole number', { prompt: 'a boat', seed: 1.5 }, 'The command\'s “seed” must be a whole number (-1 for random).'],
+      ['a model name that is garbage', { prompt: 'a boat', model: 'not a model!' }, '“not a model!” is not a model name. Use flux-kontext-max, flux-kontext-pro, flux-kontext-dev.'],
+      ['a prompt of the wrong type', { prompt: 42 }, 'The command\'s “prompt” must be a string.'],
     ] as const) {
       it(name, async () => {
         const editor = await openMarkdown('notes/bad-input.md', DOC);
         selectLine(editor, 2);
+        const before = await snapshotWorkspace();
         assert.equal(await generate('flux.generateImage', args), undefined);
+        // Said as a warning the person can act on, with the settings one click away.
+        const shown = await expectMessage('warning', message);
+        assert.deepEqual(shown.buttons, ['Open Settings', 'Show Log']);
         assert.equal(fake().generationRequests.length, 0);
         assert.equal(editor.document.getText(), DOC);
-        assert.deepEqual(await listFolder('assets'), []);
+        await assertWorkspaceUnchanged(before);
       });
     }
 
@@ -80,16 +90,28 @@ describe('Faults and bad input', function () {
       assert.match(name, /^漫画风格的学习英文单词图-hello-bold-x-y-quoted-con-\d{8}-\d{6}\.png$/);
       assert.equal(editor.document.getText(), `![漫画风格的学习英文单词图:“Hello” 🦊 **bold** \\[x\\](y) "quoted" CON](../assets/${name})`);
       assert.equal(fake().generationRequests[0]?.body && (fake().generationRequests[0].body as { prompt: string }).prompt, prompt);
+      // With the workspace folder's name, as VS Code's asRelativePath(uri, true) gives it.
+      const shown = await expectMessage('info', `Saved ${folderName()}/assets/${name} and linked it in notes/cjk.md, line 1.`);
+      assert.deepEqual(shown.buttons, ['Open', 'Reveal in Explorer', 'Open in Studio']);
     });
   });
 
   describe('the output folder stays inside the workspace', () => {
-    for (const folder of ['/tmp/flux-outside', '../outside', 'a/../../outside', 'C:\\Windows']) {
+    for (const [folder, message] of [
+      ['/tmp/flux-outside', 'The output folder “/tmp/flux-outside” must be a path inside the workspace, such as “assets” or “docs/images”. Change flux.outputFolder.'],
+      ['../outside', 'The output folder “../outside” leads out of the workspace. Change flux.outputFolder to a folder inside it.'],
+      ['a/../../outside', 'The output folder “a/../../outside” leads out of the workspace. Change flux.outputFolder to a folder inside it.'],
+      ['C:\\Windows', 'The output folder “C:\\Windows” must be a path inside the workspace, such as “assets” or “docs/images”. Change flux.outputFolder.'],
+    ] as const) {
       it(`refuses ${folder}`, async () => {
         await config().update('outputFolder', folder, vscode.ConfigurationTarget.Workspace);
+        const before = await snapshotWorkspace();
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        await expectMessage('warning', message);
         assert.equal(fake().generationRequests.length, 0);
         assert.ok(!fs.existsSync('/tmp/flux-outside'));
+        assert.ok(!fs.existsSync(path.join(workspaceRoot().fsPath, '..', 'outside')));
+        await assertWorkspaceUnchanged(before);
       });
     }
 
@@ -99,8 +121,11 @@ describe('Faults and bad input', function () {
       fs.symlinkSync(outside, link);
       try {
         await config().update('outputFolder', 'linked/images', vscode.ConfigurationTarget.Workspace);
+        const before = await snapshotWorkspace();
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        await expectMessage('warning', /^The output folder “linked\/images” goes through a symbolic link \(linked(\/images)?\), which may lead out of the workspace\. Choose a real folder in flux\.outputFolder\.$/);
         assert.equal(fake().generationRequests.length, 0);
+        await assertWorkspaceUnchanged(before);
         assert.deepEqual(fs.readdirSync(outside), []);
       } finally {
         fs.rmSync(link);
@@ -112,8 +137,11 @@ describe('Faults and bad input', function () {
       fs.writeFileSync(path.join(workspaceRoot().fsPath, 'not-a-folder'), 'x');
       try {
         await config().update('outputFolder', 'not-a-folder', vscode.ConfigurationTarget.Workspace);
+        const before = await snapshotWorkspace();
         assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        await expectMessage('error', 'Cannot save into not-a-folder: it is a file, not a folder. Change flux.outputFolder.');
         assert.equal(fake().generationRequests.length, 0);
+        await assertWorkspaceUnchanged(before);
       } finally {
         fs.rmSync(path.join(workspaceRoot().fsPath, 'not-a-folder'));
       }
@@ -127,16 +155,22 @@ describe('Faults and bad input', function () {
     ] as const) {
       it(name, async function () {
         const dir = path.join(workspaceRoot().fsPath, 'mounted');
-        if (!mountTmpfs(dir, options)) this.skip(); // needs root and mount(8): a developer's laptop may not allow it
+        // Needs root and mount(8): a developer's laptop may not allow it; CI (root) must run it.
+        needsOrSkip(this, mountTmpfs(dir, options), 'mounting a tmpfs (root and mount(8))');
         try {
           await config().update('outputFolder', 'mounted', vscode.ConfigurationTarget.Workspace);
           fake().enqueue({ kind: 'b64', image: makePng(256, 256, { seed: 3, style: 'photo' }) });
           const editor = await openMarkdown('notes/disk.md', DOC);
           selectLine(editor, 2);
+          const before = await snapshotWorkspace();
           assert.equal(await generate('flux.generateFromSelection'), undefined);
+          // The message says where it could not write and what to check.
+          const shown = await expectMessage('error', new RegExp(`^Could not save the image in ${folderName()}/mounted\\b.*\\. Check that (the folder is writable and )?the disk has room\\.$`));
+          assert.ok(shown.buttons.includes('Show Log'), JSON.stringify(shown.buttons));
           assert.equal(fake().generationRequests.length, 1);
           assert.equal(editor.document.getText(), DOC);
           assert.deepEqual(fs.readdirSync(dir), [], 'nothing is left in the folder, not even a temporary file');
+          await assertWorkspaceUnchanged(before);
         } finally {
           unmount(dir);
         }
@@ -145,20 +179,23 @@ describe('Faults and bad input', function () {
   });
 
   describe('service faults leave nothing behind', () => {
-    for (const [name, behaviour] of [
-      ['moderation', { kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter' }],
-      ['no credit', { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' }],
-      ['garbage', { kind: 'raw', status: 200, body: '<html>oops</html>', contentType: 'text/html' }],
-      ['a reset connection', { kind: 'reset', afterBytes: 64 }],
-      ['an expired image URL', { kind: 'url', imageStatus: 404 }],
+    for (const [name, behaviour, severity, message] of [
+      ['moderation', { kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter' }, 'warning', 'The service refused this prompt (moderation: “Safety Filter”). Rephrase it and try again.'],
+      ['no credit', { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' }, 'error', 'Your account has no credit left for this (403 quota_not_enough). Top up at your provider, then try again.'],
+      ['garbage', { kind: 'raw', status: 200, body: '<html>oops</html>', contentType: 'text/html' }, 'error', /^The service sent an answer that is not JSON \(.+\)\. Try again; if it persists, check flux\.baseUrl\.$/],
+      ['a reset connection', { kind: 'reset', afterBytes: 64 }, 'error', /^Could not reach the image service: .+\. Check your connection and flux\.baseUrl, then try again\.$/],
+      ['an expired image URL', { kind: 'url', imageStatus: 404 }, 'error', /^Downloading the image from 127\.0\.0\.2:\d+ failed \(404\)\. Its address may have expired; generate again\.$/],
     ] as const) {
       it(name, async () => {
         fake().enqueue(behaviour);
         const editor = await openMarkdown('notes/fault.md', DOC);
         selectLine(editor, 2);
+        const before = await snapshotWorkspace();
         assert.equal(await generate('flux.generateFromSelection'), undefined);
+        const shown = await expectMessage(severity, message);
+        assert.ok(shown.buttons.includes('Show Log'), JSON.stringify(shown.buttons));
         assert.equal(editor.document.getText(), DOC);
-        assert.deepEqual(await listFolder('assets'), []);
+        await assertWorkspaceUnchanged(before);
       });
     }
 
@@ -168,11 +205,14 @@ describe('Faults and bad input', function () {
         fake().enqueue({ kind: 'hang' });
         const editor = await openMarkdown('notes/timeout.md', DOC);
         selectLine(editor, 2);
+        const before = await snapshotWorkspace();
         const t0 = Date.now();
         assert.equal(await generate('flux.generateFromSelection'), undefined);
         assert.ok(Date.now() - t0 >= 9_000 && Date.now() - t0 < 20_000);
+        const shown = await expectMessage('error', 'No image after 10 s, the time limit (flux.requestTimeoutSeconds). Nothing was saved; try again or raise the limit.');
+        assert.deepEqual(shown.buttons, ['Try Again', 'Open Settings', 'Show Log']);
         assert.equal(editor.document.getText(), DOC);
-        assert.deepEqual(await listFolder('assets'), []);
+        await assertWorkspaceUnchanged(before);
       } finally {
         await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
       }
@@ -181,9 +221,11 @@ describe('Faults and bad input', function () {
     it('Cancel during a retry wait and during the image download leaves nothing', async () => {
       for (const behaviour of [{ kind: 'error', status: 429, shape: 'openai', retryAfter: '20' }, { kind: 'url', imageDelayMs: 20_000 }] as const) {
         fake().reset();
+        (await testingApi()).messages.clear();
         fake().enqueue(behaviour);
         const editor = await openMarkdown('notes/cancel-stage.md', DOC);
         selectLine(editor, 2);
+        const before = await snapshotWorkspace();
         const pending = generate('flux.generateFromSelection');
         await waitFor(behaviour.kind === 'url' ? 'the download to start' : 'the first answer', () =>
           behaviour.kind === 'url' ? fake().fileRequests.length === 1 : fake().generationRequests[0]?.outcome.finished === true,
@@ -192,19 +234,31 @@ describe('Faults and bad input', function () {
         assert.equal(await pending, undefined);
         assert.equal(fake().generationRequests.length, 1, 'no retry after cancel');
         assert.equal(editor.document.getText(), DOC);
-        assert.deepEqual(await listFolder('assets'), []);
+        await assertWorkspaceUnchanged(before);
+        // The person chose this: no error message follows a cancel.
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual((await testingApi()).messages.shown, []);
       }
     });
 
     it('an echoed key never reaches the log', async () => {
       const { logUri } = await testingApi();
-      await (await testingApi()).setApiKey('sk-invalid-echoed-key-0123456789');
-      fake().enqueue({ kind: 'error', status: 500, shape: 'openai', message: 'upstream rejected {key}' });
+      // A key the fake accepts, so the request gets past authentication and the 500 that echoes
+      // it is really served (each retry too).
+      const echoed = 'sk-echoed-key-0123456789abcdefghij';
+      await (await testingApi()).setApiKey(echoed);
+      const failure = { kind: 'error', status: 500, shape: 'openai', message: 'upstream rejected {key}' } as const;
+      fake().enqueue(failure, failure, failure, failure);
       assert.equal(await generate('flux.generateImage', { prompt: 'log marker prompt' }), undefined);
-      await waitFor('the log to be written', () => readAll(logUri.fsPath).includes('log marker prompt'));
+      assert.ok(fake().generationRequests.length >= 1);
+      assert.ok(fake().generationRequests.every((r) => r.outcome.status === 500), 'every request was answered with the 500 that echoes the key');
+      const shown = await expectMessage('error', /^The service failed \(500: “upstream rejected .*”\)\. It is on their side; try again in a minute\.$/);
+      assert.ok(!shown.text.includes('echoed-key'), shown.text);
+      // The failure's own line, written after the answer: the log is complete when it is there.
+      await waitFor('the failure in the log', () => /server: The service failed \(500/.test(readAll(logUri.fsPath)));
       const log = readAll(logUri.fsPath);
-      assert.ok(log.includes('401') || log.includes('auth'), 'the failure is logged');
-      assert.ok(!log.includes('sk-invalid-echoed-key-0123456789'));
+      assert.ok(log.includes('upstream rejected'), 'the service\'s words are logged');
+      assert.ok(!log.includes(echoed));
       assert.ok(!log.includes('echoed-key-0123'));
       assert.ok(!log.includes(TEST_KEY));
     });
@@ -221,15 +275,22 @@ describe('Faults and bad input', function () {
         await waitFor('the request', () => fake().generationRequests.length === runs.length);
       }
       const uris = await Promise.all(runs);
-      assert.ok(uris.every(Boolean));
       const lines = editor.document.getText().split('\n');
-      for (const sentence of ['First sentence about the sea.', 'Second sentence about the hills.', 'Third sentence about the town.']) {
+      const sentences = ['First sentence about the sea.', 'Second sentence about the hills.', 'Third sentence about the town.'];
+      for (const [i, sentence] of sentences.entries()) {
+        // The i-th command's image, linked under the i-th sentence, and on disk.
+        const uri = uris[i];
+        assert.ok(uri, `generation ${i + 1} resolved to its image`);
+        const name = uri.path.split('/').pop()!;
         const at = lines.indexOf(sentence);
         assert.ok(at >= 0, sentence);
         assert.equal(lines[at + 1], '');
-        const slug = sentence.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-+$/, '');
-        assert.match(lines[at + 2] ?? '', new RegExp(`^!\\[${sentence.replace('.', '\\.')}\\]\\(\\.\\./assets/${slug}-\\d{8}-\\d{6}\\.png\\)$`));
+        assert.equal(lines[at + 2], `![${sentence}](../assets/${name})`);
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        assert.deepEqual([...bytes.subarray(0, 8)], PNG_SIGNATURE, `${name} is a PNG on disk`);
       }
+      assert.equal(new Set(uris.map(String)).size, 3);
+      assert.deepEqual(await listFolder('assets'), uris.map((u) => u!.path.split('/').pop()!).sort(), 'the three images and nothing else (no temporary file)');
     });
 
     it('a document closed meanwhile still gets its link, saved', async () => {
@@ -259,7 +320,7 @@ describe('Faults and bad input', function () {
       assert.ok(uri, 'the image is not lost');
       assert.ok(await exists(uri));
       assert.ok(editor.document.getText().includes(`](../assets/${uri.path.split('/').pop()})`));
-      assert.deepEqual((await listFolder('assets')).filter((n) => n.endsWith('.part')), [], 'no temporary file is left');
+      assert.deepEqual(await listFolder('assets'), [uri.path.split('/').pop()], 'the image and no temporary file');
       await vscode.commands.executeCommand('workbench.action.files.setActiveEditorWriteableInSession');
     });
 

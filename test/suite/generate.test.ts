@@ -2,7 +2,7 @@
 // files, the inserted links, undo, cancellation, and a person typing meanwhile.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
+import { assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, shownMessages, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const CHAPTER = ['# Chapter one', '', 'The lighthouse stood alone on the black rocks.', '', 'Waves broke over the harbour wall at dawn.', ''].join('\n');
 
@@ -77,10 +77,14 @@ describe('Generate commands', function () {
     await (await testingApi()).setApiKey('sk-invalid-key-for-test');
     const editor = await openMarkdown('notes/badkey.md', CHAPTER);
     selectLine(editor, 2);
+    const before = await snapshotWorkspace();
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.equal(uri, undefined);
+    // The service's words are quoted with the key blanked out; the next step is a button.
+    const shown = await expectMessage('error', /^The API key was rejected \(401: “Invalid token: \*\*\* \(无效的令牌, request id: [0-9a-f]+\)”\)\. Set a valid key with “Flux: Set API Key”\.$/);
+    assert.deepEqual(shown.buttons, ['Set API Key', 'Show Log']);
     assert.equal(editor.document.getText(), CHAPTER);
-    assert.deepEqual(await listFolder('assets'), []);
+    await assertWorkspaceUnchanged(before);
     assert.equal(fake().generationRequests[0]?.outcome.status, 401);
   });
 
@@ -88,6 +92,7 @@ describe('Generate commands', function () {
     fake().enqueue({ kind: 'b64', delayMs: 10_000 });
     const editor = await openMarkdown('notes/cancel.md', CHAPTER);
     selectLine(editor, 2);
+    const before = await snapshotWorkspace();
     const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     await waitFor('the request to arrive', () => fake().inFlight === 1);
     await vscode.commands.executeCommand('flux.cancelGenerations');
@@ -96,7 +101,8 @@ describe('Generate commands', function () {
     assert.ok(Date.now() - started < 3000, 'cancel is prompt');
     await waitFor('the server to see the connection close', () => fake().generationRequests[0]?.outcome.closedEarly === true);
     assert.equal(editor.document.getText(), CHAPTER);
-    assert.deepEqual(await listFolder('assets'), []);
+    await assertWorkspaceUnchanged(before);
+    assert.deepEqual(await shownMessages(), [], 'a cancel the person chose shows no error');
   });
 
   it('puts the link under the selected sentence even while the person keeps typing', async () => {
@@ -132,8 +138,15 @@ describe('Generate commands', function () {
     await vscode.window.showTextDocument(doc);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'a lone tree' });
     assert.ok(uri);
-    assert.ok(await exists(uri));
+    assert.deepEqual([...(await vscode.workspace.fs.readFile(uri)).subarray(0, 8)], PNG_SIGNATURE);
     assert.equal(doc.getText(), 'plain text');
+    // The image opens instead: the active tab shows that very file.
+    const shownUri = () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri.toString() : undefined;
+    };
+    await waitFor('the image to open', () => shownUri() === uri.toString());
+    assert.deepEqual(await shownMessages(), [], 'the open image is the answer; no message on top');
   });
 
   it('follows flux.outputFolder and refuses one that leaves the workspace', async () => {
@@ -147,19 +160,30 @@ describe('Generate commands', function () {
     await removeFolder('docs');
 
     await config.update('outputFolder', '../outside', vscode.ConfigurationTarget.Workspace);
+    (await testingApi()).messages.clear();
     const before = fake().generationRequests.length;
+    const files = await snapshotWorkspace();
     const refused = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.equal(refused, undefined);
+    await expectMessage('warning', 'The output folder “../outside” leads out of the workspace. Change flux.outputFolder to a folder inside it.');
     assert.equal(fake().generationRequests.length, before, 'no request is sent for a bad folder');
+    await assertWorkspaceUnchanged(files);
     await config.update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('keeps the key out of settings', async () => {
-    const all = JSON.stringify(vscode.workspace.getConfiguration('flux'));
-    assert.ok(!all.includes(TEST_KEY));
-    for (const scope of ['flux', ''] as const) {
-      const inspected = JSON.stringify(vscode.workspace.getConfiguration(scope).inspect('flux') ?? {});
-      assert.ok(!inspected.includes(TEST_KEY));
+    // A generation first, so any place the key could have been written to is written by now.
+    assert.ok(await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'a key check' }));
+    const config = vscode.workspace.getConfiguration('flux');
+    const keys = Object.keys((vscode.extensions.getExtension('flux-vscode.flux-vscode')?.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties);
+    assert.ok(keys.includes('flux.baseUrl') && keys.length >= 6, JSON.stringify(keys));
+    for (const key of keys) {
+      const inspected = config.inspect(key.slice('flux.'.length));
+      assert.ok(inspected, `${key} is a setting`);
+      assert.ok(!JSON.stringify(inspected).includes(TEST_KEY), key);
     }
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration()).includes(TEST_KEY));
+    const settingsFile = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
+    if (await exists(settingsFile)) assert.ok(!Buffer.from(await vscode.workspace.fs.readFile(settingsFile)).toString('utf8').includes(TEST_KEY));
   });
 });

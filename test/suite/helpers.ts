@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
+import type { MessageSeverity, ShownMessage } from '../../src/ui/messages';
 import { FakeService } from '../fake/fakeService';
 
 export const EXTENSION_ID = 'flux-vscode.flux-vscode';
@@ -44,7 +45,9 @@ export function fakeServiceForSuite(): () => FakeService {
   });
   beforeEach(async () => {
     fake?.reset();
-    await (await testingApi()).setApiKey(TEST_KEY);
+    const api = await testingApi();
+    api.messages.clear();
+    await api.setApiKey(TEST_KEY);
     await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
     await removeFolder('assets');
   });
@@ -72,12 +75,14 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/** The names in a workspace folder, dotfiles included; [] only when the folder is not there. */
 export async function listFolder(relative: string): Promise<string[]> {
   try {
     const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceRoot(), relative));
     return entries.map(([name]) => name).sort();
-  } catch {
-    return [];
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return [];
+    throw err;
   }
 }
 
@@ -113,3 +118,66 @@ export function selectLine(editor: vscode.TextEditor, line: number): void {
 }
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The messages the extension has shown since the last clear (fakeServiceForSuite clears before each test). */
+export async function shownMessages(): Promise<readonly ShownMessage[]> {
+  return (await testingApi()).messages.shown;
+}
+
+/**
+ * Waits for the one message a person sees for this action and returns it: exactly one
+ * message was shown, with this severity and text (a string: equal; a RegExp: matching).
+ */
+export async function expectMessage(severity: MessageSeverity, textIs: string | RegExp, timeoutMs = 10_000): Promise<ShownMessage> {
+  await waitFor(`a message ${String(textIs)}`, async () => (await shownMessages()).length > 0, timeoutMs);
+  const shown = await shownMessages();
+  assert.equal(shown.length, 1, `one message, not: ${JSON.stringify(shown, null, 1)}`);
+  const [message] = shown as [ShownMessage];
+  assert.equal(message.severity, severity, `severity of “${message.text}”`);
+  if (typeof textIs === 'string') assert.equal(message.text, textIs);
+  else assert.match(message.text, textIs);
+  return message;
+}
+
+/** Every file and folder of the workspace (dotfiles included) with file sizes: path → size, or -1 for a folder. */
+export async function snapshotWorkspace(root: vscode.Uri = workspaceRoot()): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  const walk = async (dir: vscode.Uri, prefix: string): Promise<void> => {
+    // No catch: a listing that fails must fail the test, never look like an empty folder.
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
+      const uri = vscode.Uri.joinPath(dir, name);
+      const relative = `${prefix}${name}`;
+      if (type & vscode.FileType.SymbolicLink) result.set(relative, -2);
+      else if (type === vscode.FileType.Directory) {
+        result.set(relative, -1);
+        await walk(uri, `${relative}/`);
+      } else result.set(relative, (await vscode.workspace.fs.stat(uri)).size);
+    }
+  };
+  await walk(root, '');
+  return result;
+}
+
+/** Asserts the workspace holds exactly what it held in `before`: nothing added, removed or resized. */
+export async function assertWorkspaceUnchanged(before: ReadonlyMap<string, number>, root?: vscode.Uri): Promise<void> {
+  const after = await snapshotWorkspace(root);
+  const added = [...after.keys()].filter((k) => !before.has(k));
+  const removed = [...before.keys()].filter((k) => !after.has(k));
+  const changed = [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k));
+  assert.deepEqual({ added, removed, changed }, { added: [], removed: [], changed: [] }, 'the workspace changed');
+}
+
+/**
+ * For a test whose precondition (root, mount(8), ...) is missing: skipped on a developer's
+ * machine, a failure in CI (CI=true), where every test must really run.
+ */
+export function needsOrSkip(context: Mocha.Context, available: boolean, what: string): void {
+  if (available) return;
+  if (process.env.CI) assert.fail(`CI must run this test, but ${what} is not available here`);
+  context.skip();
+}
+
+/** A unique marker for the log or a prompt, so a test finds its own lines. */
+export function marker(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

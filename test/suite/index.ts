@@ -14,14 +14,25 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
+/**
+ * Tests titled with a pass's tag ("@zh-cn": VS Code in Chinese; "@multi-root": two workspace
+ * folders) run only in the runner's pass of that name (FLUX_TEST_PASS), every other test only in
+ * the plain pass. FLUX_TEST_GREP (a regular expression) narrows any pass to matching titles.
+ */
+const PASS_TAGS = ['zh-cn', 'multi-root'] as const;
+
+function testFilter(grep: string | undefined, pass: string | undefined): RegExp {
+  const only = pass && (PASS_TAGS as readonly string[]).includes(pass) ? `(?=.*@${pass}\\b)` : PASS_TAGS.map((t) => `(?!.*@${t}\\b)`).join('');
+  return new RegExp(`^${only}${grep ? `(?=.*(?:${grep}))` : ''}`);
+}
+
 export async function run(): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
     reporter: 'spec',
     timeout: 60_000,
-    // FLUX_TEST_GREP narrows a run to matching test titles while working on one test.
-    ...(process.env.FLUX_TEST_GREP ? { grep: process.env.FLUX_TEST_GREP } : {}),
+    grep: testFilter(process.env.FLUX_TEST_GREP, process.env.FLUX_TEST_PASS),
   });
   for (const file of findTests(__dirname)) mocha.addFile(file);
   // Reporters print through Base.consoleLog (console.log as it was when mocha loaded).

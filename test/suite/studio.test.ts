@@ -146,9 +146,10 @@ describe('Image Studio (host side)', function () {
       assert.equal(item.model, 'flux-kontext-pro');
       assert.equal(item.size, '16x9');
       assert.match(item.path, /assets\/a-red-fox-in-snow-.*\.png$/);
-      const uri = uriOf(item);
+      // The file the item names, found independently of the src the webview got.
+      const uri = vscode.Uri.joinPath(workspaceRoot(), 'assets', item.path.split('/').pop() ?? '');
       assert.deepEqual([...(await vscode.workspace.fs.readFile(uri)).subarray(0, 8)], PNG_SIGNATURE);
-      // Shown by URI, never as base64 through a message.
+      // Shown by URI (the panel's asWebviewUri of that file), never as base64 through a message.
       assert.equal(item.src, `https://webview.test/file${uri.path}`);
       assert.ok(!JSON.stringify(item).includes('base64'));
     }

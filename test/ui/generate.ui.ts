@@ -1,33 +1,35 @@
-// What a writer does, in the real VS Code: select a sentence, generate from the context menu,
-// answer the key prompt; a bad key changes nothing; a good one puts the image under the sentence.
+// What a writer does, in the real VS Code: select a sentence, generate from the context menu or
+// the keybinding, answer the key prompt; a bad key changes nothing; a good one puts the image
+// under the sentence. Each test writes its own document and sets its own key, so any one of them
+// passes alone (FLUX_TEST_GREP) and in any order.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { ui } from '../harness/uiContext';
 import {
   clearNotifications,
   clickContextMenuItem,
   clickNotificationButton,
+  contextMenuLabels,
   editorText,
+  filesOnDisk,
   goToLine,
   openEditorContextMenu,
   openFile,
+  quickInputField,
   runCommand,
   screenshot,
   selectLines,
   typeIntoQuickInput,
+  waitForLineOnScreen,
   waitForNotification,
 } from '../harness/workbench';
 
 const SENTENCE = 'A single gull circled the lamp room, white against a sky turning violet.';
-
-function assetsIn(workspace: string): string[] {
-  try {
-    return fs.readdirSync(path.join(workspace, 'assets')).filter((n) => !n.startsWith('.'));
-  } catch {
-    return [];
-  }
-}
+const DOC = ['# Chapter One', '', 'The keeper climbed the stairs at dusk.', '', SENTENCE, '', 'She lit the wick.', ''].join('\n');
+/** 1-based line of SENTENCE in DOC. */
+const SENTENCE_LINE = 5;
 
 async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -38,54 +40,124 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
   assert.fail(`timed out waiting for ${what}`);
 }
 
+/** A fresh document of the test's own, written on disk and opened through Quick Open. */
+async function openOwnDocument(page: Page, relative: string, text: string = DOC): Promise<string> {
+  const file = path.join(ui().workspace, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  await openFile(page, relative);
+  return file;
+}
+
+/** Flux: Set API Key from the palette, typed into its password box. */
+async function setKey(page: Page, key: string): Promise<void> {
+  await runCommand(page, 'Flux: Set API Key');
+  await typeIntoQuickInput(page, key);
+  await waitForNotification(page, /API key saved/);
+  await clearNotifications(page);
+}
+
+const assetsDir = () => path.join(ui().workspace, 'assets');
+
 describe('Generate from the editor, as a person does', () => {
+  beforeEach(async () => {
+    ui().fake.reset();
+    fs.rmSync(assetsDir(), { recursive: true, force: true });
+    await clearNotifications(ui().page);
+  });
+
   it('asks for a key on first use; a rejected key changes nothing and offers Set API Key', async () => {
-    const { page, workspace, fake } = ui();
+    const { page, fake } = ui();
     await runCommand(page, 'Flux: Clear API Key');
     await clearNotifications(page);
-    const before = fs.readFileSync(path.join(workspace, 'notes/chapter.md'), 'utf8');
-    await openFile(page, 'notes/chapter.md');
-    await selectLines(page, 5);
+    const file = await openOwnDocument(page, 'notes/ui-first-key.md');
+    await selectLines(page, SENTENCE_LINE);
     await openEditorContextMenu(page);
     await clickContextMenuItem(page, 'Generate Image from Selection');
-    // First use: the key box appears; this key is one the service refuses.
+    // First use: the key box appears, a password box; this key is one the service refuses.
+    await quickInputField(page).and(page.locator('[type="password"]')).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await quickInputField(page).getAttribute('type'), 'password');
     await typeIntoQuickInput(page, 'sk-invalid-typed-by-a-person-0000');
     const toast = await waitForNotification(page, /API key was rejected/);
     await screenshot(page, 'generate-bad-key');
     const message = await toast.innerText();
     assert.ok(!message.includes('sk-invalid-typed-by-a-person-0000'), 'the key is not shown back');
     assert.ok(!/invalid-typed-by/.test(message), 'no part of the key is shown back');
-    assert.deepEqual(assetsIn(workspace), [], 'no image written');
-    assert.equal(fs.readFileSync(path.join(workspace, 'notes/chapter.md'), 'utf8'), before);
+    assert.deepEqual(filesOnDisk(assetsDir()), [], 'no image written, no temporary file left');
+    assert.equal(fs.readFileSync(file, 'utf8'), DOC);
     assert.ok(!(await editorText(page)).includes('!['), 'the document has no link');
     assert.equal(fake.generationRequests.at(-1)?.outcome.status, 401);
 
     // The obvious next step is on the message: set a good key, and the generation goes on.
     await clickNotificationButton(toast, 'Set API Key');
     await typeIntoQuickInput(page, 'sk-good-key-typed-by-a-person-0000');
-    await waitUntil('the image in assets/', () => assetsIn(workspace).length === 1);
-    const [name] = assetsIn(workspace);
+    await waitUntil('the image in assets/', () => filesOnDisk(assetsDir()).some((n) => n.endsWith('.png')));
+    await waitUntil('the temporary file to go', () => filesOnDisk(assetsDir()).length === 1);
+    const [name] = filesOnDisk(assetsDir());
     assert.match(name ?? '', /^a-single-gull-circled-the-lamp-room-white-\d{8}-\d{6}\.png$/);
-    await waitUntil('the link under the sentence', async () => (await editorText(page)).includes(`](../assets/${name})`));
-    const lines = (await editorText(page)).split('\n');
-    const at = lines.indexOf(SENTENCE);
-    assert.ok(at >= 0, 'the sentence is still there');
-    assert.equal(lines[at + 1], '');
-    assert.equal(lines[at + 2], `![${SENTENCE}](../assets/${name})`);
+    // On screen where a person looks for it: two lines under the sentence, the sentence unchanged.
+    await waitForLineOnScreen(page, SENTENCE_LINE + 2, new RegExp(`^!\\[${SENTENCE.replace(/[.,]/g, '\\$&')}\\]\\(\\.\\./assets/${name?.replace(/\./g, '\\.')}\\)$`));
+    await waitForLineOnScreen(page, SENTENCE_LINE, new RegExp(`^${SENTENCE.replace(/[.,]/g, '\\$&')}$`));
+    await waitForLineOnScreen(page, SENTENCE_LINE + 1, /^$/);
     await screenshot(page, 'generate-from-selection');
   });
 
   it('Flux: Generate Image asks for a prompt and links at the cursor', async () => {
-    const { page, workspace } = ui();
-    await clearNotifications(page);
-    await openFile(page, 'notes/chapter.md');
-    await goToLine(page, 1);
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
+    const { page, fake } = ui();
+    await setKey(page, 'sk-ui-generate-image-0123456789');
+    await openOwnDocument(page, 'notes/ui-at-cursor.md', '# Lamps\n\n\nThe end.\n');
+    await goToLine(page, 2);
     await runCommand(page, 'Flux: Generate Image');
     await typeIntoQuickInput(page, 'A brass lamp, close up, warm light');
-    await waitUntil('the link at the cursor', async () => /!\[A brass lamp, close up, warm light\]\(\.\.\/assets\/a-brass-lamp-close-up-warm-light-\d{8}-\d{6}\.png\)/.test(await editorText(page)));
-    assert.ok(assetsIn(workspace).some((n) => n.startsWith('a-brass-lamp-close-up-warm-light-')));
+    const link = /^!\[A brass lamp, close up, warm light\]\(\.\.\/assets\/a-brass-lamp-close-up-warm-light-\d{8}-\d{6}\.png\)$/;
+    // The cursor was on the empty line 2: the image stands alone there, with blank lines around it.
+    await waitForLineOnScreen(page, 3, link);
+    assert.equal((await waitForLineOnScreen(page, 2, /^$/)), '');
+    assert.equal((await waitForLineOnScreen(page, 4, /^$/)), '');
+    await waitForLineOnScreen(page, 5, /^The end\.$/);
+    await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
+    const files = filesOnDisk(assetsDir());
+    assert.ok(link.test(`![A brass lamp, close up, warm light](../assets/${files[0]})`));
+    assert.equal((fake.generationRequests[0]?.body as { prompt: string }).prompt, 'A brass lamp, close up, warm light');
     await screenshot(page, 'generate-at-cursor');
+  });
+
+  it('Ctrl+Alt+G generates from the selection in Markdown, and does nothing in plain text', async () => {
+    const { page, fake } = ui();
+    await setKey(page, 'sk-ui-keybinding-0123456789abcd');
+    // Plain text first: the keybinding's when-clause leaves it alone.
+    await openOwnDocument(page, 'notes/ui-plain.txt', `${SENTENCE}\n`);
+    await selectLines(page, 1);
+    await page.keyboard.press('Control+Alt+G');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(fake.generationRequests.length, 0, 'no request from plain text');
+
+    await openOwnDocument(page, 'notes/ui-keybinding.md');
+    await selectLines(page, SENTENCE_LINE);
+    await page.keyboard.press('Control+Alt+G');
+    await waitForLineOnScreen(page, SENTENCE_LINE + 2, /^!\[A single gull circled the lamp room, white against a sky turning violet\.\]\(\.\.\/assets\/a-single-gull-.*\.png\)$/);
+    assert.equal(fake.generationRequests.length, 1);
+    await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
+    await screenshot(page, 'generate-keybinding');
+  });
+
+  it('offers Generate Image from Selection only for a selection in Markdown', async () => {
+    const { page } = ui();
+    const item = 'Generate Image from Selection';
+    const labelsHere = async (): Promise<string[]> => {
+      await openEditorContextMenu(page);
+      const labels = await contextMenuLabels(page);
+      await page.keyboard.press('Escape');
+      return labels;
+    };
+    await openOwnDocument(page, 'notes/ui-menu.md');
+    await selectLines(page, SENTENCE_LINE);
+    assert.ok((await labelsHere()).includes(item), 'offered for selected Markdown');
+    await goToLine(page, SENTENCE_LINE);
+    assert.ok(!(await labelsHere()).includes(item), 'not offered without a selection');
+    await openOwnDocument(page, 'notes/ui-menu.txt', `${SENTENCE}\n`);
+    await selectLines(page, 1);
+    const plain = await labelsHere();
+    assert.ok(plain.length > 0 && !plain.includes(item), `not offered in plain text: ${JSON.stringify(plain)}`);
   });
 });
