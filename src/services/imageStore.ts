@@ -237,7 +237,9 @@ export function eolOf(document: vscode.TextDocument): string {
 }
 
 export function writeError(where: string, e: unknown): FluxError {
-  const reason = e instanceof vscode.FileSystemError ? e.code : e instanceof Error ? e.message : String(e);
+  // The error's code (NoPermissions, ENOSPC…), never its message: that names the temporary file's full path.
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === 'string' && code && code !== 'Unknown' ? code : vscode.l10n.t('the file system refused');
   return new FluxError('write', vscode.l10n.t('Could not save the image in {0} ({1}). Check that the folder is writable and the disk has room.', where, reason));
 }
 

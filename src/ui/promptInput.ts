@@ -1,5 +1,5 @@
-import { FluxError } from '../core/errors';
 import { normalizePrompt } from '../core/params';
+import { localizedMessage } from './notifications';
 
 /** An input box's check of a prompt or instruction: the service's own limits, said in words. */
 export function validatePrompt(value: string): string | undefined {
@@ -7,6 +7,6 @@ export function validatePrompt(value: string): string | undefined {
     normalizePrompt(value);
     return undefined;
   } catch (e) {
-    return e instanceof FluxError ? e.message : String(e);
+    return localizedMessage(e);
   }
 }
