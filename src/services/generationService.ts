@@ -110,6 +110,8 @@ export class GenerationService implements vscode.Disposable {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
       const image = await this.make(job, config);
+      // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
+      if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
       const record = this.recordFor(job, config, image);
       // The recipe goes into the PNG itself, so a cloned workspace still knows how it was made.

@@ -67,6 +67,10 @@ export const BFL_RESULT_PATH = '/v1/get_result';
  *   GET  /__fake/state                     {"requests", "generationRequests", "inFlight", "maxConcurrent", "held", "holding", "pendingBehaviours"}
  */
 export const CONTROL_PATH = '/__fake';
+/** The fields of a generation request the documentation lists; anything else is refused. */
+const GENERATION_FIELDS = ['prompt', 'model', 'size', 'n', 'seed'];
+/** A gateway's own bound on a prompt (the models read far less); the client stops at 4000. */
+const MAX_FAKE_PROMPT = 8000;
 /** How long the `[slow]` directive waits. */
 export const SLOW_MS = 8000;
 
@@ -565,7 +569,7 @@ export class FakeService {
     }
 
     // 2. Validation, like the real service.
-    const checked = parts === undefined ? this.validate(raw) : this.validateEdit(parts);
+    const checked = parts === undefined ? this.validate(raw, String(req.headers['content-type'] ?? '')) : this.validateEdit(parts);
     if ('status' in checked) {
       outcome.kind = 'invalid';
       sendJson(res, checked.status, checked.body, outcome);
@@ -656,7 +660,11 @@ export class FakeService {
     }
   }
 
-  private validate(raw: Buffer): Validated | { status: number; body: unknown } {
+  private validate(raw: Buffer, contentType: string): Validated | { status: number; body: unknown } {
+    // As the documented service: a JSON body, said so in the header.
+    if (!/^application\/json\b/i.test(contentType)) {
+      return { status: 415, body: openAiError(`Unsupported Content-Type ${JSON.stringify(contentType)}: send application/json`, 'invalid_request_error', 'unsupported_media_type') };
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -667,6 +675,11 @@ export class FakeService {
       return { status: 400, body: openAiError('The body must be a JSON object', 'invalid_request_error', 'bad_request_body') };
     }
     const b = body as Record<string, unknown>;
+    // Only the documented fields: a client that sends more is guessing at an API it does not have.
+    const unknown = Object.keys(b).filter((k) => !GENERATION_FIELDS.includes(k));
+    if (unknown.length) {
+      return { status: 400, body: openAiError(`Unknown field(s): ${unknown.join(', ')}`, 'invalid_request_error', 'unknown_field') };
+    }
     // A gateway routes on the model first.
     if (typeof b.model !== 'string' || b.model === '') {
       return { status: 400, body: openAiError('model is required', 'invalid_request_error', 'missing_model') };
@@ -683,6 +696,9 @@ export class FakeService {
     }
     if (typeof b.prompt !== 'string' || b.prompt.trim() === '') {
       return { status: 400, body: openAiError('prompt is required', 'invalid_request_error', 'invalid_prompt') };
+    }
+    if (b.prompt.length > MAX_FAKE_PROMPT) {
+      return { status: 400, body: openAiError(`prompt is too long (${b.prompt.length} characters, at most ${MAX_FAKE_PROMPT})`, 'invalid_request_error', 'prompt_too_long') };
     }
     const size = b.size === undefined ? '1x1' : b.size;
     if (typeof size !== 'string' || !imageDimensions(size, 'photo')) {

@@ -85,7 +85,8 @@ describe('README demo', () => {
       // The demo document is left unsaved: answer the save question so the next test starts clean.
       const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: "Don't Save" });
       if (await dontSave.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) await dontSave.click();
-      await runCommand(page, 'View: Toggle Primary Side Bar Visibility').catch(() => undefined);
+      // The side bar comes back with the Explorer, as the next test expects a workbench to look.
+      await runCommand(page, 'View: Show Explorer').catch(() => undefined);
     }
   });
 });

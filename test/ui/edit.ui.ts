@@ -62,6 +62,8 @@ describe('Edit an image, as a person does', () => {
 
   it('right-click an image in the Explorer → Edit Image… → the new image opens beside', async () => {
     const { page, workspace, fake } = ui();
+    // As a person would: open the Explorer first (an earlier test may have left the side bar closed).
+    await runCommand(page, 'View: Show Explorer');
     const explorer = page.locator('.explorer-folders-view');
     const row = (name: string) => explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) }).first();
     await waitUntil('pics/ in the Explorer', () => row('pics').isVisible());

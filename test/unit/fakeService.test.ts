@@ -186,6 +186,21 @@ describe('fake image service', () => {
       assert.equal((await generate(fake, { seed: 1.5 })).status, 400);
     });
 
+    it('is as strict as the documented service: JSON only, the documented fields only, a bounded prompt', async () => {
+      const text = await request(fake.generationsUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'text/plain' },
+        body: JSON.stringify({ prompt: 'a red fox', model: 'flux-kontext-pro' }),
+      });
+      assert.equal(text.statusCode, 415);
+      await text.body.dump();
+      const extra = await generate(fake, { response_format: 'url' });
+      assert.equal(extra.status, 400);
+      assert.match(JSON.stringify(extra.json), /response_format/);
+      assert.equal((await generate(fake, { prompt: 'x'.repeat(100_000) })).status, 400);
+      assert.equal((await generate(fake, { prompt: 'x'.repeat(4000) })).status, 200, 'the client\'s longest prompt passes');
+    });
+
     it('does not spend an enqueued behaviour on a refused request', async () => {
       fake.enqueue({ kind: 'url' });
       assert.equal((await generate(fake, {}, 'nope')).status, 401);
@@ -265,7 +280,7 @@ describe('fake image service', () => {
       const controller = new AbortController();
       const pending = request(fake.generationsUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}` },
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'x', model: 'flux-kontext-pro' }),
         signal: controller.signal,
       });
@@ -289,7 +304,7 @@ describe('fake image service', () => {
       fake.enqueue({ kind: 'huge', bytes }, { kind: 'huge', bytes: 256 * 1024 * 1024, declareLength: false });
       const res = await request(fake.generationsUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}` },
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'x', model: 'flux-kontext-pro' }),
       });
       assert.equal(res.headers['content-length'], String(bytes));
@@ -305,7 +320,7 @@ describe('fake image service', () => {
       const controller = new AbortController();
       const big = await request(fake.generationsUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}` },
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'x', model: 'flux-kontext-pro' }),
         signal: controller.signal,
       });
