@@ -75,7 +75,7 @@ class StudioPage {
     this.state = reduce(before, action);
     if (this.state === before) return;
     this.app.state = this.state;
-    if (this.state.form !== before.form || this.state.filter !== before.filter) this.save();
+    if (this.state.form !== before.form || this.state.filter !== before.filter || this.state.input !== before.input) this.save();
     this.scheduleExpiries(before);
     this.tick();
   }

@@ -114,6 +114,8 @@ export interface SavedState {
   readonly form: FormState;
   readonly filter: string;
   readonly scrollY?: number;
+  /** The input image (the page is re-created when the panel is hidden and shown again). */
+  readonly input?: InputView;
 }
 
 export function defaultForm(choices: FormChoices): FormState {
@@ -141,12 +143,13 @@ export function initialState(choices: FormChoices, saved: unknown): State {
   const ratio = str(f.ratio, base.ratio);
   const seedMode = f.seedMode === 'fixed' || f.seedMode === 'random' ? f.seedMode : base.seedMode;
   const count = typeof f.count === 'number' && Number.isInteger(f.count) && f.count >= 1 && f.count <= choices.maxCount ? f.count : base.count;
+  const input = savedInput(s.input);
   return {
     choices,
     form: {
       prompt: str(f.prompt, base.prompt),
       model: str(f.model, '') || base.model,
-      ratio: choices.ratios.includes(ratio) || ratio === 'custom' ? ratio : base.ratio,
+      ratio: choices.ratios.includes(ratio) || ratio === 'custom' || (ratio === 'input' && input) ? ratio : base.ratio,
       custom: str(f.custom, base.custom),
       seedMode,
       seedValue: seedMode === 'random' ? '' : str(f.seedValue, base.seedValue),
@@ -163,11 +166,20 @@ export function initialState(choices: FormChoices, saved: unknown): State {
     shown: PAGE,
     ready: false,
     seq: 0,
+    ...(input ? { input } : {}),
   };
 }
 
+/** A kept input image, if it still has the shape of one. */
+function savedInput(value: unknown): InputView | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, name, src, path, parent } = value;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || typeof name !== 'string' || typeof src !== 'string' || typeof path !== 'string') return undefined;
+  return { id, name, src, path, ...(typeof parent === 'string' ? { parent } : {}) };
+}
+
 export function savedState(state: State, scrollY?: number): SavedState {
-  return { version: 2, form: state.form, filter: state.filter, ...(scrollY !== undefined ? { scrollY } : {}) };
+  return { version: 2, form: state.form, filter: state.filter, ...(scrollY !== undefined ? { scrollY } : {}), ...(state.input ? { input: state.input } : {}) };
 }
 
 export function reduce(state: State, action: Action): State {
@@ -248,7 +260,8 @@ function revealItem(state: State, id: string): State {
 function fromHost(state: State, message: HostToWebview): State {
   switch (message.type) {
     case 'init': {
-      const s: State = { ...state, items: [...message.items], jobs: [...message.jobs], target: message.target, ready: true };
+      let s: State = { ...state, items: [...message.items], jobs: [...message.jobs], target: message.target, ready: true };
+      if (message.input) s = withForm({ ...s, input: message.input }, { ratio: 'input' });
       return message.prefill !== undefined ? withForm(clearError(s, 'prompt'), { prompt: message.prefill }) : s;
     }
     case 'prefill':

@@ -138,6 +138,8 @@ export type HostToWebview =
       readonly target: TargetView;
       /** The editor's selection when the Studio was opened; replaces the prompt. */
       readonly prefill?: string;
+      /** An input image offered while the page was reloading (to load it from a new folder). */
+      readonly input?: InputView;
     }
   | { readonly type: 'prefill'; readonly prompt: string }
   | { readonly type: 'target'; readonly target: TargetView }

@@ -28,8 +28,8 @@ export interface StudioControllerOptions {
   readonly post: (message: HostToWebview) => Thenable<boolean> | boolean;
   /** `webview.asWebviewUri`. */
   readonly asWebviewUri: (uri: vscode.Uri) => vscode.Uri;
-  /** Called before an image in `folder` is shown, so the webview may load from it. */
-  readonly allowFolder?: (folder: vscode.Uri) => void;
+  /** Called before an image in `folder` is shown, so the webview may load from it; true when that reloads the page. */
+  readonly allowFolder?: (folder: vscode.Uri) => unknown;
   /** Asks whether to remove an entry, and its file too; default a modal warning. */
   readonly confirmRemove?: (entry: HistoryEntry, path: string) => Thenable<RemoveChoice>;
   /**
@@ -73,6 +73,8 @@ export class StudioController implements vscode.Disposable {
   private readonly now: () => number;
   private readonly subscriptions: vscode.Disposable[] = [];
   private pendingPrefill: string | undefined;
+  /** An input offered while the page reloads for its folder: it goes with the next `init`. */
+  private pendingInput: InputView | undefined;
   /** Records made by this panel's own jobs: announced with their job, not as outside additions. */
   private readonly ownRecords = new Set<string>();
   private readonly inputs = new Map<string, InputChoice>();
@@ -156,6 +158,8 @@ export class StudioController implements vscode.Disposable {
   private sendInit(): void {
     const prefill = this.pendingPrefill;
     this.pendingPrefill = undefined;
+    const input = this.pendingInput;
+    this.pendingInput = undefined;
     this.send({
       type: 'init',
       items: this.options.services.history.list().flatMap((e) => {
@@ -168,6 +172,7 @@ export class StudioController implements vscode.Disposable {
       jobs: [...this.running.values()].map((j) => j.view),
       target: { label: this.options.target.label() },
       ...(prefill !== undefined ? { prefill } : {}),
+      ...(input ? { input } : {}),
     });
   }
 
@@ -468,7 +473,7 @@ export class StudioController implements vscode.Disposable {
     const id = newId();
     this.inputs.set(id, choice);
     if (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value!);
-    this.options.allowFolder?.(vscode.Uri.joinPath(choice.uri, '..'));
+    const reloads = this.options.allowFolder?.(vscode.Uri.joinPath(choice.uri, '..')) === true;
     const input: InputView = {
       id,
       name: choice.name,
@@ -476,6 +481,7 @@ export class StudioController implements vscode.Disposable {
       path: this.drafts?.contains(choice.uri) ? choice.name : displayPath(choice.uri),
       ...(choice.parent ? { parent: choice.parent } : {}),
     };
+    if (reloads) this.pendingInput = input;
     this.send({ type: 'input', input });
   }
 
