@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, Response } from 'undici';
 import type { Dispatcher, FormData } from 'undici';
 import { FluxError, redactError, redactForDisplay } from '../errors';
 import type { ProviderCallOptions, ProviderSettings, RequestLogEntry } from '../providers/types';
@@ -118,10 +118,11 @@ export class Call {
       let answer: Buffer;
       let headers: Headers;
       try {
+        const { body, contentType } = await plainBody(spec.body?.());
         const res = await request(spec.url, {
           method: spec.method,
-          headers: { ...spec.headers, 'user-agent': this.userAgent },
-          body: spec.body?.(),
+          headers: { ...spec.headers, ...(contentType ? { 'content-type': contentType } : {}), 'user-agent': this.userAgent },
+          body,
           signal: this.signal,
           dispatcher: this.dispatcher,
           ...this.phaseTimeouts(),
@@ -154,6 +155,17 @@ export class Call {
       throw error;
     }
   }
+}
+
+/**
+ * A form as bytes, with its content type (boundary included), encoded by this undici. Without an
+ * explicit dispatcher `request` goes through the global one, which VS Code's extension host sets
+ * to its own undici; that copy cannot stream a form made by another copy (its Blob parts fail).
+ */
+async function plainBody(body: string | FormData | undefined): Promise<{ body: string | Buffer | undefined; contentType?: string }> {
+  if (body === undefined || typeof body === 'string') return { body };
+  const encoded = new Response(body);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? undefined };
 }
 
 /**
