@@ -32,6 +32,7 @@ export function withFallbacks(s: WebviewStrings): Strings {
     showSource: 'Show {0}, the image this one was made from',
     asInput: 'Keep the input image’s shape',
     generateEdit: 'Generate edit',
+    alreadySaved: 'Already in the workspace: {0}',
     ...s,
   };
 }

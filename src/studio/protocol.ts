@@ -268,6 +268,8 @@ export interface WebviewStrings {
   readonly asInput?: string;
   /** Generate's label with an input image. */
   readonly generateEdit?: string;
+  /** {0} = path: why Save to assets is disabled on a saved image. */
+  readonly alreadySaved?: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */

@@ -267,6 +267,7 @@ function webviewStrings(): WebviewStrings {
     showSource: t('Show {0}, the image this one was made from'),
     asInput: t('Keep the input image’s shape'),
     generateEdit: t('Generate edit'),
+    alreadySaved: t('Already in the workspace: {0}'),
   };
 }
 

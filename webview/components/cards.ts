@@ -75,7 +75,7 @@ export class FluxItemCard extends LightElement {
     const noSeed = item.seed === undefined ? S.reproduceNoSeed : undefined;
     // A draft is not in the workspace: nothing there to link to or reveal until it is saved.
     const notSaved = gone ?? (item.draft ? S.draftNotInWorkspace : undefined);
-    const saveReason = gone ?? (item.draft ? undefined : item.path);
+    const saveReason = gone ?? (item.draft ? undefined : format(S.alreadySaved, item.path));
     const reason = (why: string | undefined) => (why ? { disabledReason: why } : {});
     const more: MenuItem[] = [
       { label: S.variations, icon: 'sparkle', run: send('variations', this.count) },
@@ -104,6 +104,7 @@ export class FluxItemCard extends LightElement {
           alt=${item.prompt}
           loading="lazy"
           decoding="async"
+          draggable="false"
           width=${item.width ?? nothing}
           height=${item.height ?? nothing}
           @error=${() => this.ctx.dispatch({ type: 'imageMissing', id: item.id })}

@@ -185,7 +185,7 @@ export class FluxCompose extends LightElement {
       <span class="label" id="input-label">${S.inputImage}</span>
       ${input
         ? html`<div class="input-image" role="group" aria-labelledby="input-label">
-            <img class="input-thumb" src=${input.src} alt=${input.name} />
+            <img class="input-thumb" src=${input.src} alt=${input.name} draggable="false" />
             <span class="input-name" title=${input.path}>${input.name}</span>
             <button type="button" id="remove-input" class="icon-button" aria-label=${`${S.removeInput}: ${input.name}`} title=${S.removeInput} @click=${this.removeInput}>${icon('close')}</button>
           </div>`
