@@ -18,7 +18,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const NOTICE_MS = 6000;
-const HOST_TYPES = new Set<HostToWebview['type']>(['init', 'prefill', 'target', 'jobsStarted', 'jobProgress', 'jobDone', 'jobFailed', 'formError', 'removed', 'notice']);
+const HOST_TYPES = new Set<HostToWebview['type']>(['init', 'prefill', 'target', 'jobsStarted', 'jobProgress', 'jobDone', 'jobFailed', 'formError', 'removed', 'notice', 'input', 'itemUpdated', 'reveal']);
 
 class StudioPage {
   private state: State;
@@ -61,6 +61,8 @@ class StudioPage {
     // A click outside the open menu closes it; Escape anywhere does too.
     document.addEventListener('pointerdown', (e) => {
       if (this.state.menu && !(e.target instanceof Element && e.target.closest('.menu-wrap'))) this.dispatch({ type: 'menu', menu: undefined });
+      // A shown parent stays highlighted until the person turns to something else.
+      if (this.state.highlight && !(e.target instanceof Element && e.target.closest(`li.card.item[data-id="${CSS.escape(this.state.highlight)}"]`))) this.dispatch({ type: 'highlight', id: undefined });
     });
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.state.menu) this.dispatch({ type: 'menu', menu: undefined });
@@ -73,7 +75,7 @@ class StudioPage {
     this.state = reduce(before, action);
     if (this.state === before) return;
     this.app.state = this.state;
-    if (this.state.form !== before.form || this.state.filter !== before.filter) this.save();
+    if (this.state.form !== before.form || this.state.filter !== before.filter || this.state.input !== before.input) this.save();
     this.scheduleExpiries(before);
     this.tick();
   }
@@ -124,6 +126,14 @@ class StudioPage {
       case 'prefill':
         this.dispatch({ type: 'host', message });
         return this.focusPrompt();
+      case 'input':
+        // The image is in the form now: the instruction is what comes next.
+        this.dispatch({ type: 'host', message });
+        this.dispatch({ type: 'announce', message: `${this.ctx.S.inputImage}: ${shorten(message.input.name, 60)}` });
+        return this.focusPrompt();
+      case 'reveal':
+        this.dispatch({ type: 'host', message });
+        return this.showCard(message.id);
       case 'jobsStarted':
         this.dispatch({ type: 'host', message });
         // In a narrow column the cards are below the form: bring the new ones into view.
@@ -144,6 +154,16 @@ class StudioPage {
       default:
         this.dispatch({ type: 'host', message });
     }
+  }
+
+  /** Scrolls a card into view and gives it focus (its first button), so the highlight is where the person is. */
+  private showCard(id: string): void {
+    void this.app.updateComplete.then(() => {
+      const li = this.app.querySelector<HTMLElement>(`li.card.item[data-id="${CSS.escape(id)}"]`);
+      if (!li) return;
+      li.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      li.querySelector<HTMLElement>('button.thumb')?.focus({ preventScroll: true });
+    });
   }
 
   /** Keyboard users stay in place: when the focused card goes, the next card's first button takes focus. */

@@ -4,12 +4,12 @@
  * time carries it), so the unit tests run it in plain Node. Components render from the state;
  * `main.ts` turns host messages into actions and posts what the person asks for.
  */
-import type { ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, JobView, TargetView, WebviewToHost } from '../src/studio/protocol';
+import type { ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, TargetView, WebviewToHost } from '../src/studio/protocol';
 
 export interface FormState {
   readonly prompt: string;
   readonly model: string;
-  /** One of the ratios (`16x9`), or 'custom'. */
+  /** One of the ratios (`16x9`), 'custom', or 'input' (an edit keeps its input image's shape). */
   readonly ratio: string;
   /** `WIDTHxHEIGHT` as typed, used when ratio is 'custom'. */
   readonly custom: string;
@@ -27,6 +27,8 @@ export interface Failure {
   readonly size: string;
   readonly seed: number;
   readonly error: ErrorView;
+  /** An edit's input image, so Try again edits it again. */
+  readonly input?: { readonly id: string; readonly name: string };
 }
 
 export interface Notice {
@@ -67,6 +69,10 @@ export interface State {
   readonly shown: number;
   /** The host has sent `init` at least once. */
   readonly ready: boolean;
+  /** The image the next Generate edits. */
+  readonly input?: InputView;
+  /** The card shown on purpose (an edit's parent), highlighted until something else is chosen. */
+  readonly highlight?: string;
   readonly seq: number;
 }
 
@@ -97,7 +103,10 @@ export type Action =
   | { readonly type: 'noticeExpired'; readonly key: string; readonly seq: number }
   | { readonly type: 'imageMissing'; readonly id: string }
   | { readonly type: 'menu'; readonly menu: string | undefined }
-  | { readonly type: 'showMore' };
+  | { readonly type: 'showMore' }
+  /** The input image's remove button: Generate makes a new image again. */
+  | { readonly type: 'removeInput' }
+  | { readonly type: 'highlight'; readonly id: string | undefined };
 
 /** What the webview keeps across reloads with `setState`. */
 export interface SavedState {
@@ -105,9 +114,12 @@ export interface SavedState {
   readonly form: FormState;
   readonly filter: string;
   readonly scrollY?: number;
+  /** The input image (the page is re-created when the panel is hidden and shown again). */
+  readonly input?: InputView;
 }
 
 export function defaultForm(choices: FormChoices): FormState {
+  // 'input' is never a default: it needs an input image.
   const d = choices.defaults;
   const ratio = choices.ratios.includes(d.size) ? d.size : 'custom';
   const fixed = Number.isSafeInteger(d.seed) && d.seed >= 0;
@@ -131,12 +143,13 @@ export function initialState(choices: FormChoices, saved: unknown): State {
   const ratio = str(f.ratio, base.ratio);
   const seedMode = f.seedMode === 'fixed' || f.seedMode === 'random' ? f.seedMode : base.seedMode;
   const count = typeof f.count === 'number' && Number.isInteger(f.count) && f.count >= 1 && f.count <= choices.maxCount ? f.count : base.count;
+  const input = savedInput(s.input);
   return {
     choices,
     form: {
       prompt: str(f.prompt, base.prompt),
       model: str(f.model, '') || base.model,
-      ratio: choices.ratios.includes(ratio) || ratio === 'custom' ? ratio : base.ratio,
+      ratio: choices.ratios.includes(ratio) || ratio === 'custom' || (ratio === 'input' && input) ? ratio : base.ratio,
       custom: str(f.custom, base.custom),
       seedMode,
       seedValue: seedMode === 'random' ? '' : str(f.seedValue, base.seedValue),
@@ -153,11 +166,20 @@ export function initialState(choices: FormChoices, saved: unknown): State {
     shown: PAGE,
     ready: false,
     seq: 0,
+    ...(input ? { input } : {}),
   };
 }
 
+/** A kept input image, if it still has the shape of one. */
+function savedInput(value: unknown): InputView | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, name, src, path, parent } = value;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || typeof name !== 'string' || typeof src !== 'string' || typeof path !== 'string') return undefined;
+  return { id, name, src, path, ...(typeof parent === 'string' ? { parent } : {}) };
+}
+
 export function savedState(state: State, scrollY?: number): SavedState {
-  return { version: 2, form: state.form, filter: state.filter, ...(scrollY !== undefined ? { scrollY } : {}) };
+  return { version: 2, form: state.form, filter: state.filter, ...(scrollY !== undefined ? { scrollY } : {}), ...(state.input ? { input: state.input } : {}) };
 }
 
 export function reduce(state: State, action: Action): State {
@@ -218,13 +240,28 @@ export function reduce(state: State, action: Action): State {
       return state.menu === action.menu ? state : { ...state, menu: action.menu };
     case 'showMore':
       return { ...state, shown: state.shown + PAGE };
+    case 'removeInput': {
+      if (!state.input) return state;
+      const s = clearError({ ...state, input: undefined }, 'input');
+      return s.form.ratio === 'input' ? withForm(s, { ratio: defaultForm(s.choices).ratio }) : s;
+    }
+    case 'highlight':
+      return state.highlight === action.id ? state : { ...state, highlight: action.id };
   }
+}
+
+/** Shows a card: the filter is cleared if it hides it, and enough cards are rendered to reach it. */
+function revealItem(state: State, id: string): State {
+  const index = state.items.findIndex((i) => i.id === id);
+  if (index < 0) return state;
+  return { ...state, highlight: id, filter: '', shown: Math.max(state.shown, Math.ceil((index + 1) / PAGE) * PAGE) };
 }
 
 function fromHost(state: State, message: HostToWebview): State {
   switch (message.type) {
     case 'init': {
-      const s: State = { ...state, items: [...message.items], jobs: [...message.jobs], target: message.target, ready: true };
+      let s: State = { ...state, items: [...message.items], jobs: [...message.jobs], target: message.target, ready: true };
+      if (message.input) s = withForm({ ...s, input: message.input }, { ratio: 'input' });
       return message.prefill !== undefined ? withForm(clearError(s, 'prompt'), { prompt: message.prefill }) : s;
     }
     case 'prefill':
@@ -253,7 +290,7 @@ function fromHost(state: State, message: HostToWebview): State {
       if (!job) return { ...state, jobs };
       // Cancelled on purpose, with nothing to do about it: no card, a word in the status line.
       if (message.error.kind === 'cancelled' && message.error.commands.length === 0) return announce({ ...state, jobs }, message.error.message);
-      const failure: Failure = { jobId: job.jobId, prompt: job.prompt, model: job.model, size: job.size, seed: job.seed, error: message.error };
+      const failure: Failure = { jobId: job.jobId, prompt: job.prompt, model: job.model, size: job.size, seed: job.seed, error: message.error, ...(job.input ? { input: job.input } : {}) };
       return { ...state, jobs, failures: [failure, ...state.failures.filter((f) => f.jobId !== job.jobId)] };
     }
     case 'formError':
@@ -274,6 +311,18 @@ function fromHost(state: State, message: HostToWebview): State {
       const seq = state.seq + 1;
       return { ...state, seq, notices: { ...state.notices, [key]: { level: message.level, message: message.message, seq } } };
     }
+    case 'input':
+      // An edit keeps the input's shape unless another ratio is chosen.
+      return withForm(clearError({ ...state, input: message.input }, 'input'), { ratio: 'input' });
+    case 'itemUpdated':
+      // In place: a saved draft stays where it was, now showing the saved file.
+      return {
+        ...state,
+        items: state.items.map((i) => (i.id === message.item.id ? message.item : i)),
+        missing: state.missing.filter((id) => id !== message.item.id),
+      };
+    case 'reveal':
+      return revealItem(state, message.id);
   }
 }
 
@@ -298,6 +347,8 @@ function announce(state: State, message: string): State {
 function fillForm(state: State, prompt: string, model: string, size: string, seed: number): State {
   const known = state.choices.ratios.includes(size);
   const fixed = Number.isSafeInteger(seed) && seed >= 0;
+  // An edit that kept its input's shape: keep it again with an input image, else the ratio as it is.
+  const ratio = known ? size : size === '' ? (state.input ? 'input' : state.form.ratio) : 'custom';
   return {
     ...state,
     errors: {},
@@ -306,8 +357,8 @@ function fillForm(state: State, prompt: string, model: string, size: string, see
       ...state.form,
       prompt,
       model,
-      ratio: known ? size : 'custom',
-      custom: known ? state.form.custom : size,
+      ratio,
+      custom: ratio === 'custom' && !known && size ? size : state.form.custom,
       seedMode: fixed ? 'fixed' : 'random',
       seedValue: fixed ? String(seed) : '',
     },
@@ -320,9 +371,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 // ---------------------------------------------------------------- derived values
 
-/** The size the form asks for: the ratio, or the custom size as typed (trimmed). */
+/** The size the form asks for: the ratio, the custom size as typed (trimmed), or '' = the input's shape. */
 export function formSize(form: FormState): string {
-  return form.ratio === 'custom' ? form.custom.trim() : form.ratio;
+  return form.ratio === 'custom' ? form.custom.trim() : form.ratio === 'input' ? '' : form.ratio;
 }
 
 /**
@@ -338,7 +389,10 @@ export function generateRequest(state: State): { readonly message: Extract<Webvi
     seed = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) return { invalid: 'seed' };
   }
-  return { message: { type: 'generate', prompt: f.prompt, model: f.model, size: formSize(f), seed, count: f.count } };
+  const input = state.input?.id;
+  // Without an input image there is no shape to keep: the default ratio then.
+  const size = f.ratio === 'input' && !input ? formSize(defaultForm(state.choices)) : formSize(f);
+  return { message: { type: 'generate', prompt: f.prompt, model: f.model, size, seed, count: f.count, ...(input ? { input } : {}) } };
 }
 
 /** The seeds a fixed-seed batch will use, for the hint under the seed field; undefined otherwise. */

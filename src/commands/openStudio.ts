@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { MAX_PROMPT_LENGTH } from '../core/params';
 import { STUDIO_VIEW_TYPE } from '../services/constants';
+import { draftsFolderOf } from '../studio/drafts';
 import { InsertTargetTracker } from '../studio/insertTarget';
 import { Studio } from '../studio/studioPanel';
 import { COMMANDS } from './ids';
@@ -13,7 +14,8 @@ import type { Services } from './services';
 export function registerOpenStudio(context: vscode.ExtensionContext, services: Services): vscode.Disposable[] {
   // Created now, not when the Studio opens: it must know the editor that was active before.
   const target = new InsertTargetTracker();
-  const studio = new Studio({ extensionUri: context.extensionUri, services, target });
+  // Results are drafts in the extension's storage until inserted or saved (drafts.ts).
+  const studio = new Studio({ extensionUri: context.extensionUri, services, target, draftsFolder: draftsFolderOf(context) });
   return [
     target,
     studio,

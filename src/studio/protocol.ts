@@ -21,7 +21,24 @@ export type HistoryItemView = Omit<ImageRecord, 'file' | 'durationMs' | 'source'
   readonly src: string;
   /** Where the file is, for people: workspace-relative when possible. */
   readonly path: string;
+  /** Still a draft in the Studio's storage: not in the workspace until Insert or Save to assets. */
+  readonly draft?: boolean;
+  /** For an edit: the input image's file name (`parent` is its history id, when it has one). */
+  readonly sourceName?: string;
 };
+
+/** The image the next Generate edits, chosen by the person; the host keeps its URI under `id`. */
+export interface InputView {
+  /** Made by the host; `generate` names the input by it, never by a path. */
+  readonly id: string;
+  readonly name: string;
+  /** `webview.asWebviewUri` of the file, for the thumbnail. */
+  readonly src: string;
+  /** Where the file is, for people. */
+  readonly path: string;
+  /** The history id of the image, when it has one. */
+  readonly parent?: string;
+}
 
 /** One request in flight. */
 export interface JobView {
@@ -35,6 +52,8 @@ export interface JobView {
   readonly startedAt: number;
   /** The latest progress line (e.g. a retry), if any. */
   readonly message?: string;
+  /** An edit: the input image (its id, to try again, and its name). */
+  readonly input?: { readonly id: string; readonly name: string };
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
@@ -67,9 +86,16 @@ export interface FormDefaults {
  * - `variations`: the image's prompt, model and size again with new random seeds (`count` images, default 1).
  * - `reproduce`: the same prompt, model, size and seed, so the same image comes back.
  * - `regenerate`: the older, ambiguous name; still accepted and handled as `reproduce`.
+ * - `save`: a draft is copied into the output folder (the card then shows the saved file).
+ * - `edit`: the image becomes the input image of the next Generate (the host answers `input`).
+ * - `openSource`: an edit's input image: its card when the history has it, else the file.
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'variations' | 'reproduce' | 'remove';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove'];
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource'];
+
+/** URIs one drop may carry; only the first image is used. */
+export const MAX_DROPPED_URIS = 32;
+export const MAX_URI_FIELD = 4096;
 
 /** What the webview asks of the host. */
 export type WebviewToHost =
@@ -84,7 +110,13 @@ export type WebviewToHost =
       readonly seed: number;
       /** 1..MAX_COUNT */
       readonly count: number;
+      /** An edit of this input image (an `InputView.id` the host handed out). */
+      readonly input?: string;
     }
+  /** Asks the host for a quick pick of the workspace's images; the choice comes back as `input`. */
+  | { readonly type: 'pickInput' }
+  /** Files dropped on the compose area (`text/uri-list`); the host checks them and answers `input` or a `formError` on 'input'. */
+  | { readonly type: 'dropInput'; readonly uris: readonly string[] }
   /** Aborts every request this panel has in flight. */
   | { readonly type: 'cancel' }
   | {
@@ -106,6 +138,8 @@ export type HostToWebview =
       readonly target: TargetView;
       /** The editor's selection when the Studio was opened; replaces the prompt. */
       readonly prefill?: string;
+      /** An input image offered while the page was reloading (to load it from a new folder). */
+      readonly input?: InputView;
     }
   | { readonly type: 'prefill'; readonly prompt: string }
   | { readonly type: 'target'; readonly target: TargetView }
@@ -116,10 +150,16 @@ export type HostToWebview =
   /** A problem with the form itself; nothing was sent. */
   | { readonly type: 'formError'; readonly field: FormField; readonly message: string }
   | { readonly type: 'removed'; readonly id: string }
+  /** The input image for the next Generate (an edit). */
+  | { readonly type: 'input'; readonly input: InputView }
+  /** An image changed in place: a draft saved into the workspace. */
+  | { readonly type: 'itemUpdated'; readonly item: HistoryItemView }
+  /** Show this history card: scrolled into view and highlighted (an edit's parent). */
+  | { readonly type: 'reveal'; readonly id: string }
   /** The outcome of an item action, shown next to that item (or at the top without one). */
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly id?: string };
 
-export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general';
+export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input';
 
 /** Strings the webview shows, localized by the host and handed over in a `data-` attribute. */
 export interface WebviewStrings {
@@ -206,6 +246,30 @@ export interface WebviewStrings {
   readonly seedFieldDisabled?: string;
   /** Why Reveal, Open and Insert are disabled on a card whose file is gone. */
   readonly fileMissingAction?: string;
+  // Drafts and editing in the Studio.
+  readonly saveToAssets?: string;
+  /** Why Copy link and Reveal are disabled on a draft. */
+  readonly draftNotInWorkspace?: string;
+  readonly draft?: string;
+  /** Tooltip of the Draft badge. */
+  readonly draftHint?: string;
+  /** A card's "Edit…": the image becomes the input image. */
+  readonly editImage?: string;
+  readonly inputImage?: string;
+  readonly chooseImage?: string;
+  readonly removeInput?: string;
+  /** Under the input area. */
+  readonly dropHint?: string;
+  /** {0} = file name */
+  readonly fromSource?: string;
+  /** {0} = file name: the tooltip of "from …" */
+  readonly showSource?: string;
+  /** The ratio tile that keeps the input image's shape. */
+  readonly asInput?: string;
+  /** Generate's label with an input image. */
+  readonly generateEdit?: string;
+  /** {0} = path: why Save to assets is disabled on a saved image. */
+  readonly alreadySaved?: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */
@@ -252,13 +316,22 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
     case 'cancel':
       return { type: 'cancel' };
     case 'generate': {
-      const { prompt, model, size, seed, count } = raw;
+      const { prompt, model, size, seed, count, input } = raw;
       if (!boundedString(prompt, MAX_PROMPT_FIELD)) return undefined;
       if (!boundedString(model, MAX_MODEL_FIELD)) return undefined;
       if (!boundedString(size, MAX_SIZE_FIELD)) return undefined;
       if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -1) return undefined;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) return undefined;
-      return { type: 'generate', prompt, model, size, seed, count };
+      if (input !== undefined && !isId(input)) return undefined;
+      return { type: 'generate', prompt, model, size, seed, count, ...(input !== undefined ? { input } : {}) };
+    }
+    case 'pickInput':
+      return { type: 'pickInput' };
+    case 'dropInput': {
+      const { uris } = raw;
+      if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_DROPPED_URIS) return undefined;
+      if (!uris.every((u) => boundedString(u, MAX_URI_FIELD) && u.length > 0)) return undefined;
+      return { type: 'dropInput', uris: [...(uris as string[])] };
     }
     case 'item': {
       const { action, id, count } = raw;
@@ -288,4 +361,13 @@ export function format(template: string, ...args: readonly (string | number)[]):
     const value = args[Number(i)];
     return value === undefined ? whole : String(value);
   });
+}
+
+/** The URIs of a `text/uri-list` (RFC 2483): one per line, `#` lines are comments. */
+export function parseUriList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .slice(0, MAX_DROPPED_URIS);
 }

@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { FluxError, nextSteps } from '../core/errors';
 import type { HistoryEntry } from '../core/history';
+import { sniffImageType } from '../core/imageType';
 import type { GenerationParams } from '../core/params';
+import { plainLabel } from '../core/safeText';
+import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
@@ -10,9 +13,10 @@ import { readConfig } from '../services/config';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
 import { localizedMessage } from '../ui/notifications';
+import { Drafts } from './drafts';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
-import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, ItemAction, JobView, WebviewToHost } from './protocol';
-import { batchSeeds, validateWebviewMessage } from './protocol';
+import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, WebviewToHost } from './protocol';
+import { batchSeeds, MAX_URI_FIELD, validateWebviewMessage } from './protocol';
 import { showWarning } from '../ui/messages';
 
 /** What removing an image from the history should do; undefined = nothing (cancelled). */
@@ -25,19 +29,39 @@ export interface StudioControllerOptions {
   readonly post: (message: HostToWebview) => Thenable<boolean> | boolean;
   /** `webview.asWebviewUri`. */
   readonly asWebviewUri: (uri: vscode.Uri) => vscode.Uri;
-  /** Called before an image in `folder` is shown, so the webview may load from it. */
-  readonly allowFolder?: (folder: vscode.Uri) => void;
+  /** Called before an image in `folder` is shown, so the webview may load from it; true when that reloads the page. */
+  readonly allowFolder?: (folder: vscode.Uri) => unknown;
   /** Asks whether to remove an entry, and its file too; default a modal warning. */
   readonly confirmRemove?: (entry: HistoryEntry, path: string) => Thenable<RemoveChoice>;
+  /**
+   * Where results go as drafts until Insert or Save to assets (the extension's storage). Without
+   * it they go straight into the output folder.
+   */
+  readonly draftsFolder?: vscode.Uri;
+  /** Asks for an input image from the workspace; default a quick pick of its images, newest first. */
+  readonly pickImage?: () => Thenable<vscode.Uri | undefined>;
   readonly now?: () => number;
 }
 
 /** Requests the Studio may have in flight at once. */
 const MAX_RUNNING = 8;
+/** The input of an edit, as the contract says: PNG, JPEG or WebP of at most 20 MB. */
+export const MAX_INPUT_BYTES = 20 * 1024 * 1024;
+/** Input images handed out per panel; the oldest are forgotten. */
+const MAX_INPUTS = 50;
 
 interface RunningJob {
   view: JobView;
   readonly controller: AbortController;
+  /** An edit's input file (kept from pruning while the job runs). */
+  readonly input?: string;
+}
+
+/** An input image the webview may name by id: the host keeps where it is. */
+interface InputChoice {
+  readonly uri: vscode.Uri;
+  readonly name: string;
+  readonly parent?: string;
 }
 
 /**
@@ -50,12 +74,19 @@ export class StudioController implements vscode.Disposable {
   private readonly now: () => number;
   private readonly subscriptions: vscode.Disposable[] = [];
   private pendingPrefill: string | undefined;
+  /** An input offered while the page reloads for its folder: it goes with the next `init`. */
+  private pendingInput: InputView | undefined;
   /** Records made by this panel's own jobs: announced with their job, not as outside additions. */
   private readonly ownRecords = new Set<string>();
+  private readonly inputs = new Map<string, InputChoice>();
+  /** Drafts being copied into the workspace (their URI strings): never pruned meanwhile. */
+  private readonly saving = new Set<string>();
+  readonly drafts: Drafts | undefined;
   private disposed = false;
 
   constructor(private readonly options: StudioControllerOptions) {
     this.now = options.now ?? Date.now;
+    this.drafts = options.draftsFolder ? new Drafts(options.draftsFolder, options.services) : undefined;
     this.subscriptions.push(
       options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
@@ -111,7 +142,11 @@ export class StudioController implements vscode.Disposable {
       case 'ready':
         return this.sendInit();
       case 'generate':
-        return this.generate(message, message.count);
+        return this.generate(message, message.count, message.input);
+      case 'pickInput':
+        return this.pickInput();
+      case 'dropInput':
+        return this.dropInput(message.uris);
       case 'cancel':
         return this.cancelAll();
       case 'item':
@@ -124,6 +159,8 @@ export class StudioController implements vscode.Disposable {
   private sendInit(): void {
     const prefill = this.pendingPrefill;
     this.pendingPrefill = undefined;
+    const input = this.pendingInput;
+    this.pendingInput = undefined;
     this.send({
       type: 'init',
       items: this.options.services.history.list().flatMap((e) => {
@@ -136,13 +173,23 @@ export class StudioController implements vscode.Disposable {
       jobs: [...this.running.values()].map((j) => j.view),
       target: { label: this.options.target.label() },
       ...(prefill !== undefined ? { prefill } : {}),
+      ...(input ? { input } : {}),
     });
   }
 
   // ---- generating ----
 
-  private async generate(input: { prompt: string; model: string; size: string; seed: number }, count: number): Promise<void> {
-    const params = this.checkForm(input, count);
+  private async generate(input: { prompt: string; model: string; size: string; seed: number }, count: number, inputId?: string): Promise<void> {
+    let choice: InputChoice | undefined;
+    if (inputId !== undefined) {
+      choice = this.inputs.get(inputId);
+      if (!choice) {
+        this.send({ type: 'formError', field: 'input', message: vscode.l10n.t('The input image is no longer available. Choose it again.') });
+        return;
+      }
+    }
+    // An edit without a size keeps its input's aspect ratio.
+    const params = this.checkForm(input, count, choice !== undefined && input.size === '');
     if (!params) return;
     // Each image is a paid request: two full batches in flight are plenty.
     if (this.running.size + count > MAX_RUNNING) {
@@ -151,27 +198,59 @@ export class StudioController implements vscode.Disposable {
     }
     const target = this.options.target.current();
     const scope = target?.document.uri;
-    try {
-      // Checked before any paid request: a bad output folder is reported first.
-      const { folder } = await this.options.services.files.outputFolder(readConfig(scope).outputFolder, scope);
-      this.options.allowFolder?.(folder);
-    } catch (err) {
-      this.send({ type: 'formError', field: 'general', message: localizedMessage(err) });
-      return;
+    if (this.drafts) {
+      this.options.allowFolder?.(this.drafts.folder);
+    } else {
+      try {
+        // Checked before any paid request: a bad output folder is reported first.
+        const { folder } = await this.options.services.files.outputFolder(readConfig(scope).outputFolder, scope);
+        this.options.allowFolder?.(folder);
+      } catch (err) {
+        this.send({ type: 'formError', field: 'general', message: localizedMessage(err) });
+        return;
+      }
+    }
+    // The host reads the input image itself, from the file it handed out: never bytes from the page.
+    let edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined;
+    if (choice) {
+      try {
+        edit = await readInput(choice);
+      } catch (err) {
+        this.send({ type: 'formError', field: 'input', message: err instanceof FluxError ? err.message : localizedMessage(err) });
+        return;
+      }
     }
     const startedAt = this.now();
     const jobs: RunningJob[] = batchSeeds(params.seed, count).map((seed) => ({
-      view: { jobId: newId(), prompt: params.prompt, model: params.model, size: params.size, seed, startedAt },
+      view: {
+        jobId: newId(),
+        prompt: params.prompt,
+        model: params.model,
+        size: params.size,
+        seed,
+        startedAt,
+        ...(choice && inputId ? { input: { id: inputId, name: choice.name } } : {}),
+      },
       controller: new AbortController(),
+      ...(choice ? { input: choice.uri.toString() } : {}),
     }));
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope)));
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit)));
+    void this.pruneDrafts();
+  }
+
+  /** Deletes old drafts beyond the limits; never one in flight, being saved, or an edit's input. */
+  pruneDrafts(): Promise<void> {
+    if (!this.drafts) return Promise.resolve();
+    const keep = new Set<string>(this.saving);
+    for (const job of this.running.values()) if (job.input) keep.add(job.input);
+    return this.drafts.prune(keep);
   }
 
   /** Checks the form as the commands do; a problem is reported next to its field. */
-  private checkForm(input: { prompt: string; model: string; size: string; seed: number }, count: number): GenerationParams | undefined {
+  private checkForm(input: { prompt: string; model: string; size: string; seed: number }, count: number, sizeOptional = false): GenerationParams | undefined {
     const fail = (field: FormField, err: unknown): undefined => {
       this.send({ type: 'formError', field, message: localizedMessage(err) });
       return undefined;
@@ -188,7 +267,7 @@ export class StudioController implements vscode.Disposable {
       return fail('model', e);
     }
     try {
-      size = normalizeSize(input.size);
+      size = sizeOptional ? '' : normalizeSize(input.size);
     } catch (e) {
       return fail('size', e);
     }
@@ -201,13 +280,20 @@ export class StudioController implements vscode.Disposable {
     return { prompt, model, size, seed };
   }
 
-  private async runJob(job: RunningJob, params: GenerationParams, scope: vscode.Uri | undefined): Promise<void> {
+  private async runJob(
+    job: RunningJob,
+    params: GenerationParams,
+    scope: vscode.Uri | undefined,
+    edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined,
+  ): Promise<void> {
     const { services } = this.options;
     const { signal } = job.controller;
     try {
       const result = await services.generation.run({
-        request: { ...params, seed: job.view.seed },
+        request: { prompt: params.prompt, model: params.model, size: params.size || undefined, seed: job.view.seed, ...(edit ? { image: edit.image } : {}) },
         ...(scope ? { scope } : {}),
+        ...(this.drafts ? { folder: this.drafts.folder } : {}),
+        ...(edit ? { source: edit.source, ...(edit.parent ? { parent: edit.parent } : {}) } : {}),
         signal,
         onProgress: (message) => {
           job.view = { ...job.view, message };
@@ -242,12 +328,22 @@ export class StudioController implements vscode.Disposable {
       return;
     }
     const uri = vscode.Uri.parse(entry.file, true);
+    const draft = this.drafts?.contains(uri) ?? false;
     switch (action) {
       case 'insert':
         return this.insert(entry, uri);
+      case 'save':
+        return this.saveAction(entry, uri);
+      case 'edit':
+        if (await this.missing(entry, uri)) return;
+        return this.offerInput({ uri, name: fileName(uri), parent: entry.id });
+      case 'openSource':
+        return this.openSource(entry);
       case 'copyLink':
+        if (draft) return this.notInWorkspace(entry);
         return this.copyLink(entry, uri);
       case 'reveal':
+        if (draft) return this.notInWorkspace(entry);
         if (await this.missing(entry, uri)) return;
         await vscode.commands.executeCommand('revealInExplorer', uri);
         return;
@@ -258,15 +354,19 @@ export class StudioController implements vscode.Disposable {
         return;
       }
       case 'variations':
-        // New random seeds: each request pays for a new picture, never the same one again.
-        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: -1 }, count);
       case 'regenerate': // the older webview's word for Reproduce
-      case 'reproduce':
-        if (entry.seed === undefined) {
+      case 'reproduce': {
+        const same = action !== 'variations';
+        if (same && entry.seed === undefined) {
           this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Use Variations.'), id: entry.id });
           return;
         }
-        return this.generate({ prompt: entry.prompt, model: entry.model, size: entry.size || '1x1', seed: entry.seed }, 1);
+        // An edit is made again from its input image, when the history still has it.
+        const input = this.parentInput(entry);
+        const size = entry.size || (input ? '' : '1x1');
+        // Variations: new random seeds, each request pays for a new picture, never the same one again.
+        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input);
+      }
       case 'remove':
         return this.remove(entry, uri);
     }
@@ -284,6 +384,9 @@ export class StudioController implements vscode.Disposable {
       return;
     }
     if (await this.missing(entry, uri)) return;
+    // A draft is copied into the output folder first (for the target document); the link points at the copy.
+    const saved = this.drafts?.contains(uri) ? await this.save(entry, uri, target.document.uri) : uri;
+    if (!saved) return;
     // Read again after the file check: the person may have typed meanwhile.
     const current = this.options.target.current() ?? target;
     const { document, position } = current;
@@ -291,7 +394,7 @@ export class StudioController implements vscode.Disposable {
     const anchor = new TrackedAnchor(document, position);
     let outcome;
     try {
-      const link = await linkText(document, entry.prompt, uri);
+      const link = await linkText(document, entry.prompt, saved);
       outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
     } finally {
       anchor.dispose();
@@ -322,6 +425,141 @@ export class StudioController implements vscode.Disposable {
     }
   }
 
+  /** Save to assets: the draft is copied into the output folder and its card shows the copy. */
+  private async saveAction(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
+    if (!this.drafts?.contains(uri)) {
+      this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('{0} is in the workspace already.', displayPath(uri)), id: entry.id });
+      return;
+    }
+    if (await this.missing(entry, uri)) return;
+    const saved = await this.save(entry, uri, this.options.target.current()?.document.uri);
+    if (saved) this.send({ type: 'notice', level: 'info', message: vscode.l10n.t('Saved as {0}.', displayPath(saved)), id: entry.id });
+  }
+
+  /**
+   * Copies a draft into the output folder of `scope`'s workspace folder, by the naming rules and
+   * never over a file; the card becomes the saved file. Undefined (after a notice) when it failed.
+   */
+  private async save(entry: HistoryEntry, draft: vscode.Uri, scope: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+    const drafts = this.drafts;
+    if (!drafts) return draft;
+    const key = draft.toString();
+    if (this.saving.has(key)) return undefined; // a double click: the first one saves
+    this.saving.add(key);
+    try {
+      const { folder } = await this.options.services.files.outputFolder(readConfig(scope).outputFolder, scope);
+      this.options.allowFolder?.(folder);
+      // The history hears of the new file with this panel's own record: shown by `itemUpdated`, not as an addition.
+      this.ownRecords.add(entry.id);
+      const saved = await drafts.save(entry, draft, folder);
+      const updated = this.options.services.history.get(entry.id);
+      if (updated) this.send({ type: 'itemUpdated', item: this.view(updated) });
+      return saved;
+    } catch (err) {
+      this.send({ type: 'notice', level: 'error', message: localizedMessage(err), id: entry.id });
+      return undefined;
+    } finally {
+      this.saving.delete(key);
+    }
+  }
+
+  private notInWorkspace(entry: HistoryEntry): void {
+    this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('This image is a draft, not in the workspace yet. Choose Insert or Save to assets first.'), id: entry.id });
+  }
+
+  // ---- input images (edits) ----
+
+  /** Hands an image to the webview as the next Generate's input, under a fresh id. */
+  private offerInput(choice: InputChoice): void {
+    const id = newId();
+    this.inputs.set(id, choice);
+    if (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value!);
+    const reloads = this.options.allowFolder?.(vscode.Uri.joinPath(choice.uri, '..')) === true;
+    const input: InputView = {
+      id,
+      name: choice.name,
+      src: this.options.asWebviewUri(choice.uri).toString(),
+      path: this.drafts?.contains(choice.uri) ? choice.name : displayPath(choice.uri),
+      ...(choice.parent ? { parent: choice.parent } : {}),
+    };
+    if (reloads) this.pendingInput = input;
+    this.send({ type: 'input', input });
+  }
+
+  /** The input image of an edit in the history (to make it again), as an id the webview can send. */
+  private parentInput(entry: HistoryEntry): string | undefined {
+    if (!entry.source) return undefined;
+    const parent = entry.parent ? this.options.services.history.get(entry.parent) : undefined;
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = parent ? vscode.Uri.parse(parent.file, true) : sourceUri(entry.source.path);
+    } catch {
+      uri = undefined;
+    }
+    if (!uri) return undefined;
+    const id = newId();
+    this.inputs.set(id, { uri, name: fileName(uri), ...(parent ? { parent: parent.id } : {}) });
+    return id;
+  }
+
+  private async pickInput(): Promise<void> {
+    const uri = await (this.options.pickImage ?? pickWorkspaceImage)();
+    if (!uri) return;
+    await this.acceptInput(uri);
+  }
+
+  /** A drop on the compose area: the first URI that is an image in the workspace (or one of the Studio's). */
+  private async dropInput(uris: readonly string[]): Promise<void> {
+    for (const raw of uris) {
+      let uri: vscode.Uri;
+      try {
+        uri = vscode.Uri.parse(raw, true);
+      } catch {
+        continue;
+      }
+      if (!/\.(png|jpe?g|webp)$/i.test(uri.path)) continue;
+      if (!isInWorkspace(uri) && !this.historyEntryFor(uri)) {
+        this.send({ type: 'formError', field: 'input', message: vscode.l10n.t('Only images in the workspace can be edited here. Copy the image into the workspace first.') });
+        return;
+      }
+      return this.acceptInput(uri);
+    }
+    this.send({ type: 'formError', field: 'input', message: vscode.l10n.t('Drop a PNG, JPEG or WebP image from the Explorer.') });
+  }
+
+  /** Checks the file (an image of at most 20 MB) before offering it, so a problem shows at once. */
+  private async acceptInput(uri: vscode.Uri): Promise<void> {
+    const name = fileName(uri);
+    try {
+      await readInput({ uri, name });
+    } catch (err) {
+      this.send({ type: 'formError', field: 'input', message: err instanceof FluxError ? err.message : localizedMessage(err) });
+      return;
+    }
+    const entry = this.historyEntryFor(uri);
+    this.offerInput({ uri, name, ...(entry ? { parent: entry.id } : {}) });
+  }
+
+  private historyEntryFor(uri: vscode.Uri): HistoryEntry | undefined {
+    const key = uri.toString();
+    return this.options.services.history.list().find((e) => e.file === key);
+  }
+
+  /** "from <source>": the parent's card when the history has it, else the source file. */
+  private async openSource(entry: HistoryEntry): Promise<void> {
+    if (entry.parent && this.options.services.history.get(entry.parent)) {
+      this.send({ type: 'reveal', id: entry.parent });
+      return;
+    }
+    const uri = entry.source ? sourceUri(entry.source.path) : undefined;
+    if (!uri || !(await exists(uri))) {
+      this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('The image this one was made from is no longer there.'), id: entry.id });
+      return;
+    }
+    const column = this.options.target.current()?.viewColumn ?? vscode.ViewColumn.Beside;
+    await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: column, preview: true });
+  }
+
   private async copyLink(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
     const target = this.options.target.current();
     let path: string;
@@ -340,8 +578,9 @@ export class StudioController implements vscode.Disposable {
 
   private async remove(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
     const path = displayPath(uri);
-    // Outside the workspace (a tampered history) the Studio only forgets the file, never deletes it.
-    const choice = isInWorkspace(uri) ? await (this.options.confirmRemove ?? confirmRemove)(entry, path) : 'history';
+    // A draft is the Studio's own file: it goes with its card. Outside the workspace otherwise (a
+    // tampered history) the Studio only forgets the file, never deletes it.
+    const choice = this.drafts?.contains(uri) ? 'file' : isInWorkspace(uri) ? await (this.options.confirmRemove ?? confirmRemove)(entry, path) : 'history';
     if (!choice) return;
     if (choice === 'file') {
       try {
@@ -395,8 +634,12 @@ export class StudioController implements vscode.Disposable {
 
   private view(entry: HistoryEntry): HistoryItemView {
     const uri = vscode.Uri.parse(entry.file, true);
+    const draft = this.drafts?.contains(uri) ?? false;
     return {
       id: entry.id,
+      ...(entry.parent ? { parent: entry.parent } : {}),
+      ...(entry.source ? { sourceName: entry.source.path.split('/').pop() || entry.source.path } : {}),
+      ...(draft ? { draft: true } : {}),
       prompt: entry.prompt,
       model: entry.model,
       size: entry.size,
@@ -404,7 +647,7 @@ export class StudioController implements vscode.Disposable {
       createdAt: entry.createdAt,
       ...(entry.width && entry.height ? { width: entry.width, height: entry.height } : {}),
       src: this.options.asWebviewUri(uri).toString(),
-      path: displayPath(uri),
+      path: draft ? fileName(uri) : displayPath(uri),
     };
   }
 
@@ -416,6 +659,67 @@ export class StudioController implements vscode.Disposable {
 
 export function newId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.path;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A workspace-relative path (a recipe's `source`) in the first workspace folder that has it. */
+function sourceUri(path: string): vscode.Uri | undefined {
+  if (!path || path.length > MAX_URI_FIELD || path.split('/').some((s) => s === '..' || s === '.')) return undefined;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return folders.length ? vscode.Uri.joinPath(folders[0]!.uri, ...path.split('/')) : undefined;
+}
+
+/**
+ * An edit's input, read by the host from the file: a PNG, JPEG or WebP (sniffed from the bytes)
+ * of at most 20 MB, with its SHA-256 and its workspace-relative path for the recipe.
+ */
+export async function readInput(choice: { uri: vscode.Uri; name: string; parent?: string }): Promise<{ image: InputImage; source: { path: string; sha256: string }; parent?: string }> {
+  const { uri, name } = choice;
+  let size: number;
+  try {
+    size = (await vscode.workspace.fs.stat(uri)).size;
+  } catch {
+    throw new FluxError('invalidInput', vscode.l10n.t('{0} is no longer there. Choose another image.', name));
+  }
+  if (size > MAX_INPUT_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (bytes.length > MAX_INPUT_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
+  const type = sniffImageType(bytes);
+  if (!type) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image. Choose another image.', name));
+  const { createHash } = await import('node:crypto');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const path = isInWorkspace(uri) ? vscode.workspace.asRelativePath(uri, false) : name;
+  return { image: { bytes, name, mime: type.mime }, source: { path, sha256 }, ...(choice.parent ? { parent: choice.parent } : {}) };
+}
+
+/** A quick pick of the workspace's images, newest first. */
+async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
+  const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}', undefined, 500);
+  const stats = await Promise.all(found.map(async (uri) => ({ uri, mtime: await vscode.workspace.fs.stat(uri).then((s) => s.mtime, () => 0) })));
+  stats.sort((a, b) => b.mtime - a.mtime);
+  const items = stats.map(({ uri }) => {
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    const slash = rel.lastIndexOf('/');
+    return { label: plainLabel(slash >= 0 ? rel.slice(slash + 1) : rel), description: plainLabel(slash >= 0 ? rel.slice(0, slash) : ''), uri };
+  });
+  if (!items.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('There are no PNG, JPEG or WebP images in the workspace.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Choose the image to edit'), matchOnDescription: true });
+  return picked?.uri;
 }
 
 function messageOf(err: unknown): string {

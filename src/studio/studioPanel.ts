@@ -14,6 +14,8 @@ export interface StudioDependencies {
   readonly extensionUri: vscode.Uri;
   readonly services: Services;
   readonly target: InsertTargetTracker;
+  /** Where the Studio keeps its results until they are inserted or saved (see drafts.ts). */
+  readonly draftsFolder?: vscode.Uri;
 }
 
 /**
@@ -92,7 +94,10 @@ export class StudioPanel implements vscode.Disposable {
       post: (message: HostToWebview) => webview.postMessage(message),
       asWebviewUri: (uri) => webview.asWebviewUri(uri),
       allowFolder: (folder) => this.allowFolder(folder),
+      ...(deps.draftsFolder ? { draftsFolder: deps.draftsFolder } : {}),
     });
+    // Old drafts go when the Studio opens (and after each batch).
+    void this.controller.pruneDrafts();
     this.controller.setInitialPrefill(prefill);
     webview.html = renderHtml(webview, deps.extensionUri, bootstrap(deps));
     this.disposables.push(
@@ -121,17 +126,18 @@ export class StudioPanel implements vscode.Disposable {
   }
 
   /** Lets the webview load images from a folder it could not yet (one outside the current roots). */
-  private allowFolder(folder: vscode.Uri): void {
-    if (this.roots.some((root) => isInside(folder, root))) return;
-    this.updateRoots([...this.roots, folder]);
+  private allowFolder(folder: vscode.Uri): boolean {
+    if (this.roots.some((root) => isInside(folder, root))) return false;
+    return this.updateRoots([...this.roots, folder]);
   }
 
-  private updateRoots(roots: vscode.Uri[]): void {
+  private updateRoots(roots: vscode.Uri[]): boolean {
     const key = (list: vscode.Uri[]) => list.map((u) => u.toString()).sort().join('\n');
-    if (key(roots) === key(this.roots)) return;
+    if (key(roots) === key(this.roots)) return false;
     // Changing the options reloads the webview; its state and the host's `init` bring it back.
     this.roots = roots;
     this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    return true;
   }
 }
 
@@ -143,10 +149,12 @@ function webviewOptions(deps: StudioDependencies): vscode.WebviewPanelOptions & 
  * What the webview may load: the extension's media/ and the folders images live in: the
  * output folder of each workspace folder, and any other folder the history points into.
  */
-export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'services'>): vscode.Uri[] {
+export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 'services' | 'draftsFolder'>): vscode.Uri[] {
   const roots = new Map<string, vscode.Uri>();
   const add = (uri: vscode.Uri) => roots.set(uri.toString(), uri);
   add(vscode.Uri.joinPath(deps.extensionUri, 'media'));
+  // The drafts, which are outside the workspace.
+  if (deps.draftsFolder) add(deps.draftsFolder);
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
       const segments = outputFolderSegments(readConfig(folder.uri).outputFolder);
@@ -246,6 +254,20 @@ function webviewStrings(): WebviewStrings {
     actionsFor: t('Actions for “{0}”'),
     seedInvalid: t('Enter a whole number from 0 up, or choose Random.'),
     imageReady: t('Image ready: {0}'),
+    saveToAssets: t('Save to assets'),
+    draftNotInWorkspace: t('A draft is not in the workspace yet: Insert or Save to assets first.'),
+    draft: t('Draft'),
+    draftHint: t('Kept in the Studio’s drafts until you insert it or save it to the output folder.'),
+    editImage: t('Edit…'),
+    inputImage: t('Input image'),
+    chooseImage: t('Choose an image…'),
+    removeInput: t('Remove the input image'),
+    dropHint: t('Or drop an image from the Explorer here (hold Shift).'),
+    fromSource: t('from {0}'),
+    showSource: t('Show {0}, the image this one was made from'),
+    asInput: t('Keep the input image’s shape'),
+    generateEdit: t('Generate edit'),
+    alreadySaved: t('Already in the workspace: {0}'),
   };
 }
 

@@ -14,6 +14,7 @@ import { FakeService } from '../fake/fakeService';
 import { artifactsDir, freshCopy, launchBrowser, lockRun, repoRoot, runRoot, startCodeServer } from './codeServer';
 import type { Browser, CodeServer } from './codeServer';
 import { createUiContext, setUiContext } from './uiContext';
+import { dismissDialog, resetWorkbench } from './workbench';
 import { packageExtension } from './vsix';
 import { openWorkbench, screenshot } from './workbench';
 
@@ -77,9 +78,19 @@ async function main(): Promise<number> {
         const file = await screenshot(page, `ui-failed-${test.fullTitle()}`).catch(() => undefined);
         if (file) process.stdout.write(`      screenshot: ${path.relative(repoRoot, file)}\n`);
       }
+      // A dialog left open blocks every later test: answer it, whatever this test did.
+      await dismissDialog(page).catch(() => undefined);
     });
+
     for (const file of files) mocha.addFile(file);
     await mocha.loadFilesAsync();
+    // Each top-level suite starts from a clean workbench, whatever the one before it left open:
+    // this hook goes first, before the suite's own set-up.
+    for (const suite of mocha.suite.suites) {
+      suite.beforeAll('a clean workbench', () => resetWorkbench(page));
+      const hooks = (suite as unknown as { _beforeAll: unknown[] })._beforeAll;
+      hooks.unshift(hooks.pop());
+    }
     const failures = await new Promise<number>((resolve) => mocha.run(resolve));
     process.stdout.write(
       `UI tests ${failures === 0 ? 'passed' : `failed (${failures})`} in ${elapsed(started)}; ` +

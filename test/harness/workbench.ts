@@ -429,3 +429,30 @@ export async function waitForLineOnScreen(page: Page, number: number, pattern: R
     await sleep(100);
   }
 }
+
+/** Answers a modal dialog left open ("Do you want to save…?": Don't Save; anything else: Cancel/close). */
+export async function dismissDialog(page: Page): Promise<boolean> {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (!(await dialog.isVisible().catch(() => false))) return false;
+  const dontSave = dialog.getByRole('button', { name: "Don't Save" });
+  if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+  else await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  return true;
+}
+
+/**
+ * A workbench as a new test file expects it: no dialog, no quick input, every editor closed
+ * without saving what an earlier file left unsaved, no notifications, the Explorer showing.
+ */
+export async function resetWorkbench(page: Page): Promise<void> {
+  await dismissDialog(page);
+  await closeQuickInput(page);
+  await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
+  for (let i = 0; i < 3; i++) {
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    if (!(await dismissDialog(page))) break;
+  }
+  await clearNotifications(page).catch(() => undefined);
+  await runCommand(page, 'View: Show Explorer').catch(() => undefined);
+}

@@ -54,6 +54,16 @@ function studioPage(frame: FrameLocator) {
       await card.locator('.menu-button').click();
       await card.getByRole('menuitem', { name }).click();
     },
+    /** The image cards whose prompt is exactly `prompt`. */
+    cards: (prompt: string) => frame.locator('li.card.item').filter({ has: frame.locator('.card-prompt', { hasText: new RegExp(`^${prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }),
+    draftBadge: (card: Locator) => card.locator('.badge.draft'),
+    saveButton: (card: Locator) => card.locator('.card-actions button.save'),
+    editButton: (card: Locator) => card.locator('.card-actions button.edit'),
+    sourceLink: (card: Locator) => card.locator('button.source-link'),
+    seedOf: async (card: Locator) => /seed (\d+)/.exec(await card.locator('.card-meta').innerText())?.[1],
+    inputImage: frame.locator('.input-image'),
+    removeInput: frame.locator('#remove-input'),
+    chooseInput: frame.locator('#choose-input'),
   };
 }
 
@@ -398,3 +408,279 @@ describe('Image Studio in VS Code', function () {
     await screenshot(page, 'studio-dark-after-reload');
   });
 });
+
+
+// ---------------------------------------------------------------- drafts and edits
+
+type AnyTheme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast' | 'Default High Contrast Light';
+const THEME_CLASS: Record<AnyTheme, string> = {
+  'Default Dark Modern': 'vs-dark',
+  'Default Light Modern': 'vs',
+  'Default High Contrast': 'hc-black',
+  'Default High Contrast Light': 'hc-light',
+};
+
+/** Any of the four default themes, through "Preferences: Color Theme", as a person would. */
+async function setAnyTheme(page: Page, theme: AnyTheme): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await typeIntoQuickInput(page, theme, { submit: false });
+  await pickQuickItem(page, theme);
+  await page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ state: 'attached', timeout: 10_000 });
+  await page.waitForTimeout(600);
+}
+
+/** Files in the workspace's assets/ whose name starts with the slug. */
+function assetsStartingWith(slug: string): string[] {
+  const dir = path.join(ui().workspace, 'assets');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(slug)) : [];
+}
+
+/** Opens the Studio (or brings it forward) and waits for its history. */
+async function openStudio(page: Page): Promise<ReturnType<typeof studioPage>> {
+  await closeQuickInput(page);
+  await runCommand(page, 'Flux: Open Image Studio');
+  return studioPage(await waitForStudio(page));
+}
+
+/** Types a prompt as a person does, clicks Generate once, and waits for its card's image. */
+async function generateOne(s: ReturnType<typeof studioPage>, prompt: string): Promise<Locator> {
+  await s.prompt.fill('');
+  await s.prompt.pressSequentially(prompt, { delay: 5 });
+  await s.generate.click();
+  const card = s.cards(prompt).first();
+  await card.waitFor({ timeout: 30_000 });
+  await waitForLoadedImages(s.cards(prompt), 1);
+  return card;
+}
+
+describe('Image Studio drafts and edits in VS Code', function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    const { page } = ui();
+    await runCommand(page, 'Flux: Set API Key');
+    await typeIntoQuickInput(page, 'sk-ui-studio-0123456789abcdefghij');
+    await waitForNotification(page, /API key saved/);
+    await clearNotifications(page);
+  });
+
+  it('one click on Generate sends exactly one request, and the result is a draft, not in assets/', async () => {
+    const { page, fake } = ui();
+    const s = await openStudio(page);
+    await s.filter.fill('');
+    await s.count(1).click();
+    await s.seedMode('Random').click();
+    fake.reset();
+    fake.enqueue({ kind: 'b64', delayMs: 600 });
+    const card = await generateOne(s, 'A quiet harbour at dawn');
+    await page.waitForTimeout(1500); // a second request would have arrived by now
+    assert.equal(fake.generationRequests.length, 1);
+    assert.equal((fake.generationRequests[0]?.body as { prompt: string }).prompt, 'A quiet harbour at dawn');
+    assert.equal(await s.cards('A quiet harbour at dawn').count(), 1);
+    assert.ok(await s.draftBadge(card).isVisible(), 'shown as a draft');
+    assert.deepEqual(assetsStartingWith('a-quiet-harbour-at-dawn'), []);
+  });
+
+  it('Insert copies a draft into assets/ and links it at the cursor; the card then shows the saved file', async () => {
+    const { page, workspace } = ui();
+    fs.writeFileSync(path.join(workspace, 'notes', 'drafts.md'), '# Drafts\n\nThe kite rose.\n');
+    await openFile(page, 'notes/drafts.md');
+    await selectLines(page, 3);
+    const s = await openStudio(page);
+    const card = await generateOne(s, 'A red kite over the hills');
+    assert.ok(await s.draftBadge(card).isVisible());
+    assert.deepEqual(assetsStartingWith('a-red-kite-over-the-hills'), [], 'a draft is not in assets/ before Insert');
+    await s.insertButton(card).click();
+    await s.notice(card).filter({ hasText: /Inserted into notes\/drafts\.md/ }).waitFor({ timeout: 15_000 });
+    const saved = assetsStartingWith('a-red-kite-over-the-hills');
+    assert.equal(saved.length, 1);
+    assert.equal(await s.draftBadge(card).count(), 0, 'no longer a draft');
+    assert.equal(await s.cards('A red kite over the hills').count(), 1, 'one card, not two');
+    await waitForLoadedImages(s.cards('A red kite over the hills'), 1);
+    const text = await savedText(page, 'notes/drafts.md', /!\[A red kite/);
+    assert.equal(text, `# Drafts\n\nThe kite rose.\n\n![A red kite over the hills](../assets/${saved[0]})\n`);
+  });
+
+  it('Save to assets saves a draft without a link, and Variations gives a new seed', async () => {
+    const { page, fake } = ui();
+    const s = await openStudio(page);
+    await s.seedMode('Fixed').click();
+    await s.seedValue.fill('42');
+    const card = await generateOne(s, 'A paper boat on a pond');
+    assert.equal(await s.seedOf(card), '42');
+    await s.saveButton(card).click();
+    await s.notice(card).filter({ hasText: /Saved as .*assets\/a-paper-boat-on-a-pond/ }).waitFor({ timeout: 15_000 });
+    assert.equal(assetsStartingWith('a-paper-boat-on-a-pond').length, 1);
+    assert.equal(await s.draftBadge(card).count(), 0);
+    assert.equal(await s.saveButton(card).count(), 0, 'nothing left to save: Copy link takes its place');
+    assert.ok(await card.locator('.card-actions button.copy').isVisible());
+
+    fake.reset();
+    await s.itemAction(card, /Variations/);
+    await waitFor(() => s.cards('A paper boat on a pond').count().then((n) => n === 2), 'the variation');
+    await waitForLoadedImages(s.cards('A paper boat on a pond'), 2);
+    assert.equal((fake.generationRequests[0]?.body as { seed: number }).seed, -1, 'a new random seed was asked for');
+    const variation = s.cards('A paper boat on a pond').first();
+    assert.notEqual(await s.seedOf(variation), '42');
+    await s.seedMode('Random').click();
+  });
+
+  it('Edit… on a card puts its image in the form; Generate sends it with the instruction; the new card leads back', async () => {
+    const { page, fake } = ui();
+    const s = await openStudio(page);
+    const original = await generateOne(s, 'A castle on a hill');
+    await s.editButton(original).click();
+    await s.inputImage.waitFor({ timeout: 10_000 });
+    assert.match(await s.inputImage.innerText(), /a-castle-on-a-hill/);
+    assert.match(await s.generate.innerText(), /edit/i);
+    await screenshot(page, 'studio-dark-edit-input');
+    fake.reset();
+    const edited = await generateOne(s, 'Make it snowy');
+    assert.equal(fake.generationRequests.length, 0);
+    assert.equal(fake.editRequests.length, 1);
+    const parts = (fake.editRequests[0]?.body as { parts: { name: string; value?: string; bytes?: Buffer; filename?: string }[] }).parts;
+    const image = parts.find((p) => p.name === 'image');
+    assert.ok(image?.bytes && image.bytes.subarray(1, 4).toString('latin1') === 'PNG', 'the card’s PNG was sent');
+    assert.match(image.filename ?? '', /^a-castle-on-a-hill/);
+    assert.equal(parts.find((p) => p.name === 'prompt')?.value, 'Make it snowy');
+    const from = s.sourceLink(edited);
+    assert.match(await from.innerText(), /from a-castle-on-a-hill/);
+    await from.click();
+    await frame(page).locator('li.card.item.highlight').filter({ has: frame(page).locator('.card-prompt', { hasText: /^A castle on a hill$/ }) }).waitFor({ timeout: 5_000 });
+    await screenshot(page, 'studio-dark-edit-parent');
+    // The input stays for more edits until removed; removing it gives a plain Generate back.
+    await s.removeInput.click();
+    assert.equal(await s.inputImage.count(), 0);
+    assert.ok(await s.chooseInput.isVisible());
+    assert.doesNotMatch(await s.generate.innerText(), /edit/i);
+  });
+
+  it('a failure: Edit prompt puts it back into the form; once the cause is fixed, Try again makes the image', async () => {
+    const { page, fake } = ui();
+    const s = await openStudio(page);
+    fake.reset();
+    fake.enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: 'quota not enough' });
+    await s.prompt.fill('');
+    await s.prompt.pressSequentially('A windmill in fog', { delay: 5 });
+    await s.generate.click();
+    const failed = s.failed.filter({ hasText: 'A windmill in fog' });
+    await failed.waitFor({ timeout: 15_000 });
+    await s.prompt.fill('something else');
+    await failed.getByRole('button', { name: /Edit prompt/ }).click();
+    assert.equal(await s.prompt.inputValue(), 'A windmill in fog');
+    // Fixed (the account topped up): the service answers again.
+    await failed.getByRole('button', { name: /Try again/i }).click();
+    await s.cards('A windmill in fog').first().waitFor({ timeout: 30_000 });
+    assert.equal(await failed.count(), 0, 'the failure card is gone');
+    assert.equal(fake.generationRequests.length, 2);
+  });
+
+  it('every card action is reachable at about 200 px, by mouse and by keyboard, in every theme', async () => {
+    const { page } = ui();
+    const s = await openStudio(page);
+    if ((await s.items.count()) === 0) await generateOne(s, 'A narrow test image');
+    const size = page.viewportSize();
+    // The Studio alone, no side bar: the webview is as wide as the window allows. (A maximized
+    // group beside a hidden one does not shrink with the window; one group does.)
+    // One editor group (an empty group beside would keep its share of the width), no side bar.
+    await runCommand(page, 'View: Join All Editor Groups');
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).first().click();
+    await waitForStudio(page);
+    const iframe = page.locator('iframe.webview.ready');
+    try {
+      // 200 px for the webview beside the activity bar; VS Code keeps an editor group at its
+      // minimum width (about 220 px) if that is more, so the window then grows to show all of it.
+      await page.setViewportSize({ width: 260, height: 900 });
+      await page.waitForTimeout(700);
+      const initial = await iframe.boundingBox();
+      assert.ok(initial);
+      await page.setViewportSize({ width: Math.round(initial.x + 200), height: 900 });
+      await page.waitForTimeout(700);
+      const fitted = await iframe.boundingBox();
+      if (fitted && fitted.x + fitted.width > initial.x + 201) {
+        await page.setViewportSize({ width: Math.ceil(fitted.x + fitted.width), height: 900 });
+        await page.waitForTimeout(700);
+      }
+      const box = await iframe.boundingBox();
+      await screenshot(page, 'studio-narrow-layout');
+      assert.ok(box && box.width <= 230, `the webview is ${box?.width} px wide`);
+      assert.ok(box.x + box.width <= (page.viewportSize()?.width ?? 0) + 1, `the webview (${JSON.stringify(box)}) is inside the window (${JSON.stringify(page.viewportSize())})`);
+      const f = frame(page);
+      const card = s.items.first();
+      await card.scrollIntoViewIfNeeded();
+      const frameWidth = await f.locator('body').evaluate(() => document.documentElement.clientWidth);
+      // Mouse: every button of the card's row is on screen, and the "…" menu lists every action.
+      for (const button of await card.locator('.card-actions button:visible').all()) {
+        const b = await button.boundingBox();
+        assert.ok(b && b.width >= 20 && b.x + b.width <= (box?.x ?? 0) + frameWidth + 1, 'a card button is cut off');
+      }
+      // In the middle of the panel: nothing of the workbench (a hover, the title) can lie over it.
+      const centre = (l: Locator) => l.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await centre(card.locator('.menu-button'));
+      await card.locator('.menu-button').click();
+      const items = card.getByRole('menuitem');
+      const labels = await items.allInnerTexts();
+      for (const expected of [/Variations/, /Reproduce/, /Edit/, /Save to assets/, /Use these settings/, /Copy Markdown link/, /Open image/, /Reveal/, /Remove/]) {
+        assert.ok(labels.some((l) => expected.test(l)), `${expected} is in the menu: ${labels.join(' | ')}`);
+      }
+      for (const item of await items.all()) {
+        const b = await item.boundingBox();
+        assert.ok(b && b.x >= (box?.x ?? 0) - 1 && b.x + b.width <= (box?.x ?? 0) + frameWidth + 1, 'a menu item is cut off');
+      }
+      for (const theme of ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast', 'Default High Contrast Light'] as const) {
+        await setAnyTheme(page, theme);
+        // Still open from before, or closed: open it (a click on an open one would close it).
+        await centre(card.locator('.menu-button'));
+        if ((await card.locator('.menu-button').getAttribute('aria-expanded')) !== 'true') await card.locator('.menu-button').click();
+        await card.getByRole('menuitem').first().waitFor({ timeout: 5_000 });
+        await card.getByRole('menuitem').last().scrollIntoViewIfNeeded();
+        await screenshot(page, `studio-narrow-${THEME_CLASS[theme]}-menu`);
+        await card.locator('.menu-button').click();
+        assert.equal(await card.getByRole('menuitem').count(), 0);
+        await f.locator('.compose').scrollIntoViewIfNeeded();
+        await screenshot(page, `studio-narrow-${THEME_CLASS[theme]}-form`);
+      }
+      await setAnyTheme(page, 'Default Dark Modern');
+      // Keyboard: Tab reaches the card's "…", arrows walk its menu, Enter runs Use these settings.
+      await f.locator('#filter').focus();
+      const focused = (selector: string) => f.locator('body').evaluate((_, sel) => Boolean(document.activeElement?.matches(sel)), selector);
+      for (let i = 0; i < 30 && !(await focused('li.card.item .menu-button')); i++) await page.keyboard.press('Tab');
+      assert.ok(await focused('li.card.item .menu-button'), 'Tab reaches a card’s "…"');
+      await page.keyboard.press('Enter');
+      const first = f.locator('li.card.item').first();
+      await first.getByRole('menuitem').first().waitFor();
+      for (let i = 0; i < 12 && !(await focused('[role=menuitem]:not(.remove)')) ; i++) await page.keyboard.press('ArrowDown');
+      const walked: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        walked.push(await f.locator('body').evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+        await page.keyboard.press('ArrowDown');
+      }
+      assert.equal(new Set(walked).size, 9, `the arrows reach all nine actions: ${walked.join(' | ')}`);
+      await page.keyboard.press('Escape');
+      assert.ok(await focused('li.card.item .menu-button'), 'Escape gives focus back to "…"');
+    } finally {
+      if (size) await page.setViewportSize(size);
+      await page.waitForTimeout(500);
+    }
+    // Wide: the whole window, in every theme.
+    for (const theme of ['Default Light Modern', 'Default High Contrast', 'Default High Contrast Light', 'Default Dark Modern'] as const) {
+      await setAnyTheme(page, theme);
+      await s.items.first().scrollIntoViewIfNeeded();
+      await screenshot(page, `studio-wide-${THEME_CLASS[theme]}`);
+    }
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  });
+});
+
+function frame(page: Page): FrameLocator {
+  return studio(page);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -86,7 +86,7 @@ export class FluxStudio extends LightElement {
           ${repeat(
             shown,
             (i) => i.id,
-            (i) => html`<li class="card item" data-id=${i.id}>
+            (i) => html`<li class=${st.highlight === i.id ? 'card item highlight' : i.draft ? 'card item draft' : 'card item'} data-id=${i.id}>
               <flux-item-card
                 .ctx=${this.ctx}
                 .item=${i}

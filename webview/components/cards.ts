@@ -73,13 +73,19 @@ export class FluxItemCard extends LightElement {
     const insertReason = gone ?? (this.target.label ? undefined : S.noInsertTarget);
     const insertLabel = this.target.label ? format(S.insertInto, this.target.label) : S.insert;
     const noSeed = item.seed === undefined ? S.reproduceNoSeed : undefined;
+    // A draft is not in the workspace: nothing there to link to or reveal until it is saved.
+    const notSaved = gone ?? (item.draft ? S.draftNotInWorkspace : undefined);
+    const saveReason = gone ?? (item.draft ? undefined : format(S.alreadySaved, item.path));
+    const reason = (why: string | undefined) => (why ? { disabledReason: why } : {});
     const more: MenuItem[] = [
       { label: S.variations, icon: 'sparkle', run: send('variations', this.count) },
-      { label: S.reproduce, icon: 'refresh', run: send('reproduce'), ...(noSeed ? { disabledReason: noSeed } : {}) },
+      { label: S.reproduce, icon: 'refresh', run: send('reproduce'), ...reason(noSeed) },
+      { label: S.editImage, icon: 'edit', run: send('edit'), className: 'edit', ...reason(gone) },
+      { label: S.saveToAssets, icon: 'save', run: send('save'), className: 'save', ...reason(saveReason) },
       { label: S.useSettings, icon: 'settings', run: this.useSettings },
-      { label: S.copyLink, icon: 'copy', run: send('copyLink') },
-      { label: S.open, icon: 'open', run: send('open'), ...(gone ? { disabledReason: gone } : {}) },
-      { label: S.reveal, icon: 'reveal', run: send('reveal'), ...(gone ? { disabledReason: gone } : {}) },
+      { label: S.copyLink, icon: 'copy', run: send('copyLink'), ...reason(notSaved) },
+      { label: S.open, icon: 'open', run: send('open'), ...reason(gone) },
+      { label: S.reveal, icon: 'reveal', run: send('reveal'), ...reason(notSaved) },
       { label: S.remove, icon: 'trash', run: send('remove'), className: 'remove' },
     ];
     const pixels = item.width && item.height ? ` (${item.width}×${item.height})` : '';
@@ -98,6 +104,7 @@ export class FluxItemCard extends LightElement {
           alt=${item.prompt}
           loading="lazy"
           decoding="async"
+          draggable="false"
           width=${item.width ?? nothing}
           height=${item.height ?? nothing}
           @error=${() => this.ctx.dispatch({ type: 'imageMissing', id: item.id })}
@@ -107,13 +114,20 @@ export class FluxItemCard extends LightElement {
       <div class="card-body">
         <p class="card-prompt" title=${item.prompt}>${item.prompt}</p>
         <p class="card-meta" title=${`${item.model} · ${sizeLabel(item.size)}${pixels} · ${item.path}`}>
-          ${modelLabel(item.model)} · ${sizeLabel(item.size)} · ${seedText(S, item.seed)} · <time datetime=${new Date(item.createdAt).toISOString()}>${this.dateFormat(item.createdAt)}</time>
+          ${item.draft ? html`<span class="badge draft" title=${S.draftHint}>${S.draft}</span> ` : nothing}${modelLabel(item.model)}${item.size ? ` · ${sizeLabel(item.size)}` : ''} · ${seedText(S, item.seed)} ·
+          <time datetime=${new Date(item.createdAt).toISOString()}>${this.dateFormat(item.createdAt)}</time>
         </p>
+        ${item.sourceName
+          ? html`<button type="button" class="link-button source-link" title=${format(S.showSource, item.sourceName)} @click=${send('openSource')}>
+              ${icon('edit')}<span>${format(S.fromSource, item.sourceName)}</span>
+            </button>`
+          : nothing}
         <div class="card-actions" role="group" aria-label=${format(S.actionsFor, shorten(item.prompt, 60))}>
           <button type="button" class="button primary insert" title=${insertReason ?? insertLabel} aria-description=${insertReason ?? insertLabel} ?disabled=${insertReason !== undefined} @click=${send('insert')}>
             ${icon('insert')}<span>${S.insert}</span>
           </button>
-          ${iconButton('copy', S.copyLink, send('copyLink'), { className: 'copy' })}
+          ${item.draft ? iconButton('save', S.saveToAssets, send('save'), { className: 'save', ...(gone ? { disabledReason: gone } : {}) }) : iconButton('copy', S.copyLink, send('copyLink'), { className: 'copy', ...(gone ? { disabledReason: gone } : {}) })}
+          ${iconButton('edit', S.editImage, send('edit'), { className: 'edit', ...(gone ? { disabledReason: gone } : {}) })}
           ${iconButton('settings', S.useSettings, this.useSettings, { className: 'use-settings wide-only' })}
           <flux-menu class="push-end" .ctx=${this.ctx} .menuId=${`item:${item.id}`} .open=${this.menuOpen} .label=${`${S.moreActions}: ${shorten(item.prompt, 40)}`} .items=${more}></flux-menu>
         </div>
@@ -149,7 +163,7 @@ export class FluxJobCard extends LightElement {
     return html`${ratioBox(j.size, html`<div class="progress" role="progressbar" aria-label=${S.waiting}><div class="progress-bar"></div></div><span class="ratio-label">${sizeLabel(j.size)}</span>`)}
       <div class="card-body">
         <p class="card-prompt" title=${j.prompt}>${j.prompt}</p>
-        <p class="card-meta">${modelLabel(j.model)} · ${sizeLabel(j.size)} · ${seedText(S, j.seed)} · <span class="elapsed">${format(S.elapsed, seconds)}</span></p>
+        <p class="card-meta">${modelLabel(j.model)}${j.size ? ` · ${sizeLabel(j.size)}` : ''} · ${seedText(S, j.seed)}${j.input ? ` · ${format(S.fromSource, j.input.name)}` : ''} · <span class="elapsed">${format(S.elapsed, seconds)}</span></p>
         <p class="card-status">${j.message ?? S.waiting}</p>
       </div>`;
   }
@@ -175,7 +189,7 @@ export class FluxFailureCard extends LightElement {
         <p class="card-prompt one-line" title=${f.prompt}><span class="visually-hidden">${S.failed}: </span>${f.prompt}</p>
         ${iconButton('close', S.dismiss, () => this.ctx.dispatch({ type: 'dismissFailure', jobId: f.jobId }), { className: 'dismiss' })}
       </div>
-      <p class="card-meta">${modelLabel(f.model)} · ${sizeLabel(f.size)} · ${seedText(S, f.seed)}</p>
+      <p class="card-meta">${modelLabel(f.model)}${f.size ? ` · ${sizeLabel(f.size)}` : ''} · ${seedText(S, f.seed)}${f.input ? ` · ${format(S.fromSource, f.input.name)}` : ''}</p>
       <p class="card-error" role="alert">${f.error.message}</p>
       <div class="card-actions wrap">
         <button type="button" class="button secondary edit-prompt" @click=${this.edit}>${icon('settings')}<span>${S.editPrompt}</span></button>
@@ -193,7 +207,7 @@ export class FluxFailureCard extends LightElement {
   private retry = (): void => {
     const f = this.failure;
     this.ctx.dispatch({ type: 'dismissFailure', jobId: f.jobId });
-    this.ctx.post({ type: 'generate', prompt: f.prompt, model: f.model, size: f.size, seed: f.seed, count: 1 });
+    this.ctx.post({ type: 'generate', prompt: f.prompt, model: f.model, size: f.size, seed: f.seed, count: 1, ...(f.input ? { input: f.input.id } : {}) });
   };
 }
 customElements.define('flux-failure-card', FluxFailureCard);

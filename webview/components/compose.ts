@@ -5,7 +5,7 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { format } from '../../src/studio/protocol';
+import { format, parseUriList } from '../../src/studio/protocol';
 import type { FormField } from '../../src/studio/protocol';
 import { LightElement, shorten } from '../context';
 import type { StudioContext } from '../context';
@@ -44,11 +44,21 @@ export class FluxCompose extends LightElement {
     }));
     const running = st.jobs.length;
     const status = st.announcement?.message ?? (running === 0 ? '' : running === 1 ? S.generatingOne : format(S.generating, running));
-    const generateLabel = f.count > 1 ? format(S.generateMany, f.count) : S.generate;
+    const generateLabel = f.count > 1 ? format(S.generateMany, f.count) : st.input ? S.generateEdit : S.generate;
     const shortcut = this.ctx.isMac ? '⌘+Enter' : 'Ctrl+Enter';
 
-    return html`<form class="compose" aria-labelledby="compose-title" novalidate @submit=${(e: Event) => e.preventDefault()} @keydown=${this.onKey}>
+    return html`<form
+      class=${this.dragging ? 'compose dragging' : 'compose'}
+      aria-labelledby="compose-title"
+      novalidate
+      @submit=${(e: Event) => e.preventDefault()}
+      @keydown=${this.onKey}
+      @dragover=${this.onDragOver}
+      @dragleave=${this.onDragLeave}
+      @drop=${this.onDrop}
+    >
       <h2 id="compose-title" class="visually-hidden">${S.compose}</h2>
+      ${this.inputField()}
 
       <div class="field">
         <div class="label-row">
@@ -103,7 +113,7 @@ export class FluxCompose extends LightElement {
       <fieldset class="field">
         <legend>${S.aspectRatio}</legend>
         <div class="tiles ratios">
-          ${[...st.choices.ratios, 'custom'].map((r) => this.ratioTile(r, f.ratio === r))}
+          ${[...(st.input ? ['input'] : []), ...st.choices.ratios, 'custom'].map((r) => this.ratioTile(r, f.ratio === r))}
         </div>
         ${f.ratio === 'custom'
           ? html`<div class="field-inline custom-row">
@@ -166,8 +176,76 @@ export class FluxCompose extends LightElement {
     </form>`;
   }
 
+  /** The image an edit starts from: chosen, dropped, or a card's Edit…; a thumbnail with a remove button. */
+  private inputField(): TemplateResult {
+    const { S } = this.ctx;
+    const input = this.state.input;
+    const err = this.state.errors.input;
+    return html`<div class="field input-field">
+      <span class="label" id="input-label">${S.inputImage}</span>
+      ${input
+        ? html`<div class="input-image" role="group" aria-labelledby="input-label">
+            <img class="input-thumb" src=${input.src} alt=${input.name} draggable="false" />
+            <span class="input-name" title=${input.path}>${input.name}</span>
+            <button type="button" id="remove-input" class="icon-button" aria-label=${`${S.removeInput}: ${input.name}`} title=${S.removeInput} @click=${this.removeInput}>${icon('close')}</button>
+          </div>`
+        : html`<div class="input-empty">
+            <button type="button" id="choose-input" class="button secondary" aria-describedby="input-hint input-error" @click=${() => this.ctx.post({ type: 'pickInput' })}>${icon('image')}<span>${S.chooseImage}</span></button>
+            <span class="hint" id="input-hint">${S.dropHint}</span>
+          </div>`}
+      ${errorLine('input-error', err)}
+    </div>`;
+  }
+
+  private dragging = false;
+
+  private removeInput = (): void => {
+    this.ctx.dispatch({ type: 'removeInput' });
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('#choose-input')?.focus());
+  };
+
+  /** Files from the Explorer (or the OS) carry a uri-list; anything else is not ours to take. */
+  private static carriesUris(e: DragEvent): boolean {
+    const types = [...(e.dataTransfer?.types ?? [])];
+    return types.includes('application/vnd.code.uri-list') || types.includes('text/uri-list');
+  }
+
+  private onDragOver = (e: DragEvent): void => {
+    if (!FluxCompose.carriesUris(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    if (!this.dragging) {
+      this.dragging = true;
+      this.requestUpdate();
+    }
+  };
+
+  private onDragLeave = (e: DragEvent): void => {
+    if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
+    this.dragging = false;
+    this.requestUpdate();
+  };
+
+  private onDrop = (e: DragEvent): void => {
+    this.dragging = false;
+    this.requestUpdate();
+    if (!FluxCompose.carriesUris(e)) return;
+    e.preventDefault();
+    const data = e.dataTransfer;
+    // VS Code's own list first (it keeps remote URIs as they are), then the standard one.
+    const uris = parseUriList(data?.getData('application/vnd.code.uri-list') || data?.getData('text/uri-list') || '');
+    // Only the URIs go to the host; it reads and checks the file itself.
+    if (uris.length) this.ctx.post({ type: 'dropInput', uris });
+  };
+
   private ratioTile(r: string, checked: boolean): TemplateResult {
     const { S } = this.ctx;
+    if (r === 'input') {
+      return html`<label class="tile input-tile" title=${S.asInput}>
+        <input type="radio" name="ratio" class="visually-hidden" value="input" aria-label=${S.asInput} .checked=${live(checked)} @change=${() => this.onRatio(r)} />
+        <span class="tile-box">${icon('image')}<span class="tile-check" aria-hidden="true">${icon('check')}</span></span>
+      </label>`;
+    }
     const dims = r === 'custom' ? undefined : sizeDims(r);
     // Drawn to scale in a 22×22 box, by attributes (the CSP allows no inline styles).
     const scale = dims ? 20 / Math.max(dims[0], dims[1]) : 1;
@@ -212,6 +290,7 @@ export class FluxCompose extends LightElement {
       seed: '#seed-value',
       count: 'input[name=count]:checked',
       general: '#generate',
+      input: this.state.input ? '#remove-input' : '#choose-input',
     };
     this.querySelector<HTMLElement>(selector[field])?.focus();
   }
