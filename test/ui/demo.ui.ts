@@ -87,6 +87,9 @@ describe('README demo', () => {
       if (await dontSave.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) await dontSave.click();
       // The side bar comes back with the Explorer, as the next test expects a workbench to look.
       await runCommand(page, 'View: Show Explorer').catch(() => undefined);
+      // And the demo's files go: the next test starts with the workspace as it found it.
+      fs.rmSync(path.join(workspace, 'notes', 'field-notes.md'), { force: true });
+      fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     }
   });
 });

@@ -43,6 +43,8 @@ async function instructionTitle(page: Page): Promise<string> {
 describe('Edit an image, as a person does', () => {
   before(async () => {
     const { page, workspace, reload } = ui();
+    // Its own state: no images in assets/ from earlier tests, the source image in pics/.
+    fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     fs.mkdirSync(path.join(workspace, 'pics'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'pics', 'harbour.png'), SOURCE);
     // The Explorer of a running code-server may not notice files written behind its back.
