@@ -75,8 +75,10 @@ async function paletteShows(page: Page, title: string, waitMs: number): Promise<
   await closeQuickInput(page);
   await page.keyboard.press('F1');
   const input = page.locator(quickInputBox);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
+  // The palette can close again at once when a webview that is still loading takes focus:
+  // then the caller opens it again (findCommand retries).
+  const shown = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+  if (!shown || !(await input.fill(`>${title}`, { timeout: 3_000 }).then(() => true, () => false))) return undefined;
   return rowByLabel(page, title, waitMs);
 }
 
@@ -148,7 +150,9 @@ export async function typeIntoQuickInput(page: Page, text: string, options: Quic
   // person clicks back into the box and types again, once.
   let typed = '';
   for (let attempt = 0; attempt < 2 && typed !== text; attempt++) {
-    await input.click();
+    // Focus by keyboard, not a click: a pointer left over the box raises its title's tooltip,
+    // which then covers the first row.
+    await input.focus();
     await input.fill('');
     await input.pressSequentially(text);
     typed = await input.inputValue();
