@@ -358,9 +358,19 @@ export type ThemeName = 'Default Dark Modern' | 'Default Light Modern';
 
 /** Switches the colour theme through "Preferences: Color Theme", as a person would. */
 export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  await typeIntoQuickInput(page, theme, { submit: false });
-  await pickQuickItem(page, theme);
+  // A webview still loading (a walkthrough step's picture) can take focus and close the theme
+  // picker as it opens: then it is opened again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'Preferences: Color Theme');
+      await typeIntoQuickInput(page, theme, { submit: false, timeoutMs: 3_000 });
+      await pickQuickItem(page, theme, 3_000);
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await closeQuickInput(page);
+    }
+  }
   const cls = theme.includes('Light') ? 'vs' : 'vs-dark';
   await page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 10_000 });
 }
