@@ -95,6 +95,11 @@ export interface FakeServiceOptions {
   readonly edits?: boolean;
   /** Models that take edits; default every known model. Others get 400 model_not_supported. */
   readonly editModels?: readonly string[];
+  /**
+   * Put the seed in success answers (default true). False is a gateway that does not pass it back
+   * (new-api and one-api leave it out of their answer struct): the client must cope without one.
+   */
+  readonly answerSeed?: boolean;
 }
 
 /** One part of a recorded multipart edit request. */
@@ -115,15 +120,19 @@ interface Timed {
 
 export interface B64Behaviour extends Timed {
   readonly kind: 'b64';
-  /** The seed to answer with; default the requested one (random when -1 or missing). */
-  readonly seed?: number;
+  /**
+   * The seed to answer with; default the requested one (random when -1 or missing).
+   * null leaves `seed` out of the answer, as gateways that do not pass it back do.
+   */
+  readonly seed?: number | null;
   /** The bytes to return; default a PNG drawn from the seed. */
   readonly image?: Buffer;
 }
 
 export interface UrlBehaviour extends Timed {
   readonly kind: 'url';
-  readonly seed?: number;
+  /** As for 'b64': null leaves `seed` out of the answer. */
+  readonly seed?: number | null;
   readonly image?: Buffer;
   /** Where the returned URL points: 'other' (default) = otherHostBaseUrl, 'same' = baseUrl. */
   readonly host?: 'same' | 'other';
@@ -580,9 +589,12 @@ export class FakeService {
     const behaviour = this.queue.shift() ?? this.fromDirectives(checked.prompt) ?? this.defaultBehaviour();
     outcome.kind = behaviour.kind;
     const seed = (): number => {
-      if ((behaviour.kind === 'b64' || behaviour.kind === 'url') && behaviour.seed !== undefined) return behaviour.seed;
+      if ((behaviour.kind === 'b64' || behaviour.kind === 'url') && typeof behaviour.seed === 'number') return behaviour.seed;
       return checked.seed === undefined || checked.seed === -1 ? randomInt(0, 2 ** 32) : checked.seed;
     };
+    // The seed as the answer states it: left out when the behaviour or the fake says so.
+    const answered = (s: number): number | undefined =>
+      (behaviour.kind === 'b64' || behaviour.kind === 'url') && behaviour.seed === null ? undefined : this.options.answerSeed === false ? undefined : s;
 
     if (!(await this.holdIfAsked(res))) return;
     if (!(await this.wait(behaviour.delayMs ?? this.options.delayMs ?? 0, res))) return;
@@ -590,7 +602,7 @@ export class FakeService {
     switch (behaviour.kind) {
       case 'b64': {
         const s = seed();
-        sendJson(res, 200, b64Answer(behaviour.image ?? this.imageFor(checked.size, s), s), outcome);
+        sendJson(res, 200, b64Answer(behaviour.image ?? this.imageFor(checked.size, s), answered(s)), outcome);
         return;
       }
       case 'url': {
@@ -605,7 +617,7 @@ export class FakeService {
           delayMs: behaviour.imageDelayMs ?? 0,
         });
         const base = behaviour.host === 'same' ? this.mainUrl : this.otherUrl;
-        sendJson(res, 200, { created: unixNow(), data: [{ url: `${base}/files/${id}.png`, seed: s }] }, outcome);
+        sendJson(res, 200, { created: unixNow(), data: [withSeed({ url: `${base}/files/${id}.png` }, answered(s))] }, outcome);
         return;
       }
       case 'error': {
@@ -704,7 +716,7 @@ export class FakeService {
     if (typeof size !== 'string' || !imageDimensions(size, 'photo')) {
       return {
         status: 400,
-        body: openAiError(`Invalid size ${JSON.stringify(size)}: use ${RATIOS.join(', ')} or WIDTHxHEIGHT (256-2048)`, 'invalid_request_error', 'invalid_size'),
+        body: openAiError(`Invalid size ${JSON.stringify(size)}: use ${RATIOS.join(', ')} or WIDTHxHEIGHT`, 'invalid_request_error', 'invalid_size'),
       };
     }
     const seed = b.seed;
@@ -785,7 +797,8 @@ export class FakeService {
     const fileId = randomBytes(8).toString('hex');
     this.files.set(fileId, { bytes, status: 200, contentType: sniffMime(bytes), delayMs: 0 });
     const host = b.kind === 'ready' && b.resultHost === 'same' ? (listener === 'main' ? this.mainUrl : this.otherUrl) : this.otherUrl;
-    answer('Ready', { sample: `${host}/files/${fileId}.png`, seed, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 });
+    const stated = this.options.answerSeed === false ? undefined : seed;
+    answer('Ready', withSeed({ sample: `${host}/files/${fileId}.png`, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 }, stated));
   }
 
   private validateEdit(parts: EditPart[] | null): Validated | { status: number; body: unknown } {
@@ -986,11 +999,17 @@ export class FakeService {
   }
 }
 
+/** The most pixels the fake draws (its own memory bound, not a refusal): larger asks are scaled down. */
+const MAX_DRAWN_PIXELS = 2048 * 2048;
+
 /**
  * Pixel size the fake draws for a `size` value, or undefined when the service would refuse it.
- * Ratios follow the real service (~1 MP, sides multiples of 32: 1x1 -> 1024x1024,
- * 16x9 -> 1376x768); WxH is taken as is within 256-2048. 'gradient' divides by 16
- * (1x1 -> 64x64) so tests stay fast. `3v2` (a typo in the doc) and `16:9` are refused.
+ * The documentation names seven ratios and "WxH" pixel sizes, and no limits on those pixels, so
+ * the fake sets none: any positive WIDTHxHEIGHT is accepted (the client's own 256-2048 range is
+ * the client's choice, and tests prove it by the fake receiving nothing). Ratios follow the real
+ * service (~1 MP, sides multiples of 32: 1x1 -> 1024x1024, 16x9 -> 1376x768); pixel sizes are
+ * drawn as asked, scaled down past 4 MP. 'gradient' divides by 16 (1x1 -> 64x64) so tests stay
+ * fast. `3v2` (a typo in the doc), `16:9` and zero sides are refused.
  */
 export function imageDimensions(size: string, style: PngStyle = 'gradient'): { width: number; height: number } | undefined {
   let width: number;
@@ -1001,11 +1020,15 @@ export function imageDimensions(size: string, style: PngStyle = 'gradient'): { w
     width = Math.round((w * scale) / 32) * 32;
     height = Math.round((h * scale) / 32) * 32;
   } else {
-    const m = /^(\d{3,4})x(\d{3,4})$/.exec(size);
+    const m = /^([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(size);
     if (!m) return undefined;
     width = Number(m[1]);
     height = Number(m[2]);
-    if (width < 256 || height < 256 || width > 2048 || height > 2048) return undefined;
+    if (width * height > MAX_DRAWN_PIXELS) {
+      const scale = Math.sqrt(MAX_DRAWN_PIXELS / (width * height));
+      width = Math.max(1, Math.floor(width * scale));
+      height = Math.max(1, Math.floor(height * scale));
+    }
   }
   if (style === 'gradient') return { width: Math.max(1, Math.round(width / 16)), height: Math.max(1, Math.round(height / 16)) };
   return { width, height };
@@ -1143,8 +1166,13 @@ function openAiError(message: string, type: string, code: string | null): unknow
   return { error: { message, type, param: null, code } };
 }
 
-function b64Answer(image: Buffer, seed: number): unknown {
-  return { created: unixNow(), data: [{ b64_json: image.toString('base64'), seed }] };
+function b64Answer(image: Buffer, seed: number | undefined): unknown {
+  return { created: unixNow(), data: [withSeed({ b64_json: image.toString('base64') }, seed)] };
+}
+
+/** An answer item, with `seed` only when there is one (a missing seed is left out, not null). */
+function withSeed<T extends object>(item: T, seed: number | undefined): T & { seed?: number } {
+  return seed === undefined ? item : { ...item, seed };
 }
 
 async function streamHuge(res: http.ServerResponse, behaviour: HugeBehaviour, outcome: RequestOutcome): Promise<void> {

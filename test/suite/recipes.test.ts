@@ -46,9 +46,9 @@ describe('Recipes', function () {
   });
 
   /** Generates into a fresh document with the given prompt; returns the editor, the image and where its reference is. */
-  async function generated(name: string, prompt: string, seed = 4242) {
+  async function generated(name: string, prompt: string, seed = 4242, answer: { kind: 'b64' | 'url'; seed: number | null } = { kind: 'b64', seed }) {
     const original = makePng(64, 48, { seed: 7 });
-    fake().enqueue({ kind: 'b64', image: original, seed });
+    fake().enqueue({ ...answer, image: original });
     const editor = await openMarkdown(`notes/${name}.md`, 'Intro.\n\n');
     editor.selection = new vscode.Selection(2, 0, 2, 0);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt, seed });
@@ -58,6 +58,31 @@ describe('Recipes', function () {
     assert.ok(at >= 0, `a link was inserted: ${text}`);
     return { editor, uri, original, linkPosition: editor.document.positionAt(at + 3) };
   }
+
+  it('Recipes: a gateway that does not say the seed: the image is kept, the recipe holds the fixed seed or none', async () => {
+    // A random seed, and an answer without one: nothing to claim.
+    const random = await generated('seedless-random', 'A harbour at night', -1, { kind: 'b64', seed: null });
+    const first = readRecipe((await vscode.workspace.fs.readFile(random.uri)).subarray(0, 64 * 1024)).recipe;
+    assert.ok(first, 'the file has a recipe');
+    assert.equal(first.seed, null);
+    const texts = new Map(pngTextChunks(await vscode.workspace.fs.readFile(random.uri)).map((t) => [t.keyword, t.text]));
+    assert.doesNotMatch(texts.get('parameters') ?? '', /Seed/);
+    const history = (await testingApi()).services.history;
+    const record = history.list().find((r) => r.file === random.uri.toString());
+    assert.ok(record, 'in the history');
+    assert.equal(record.seed, undefined);
+    assert.equal(record.seedRequested, -1);
+    const hover = (await hoverText(random.editor.document.uri, random.linkPosition)).map((h) => h.value).join('\n');
+    assert.match(hover, /\*\*Prompt:\*\* A&nbsp;harbour&nbsp;at&nbsp;night/);
+    assert.doesNotMatch(hover, /Seed/);
+    // A fixed seed, and an answer without one: the seed that was sent is the one used.
+    await closeAllEditors();
+    const fixed = await generated('seedless-fixed', 'A harbour at dawn', 42, { kind: 'url', seed: null });
+    const second = readRecipe((await vscode.workspace.fs.readFile(fixed.uri)).subarray(0, 64 * 1024)).recipe;
+    assert.equal(second?.seed, 42);
+    assert.equal((fake().generationRequests.at(-1)!.body as { seed: number }).seed, 42);
+    assert.equal(history.list().find((r) => r.file === fixed.uri.toString())?.seed, 42);
+  });
 
   it('Recipes: a generated PNG carries the recipe chunks and the pixels the service sent', async () => {
     const { uri, original } = await generated('chunks', 'A lighthouse at dawn', 4242);

@@ -292,6 +292,22 @@ describe('Image Studio (host side)', function () {
     assert.equal(h.of('jobDone').at(-1)?.item.seed, 42);
   });
 
+  it('keeps an image whose seed the gateway did not say, and will not pretend to reproduce it', async () => {
+    fake().enqueue({ kind: 'b64', seed: null });
+    const [item] = await h.generate({ seed: -1 });
+    assert.ok(item, 'the image is kept');
+    assert.equal(item.seed, undefined);
+    assert.ok(await exists(uriOf(item)));
+    fake().reset();
+    await h.send({ type: 'item', action: 'reproduce', id: item.id });
+    assert.equal(fake().generationRequests.length, 0, 'nothing is asked of the service');
+    const notice = h.of('notice').at(-1);
+    assert.equal(notice?.level, 'error');
+    assert.equal(notice?.message, 'The seed of this image is not known, so it cannot be made again exactly. Use Variations.');
+    await h.send({ type: 'item', action: 'variations', id: item.id, count: 1 });
+    assert.equal(fake().generationRequests.length, 1, 'Variations still works');
+  });
+
   it('removes from the history only, or deletes the file too', async () => {
     const [keep, drop] = await h.generate({ count: 2, seed: 1 });
     assert.ok(keep && drop);

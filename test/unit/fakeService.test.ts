@@ -144,6 +144,30 @@ describe('fake image service', () => {
       assert.equal(res.headers.location, 'http://127.0.0.2:9/elsewhere.png');
     });
 
+    it('leaves the seed out when asked, as gateways that do not pass it back do', async () => {
+      fake.enqueue({ kind: 'b64', seed: null }, { kind: 'url', seed: null });
+      for (const item of [firstItem(await generate(fake, { seed: 5 })), firstItem(await generate(fake, { seed: 5 }))]) {
+        assert.equal('seed' in item, false, JSON.stringify(Object.keys(item)));
+        assert.ok(item.b64_json ?? item.url);
+      }
+      const seedless = await FakeService.start({ answerSeed: false, defaultShape: 'alternate' });
+      try {
+        for (let i = 0; i < 2; i++) assert.equal('seed' in firstItem(await generate(seedless, { seed: 9 })), false);
+      } finally {
+        await seedless.close();
+      }
+    });
+
+    it('draws pixel sizes as asked, with no limit of the client\'s, scaled down past 4 MP', async () => {
+      assert.deepEqual(imageDimensions('100x100', 'photo'), { width: 100, height: 100 });
+      assert.deepEqual(imageDimensions('3000x1000', 'photo'), { width: 3000, height: 1000 });
+      const big = imageDimensions('8000x8000', 'photo')!;
+      assert.ok(big.width === big.height && big.width * big.height <= 2048 * 2048, JSON.stringify(big));
+      const g = firstItem(await generate(fake, { size: '4800x160' }));
+      const png = PNG.sync.read(Buffer.from(g.b64_json!, 'base64'));
+      assert.deepEqual({ width: png.width, height: png.height }, { width: 300, height: 10 });
+    });
+
     it('alternates shapes when asked, then falls back to the default after the queue', async () => {
       const alt = await FakeService.start({ defaultShape: 'alternate' });
       try {
@@ -178,10 +202,13 @@ describe('fake image service', () => {
       assert.equal(n.status, 400);
       assert.deepEqual(Object.keys(n.json as object).sort(), ['code', 'data', 'message']);
       assert.equal((await generate(fake, { model: 'flux-kontext-ultra' })).status, 404);
-      for (const size of ['3v2', '16:9', '5x7', '100x100', '4096x4096']) {
+      for (const size of ['3v2', '16:9', '0x512', '512x0', '1024*768', 'large', '']) {
         assert.equal((await generate(fake, { size })).status, 400, size);
       }
-      assert.equal((await generate(fake, { size: '1024x768' })).status, 200);
+      // No pixel limits of the client's: the documentation states none.
+      for (const size of ['1024x768', '100x100', '4096x4096', '5x7']) {
+        assert.equal((await generate(fake, { size })).status, 200, size);
+      }
       assert.equal((await generate(fake, { prompt: '  ' })).status, 400);
       assert.equal((await generate(fake, { seed: 1.5 })).status, 400);
     });
