@@ -35,6 +35,34 @@ describe('Generate commands', function () {
     assert.deepEqual(request.body, { prompt: 'The lighthouse stood alone on the black rocks.', model: 'flux-kontext-pro', size: '1x1', n: 1, seed: -1 });
   });
 
+  // Real writing: a sentence selected on the first line of a hard-wrapped paragraph, in a list
+  // item, in a quote, in Chinese and with CRLF. The link goes after the whole block, never between
+  // its lines; LINK stands for the link.
+  for (const [name, doc, line, selected, expected] of [
+    ['a hard-wrapped paragraph', 'Intro.\n\nThe lighthouse stood alone on the black\nrocks, and the keeper\nwatched the sea.\n\nNext.\n', 2, 'The lighthouse stood alone',
+      'Intro.\n\nThe lighthouse stood alone on the black\nrocks, and the keeper\nwatched the sea.\n\nLINK\n\nNext.\n'],
+    ['a hard-wrapped list item', '- one\n- The keeper climbed the stair\n  at dusk, every night.\n- three\n', 1, 'The keeper climbed',
+      '- one\n- The keeper climbed the stair\n  at dusk, every night.\n\n  LINK\n\n- three\n'],
+    ['a hard-wrapped quote', '> The sea was grey and\n> the wind rose.\n\nAfter.\n', 0, 'The sea was grey',
+      '> The sea was grey and\n> the wind rose.\n>\n> LINK\n\nAfter.\n'],
+    ['Chinese text', '灯塔孤零零地立在黑色的礁石上，\n守塔人每晚都看着大海。\n', 0, '灯塔孤零零地立在黑色的礁石上',
+      '灯塔孤零零地立在黑色的礁石上，\n守塔人每晚都看着大海。\n\nLINK\n'],
+    ['a CRLF paragraph', 'The lighthouse stood alone\r\non the black rocks.\r\n\r\nNext.\r\n', 0, 'The lighthouse',
+      'The lighthouse stood alone\r\non the black rocks.\r\n\r\nLINK\r\n\r\nNext.\r\n'],
+  ] as const) {
+    it(`from a selection on the first line of ${name}: the link follows the whole block`, async () => {
+      const editor = await openMarkdown(`notes/wrapped-${name.replace(/\W+/g, '-')}.md`, doc);
+      const from = editor.document.lineAt(line).text.indexOf(selected);
+      assert.ok(from >= 0);
+      editor.selection = new vscode.Selection(line, from, line, from + selected.length);
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+      assert.ok(uri, 'generated');
+      const link = `![${selected}](../assets/${uri.path.split('/').pop()})`;
+      assert.equal(editor.document.getText(), expected.replace('LINK', link));
+      assert.ok(await exists(uri));
+    });
+  }
+
   it('takes back both the link and the file with one Undo', async () => {
     const editor = await openMarkdown('notes/undo.md', CHAPTER);
     selectLine(editor, 4);
