@@ -417,6 +417,14 @@ export async function clickContextMenuItem(page: Page, itemLabel: string, timeou
   const item = page.locator('.context-view .monaco-menu a.action-menu-item').filter({ has: label }).first();
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
   await item.click();
+  // The menu closes before its action runs, so a menu still open means the click was not taken
+  // (seen once: the item highlighted, the menu still open). Click it again, then once more.
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) return;
+    await item.click();
+  }
+  await menu.waitFor({ state: 'hidden', timeout: 2_000 });
 }
 
 /** The labels of the open context menu's items. */

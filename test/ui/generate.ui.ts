@@ -27,7 +27,9 @@ import {
 } from '../harness/workbench';
 
 const SENTENCE = 'A single gull circled the lamp room, white against a sky turning violet.';
-const DOC = ['# Chapter One', '', 'The keeper climbed the stairs at dusk.', '', SENTENCE, '', 'She lit the wick.', ''].join('\n');
+/** The sentence starts a hard-wrapped paragraph, as real writing does: the link goes after all of it. */
+const WRAPPED = 'Below, the harbour lights came on one by one.';
+const DOC = ['# Chapter One', '', 'The keeper climbed the stairs at dusk.', '', SENTENCE, WRAPPED, '', 'She lit the wick.', ''].join('\n');
 /** 1-based line of SENTENCE in DOC. */
 const SENTENCE_LINE = 5;
 
@@ -95,10 +97,12 @@ describe('Generate from the editor, as a person does', () => {
     await waitUntil('the temporary file to go', () => filesOnDisk(assetsDir()).length === 1);
     const [name] = filesOnDisk(assetsDir());
     assert.match(name ?? '', /^a-single-gull-circled-the-lamp-room-white-\d{8}-\d{6}\.png$/);
-    // On screen where a person looks for it: two lines under the sentence, the sentence unchanged.
-    await waitForLineOnScreen(page, SENTENCE_LINE + 2, new RegExp(`^!\\[${SENTENCE.replace(/[.,]/g, '\\$&')}\\]\\(\\.\\./assets/${name?.replace(/\./g, '\\.')}\\)$`));
+    // On screen where a person looks for it: after the paragraph (both its lines), which is unchanged.
+    await waitForLineOnScreen(page, SENTENCE_LINE + 3, new RegExp(`^!\\[${SENTENCE.replace(/[.,]/g, '\\$&')}\\]\\(\\.\\./assets/${name?.replace(/\./g, '\\.')}\\)$`));
     await waitForLineOnScreen(page, SENTENCE_LINE, new RegExp(`^${SENTENCE.replace(/[.,]/g, '\\$&')}$`));
-    await waitForLineOnScreen(page, SENTENCE_LINE + 1, /^$/);
+    await waitForLineOnScreen(page, SENTENCE_LINE + 1, new RegExp(`^${WRAPPED}$`));
+    await waitForLineOnScreen(page, SENTENCE_LINE + 2, /^$/);
+    await waitForLineOnScreen(page, SENTENCE_LINE + 4, /^$/);
     await screenshot(page, 'generate-from-selection');
   });
 
@@ -135,7 +139,7 @@ describe('Generate from the editor, as a person does', () => {
     await openOwnDocument(page, 'notes/ui-keybinding.md');
     await selectLines(page, SENTENCE_LINE);
     await page.keyboard.press('Control+Alt+G');
-    await waitForLineOnScreen(page, SENTENCE_LINE + 2, /^!\[A single gull circled the lamp room, white against a sky turning violet\.\]\(\.\.\/assets\/a-single-gull-.*\.png\)$/);
+    await waitForLineOnScreen(page, SENTENCE_LINE + 3, /^!\[A single gull circled the lamp room, white against a sky turning violet\.\]\(\.\.\/assets\/a-single-gull-.*\.png\)$/);
     assert.equal(fake.generationRequests.length, 1);
     await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
     await screenshot(page, 'generate-keybinding');
