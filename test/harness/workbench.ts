@@ -17,6 +17,16 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits until `check` holds, polling every 100 ms; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Opens the workbench on `folder` and waits until it is on screen with the explorer loaded. */
 export async function openWorkbench(page: Page, url: string, folder?: string): Promise<void> {
   const target = folder ? `${url.replace(/\/$/, '')}/?folder=${encodeURIComponent(folder)}` : url;

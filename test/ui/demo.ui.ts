@@ -2,7 +2,6 @@
 // from Selection in the context menu, watch the progress, get the link under the sentence and
 // the picture in the preview. Each moment is a screenshot test-artifacts/demo-NN.png;
 // `node scripts/make-demo.mjs` assembles them into docs/demo.png (an animated PNG).
-import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makePng } from '../fake/png';
@@ -17,19 +16,11 @@ import {
   selectLineContaining,
   typeIntoQuickInput,
   waitForNotification,
+  waitUntil,
 } from '../harness/workbench';
 
 const SENTENCE = 'A red fox asleep in fresh snow under a birch tree, soft morning light.';
 const DOC = ['# Field notes', '', SENTENCE, '', 'The trail went on along the frozen river.', ''].join('\n');
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('README demo', () => {
   it('generates from a selection, frame by frame', async () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { makePng } from '../fake/png';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, clickContextMenuItem, goToLine, openFile, quickInputMessage, runCommand, screenshot, typeIntoQuickInput, waitForNotification } from '../harness/workbench';
+import { clearNotifications, clickContextMenuItem, goToLine, openFile, quickInputMessage, runCommand, screenshot, typeIntoQuickInput, waitForNotification, waitUntil } from '../harness/workbench';
 
 const SOURCE = makePng(320, 200, { seed: 21 });
 const KEY = 'sk-ui-edit-key-0123456789abcdef';
@@ -17,15 +17,6 @@ function assetsIn(workspace: string): string[] {
   } catch {
     return [];
   }
-}
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 /** The labels of the open editor tabs, per editor group (left to right). */

@@ -24,6 +24,7 @@ import {
   typeIntoQuickInput,
   waitForLineOnScreen,
   waitForNotification,
+  waitUntil,
 } from '../harness/workbench';
 
 const SENTENCE = 'A single gull circled the lamp room, white against a sky turning violet.';
@@ -32,15 +33,6 @@ const WRAPPED = 'Below, the harbour lights came on one by one.';
 const DOC = ['# Chapter One', '', 'The keeper climbed the stairs at dusk.', '', SENTENCE, WRAPPED, '', 'She lit the wick.', ''].join('\n');
 /** 1-based line of SENTENCE in DOC. */
 const SENTENCE_LINE = 5;
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** A fresh document of the test's own, written on disk and opened through Quick Open. */
 async function openOwnDocument(page: Page, relative: string, text: string = DOC): Promise<string> {
@@ -143,6 +135,27 @@ describe('Generate from the editor, as a person does', () => {
     assert.equal(fake.generationRequests.length, 1);
     await waitUntil('only the image in assets/', () => filesOnDisk(assetsDir()).length === 1 && filesOnDisk(assetsDir())[0]!.endsWith('.png'));
     await screenshot(page, 'generate-keybinding');
+  });
+
+  it('shows a service message holding a link and an icon as plain words: nothing to click, nothing written', async () => {
+    const { page, fake } = ui();
+    await setKey(page, 'sk-ui-outside-words-0123456789ab');
+    const file = await openOwnDocument(page, 'notes/ui-outside-words.md');
+    await selectLines(page, SENTENCE_LINE);
+    fake.reset();
+    fake.enqueue({ kind: 'error', status: 400, shape: 'openai', code: 'bad', message: 'Key expired. [Renew your key](command:workbench.action.openSettings) $(alert) <b>now</b>' });
+    await page.keyboard.press('Control+Alt+G');
+    const toast = await waitForNotification(page, /Renew your key/);
+    await screenshot(page, 'generate-outside-words');
+    const message = toast.locator('.notification-list-item-message');
+    // As rendered: the words are there, but no link, no icon and no markup was made of them.
+    assert.equal(await message.locator('a, .codicon, b').count(), 0, await message.innerHTML());
+    assert.match(await message.innerText(), /\[Renew your key\] \(command:workbench\.action\.openSettings\) \$ \(alert\) <b>now<\/b>/);
+    // Nothing opened behind it, nothing changed.
+    assert.equal(await page.locator('.settings-editor').count(), 0, 'the settings did not open');
+    assert.equal(fs.readFileSync(file, 'utf8'), DOC);
+    assert.deepEqual(filesOnDisk(assetsDir()), []);
+    assert.equal(fake.generationRequests.length, 1);
   });
 
   it('offers Generate Image from Selection only for a selection in Markdown', async () => {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, openFile, quickInputLabels, runCommand, screenshot, typeIntoQuickInput, waitForNotification } from '../harness/workbench';
+import { clearNotifications, openFile, quickInputLabels, runCommand, screenshot, typeIntoQuickInput, waitForNotification, waitUntil } from '../harness/workbench';
 
 const DOC = 'missing-ui/gallery.md';
 const PROMPTS = ['A lighthouse on a cliff at dusk', 'A red fishing boat in the harbour', 'Gulls over a grey sea'];
@@ -19,15 +19,6 @@ const TEXT = [
   `![${PROMPTS[2]}](img/gulls.png)`,
   '',
 ].join('\n');
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** Images loaded (naturalWidth > 0) in any frame: the preview is a webview in nested iframes. */
 async function loadedImages(frames: readonly Frame[]): Promise<string[]> {

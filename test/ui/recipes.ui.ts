@@ -6,18 +6,9 @@ import * as path from 'node:path';
 import { withRecipe } from '../../src/core/recipe';
 import { makePng } from '../fake/png';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, editorText, goToLine, openFile, runCommand, screenshot, typeIntoQuickInput } from '../harness/workbench';
+import { clearNotifications, editorText, goToLine, openFile, runCommand, screenshot, typeIntoQuickInput, waitUntil } from '../harness/workbench';
 
 const PROMPT = 'A harbour at dusk [x](command:workbench.action.terminal.new) **bold** `tick`';
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('Recipes in the editor, as a person sees them', () => {
   it('Recipes UI: hover shows the image and its recipe as text; Regenerate retargets the link', async () => {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, pickQuickItem, runCommand, screenshot, setTheme, typeIntoQuickInput } from '../harness/workbench';
+import { clearNotifications, pickQuickItem, runCommand, screenshot, setTheme, typeIntoQuickInput, waitUntil } from '../harness/workbench';
 
 const TITLE = 'Get Started with Flux';
 
@@ -19,15 +19,6 @@ function step(page: Page, title: string): Locator {
 /** The step's check mark: VS Code marks a done step's codicon `.complete`. */
 async function isChecked(s: Locator): Promise<boolean> {
   return (await s.locator('.codicon.complete').count()) > 0;
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('Walkthrough', () => {
@@ -53,7 +44,7 @@ describe('Walkthrough', () => {
 
     await keyStep.getByRole('button', { name: 'Set API Key' }).click();
     await typeIntoQuickInput(page, 'sk-walkthrough-key-typed-by-a-person-0000');
-    await waitUntil('the first step to be checked', () => isChecked(keyStep));
+    await waitUntil('the first step to be checked', () => isChecked(keyStep), 15_000);
     await clearNotifications(page);
     await screenshot(page, 'walkthrough-key-set');
     // The pictures take the theme's colours: look at them in a light theme too.
