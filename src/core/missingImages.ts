@@ -4,7 +4,7 @@
  * host adds what needs the file system: the workspace folders, existence, symbolic links.
  */
 import type { DocumentLanguage, ImageReference } from './documents/types';
-import { isInsideFolder } from './workspacePath';
+import { isInsideFolder, resolvePathSegments } from './workspacePath';
 
 /** Why a reference is not generated: each is listed with its reason. */
 export type SkipReason = 'url' | 'absolute' | 'notImage' | 'outside' | 'symlink' | 'noText';
@@ -103,24 +103,10 @@ export function planReference(ref: ImageReference, language: DocumentLanguage): 
  * `.. ` as `..`).
  */
 export function resolveRelative(dir: string, relative: string): string | undefined {
-  if (/[\0\\]/.test(relative)) return undefined;
-  const out = dir.split('/').filter((s) => s !== '');
-  const segments = relative.split('/');
-  for (const [i, segment] of segments.entries()) {
-    if (segment === '' || segment === '.') {
-      // a trailing `/` names a folder, not a file
-      if (segment === '' && i === segments.length - 1) return undefined;
-      continue;
-    }
-    if (segment === '..') {
-      if (!out.length) return undefined;
-      out.pop();
-      continue;
-    }
-    if (/^[. ]+$/.test(segment)) return undefined;
-    out.push(segment);
-  }
-  return out.length ? `/${out.join('/')}` : undefined;
+  // A trailing `/` (or nothing at all) names a folder, not a file.
+  if (/[\0\\]/.test(relative) || relative === '' || relative.endsWith('/')) return undefined;
+  const out = resolvePathSegments(relative.split('/'), dir.split('/').filter((s) => s !== ''));
+  return out?.length ? `/${out.join('/')}` : undefined;
 }
 
 /**

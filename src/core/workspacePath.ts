@@ -22,23 +22,32 @@ function decodePercent(s: string): string {
   });
 }
 
-/** `.`, `..` resolved and `\` taken as a separator; undefined when it climbs above the root or is ambiguous. */
-function resolveSegments(path: string): string | undefined {
-  if (path.includes('\0')) return undefined;
-  const out: string[] = [];
-  for (const segment of path.split(/[/\\]/)) {
+/**
+ * Path segments resolved onto `base`: empty and `.` segments skipped, `..` going up. Undefined
+ * when they climb above the root, or for a name made only of dots and spaces: Windows trims
+ * trailing dots and spaces from names, so `.. ` or `...` may be read as `..` or `.` there, and
+ * such names are refused rather than guessed.
+ */
+export function resolvePathSegments(segments: readonly string[], base: readonly string[] = []): string[] | undefined {
+  const out = [...base];
+  for (const segment of segments) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
       if (!out.length) return undefined;
       out.pop();
       continue;
     }
-    // Windows trims trailing dots and spaces from names, so `.. ` or `...` may be read as `..`
-    // or `.` there: such names are refused rather than guessed.
     if (/^[. ]+$/.test(segment)) return undefined;
     out.push(segment);
   }
-  return `/${out.join('/')}`;
+  return out;
+}
+
+/** `.`, `..` resolved and `\` taken as a separator; undefined when it climbs above the root or is ambiguous. */
+function resolveSegments(path: string): string | undefined {
+  if (path.includes('\0')) return undefined;
+  const out = resolvePathSegments(path.split(/[/\\]/));
+  return out && `/${out.join('/')}`;
 }
 
 /**
