@@ -3,92 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/commands/services';
-import type { HistoryStorage } from '../../src/core/history';
 import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';
-import { GenerationService } from '../../src/services/generationService';
-import { ImageStore } from '../../src/services/imageStore';
-import { LinkInserter } from '../../src/services/linkInserter';
-import { InsertTargetTracker } from '../../src/studio/insertTarget';
-import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
-import type { RemoveChoice } from '../../src/studio/studioController';
-import { StudioController } from '../../src/studio/studioController';
+import type { HistoryItemView } from '../../src/studio/protocol';
 import { renderHtml, resourceRoots } from '../../src/studio/studioPanel';
 import { closeAllEditors, exists, fakeServiceForSuite, testingApi, listFolder, openMarkdown, PNG_SIGNATURE, waitFor, workspaceRoot } from './helpers';
-
-class MemoryStorage implements HistoryStorage {
-  private readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
-
-/** The extension's own testing hook: its key store is the real one (SecretStorage). */
-let api: TestingApi | undefined;
-
-/** The real pipeline (generation service, image store, link inserter) over a history of its own. */
-function servicesFor(history: HistoryStore, log: vscode.LogOutputChannel): Services {
-  assert.ok(api, 'the testing API is fetched in before()');
-  const files = new ImageStore();
-  const links = new LinkInserter();
-  const generation = new GenerationService(api.services.keys, files, links, history, log, 'flux-vscode/test');
-  return { generation, files, links, history, keys: api.services.keys, log };
-}
-
-type Message<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
-
-/** A controller wired as the panel wires it, with a recording sink instead of a webview. */
-class Harness implements vscode.Disposable {
-  readonly messages: HostToWebview[] = [];
-  readonly storage = new MemoryStorage();
-  readonly history = new HistoryStore(this.storage);
-  readonly tracker: InsertTargetTracker;
-  readonly controller: StudioController;
-  readonly log = vscode.window.createOutputChannel('Flux Studio test', { log: true });
-  readonly services = servicesFor(this.history, this.log);
-  removeChoice: RemoveChoice = 'history';
-  allowed: vscode.Uri[] = [];
-
-  constructor(accepts?: (document: vscode.TextDocument) => boolean) {
-    this.tracker = new InsertTargetTracker(accepts);
-    this.controller = new StudioController({
-      services: this.services,
-      target: this.tracker,
-      post: (m) => {
-        this.messages.push(m);
-        return true;
-      },
-      asWebviewUri: (uri) => uri.with({ scheme: 'https', authority: 'webview.test', path: `/${uri.scheme}${uri.path}` }),
-      allowFolder: (folder) => this.allowed.push(folder),
-      confirmRemove: async () => this.removeChoice,
-    });
-  }
-
-  send(raw: unknown): Promise<void> {
-    return this.controller.handle(raw);
-  }
-
-  of<T extends HostToWebview['type']>(type: T): Message<T>[] {
-    return this.messages.filter((m): m is Message<T> => m.type === type);
-  }
-
-  async generate(fields: { prompt?: string; model?: string; size?: string; seed?: number; count?: number } = {}): Promise<HistoryItemView[]> {
-    const before = this.of('jobDone').length;
-    await this.send({ type: 'generate', prompt: 'A lighthouse at dusk', model: 'flux-kontext-pro', size: '1x1', seed: -1, count: 1, ...fields });
-    return this.of('jobDone').slice(before).map((m) => m.item);
-  }
-
-  dispose(): void {
-    this.controller.dispose();
-    this.tracker.dispose();
-    this.services.generation.dispose();
-    this.services.files.dispose();
-    this.log.dispose();
-  }
-}
+import { MemoryStorage, StudioHarness as Harness } from './studioHarness';
 
 /** The file behind an item, from the URI the webview was given. */
 const uriOf = (item: HistoryItemView) => vscode.Uri.file(new URL(item.src).pathname.replace(/^\/file/, ''));
@@ -96,22 +16,23 @@ const nameOf = (item: HistoryItemView) => item.src.split('/').pop() ?? '';
 
 describe('Image Studio (host side)', function () {
   const fake = fakeServiceForSuite();
+  let api: TestingApi;
   before(async () => {
     api = await testingApi();
   });
   let h: Harness;
   beforeEach(() => {
-    h = new Harness();
+    h = new Harness(api);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') console.log(`Messages to the webview:\n${h.messages.map((m) => JSON.stringify(m)).join('\n')}`);
+    if (this.currentTest?.state === 'failed') console.log(h.dump());
     h.dispose();
     await closeAllEditors();
   });
 
   it('answers ready with init: the history, the insert target, the prefill', async () => {
     await openMarkdown('notes/studio-init.md', '# Notes\n');
-    const harness = new Harness();
+    const harness = new Harness(api);
     try {
       harness.controller.setInitialPrefill('the selected words');
       await harness.send({ type: 'ready' });
@@ -253,7 +174,7 @@ describe('Image Studio (host side)', function () {
   });
 
   it('says so in the panel when there is no Markdown editor to insert into', async () => {
-    const harness = new Harness(() => false);
+    const harness = new Harness(api, { accepts: () => false });
     try {
       const [item] = await harness.generate();
       assert.ok(item);
@@ -344,18 +265,10 @@ describe('Image Studio (host side)', function () {
   it('keeps the history in the workspace state across a new controller (a reload)', async () => {
     const [item] = await h.generate({ prompt: 'remember me' });
     assert.ok(item);
-    const reloaded = new StudioController({
-      services: { ...h.services, history: new HistoryStore(h.storage) },
-      target: h.tracker,
-      post: (m) => {
-        h.messages.push(m);
-        return true;
-      },
-      asWebviewUri: (uri) => uri,
-    });
+    const reloaded = new Harness(api, { storage: h.storage });
     try {
-      await reloaded.handle({ type: 'ready' });
-      const init = h.of('init').at(-1);
+      await reloaded.send({ type: 'ready' });
+      const init = reloaded.of('init').at(-1);
       assert.deepEqual(init?.items.map((i) => i.prompt), ['remember me']);
     } finally {
       reloaded.dispose();

@@ -5,90 +5,13 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../../src/commands/services';
-import type { HistoryStorage } from '../../src/core/history';
-import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';
 import type { EditPart } from '../fake/fakeService';
-import type { GenerationService } from '../../src/services/generationService';
-import { ImageStore } from '../../src/services/imageStore';
-import { LinkInserter } from '../../src/services/linkInserter';
 import { Drafts } from '../../src/studio/drafts';
-import { InsertTargetTracker } from '../../src/studio/insertTarget';
-import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
-import { StudioController } from '../../src/studio/studioController';
+import type { HistoryItemView } from '../../src/studio/protocol';
 import { resourceRoots } from '../../src/studio/studioPanel';
 import { closeAllEditors, exists, fakeServiceForSuite, listFolder, openMarkdown, testingApi, waitFor, workspaceRoot } from './helpers';
-
-class MemoryStorage implements HistoryStorage {
-  private readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.values.get(key) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
-
-type Message<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
-let api: TestingApi | undefined;
-
-/** A Studio controller with drafts, wired as the panel wires it, recording what the webview would get. */
-class Harness implements vscode.Disposable {
-  readonly messages: HostToWebview[] = [];
-  readonly tracker = new InsertTargetTracker();
-  readonly log = vscode.window.createOutputChannel('Flux Studio drafts test', { log: true });
-  readonly services: Services;
-  readonly controller: StudioController;
-  picked: vscode.Uri | undefined;
-
-  constructor(
-    readonly drafts: vscode.Uri,
-    readonly storage = new MemoryStorage(),
-  ) {
-    assert.ok(api);
-    const history = new HistoryStore(storage);
-    const files = new ImageStore();
-    const links = new LinkInserter();
-    // The extension's own (bundled) pipeline class, so the edit goes out through the undici the
-    // extension ships (loaded from src/, `undici` would resolve to the extension host's copy).
-    const Generation = api.services.generation.constructor as typeof GenerationService;
-    this.services = { generation: new Generation(api.services.keys, files, links, history, this.log, 'flux-vscode/test'), files, links, history, keys: api.services.keys, log: this.log };
-    this.controller = new StudioController({
-      services: this.services,
-      target: this.tracker,
-      post: (m) => {
-        this.messages.push(m);
-        return true;
-      },
-      asWebviewUri: (uri) => uri.with({ scheme: 'https', authority: 'webview.test', path: `/${uri.scheme}${uri.path}` }),
-      draftsFolder: drafts,
-      pickImage: async () => this.picked,
-    });
-  }
-
-  send(raw: unknown): Promise<void> {
-    return this.controller.handle(raw);
-  }
-
-  of<T extends HostToWebview['type']>(type: T): Message<T>[] {
-    return this.messages.filter((m): m is Message<T> => m.type === type);
-  }
-
-  async generate(fields: Record<string, unknown> = {}): Promise<HistoryItemView[]> {
-    const before = this.of('jobDone').length;
-    await this.send({ type: 'generate', prompt: 'A lighthouse at dusk', model: 'flux-kontext-pro', size: '1x1', seed: -1, count: 1, ...fields });
-    return this.of('jobDone').slice(before).map((m) => m.item);
-  }
-
-  dispose(): void {
-    this.controller.dispose();
-    this.tracker.dispose();
-    this.services.generation.dispose();
-    this.services.files.dispose();
-    this.log.dispose();
-  }
-}
+import { StudioHarness as Harness } from './studioHarness';
 
 const fileOf = (h: Harness, item: HistoryItemView) => vscode.Uri.parse(h.services.history.get(item.id)?.file ?? 'file:///nothing', true);
 
@@ -96,15 +19,16 @@ describe('Image Studio drafts and edits (host side)', function () {
   const fake = fakeServiceForSuite();
   let drafts: vscode.Uri;
   let h: Harness;
+  let api: TestingApi;
   before(async () => {
     api = await testingApi();
   });
   beforeEach(async () => {
     drafts = vscode.Uri.file(path.join(os.tmpdir(), `flux-drafts-${globalThis.crypto.randomUUID().slice(0, 8)}`, 'drafts'));
-    h = new Harness(drafts);
+    h = new Harness(api, { drafts });
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') console.log(`Messages to the webview:\n${h.messages.map((m) => JSON.stringify(m)).join('\n')}`);
+    if (this.currentTest?.state === 'failed') console.log(h.dump());
     h.dispose();
     await closeAllEditors();
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(drafts, '..'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
@@ -165,7 +89,7 @@ describe('Image Studio drafts and edits (host side)', function () {
   it('drafts survive a reload: a new controller shows them from the drafts folder', async () => {
     const [item] = await h.generate({ prompt: 'remember this draft' });
     assert.ok(item);
-    const reloaded = new Harness(drafts, h.storage);
+    const reloaded = new Harness(api, { drafts, storage: h.storage });
     try {
       await reloaded.send({ type: 'ready' });
       const [init] = reloaded.of('init');
