@@ -7,22 +7,12 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { makePng } from '../fake/png';
-import { PNG_SIGNATURE, assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, needsOrSkip, openMarkdown, selectLine, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
+import { PNG_SIGNATURE, assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, needsOrSkip, openMarkdown, selectLine, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot, readAllText } from './helpers';
 
 const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
 
 async function generate(command: 'flux.generateImage' | 'flux.generateFromSelection', args?: object): Promise<vscode.Uri | undefined> {
   return vscode.commands.executeCommand<vscode.Uri | undefined>(command, args);
-}
-
-/** Every file below a folder, read as text. */
-function readAll(folder: string): string {
-  if (!fs.existsSync(folder)) return '';
-  return fs
-    .readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
-    .join('\n');
 }
 
 /** Mounts a small tmpfs at `dir` (root on Linux only); false where that is not allowed. */
@@ -255,8 +245,8 @@ describe('Faults and bad input', function () {
       const shown = await expectMessage('error', /^The service failed \(500: “upstream rejected .*”\)\. It is on their side; try again in a minute\.$/);
       assert.ok(!shown.text.includes('echoed-key'), shown.text);
       // The failure's own line, written after the answer: the log is complete when it is there.
-      await waitFor('the failure in the log', () => /server: The service failed \(500/.test(readAll(logUri.fsPath)));
-      const log = readAll(logUri.fsPath);
+      await waitFor('the failure in the log', () => /server: The service failed \(500/.test(readAllText(logUri.fsPath)));
+      const log = readAllText(logUri.fsPath);
       assert.ok(log.includes('upstream rejected'), 'the service\'s words are logged');
       assert.ok(!log.includes(echoed));
       assert.ok(!log.includes('echoed-key-0123'));

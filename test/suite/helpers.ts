@@ -1,5 +1,7 @@
 // Shared set-up for the suites that run inside the real extension host.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { MessageSeverity, ShownMessage } from '../../src/ui/messages';
@@ -180,4 +182,14 @@ export function needsOrSkip(context: Mocha.Context, available: boolean, what: st
 /** A unique marker for the log or a prompt, so a test finds its own lines. */
 export function marker(label: string): string {
   return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Every file below a folder (the extension's log folder), read as text; '' when it is not there. */
+export function readAllText(folder: string): string {
+  if (!fs.existsSync(folder)) return '';
+  return fs
+    .readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+    .join('\n');
 }

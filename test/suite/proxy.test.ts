@@ -2,10 +2,8 @@
 // request of an image (the API call and the download of a returned URL) goes where the settings
 // say, and a proxy's credentials never reach a message or the log.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FluxError } from '../../src/core/errors';
 import type { GenerationResult } from '../../src/services/generationService';
@@ -13,7 +11,7 @@ import { rawJson } from '../fake/fakeService';
 import { makePng } from '../fake/png';
 import { startProxy } from '../fake/proxy';
 import type { RunningProxy } from '../fake/proxy';
-import { fakeServiceForSuite, PNG_SIGNATURE, testingApi, waitFor } from './helpers';
+import { fakeServiceForSuite, PNG_SIGNATURE, testingApi, waitFor, readAllText } from './helpers';
 
 /** Names only the proxy can resolve: reaching them proves the request went through the proxy. */
 const UPSTREAM = 'flux-upstream.test';
@@ -49,16 +47,6 @@ async function generateFailure(prompt: string): Promise<FluxError> {
 
 async function readBytes(uri: vscode.Uri): Promise<Uint8Array> {
   return vscode.workspace.fs.readFile(uri);
-}
-
-/** Every file of the extension's log folder, as text. */
-function readLogs(folder: string): string {
-  if (!fs.existsSync(folder)) return '';
-  return fs
-    .readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
-    .join('\n');
 }
 
 describe("Network through VS Code's proxy settings", function () {
@@ -167,8 +155,8 @@ describe("Network through VS Code's proxy settings", function () {
     assert.equal(fake().generationRequests[0]!.headers['proxy-authorization'], undefined);
 
     const { logUri } = await testingApi();
-    await waitFor('the log to be written', () => readLogs(logUri.fsPath).includes('proxy log marker prompt'));
-    const log = readLogs(logUri.fsPath);
+    await waitFor('the log to be written', () => readAllText(logUri.fsPath).includes('proxy log marker prompt'));
+    const log = readAllText(logUri.fsPath);
     assert.match(log, /proxy asks for credentials/);
     const basic = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
     for (const secret of [PROXY_PASSWORD, 'wrong-Pa55word-for-proxy', encodeURIComponent(PROXY_PASSWORD), basic]) {
