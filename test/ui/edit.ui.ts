@@ -129,6 +129,12 @@ describe('Edit an image, as a person does', () => {
 
   it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
     const { page, workspace, reload } = ui();
+    // Its own newest image (earlier tests may have left others, or none): a second after them all.
+    const newest = 'edit-pick-newest.png';
+    fs.mkdirSync(path.join(workspace, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'assets', newest), SOURCE);
+    const later = new Date(Date.now() + 1_000);
+    fs.utimesSync(path.join(workspace, 'assets', newest), later, later);
     await reload();
     // No editor: nothing to take the image from.
     await runCommand(page, 'View: Close All Editors');
@@ -136,11 +142,6 @@ describe('Edit an image, as a person does', () => {
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
     const labels = await rows.locator('.label-name').allInnerTexts();
-    const newest = fs
-      .readdirSync(path.join(workspace, 'assets'))
-      .filter((n) => n.endsWith('.png'))
-      .map((n) => ({ n, t: fs.statSync(path.join(workspace, 'assets', n)).mtimeMs }))
-      .sort((a, b) => b.t - a.t)[0]!.n;
     assert.equal(labels[0], newest, `newest first: ${JSON.stringify(labels)}`);
     assert.ok(labels.includes('harbour.png'));
     const icons = await rows.locator('.quick-input-list-icon').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundImage));
