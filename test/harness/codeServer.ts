@@ -191,6 +191,11 @@ export interface StartOptions {
    * of VS Code's own words (they stay English) and exists only to switch the language.
    */
   locale?: string;
+  /**
+   * VS Code's workspace trust on (default off, `--disable-workspace-trust`). On, the folder opens
+   * in Restricted Mode without asking: what a person sees who has not trusted a cloned repository.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -279,7 +284,10 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   assertCodeServerInstalled();
   const dirs = runDirs(options.name ?? 'code-server', options.extensionsDir);
   prepareDirs(dirs, options.fresh ?? true);
-  writeUserSettings(dirs, options.userSettings ?? {});
+  writeUserSettings(dirs, {
+    ...(options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
+    ...options.userSettings,
+  });
   if (options.installVsix) installExtension(options.installVsix, dirs);
   if (options.locale) writeLanguagePack(dirs, options.locale);
 
@@ -298,7 +306,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--extensions-dir', dirs.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(options.locale ? ['--locale', options.locale] : []),

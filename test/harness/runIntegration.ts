@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { HOST_CONSOLE_TAG } from '../suite/hostConsole';
 import { freshCopy, launchBrowser, lockRun, repoRoot, startCodeServer } from './codeServer';
 import type { Browser, CodeServer } from './codeServer';
+import { HOSTILE_WORKSPACE_SETTINGS } from './hostileSettings';
 
 const timeoutMs = Number(process.env.FLUX_TEST_TIMEOUT_MS ?? 15 * 60_000);
 const verbose = Boolean(process.env.FLUX_HARNESS_VERBOSE);
@@ -136,8 +137,10 @@ async function runSuite(page: Page, server: CodeServer, extensionPath: string, t
 interface Pass {
   readonly name: string;
   /** FLUX_TEST_PASS inside the host, which test/suite/index.ts turns into the tag filter. */
-  readonly tag?: 'zh-cn' | 'multi-root';
+  readonly tag?: 'zh-cn' | 'multi-root' | 'untrusted';
   readonly locale?: string;
+  /** Workspace trust on, the folder not trusted, and workspace settings a hostile repository might ship. */
+  readonly untrusted?: boolean;
 }
 
 /** Two folders (first/, second/) copied from the fixture, and a .code-workspace that opens both. */
@@ -154,9 +157,14 @@ function multiRootWorkspace(name: string): string {
 async function runOnce(pass: Pass, extensionPath: string, testsModule: string): Promise<number> {
   const started = Date.now();
   const workspace = pass.tag === 'multi-root' ? multiRootWorkspace(`${pass.name}-ws`) : freshCopy(path.join(repoRoot, 'test', 'fixtures', 'workspace'), `${pass.name}-ws`);
+  if (pass.untrusted) {
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(HOSTILE_WORKSPACE_SETTINGS, null, 2));
+  }
   const server = await startCodeServer({
     name: pass.name,
     workspace,
+    ...(pass.untrusted ? { workspaceTrust: true } : {}),
     env: { FLUX_TEST_WORKSPACE: workspace, FLUX_TEST_RUNNER: 'code-server', ...(pass.tag ? { FLUX_TEST_PASS: pass.tag } : {}) },
     ...(pass.locale ? { locale: pass.locale } : {}),
   });
@@ -194,7 +202,8 @@ async function main(): Promise<number> {
 
   // Tests titled "@zh-cn" run only in a second, short run with VS Code's display language set
   // to Chinese: that is what makes vscode.l10n pick l10n/bundle.l10n.zh-cn.json in the host.
-  // Tests titled "@multi-root" run in a window with two workspace folders. With FLUX_TEST_GREP
+  // Tests titled "@multi-root" run in a window with two workspace folders, and "@untrusted" in a
+  // folder VS Code does not trust (Restricted Mode) whose settings try to redirect. With FLUX_TEST_GREP
   // set, a tagged pass runs only when the pattern names its tag, and the plain pass unless the
   // pattern is just a tag.
   const grep = process.env.FLUX_TEST_GREP;
@@ -202,6 +211,7 @@ async function main(): Promise<number> {
     { name: 'integration' },
     { name: 'integration-zh-cn', tag: 'zh-cn', locale: 'zh-cn' },
     { name: 'integration-multi-root', tag: 'multi-root' },
+    { name: 'integration-untrusted', tag: 'untrusted', untrusted: true },
   ];
   const wanted = passes.filter((p) => !grep || (p.tag ? grep.includes(p.tag) : !/^@[\w-]+$/.test(grep)));
   let result = 0;

@@ -16,10 +16,11 @@ function findTests(dir: string): string[] {
 
 /**
  * Tests titled with a pass's tag ("@zh-cn": VS Code in Chinese; "@multi-root": two workspace
- * folders) run only in the runner's pass of that name (FLUX_TEST_PASS), every other test only in
- * the plain pass. FLUX_TEST_GREP (a regular expression) narrows any pass to matching titles.
+ * folders; "@untrusted": Restricted Mode) run only in the runner's pass of that name
+ * (FLUX_TEST_PASS), every other test only in the plain pass. FLUX_TEST_GREP (a regular
+ * expression) narrows any pass to matching titles.
  */
-const PASS_TAGS = ['zh-cn', 'multi-root'] as const;
+const PASS_TAGS = ['zh-cn', 'multi-root', 'untrusted'] as const;
 
 function testFilter(grep: string | undefined, pass: string | undefined): RegExp {
   const only = pass && (PASS_TAGS as readonly string[]).includes(pass) ? `(?=.*@${pass}\\b)` : PASS_TAGS.map((t) => `(?!.*@${t}\\b)`).join('');
