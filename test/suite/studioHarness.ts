@@ -6,7 +6,7 @@ import type { Services } from '../../src/commands/services';
 import type { HistoryStorage } from '../../src/core/history';
 import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';
-import type { GenerationService } from '../../src/services/generationService';
+import { GenerationService } from '../../src/services/generationService';
 import { ImageStore } from '../../src/services/imageStore';
 import { LinkInserter } from '../../src/services/linkInserter';
 import { InsertTargetTracker } from '../../src/studio/insertTarget';
@@ -58,10 +58,9 @@ export class StudioHarness implements vscode.Disposable {
     this.tracker = new InsertTargetTracker(options.accepts);
     const files = new ImageStore();
     const links = new LinkInserter();
-    // The extension's own (bundled) pipeline class, so requests go out through the undici the
-    // extension ships (loaded from src/, `undici` would resolve to the extension host's copy).
-    const Generation = api.services.generation.constructor as typeof GenerationService;
-    const generation = new Generation(api.services.keys, files, links, this.history, this.log, 'flux-vscode/test');
+    // Built from the same source as the controller: one FluxError class on both sides, so the
+    // controller tells a refusal from a network failure as it does in the shipped bundle.
+    const generation = new GenerationService(api.services.keys, files, links, this.history, this.log, 'flux-vscode/test');
     this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log };
     this.controller = new StudioController({
       services: this.services,
