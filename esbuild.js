@@ -74,6 +74,9 @@ async function main() {
   if (!tests) {
     // A release build must not ship a development build's leftovers (source maps).
     for (const dir of ['dist', 'media/build']) fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    // A test file whose source was deleted or renamed must not keep running from out/.
+    fs.rmSync('out', { recursive: true, force: true });
   }
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   if (watch) {
