@@ -39,6 +39,12 @@ describe('localization', () => {
     for (const s of strings) assert.deepEqual(placeholders(bundle[s]!), placeholders(s), s);
   });
 
+  it('keeps no zh-cn translation of a string the extension no longer shows', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const strings = localizedStrings();
+    assert.deepEqual(Object.keys(bundle).filter((k) => !strings.has(k)), []);
+  });
+
   it('translates every package.nls.json key', () => {
     const en = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
     const zh = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
