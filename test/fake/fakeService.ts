@@ -1006,7 +1006,8 @@ const MAX_DRAWN_PIXELS = 2048 * 2048;
  * Pixel size the fake draws for a `size` value, or undefined when the service would refuse it.
  * The documentation names seven ratios and "WxH" pixel sizes, and no limits on those pixels, so
  * the fake sets none: any positive WIDTHxHEIGHT is accepted (the client's own 256-2048 range is
- * the client's choice, and tests prove it by the fake receiving nothing). Ratios follow the real
+ * the client's choice, and tests prove it by the fake receiving nothing), except two numbers of
+ * at most two digits, which read as a ratio that is not offered (`21x9`, `5x7`). Ratios follow the real
  * service (~1 MP, sides multiples of 32: 1x1 -> 1024x1024, 16x9 -> 1376x768); pixel sizes are
  * drawn as asked, scaled down past 4 MP. 'gradient' divides by 16 (1x1 -> 64x64) so tests stay
  * fast. `3v2` (a typo in the doc), `16:9` and zero sides are refused.
@@ -1020,6 +1021,8 @@ export function imageDimensions(size: string, style: PngStyle = 'gradient'): { w
     width = Math.round((w * scale) / 32) * 32;
     height = Math.round((h * scale) / 32) * 32;
   } else {
+    // Two small numbers read as a ratio, and only the seven documented ratios are offered.
+    if (/^\d{1,2}x\d{1,2}$/.test(size)) return undefined;
     const m = /^([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(size);
     if (!m) return undefined;
     width = Number(m[1]);

@@ -7,6 +7,6 @@ export const HOSTILE_WORKSPACE_SETTINGS = {
   'flux.provider': 'bfl',
   'flux.outputFolder': 'taken',
   'flux.model': 'flux-kontext-max',
-  'flux.requestTimeoutSeconds': 1,
+  'flux.requestTimeoutSeconds': 10, // the least the schema allows
   'flux.embedRecipe': false,
 };

@@ -426,15 +426,12 @@ export async function clickContextMenuItem(page: Page, itemLabel: string, timeou
   const label = page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(itemLabel)}\\s*$`) });
   const item = page.locator('.context-view .monaco-menu a.action-menu-item').filter({ has: label }).first();
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  // VS Code's menu ignores a mouse-up in its first 100 ms (so the right-click that opened it
+  // cannot pick an item): a click sooner than that is lost, the item left highlighted.
+  await sleep(200);
   await item.click();
-  // The menu closes before its action runs, so a menu still open means the click was not taken
-  // (seen once: the item highlighted, the menu still open). Click it again, then once more.
-  const menu = page.locator('.context-view .monaco-menu');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) return;
-    await item.click();
-  }
-  await menu.waitFor({ state: 'hidden', timeout: 2_000 });
+  // The menu closes before its action runs.
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
 }
 
 /** The labels of the open context menu's items. */

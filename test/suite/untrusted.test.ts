@@ -5,20 +5,28 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { readRecipe } from '../../src/core/recipe';
-import type { FakeService } from '../fake/fakeService';
+import { FakeService } from '../fake/fakeService';
 import { HOSTILE_WORKSPACE_SETTINGS } from '../harness/hostileSettings';
-import { exists, listFolder, openMarkdown, selectLine, stopFakeService, TEST_KEY, useFakeService, workspaceRoot } from './helpers';
+import { exists, listFolder, openMarkdown, removeFolder, selectLine, stopFakeService, TEST_KEY, testingApi, workspaceRoot } from './helpers';
 
 describe('A workspace that is not trusted @untrusted', function () {
   let fake: FakeService | undefined;
   before(async () => {
-    fake = await useFakeService();
+    // Answers after 10.5 s: past the workspace's 10 s time-out, well within the default 120 s.
+    fake = await FakeService.start({ delayMs: 10_500 });
+    await vscode.workspace.getConfiguration('flux').update('baseUrl', fake.baseUrl, vscode.ConfigurationTarget.Global);
+    await (await testingApi()).setApiKey(TEST_KEY);
   });
   after(async () => {
     await stopFakeService(fake);
   });
+  beforeEach(async () => {
+    fake?.reset();
+    await removeFolder('assets');
+  });
 
   it('runs in Restricted Mode, with the hostile settings in the workspace file @untrusted', async () => {
+    // Preconditions of the next test (the runner set them up), and VS Code's own part.
     assert.equal(vscode.workspace.isTrusted, false);
     const file = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json'));
     assert.deepEqual(JSON.parse(new TextDecoder().decode(file)), HOSTILE_WORKSPACE_SETTINGS);
@@ -31,7 +39,8 @@ describe('A workspace that is not trusted @untrusted', function () {
     selectLine(editor, 2);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.ok(uri, 'made as the person\'s own settings say');
-    // The person's service (user settings), with the person's key, and the default model.
+    // The person's service (user settings, DMXAPI), with the person's key, the default model, and
+    // the default time-out (the answer takes 10.5 s; the workspace's 10 s would have failed it).
     assert.equal(fake!.generationRequests.length, 1);
     const [request] = fake!.generationRequests;
     assert.equal(request!.headers.authorization, `Bearer ${TEST_KEY}`);

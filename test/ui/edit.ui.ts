@@ -48,6 +48,7 @@ describe('Edit an image, as a person does', () => {
   after(async () => {
     const { workspace, reload } = ui();
     fs.rmSync(path.join(workspace, 'pics'), { recursive: true, force: true });
+    fs.rmSync(path.join(workspace, 'zz-late'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, 'notes', 'edit-ui.md'), { force: true });
     await reload();
@@ -129,12 +130,14 @@ describe('Edit an image, as a person does', () => {
 
   it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
     const { page, workspace, reload } = ui();
-    // Its own newest image (earlier tests may have left others, or none): a second after them all.
-    const newest = 'edit-pick-newest.png';
-    fs.mkdirSync(path.join(workspace, 'assets'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'assets', newest), SOURCE);
+    // Its own newest image (earlier tests may have left others, or none): a second after them all,
+    // and named and placed to sort last by name, so only sorting by time puts it first.
+    const newest = 'zz-newest.png';
+    const newestFile = path.join(workspace, 'zz-late', newest);
+    fs.mkdirSync(path.dirname(newestFile), { recursive: true });
+    fs.writeFileSync(newestFile, SOURCE);
     const later = new Date(Date.now() + 1_000);
-    fs.utimesSync(path.join(workspace, 'assets', newest), later, later);
+    fs.utimesSync(newestFile, later, later);
     await reload();
     // No editor: nothing to take the image from.
     await runCommand(page, 'View: Close All Editors');

@@ -53,6 +53,18 @@ describe('bfl provider', () => {
     assert.equal(fake.authorizationSeenOn('other'), false, 'the image host gets no key');
   });
 
+  it('a Ready result without a seed gives an image with no seed', async () => {
+    const seedless = await FakeService.start({ answerSeed: false });
+    try {
+      const image = await bfl(REQ, { ...settings, baseUrl: seedless.baseUrl });
+      assert.equal(image.seed, undefined);
+      assert.ok(image.bytes.length > 0);
+      assert.ok(seedless.bflPollRequests.length >= 1);
+    } finally {
+      await seedless.close();
+    }
+  });
+
   it('omits seed for -1 and aspect_ratio when no size was asked', async () => {
     await bfl({ ...REQ, seed: -1, size: undefined });
     assert.deepEqual(fake.bflSubmitRequests[0]!.body, { prompt: 'a fox', output_format: 'png' });
