@@ -8,7 +8,8 @@ import { FluxError, nextSteps } from '../core/errors';
 import { sniffImageType } from '../core/imageType';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import { checkDestinationName, MAX_INPUT_IMAGE_BYTES, readToolInput, resolveInWorkspace } from '../core/toolInput';
+import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
+import { checkDestinationName, readToolInput, resolveInWorkspace } from '../core/toolInput';
 import type { ImageToolInput } from '../core/toolInput';
 import { readConfig } from '../services/config';
 import { takesImageLinks } from '../services/constants';
@@ -131,11 +132,11 @@ async function readInputImage(folder: vscode.WorkspaceFolder, relative: string):
   if (!stat || stat.type & vscode.FileType.Directory) {
     throw new FluxError('invalidInput', vscode.l10n.t('There is no image at {0}. Give the workspace-relative path of a PNG, JPEG or WebP file.', relative));
   }
-  if (stat.size > MAX_INPUT_IMAGE_BYTES) {
+  if (stat.size > MAX_EDIT_IMAGE_BYTES) {
     throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
-  if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
+  if (bytes.length > MAX_EDIT_IMAGE_BYTES) {
     throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
   }
   const type = sniffImageType(bytes);

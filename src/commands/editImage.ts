@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkEditImage, checkEditImageSize, EDITABLE_IMAGE_NAME, outsideWorkspace, resolveInFolder } from '../core/editInput';
+import { checkEditImage, checkEditImageSize, outsideWorkspace, resolveInFolder } from '../core/editInput';
 import { FluxError } from '../core/errors';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize, readCommandArgs } from '../core/params';
 import type { CommandArgs } from '../core/params';
@@ -11,6 +11,7 @@ import { readConfig } from '../services/config';
 import type { GenerationJob, Retarget } from '../services/generationService';
 import { displayPath, linkPathFor, statOrUndefined } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
+import { pickWorkspaceImage } from '../ui/pickImage';
 import { validatePrompt } from '../ui/promptInput';
 import { showFluxError } from '../ui/notifications';
 import { COMMANDS } from './ids';
@@ -24,9 +25,6 @@ export interface EditArgs extends CommandArgs {
 
 /** VS Code's built-in image preview (the editor/title button's `when` names it too). */
 export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
-/** The quick pick looks at this many image files at most, and shows the newest of them. */
-const MAX_PICK_FILES = 2000;
-const STAT_CONCURRENCY = 16;
 
 /** Where the image to edit came from. */
 interface Source {
@@ -154,32 +152,6 @@ function referenceTarget(documentUri: vscode.Uri, path: string): vscode.Uri {
 function previewedImage(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE ? input.uri : undefined;
-}
-
-/** The workspace's images, newest first, each with its thumbnail. */
-async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
-  const found = await vscode.workspace.findFiles('**/*.{png,PNG,jpg,JPG,jpeg,JPEG,webp,WEBP}', undefined, MAX_PICK_FILES);
-  const images = found.filter((u) => EDITABLE_IMAGE_NAME.test(u.path));
-  if (!images.length) {
-    throw new FluxError('invalidInput', vscode.l10n.t('There is no PNG, JPEG or WebP image in the workspace to edit. Add one, or run Flux: Generate Image first.'));
-  }
-  const mtimes = new Map<string, number>();
-  for (let i = 0; i < images.length; i += STAT_CONCURRENCY) {
-    await Promise.all(images.slice(i, i + STAT_CONCURRENCY).map(async (u) => mtimes.set(u.toString(), (await statOrUndefined(u))?.mtime ?? 0)));
-  }
-  images.sort((a, b) => mtimes.get(b.toString())! - mtimes.get(a.toString())!);
-  const items = images.map((uri) => {
-    const name = uri.path.split('/').pop() ?? '';
-    const rel = vscode.workspace.asRelativePath(uri);
-    const folder = rel.length > name.length ? rel.slice(0, rel.length - name.length - 1) : '';
-    return { label: plainLabel(name), description: plainLabel(folder), iconPath: uri, uri };
-  });
-  const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Flux: Edit Image…'),
-    placeHolder: vscode.l10n.t('Choose the image to edit (newest first)'),
-    matchOnDescription: true,
-  });
-  return picked?.uri;
 }
 
 /** The file's bytes, checked: still there, at most 20 MB, and a PNG, JPEG or WebP by its bytes. */

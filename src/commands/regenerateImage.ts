@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
 import { sniffImageType } from '../core/imageType';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import type { ImageRequest, InputImage } from '../core/providers/types';
@@ -8,7 +9,6 @@ import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageRefer
 import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
-import { MAX_RECIPE_FILE_BYTES } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
 import { showFluxError } from '../ui/notifications';
 import { COMMANDS } from './ids';
@@ -108,7 +108,7 @@ async function readSource(path: string, image: vscode.Uri): Promise<InputImage |
   const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
   try {
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_RECIPE_FILE_BYTES) return undefined;
+    if (stat.size > MAX_EDIT_IMAGE_BYTES) return undefined;
     const bytes = await vscode.workspace.fs.readFile(uri);
     const type = sniffImageType(bytes);
     return type ? { bytes, name: uri.path.split('/').pop() ?? `image${type.extension}`, mime: type.mime } : undefined;

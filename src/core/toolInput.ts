@@ -16,9 +16,6 @@ export interface ImageToolInput {
   readonly image?: string;
 }
 
-/** The contract's limit for an input image (BFL's too). */
-export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
-
 /** Reads the tool's input; wrong types are refused (the model can correct them), unknown fields ignored. */
 export function readToolInput(value: unknown): ImageToolInput {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

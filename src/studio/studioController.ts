@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { FluxError, nextSteps } from '../core/errors';
+import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
 import type { HistoryEntry } from '../core/history';
 import { sniffImageType } from '../core/imageType';
 import type { GenerationParams } from '../core/params';
-import { plainLabel } from '../core/safeText';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
@@ -13,6 +13,7 @@ import { readConfig } from '../services/config';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
 import { localizedMessage } from '../ui/notifications';
+import { pickWorkspaceImage } from '../ui/pickImage';
 import { Drafts } from './drafts';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
 import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, WebviewToHost } from './protocol';
@@ -45,8 +46,6 @@ export interface StudioControllerOptions {
 
 /** Requests the Studio may have in flight at once. */
 const MAX_RUNNING = 8;
-/** The input of an edit, as the contract says: PNG, JPEG or WebP of at most 20 MB. */
-export const MAX_INPUT_BYTES = 20 * 1024 * 1024;
 /** Input images handed out per panel; the oldest are forgotten. */
 const MAX_INPUTS = 50;
 
@@ -693,33 +692,15 @@ export async function readInput(choice: { uri: vscode.Uri; name: string; parent?
   } catch {
     throw new FluxError('invalidInput', vscode.l10n.t('{0} is no longer there. Choose another image.', name));
   }
-  if (size > MAX_INPUT_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
+  if (size > MAX_EDIT_IMAGE_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
   const bytes = await vscode.workspace.fs.readFile(uri);
-  if (bytes.length > MAX_INPUT_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
+  if (bytes.length > MAX_EDIT_IMAGE_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
   const type = sniffImageType(bytes);
   if (!type) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image. Choose another image.', name));
   const { createHash } = await import('node:crypto');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const path = isInWorkspace(uri) ? vscode.workspace.asRelativePath(uri, false) : name;
   return { image: { bytes, name, mime: type.mime }, source: { path, sha256 }, ...(choice.parent ? { parent: choice.parent } : {}) };
-}
-
-/** A quick pick of the workspace's images, newest first. */
-async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
-  const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}', undefined, 500);
-  const stats = await Promise.all(found.map(async (uri) => ({ uri, mtime: await vscode.workspace.fs.stat(uri).then((s) => s.mtime, () => 0) })));
-  stats.sort((a, b) => b.mtime - a.mtime);
-  const items = stats.map(({ uri }) => {
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    const slash = rel.lastIndexOf('/');
-    return { label: plainLabel(slash >= 0 ? rel.slice(slash + 1) : rel), description: plainLabel(slash >= 0 ? rel.slice(0, slash) : ''), uri };
-  });
-  if (!items.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('There are no PNG, JPEG or WebP images in the workspace.'));
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Choose the image to edit'), matchOnDescription: true });
-  return picked?.uri;
 }
 
 function messageOf(err: unknown): string {
