@@ -392,12 +392,15 @@ export async function setTheme(page: Page, theme: ThemeName): Promise<void> {
 export async function openEditorContextMenu(page: Page): Promise<void> {
   const editor = activeEditor(page);
   await editor.waitFor({ state: 'visible', timeout: 15_000 });
-  const hasSelection = (await selectionCount(page)) > 0;
   // Measured in the page: the cursor blinks (Playwright calls it invisible half the time) and
-  // the selection is painted a frame after the keys, so poll for a box.
+  // the selection is painted a frame after the keys, so poll for a box. The status bar reports
+  // the selection a moment late too (a selection just collapsed may still say "72 selected"),
+  // so it is read again on every poll.
+  let hasSelection = false;
   let box: { x: number; y: number; width: number; height: number } | null = null;
   const deadline = Date.now() + 5_000;
   while (!box && Date.now() < deadline) {
+    hasSelection = (await selectionCount(page)) > 0;
     box = await editor.evaluate((el, wantSelection) => {
       const measure = (selector: string) => {
         const node = el.querySelector(selector);
