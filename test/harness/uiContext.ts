@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import type { FakeService } from '../fake/fakeService';
 import type { Browser, CodeServer } from './codeServer';
-import { openWorkbench } from './workbench';
+import { openWorkbench, resetWorkbench } from './workbench';
 
 export interface UiContext {
   readonly server: CodeServer;
@@ -39,6 +39,11 @@ export function createUiContext(server: CodeServer, browser: Browser, workspace:
     page: browser.page,
     workspace,
     fake,
-    reload: () => openWorkbench(browser.page, server.url, workspace),
+    reload: async () => {
+      await openWorkbench(browser.page, server.url, workspace);
+      // The window restores the editors (unsaved ones included) and layout it last saved, which
+      // depends on when it last wrote its state: start from none, whatever came back.
+      await resetWorkbench(browser.page);
+    },
   };
 }

@@ -494,8 +494,13 @@ export async function resetWorkbench(page: Page): Promise<void> {
   await dismissDialog(page);
   await closeQuickInput(page);
   await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
+  const tabs = page.locator('.editor-group-container .tabs-container .tab');
+  const dialog = page.locator('.monaco-dialog-box');
   for (let i = 0; i < 3; i++) {
     await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    // An unsaved editor (restored by a reload, say) asks "Do you want to save…?" a moment after
+    // the command: wait for that question or for the editors to go, then answer it.
+    await waitUntil('the editors to close or a dialog', async () => (await dialog.isVisible()) || (await tabs.count()) === 0, 5_000).catch(() => undefined);
     if (!(await dismissDialog(page))) break;
   }
   await clearNotifications(page).catch(() => undefined);
