@@ -32,8 +32,14 @@ export type LinkOutcome =
   /** The link was not placed; the file (if any) is still at its temporary name for the caller to keep alone. */
   | { readonly linked: false; readonly reason: 'readonly' | 'closed' | 'hiddenUnsaved' | 'refused' };
 
-/** Edits that found the document changed since their positions were computed are placed again this often. */
-const MAX_ATTEMPTS = 8;
+/**
+ * A refused edit is placed again against the new text. A refusal that a change to the document
+ * explains (the person typing, another link) is tried again for as long as this, however many
+ * times: a count ran out while a person typed fast on a busy machine, and the link was lost.
+ */
+const KEEP_TRYING_MS = 30_000;
+/** Refusals that no change explains (the file system refusing the rename, say) end it sooner. */
+const MAX_UNEXPLAINED_REFUSALS = 3;
 
 /**
  * The one place that puts image links into documents, by the contract's rule ("Where a link
@@ -72,7 +78,8 @@ export class LinkInserter {
     const { document } = request;
     if (document.isClosed) return { linked: false, reason: 'closed' };
     if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const again = retries(document);
+    for (;;) {
       const version = document.version;
       const range = new vscode.Range(document.positionAt(request.start.offset), document.positionAt(request.end.offset));
       // The person changed the reference meanwhile: their words win, the image stays alone.
@@ -92,10 +99,9 @@ export class LinkInserter {
         return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
       }
       if (request.file) await restoreTemp(request.file);
-      await changeAfter(document, version, CHANGE_WAIT_MS);
-      if (document.isClosed) return { linked: false, reason: 'closed' };
+      const outcome = await again(version);
+      if (outcome) return outcome;
     }
-    return { linked: false, reason: 'refused' };
   }
 
   private async place(request: LinkRequest): Promise<LinkOutcome> {
@@ -119,7 +125,8 @@ export class LinkInserter {
     const { placeLink } = await import('../core/placement');
     const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
 
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const again = retries(document);
+    for (;;) {
       const version = document.version;
       const anchorOffset = request.document.isClosed ? Math.min(request.anchor.offset, document.getText().length) : request.anchor.offset;
       const placement = placeLink(document.getText(), anchorOffset, request.mode, request.link, eolOf(document), family);
@@ -157,28 +164,42 @@ export class LinkInserter {
       // (typing, another link), and this host may hear of the change only a moment later: wait
       // for it, then place the link again against the new text.
       if (request.file) await restoreTemp(request.file);
-      await changeAfter(document, version, CHANGE_WAIT_MS);
-      if (document.isClosed) return { linked: false, reason: 'closed' };
+      const outcome = await again(version);
+      if (outcome) return outcome;
     }
-    return { linked: false, reason: 'refused' };
   }
+}
+
+/**
+ * After a refused edit of `document` made against `version`: waits to hear of the change that
+ * refused it, then says to try again (undefined) or why to stop (closed, or refused for good).
+ */
+function retries(document: vscode.TextDocument): (version: number) => Promise<LinkOutcome | undefined> {
+  const deadline = Date.now() + KEEP_TRYING_MS;
+  let unexplained = 0;
+  return async (version) => {
+    const changed = await changeAfter(document, version, CHANGE_WAIT_MS);
+    if (document.isClosed) return { linked: false, reason: 'closed' };
+    if (!changed) unexplained++;
+    return unexplained >= MAX_UNEXPLAINED_REFUSALS || Date.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
+  };
 }
 
 /** How long a refused edit waits to hear of the change that refused it. */
 const CHANGE_WAIT_MS = 500;
 
-/** Resolves when the document's version moves past `version` (at once if it has), or after `ms`. */
-function changeAfter(document: vscode.TextDocument, version: number, ms: number): Promise<void> {
-  if (document.version !== version || document.isClosed) return Promise.resolve();
+/** Whether the document's version moved past `version`: at once if it has, else within `ms`. */
+function changeAfter(document: vscode.TextDocument, version: number, ms: number): Promise<boolean> {
+  if (document.version !== version || document.isClosed) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const done = () => {
+    const done = (changed: boolean) => {
       clearTimeout(timer);
       sub.dispose();
-      resolve();
+      resolve(changed);
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(() => done(false), ms);
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === document && document.version !== version) done();
+      if (e.document === document && document.version !== version) done(true);
     });
   });
 }

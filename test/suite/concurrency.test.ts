@@ -99,6 +99,30 @@ describe('Concurrent generations into one document', function () {
     }
   });
 
+  it('places a link that lands while the person types without a pause, however often the typing refuses it', async () => {
+    fake().reset();
+    fake().hold();
+    const editor = await openMarkdown('notes/typing-fast.md', DOC);
+    selectSentence(editor, SENTENCES[1]!);
+    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: 'fast typing' });
+    await waitFor('the request to arrive', () => fake().held === 1);
+    // Keystrokes back to back, each waiting only for the one before (a held key repeats like this):
+    // the link's edit is refused again and again while they land, far more often than any fixed
+    // number of tries, and must still go in once they let it.
+    const KEYS = 300;
+    fake().release();
+    for (let k = 0; k < KEYS; k++) {
+      while (!(await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'b')))) {
+        // the link landed first: type it again
+      }
+    }
+    const uri = await pending;
+    assert.ok(uri, 'the image was made');
+    const link = `![fast typing](../assets/${uri.path.split('/').pop()})`;
+    const [first, second, third] = SENTENCES;
+    assert.equal(editor.document.getText(), `# Harbour\n${'b'.repeat(KEYS)}\n${first}\n\n${second}\n\n${link}\n\n${third}\n`);
+  });
+
   it(`never writes one image over another: four same-prompt generations released at once, ${ROUNDS} rounds`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       fake().reset();
