@@ -22,6 +22,22 @@ export default tseslint.config(
     },
   },
   {
+    // Every message goes through src/ui/messages.ts, which records it in test mode, so a test
+    // can assert what a person is told.
+    files: ['src/**/*.ts'],
+    ignores: ['src/ui/messages.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        {
+          selector: "MemberExpression[object.object.name='vscode'][object.property.name='window'][property.name=/^show(Information|Warning|Error)Message$/]",
+          message: 'Show messages with showInformation/showWarning/showError from src/ui/messages.ts (tests record them).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

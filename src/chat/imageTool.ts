@@ -1,18 +1,16 @@
 // `flux_generate_image`: the language model tool that Copilot's agent mode (and any chat client
 // that runs tools) calls to make an image. It is one more thin caller of the one pipeline; what
 // it adds is reading a model's input carefully and answering in words, failures included.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { FluxError, nextSteps } from '../core/errors';
-import { sniffImageType } from '../core/imageType';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
 import { checkDestinationName, readToolInput, resolveInWorkspace } from '../core/toolInput';
 import type { ImageToolInput } from '../core/toolInput';
 import { readConfig } from '../services/config';
 import { takesImageLinks } from '../services/constants';
+import { readEditInputFile } from '../services/editInputFile';
 import { linkText } from '../services/generationService';
 import type { GenerationJob } from '../services/generationService';
 import { displayPath, statOrUndefined, workspaceLinkPath } from '../services/imageStore';
@@ -128,24 +126,11 @@ function placeOfWork(): { folder: vscode.WorkspaceFolder | undefined; document: 
 
 async function readInputImage(folder: vscode.WorkspaceFolder, relative: string): Promise<{ image: InputImage; recipe: { path: string; sha256: string } }> {
   const uri = folder.uri.with({ path: resolveInWorkspace(folder.uri.path, relative, 'image') });
-  const stat = await statOrUndefined(uri);
-  if (!stat || stat.type & vscode.FileType.Directory) {
+  const input = await readEditInputFile(uri, displayPath(uri));
+  if (!input) {
     throw new FluxError('invalidInput', vscode.l10n.t('There is no image at {0}. Give the workspace-relative path of a PNG, JPEG or WebP file.', relative));
   }
-  if (stat.size > MAX_EDIT_IMAGE_BYTES) {
-    throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
-  }
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  if (bytes.length > MAX_EDIT_IMAGE_BYTES) {
-    throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB, more than the service takes. Use a smaller image.', displayPath(uri)));
-  }
-  const type = sniffImageType(bytes);
-  if (!type) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image, so it cannot be edited.', displayPath(uri)));
-  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-  return {
-    image: { bytes, name, mime: type.mime },
-    recipe: { path: workspaceLinkPath(uri), sha256: createHash('sha256').update(bytes).digest('hex') },
-  };
+  return { image: input.image, recipe: { path: workspaceLinkPath(uri), sha256: input.sha256 } };
 }
 
 async function markdownLink(alt: string, uri: vscode.Uri): Promise<string> {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkEditImage, checkEditImageSize, outsideWorkspace, resolveInFolder } from '../core/editInput';
+import { outsideWorkspace, resolveInFolder } from '../core/editInput';
 import { FluxError } from '../core/errors';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize, readCommandArgs } from '../core/params';
 import type { CommandArgs } from '../core/params';
@@ -9,7 +8,9 @@ import { plainLabel } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import { readConfig } from '../services/config';
 import type { GenerationJob, Retarget } from '../services/generationService';
-import { displayPath, linkPathFor, statOrUndefined } from '../services/imageStore';
+import { readEditInputFile } from '../services/editInputFile';
+import type { EditInputFile } from '../services/editInputFile';
+import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { validatePrompt } from '../ui/promptInput';
@@ -53,9 +54,9 @@ export function registerEditImage(services: Services): vscode.Disposable {
       const model = normalizeModel(args.model ?? config.model);
       const size = args.size !== undefined ? normalizeSize(args.size) : undefined;
       const seed = normalizeSeed(args.seed ?? config.seed);
-      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.name);
+      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name);
       if (prompt === undefined) return undefined;
-      const request: ImageRequest = { prompt, model, size, seed, image: { bytes: input.bytes, name: input.name, mime: input.mime } };
+      const request: ImageRequest = { prompt, model, size, seed, image: input.image };
       const parent = services.history.list().find((r) => r.file === source.uri.toString())?.id;
       const retarget = source.reference && retargetFor(source.reference);
       const job: GenerationJob = {
@@ -154,22 +155,12 @@ function previewedImage(): vscode.Uri | undefined {
   return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE ? input.uri : undefined;
 }
 
-/** The file's bytes, checked: still there, at most 20 MB, and a PNG, JPEG or WebP by its bytes. */
-async function readInput(uri: vscode.Uri): Promise<{ bytes: Uint8Array; name: string; mime: string; sha256: string }> {
-  const name = uri.path.split('/').pop() || 'image';
+/** The file's image, checked (see readEditInputFile), or a message that it is gone. */
+async function readInput(uri: vscode.Uri): Promise<EditInputFile> {
   const shown = plainLabel(displayPath(uri), 200);
-  const stat = await statOrUndefined(uri);
-  if (!stat) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
-  if (stat.type & vscode.FileType.Directory) throw new FluxError('invalidInput', vscode.l10n.t('{0} is a folder, not an image.', shown));
-  checkEditImageSize(stat.size, shown);
-  let bytes: Uint8Array;
-  try {
-    bytes = await vscode.workspace.fs.readFile(uri);
-  } catch {
-    throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
-  }
-  const type = checkEditImage(bytes, shown);
-  return { bytes, name, mime: type.mime, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const input = await readEditInputFile(uri, shown);
+  if (!input) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
+  return input;
 }
 
 /** The instruction, in a box that says which image is being edited. */

@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
-import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
-import { sniffImageType } from '../core/imageType';
+import { outsideWorkspace, resolveInFolder } from '../core/editInput';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import type { ImageRequest, InputImage } from '../core/providers/types';
 import type { Recipe } from '../core/recipe';
-import { plainText } from '../core/safeText';
+import { plainLabel, plainText } from '../core/safeText';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
 import { imageArgument } from '../languageFeatures/imageReferences';
+import { readEditInputFile } from '../services/editInputFile';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
 import { showFluxError } from '../ui/notifications';
 import { COMMANDS } from './ids';
 import type { Services } from './services';
+import { showInformation, showWarning } from '../ui/messages';
 
 export interface RegenerateArgs {
   readonly image?: vscode.Uri;
@@ -49,11 +50,11 @@ export function registerRegenerateImage(services: Services, references: Referenc
       } else {
         const here = editor ? await references.at(editor.document, editor.selection.active) : undefined;
         if (!here) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on an image reference in a document (or run this from the Explorer), then run Flux: Regenerate Image again.'));
+          void showInformation(vscode.l10n.t('Put the cursor on an image reference in a document (or run this from the Explorer), then run Flux: Regenerate Image again.'));
           return undefined;
         }
         if (!here.uri) {
-          void vscode.window.showWarningMessage(vscode.l10n.t('This reference does not name an image file in the workspace, so it cannot be regenerated.'));
+          void showWarning(vscode.l10n.t('This reference does not name an image file in the workspace, so it cannot be regenerated.'));
           return undefined;
         }
         target = here;
@@ -61,7 +62,7 @@ export function registerRegenerateImage(services: Services, references: Referenc
       }
       const read = await recipes.get(image);
       if (read.unreadable === 'missing') {
-        void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not there, so it has no recipe to make it again from.', plainText(displayPath(image))));
+        void showWarning(vscode.l10n.t('{0} is not there, so it has no recipe to make it again from.', plainText(displayPath(image))));
         return undefined;
       }
       if (!read.recipe) {
@@ -70,7 +71,7 @@ export function registerRegenerateImage(services: Services, references: Referenc
       }
       const recipe = read.recipe;
       if (args.sameSeed && recipe.seed === null) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Regenerate it with a new seed instead.'));
+        void showWarning(vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Regenerate it with a new seed instead.'));
         return undefined;
       }
       const request = await requestFrom(recipe, args.sameSeed, image);
@@ -102,19 +103,18 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
   return { ...base, size: undefined, image: input };
 }
 
+/**
+ * The recipe's input image, read as every edit reads one (readEditInputFile): undefined when it is
+ * gone. The path comes from the PNG, so it is text from outside: one that leads out of the
+ * workspace is refused, never read or sent.
+ */
 async function readSource(path: string, image: vscode.Uri): Promise<InputImage | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(image);
   if (!folder) return undefined;
-  const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_EDIT_IMAGE_BYTES) return undefined;
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const type = sniffImageType(bytes);
-    return type ? { bytes, name: uri.path.split('/').pop() ?? `image${type.extension}`, mime: type.mime } : undefined;
-  } catch {
-    return undefined;
-  }
+  const inside = resolveInFolder(folder.uri.path, path);
+  if (inside === undefined) throw outsideWorkspace(path);
+  const uri = folder.uri.with({ path: inside });
+  return (await readEditInputFile(uri, plainLabel(displayPath(uri), 200)))?.image;
 }
 
 function sourceOf(recipe: Recipe): { source?: { path: string; sha256: string } } {
@@ -145,7 +145,7 @@ async function regenerateInPlace(services: Services, target: ReferenceAt, reques
         },
       );
       if (result.link && !result.link.linked) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but could not change the reference: the document changed or is read-only.', plainText(displayPath(result.uri))));
+        void showWarning(vscode.l10n.t('Saved {0}, but could not change the reference: the document changed or is read-only.', plainText(displayPath(result.uri))));
       } else {
         vscode.window.setStatusBarMessage(vscode.l10n.t('Flux: the reference now points to {0}.', plainText(displayPath(result.uri), 120)), 5000);
       }
@@ -160,6 +160,6 @@ async function regenerateInPlace(services: Services, target: ReferenceAt, reques
 
 async function offerEdit(image: vscode.Uri, message: string): Promise<void> {
   const edit = vscode.l10n.t('Edit…');
-  const choice = await vscode.window.showInformationMessage(message, edit);
+  const choice = await showInformation(message, edit);
   if (choice === edit) await vscode.commands.executeCommand(COMMANDS.editImage, { image });
 }

@@ -7,6 +7,7 @@ import { IMAGE_FILE, imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
+import { showInformation, showWarning } from '../ui/messages';
 
 /** Read-only documents that show a recipe: `flux-recipe:/NAME.recipe.txt?IMAGE-URI`. */
 export const RECIPE_SCHEME = 'flux-recipe';
@@ -29,17 +30,17 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
   const command = vscode.commands.registerCommand(COMMANDS.showImageRecipe, async (arg?: unknown): Promise<Recipe | undefined> => {
     const image = await imageFor(arg, references);
     if (!image) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'));
+      void showInformation(vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'));
       return undefined;
     }
     const read = await recipes.get(image);
     const path = plainText(displayPath(image));
     if (read.unreadable === 'missing') {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not there.', path));
+      void showWarning(vscode.l10n.t('{0} is not there.', path));
       return undefined;
     }
     if (!read.recipe) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no recipe: it was not made by Flux for VS Code, or recipes were turned off (flux.embedRecipe).', path));
+      void showInformation(vscode.l10n.t('{0} has no recipe: it was not made by Flux for VS Code, or recipes were turned off (flux.embedRecipe).', path));
       return undefined;
     }
     const name = (image.path.split('/').pop() ?? 'image').replace(/[?#]/g, '_');

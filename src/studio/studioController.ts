@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { FluxError, nextSteps } from '../core/errors';
-import { MAX_EDIT_IMAGE_BYTES } from '../core/editInput';
 import type { HistoryEntry } from '../core/history';
-import { sniffImageType } from '../core/imageType';
 import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
+import { readEditInputFile } from '../services/editInputFile';
 import { readConfig } from '../services/config';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
@@ -215,7 +214,7 @@ export class StudioController implements vscode.Disposable {
       try {
         edit = await readInput(choice);
       } catch (err) {
-        this.send({ type: 'formError', field: 'input', message: err instanceof FluxError ? err.message : localizedMessage(err) });
+        this.send({ type: 'formError', field: 'input', message: localizedMessage(err) });
         return;
       }
     }
@@ -532,7 +531,7 @@ export class StudioController implements vscode.Disposable {
     try {
       await readInput({ uri, name });
     } catch (err) {
-      this.send({ type: 'formError', field: 'input', message: err instanceof FluxError ? err.message : localizedMessage(err) });
+      this.send({ type: 'formError', field: 'input', message: localizedMessage(err) });
       return;
     }
     const entry = this.historyEntryFor(uri);
@@ -680,27 +679,13 @@ function sourceUri(path: string): vscode.Uri | undefined {
   return folders.length ? vscode.Uri.joinPath(folders[0]!.uri, ...path.split('/')) : undefined;
 }
 
-/**
- * An edit's input, read by the host from the file: a PNG, JPEG or WebP (sniffed from the bytes)
- * of at most 20 MB, with its SHA-256 and its workspace-relative path for the recipe.
- */
+/** An edit's input, read by the host from the file (see readEditInputFile), with its workspace-relative path for the recipe. */
 export async function readInput(choice: { uri: vscode.Uri; name: string; parent?: string }): Promise<{ image: InputImage; source: { path: string; sha256: string }; parent?: string }> {
   const { uri, name } = choice;
-  let size: number;
-  try {
-    size = (await vscode.workspace.fs.stat(uri)).size;
-  } catch {
-    throw new FluxError('invalidInput', vscode.l10n.t('{0} is no longer there. Choose another image.', name));
-  }
-  if (size > MAX_EDIT_IMAGE_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  if (bytes.length > MAX_EDIT_IMAGE_BYTES) throw new FluxError('invalidInput', vscode.l10n.t('{0} is larger than 20 MB. Choose a smaller image.', name));
-  const type = sniffImageType(bytes);
-  if (!type) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image. Choose another image.', name));
-  const { createHash } = await import('node:crypto');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const input = await readEditInputFile(uri, name);
+  if (!input) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', name));
   const path = isInWorkspace(uri) ? vscode.workspace.asRelativePath(uri, false) : name;
-  return { image: { bytes, name, mime: type.mime }, source: { path, sha256 }, ...(choice.parent ? { parent: choice.parent } : {}) };
+  return { image: { ...input.image, name }, source: { path, sha256: input.sha256 }, ...(choice.parent ? { parent: choice.parent } : {}) };
 }
 
 function messageOf(err: unknown): string {

@@ -77,8 +77,8 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
   if (job.retarget) {
     const where = plainText(vscode.workspace.asRelativePath(job.retarget.document.uri));
     choice = result.link?.linked
-      ? await vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and pointed the image in {1}, line {2} at it.', path, where, result.link.range.start.line + 1), open, reveal, studio)
-      : await vscode.window.showWarningMessage(vscode.l10n.t('Saved {0}, but the reference in {1} still points at the old image: {2}.', path, where, whyNotLinked(result.link?.reason)), open, reveal);
+      ? await showInformation(vscode.l10n.t('Saved {0} and pointed the image in {1}, line {2} at it.', path, where, result.link.range.start.line + 1), open, reveal, studio)
+      : await showWarning(vscode.l10n.t('Saved {0}, but the reference in {1} still points at the old image: {2}.', path, where, whyNotLinked(result.link?.reason)), open, reveal);
   } else if (!job.link) {
     return;
   } else if (result.link?.linked) {

@@ -7,6 +7,7 @@ import { readConfig } from '../services/config';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { languageOf, scanDocument } from '../services/missingImages';
 import { localizedMessage } from './notifications';
+import { showInformation, showWarning } from './messages';
 
 /** What Generate Missing Images (and its workspace form) resolves to (CONTRACT.md, "Documents"). */
 export interface MissingImagesResult {
@@ -41,7 +42,7 @@ export async function generateMissingImages(services: Services, scans: readonly 
   if (!all.length) {
     const where = options.workspace ? vscode.l10n.t('the workspace') : plainText(vscode.workspace.asRelativePath(scans[0]?.document.uri ?? ''));
     const none = vscode.l10n.t('No missing images in {0}: every image reference names a file that exists.', where);
-    void vscode.window.showInformationMessage(plainText([none, skippedSentence(skipped)].filter(Boolean).join(' ')));
+    void showInformation(plainText([none, skippedSentence(skipped)].filter(Boolean).join(' ')));
     return nothing;
   }
   const chosen = options.pick ? await pick(all, options.workspace) : all;
@@ -173,7 +174,7 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   const message = plainText(sentences.join(' '));
   const retry = vscode.l10n.t('Retry Failed');
   const showLog = vscode.l10n.t('Show Log');
-  const choice = failed.length ? await vscode.window.showWarningMessage(message, retry, showLog) : await vscode.window.showInformationMessage(message);
+  const choice = failed.length ? await showWarning(message, retry, showLog) : await showInformation(message);
   if (choice === retry) {
     await retryFailed(
       services,

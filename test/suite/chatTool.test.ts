@@ -138,6 +138,8 @@ describe('Chat tool flux_generate_image', function () {
     ['a destination that is not .png', { prompt: 'a fox', path: 'pictures/fox.jpg' }, /does not end in \.png/],
     ['an image to edit that is not an image', { prompt: 'make it blue', image: 'chat/notes.md' }, /not a PNG, JPEG or WebP/],
     ['an image to edit outside the workspace', { prompt: 'make it blue', image: '../secret.png' }, /outside the workspace/],
+    ['an image to edit that is not there', { prompt: 'make it blue', image: 'chat/gone.png' }, /There is no image at chat\/gone\.png\. Give the workspace-relative path/],
+    ['a folder as the image to edit', { prompt: 'make it blue', image: 'chat' }, /chat is a folder, not an image/],
     ['an empty prompt', { prompt: '  ' }, /prompt is empty/],
     ['a seed that is not a whole number', { prompt: 'a fox', seed: 1.5 }, /seed/],
   ] as const) {
@@ -167,7 +169,7 @@ describe('Chat tool flux_generate_image', function () {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(big);
     await vscode.workspace.fs.writeFile(fileAt('pictures/huge.png'), big);
     const answer = await invoke({ prompt: 'make it blue', image: 'pictures/huge.png' });
-    assert.match(answer, /larger than 20 MB/);
+    assert.match(answer, /huge\.png is 20\.0 MB; an image to edit may be at most 20 MB/);
     assert.equal(fake().generationRequests.length, 0);
   });
 

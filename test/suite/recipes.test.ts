@@ -2,12 +2,14 @@
 // the written PNG (pixels untouched), the hover, the code actions, Regenerate with one Undo,
 // Show Image Recipe, and the Studio's history rebuilt from the files.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
 import { pngTextChunks } from '../../src/core/png';
-import { readRecipe } from '../../src/core/recipe';
+import { readRecipe, withRecipe } from '../../src/core/recipe';
+import type { Recipe } from '../../src/core/recipe';
 import { makePng } from '../fake/png';
-import { closeAllEditors, exists, fakeServiceForSuite, openMarkdown, testingApi, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, expectMessage, fakeServiceForSuite, openMarkdown, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const HOSTILE = 'A fox [x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`';
 
@@ -182,6 +184,55 @@ describe('Recipes', function () {
     const before = fake().generationRequests.length;
     assert.equal(await vscode.commands.executeCommand('flux.regenerateImage'), undefined);
     assert.equal(fake().generationRequests.length, before, 'nothing was requested');
+  });
+
+  it('Recipes: Regenerate of an edited image sends its input again, and says why when the input cannot be sent', async () => {
+    const SOURCE = makePng(40, 30, { seed: 5 });
+    /** An image whose recipe says it was made by editing `source` (workspace-relative). */
+    async function editedImage(name: string, source: string, sha256 = createHash('sha256').update(SOURCE).digest('hex')): Promise<vscode.Uri> {
+      const recipe: Recipe = { v: 1, prompt: 'make it snow', model: 'flux-kontext-max', size: '16x9', seed: 77, provider: 'dmxapi', created: '2026-12-01T10:00:00.000Z', source: { path: source, sha256 } };
+      const pieces = withRecipe(makePng(40, 30, { seed: 6 }), recipe);
+      assert.ok(pieces);
+      const uri = vscode.Uri.joinPath(workspaceRoot(), 'assets', name);
+      await vscode.workspace.fs.writeFile(uri, Buffer.concat(pieces));
+      return uri;
+    }
+    const pic = (relative: string) => vscode.Uri.joinPath(workspaceRoot(), ...relative.split('/'));
+    await vscode.workspace.fs.writeFile(pic('pics/regen-source.png'), SOURCE);
+    await vscode.workspace.fs.writeFile(pic('pics/regen-notes.png'), Buffer.from('# these are notes, not an image\n'));
+    const messages = (await testingApi()).messages;
+    let again: vscode.Uri | undefined;
+    try {
+      // The input is there: an edit is sent again, with the input's bytes and the recipe's prompt and model.
+      again = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage', { image: await editedImage('regen-edit.png', 'pics/regen-source.png') });
+      assert.ok(again, 'made again');
+      assert.equal(fake().editRequests.length, 1);
+      const parts = (fake().editRequests[0]!.body as { parts: { name: string; value?: string; bytes?: Buffer }[] }).parts;
+      const part = (name: string) => parts.find((p) => p.name === name);
+      assert.ok(Buffer.from(SOURCE).equals(part('image')!.bytes!), 'the input image, byte for byte');
+      assert.equal(part('prompt')?.value, 'make it snow');
+      assert.equal(part('model')?.value, 'flux-kontext-max');
+      assert.equal(part('seed'), undefined, 'Regenerate asks for a new seed: none is sent');
+
+      // The input is no longer an image: said so, not "no longer there"; nothing sent.
+      messages.clear();
+      assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: await editedImage('regen-notes-edit.png', 'pics/regen-notes.png') }), undefined);
+      await expectMessage('warning', /regen-notes\.png is not a PNG, JPEG or WebP image, so it cannot be edited/);
+
+      // The input is gone: the person is offered an edit of this image instead.
+      messages.clear();
+      const orphan = await editedImage('regen-orphan.png', 'pics/regen-gone.png');
+      assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: orphan }), undefined);
+      const offer = await expectMessage('info', /made by editing pics\/regen-gone\.png, which is no longer there, so it cannot be made again/);
+      assert.deepEqual(offer.buttons, ['Edit…']);
+      assert.equal(fake().editRequests.length, 1, 'nothing more was sent');
+      assert.equal(fake().generationRequests.length, 0);
+    } finally {
+      for (const f of ['assets/regen-edit.png', 'assets/regen-notes-edit.png', 'assets/regen-orphan.png', 'pics/regen-source.png', 'pics/regen-notes.png']) {
+        await vscode.workspace.fs.delete(pic(f), { useTrash: false }).then(undefined, () => undefined);
+      }
+      if (again) await vscode.workspace.fs.delete(again, { useTrash: false }).then(undefined, () => undefined);
+    }
   });
 
   it('Recipes: Show Image Recipe opens the recipe as plain text', async () => {
