@@ -49,6 +49,12 @@ const MAX_UNEXPLAINED_REFUSALS = 3;
  */
 export class LinkInserter {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private refusedEdits = 0;
+
+  /** How many link edits VS Code has refused so far, each then tried again (tests read it). */
+  get refusals(): number {
+    return this.refusedEdits;
+  }
 
   insert(request: LinkRequest): Promise<LinkOutcome> {
     return this.serially(request.document, () => this.place(request));
@@ -98,6 +104,7 @@ export class LinkInserter {
         const end = document.positionAt(startOffset + request.text.length);
         return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
       }
+      this.refusedEdits++;
       if (request.file) await restoreTemp(request.file);
       const outcome = await again(version);
       if (outcome) return outcome;
@@ -157,15 +164,20 @@ export class LinkInserter {
           const linkEnd = document.positionAt(start.offset + placement.linkEnd);
           return { linked: true, document, range: new vscode.Range(linkStart, linkEnd) };
         }
+        // Refused. VS Code refuses an edit whose document changed since this host last heard of it
+        // (typing, another link), and this host may hear of the change only a moment later: wait
+        // for it, then place the link again against the new text.
+        this.refusedEdits++;
+        if (request.file) await restoreTemp(request.file);
+        const outcome = await again(version);
+        // Refused after the text went in, when only the file's move failed (VS Code applies the
+        // groups of an edit in turn): the file system refused, not the document, so trying again
+        // would only add the link twice. The text is taken back.
+        if (await removeText(document, start.offset, placement.text)) return { linked: false, reason: 'refused' };
+        if (outcome) return outcome;
       } finally {
         start.dispose();
       }
-      // Refused. VS Code refuses an edit whose document changed since this host last heard of it
-      // (typing, another link), and this host may hear of the change only a moment later: wait
-      // for it, then place the link again against the new text.
-      if (request.file) await restoreTemp(request.file);
-      const outcome = await again(version);
-      if (outcome) return outcome;
     }
   }
 }
@@ -175,13 +187,13 @@ export class LinkInserter {
  * refused it, then says to try again (undefined) or why to stop (closed, or refused for good).
  */
 function retries(document: vscode.TextDocument): (version: number) => Promise<LinkOutcome | undefined> {
-  const deadline = Date.now() + KEEP_TRYING_MS;
+  const deadline = performance.now() + KEEP_TRYING_MS;
   let unexplained = 0;
   return async (version) => {
     const changed = await changeAfter(document, version, CHANGE_WAIT_MS);
     if (document.isClosed) return { linked: false, reason: 'closed' };
     if (!changed) unexplained++;
-    return unexplained >= MAX_UNEXPLAINED_REFUSALS || Date.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
+    return unexplained >= MAX_UNEXPLAINED_REFUSALS || performance.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
   };
 }
 
@@ -210,13 +222,15 @@ async function restoreTemp(file: { readonly temp: vscode.Uri; readonly target: v
   await vscode.workspace.fs.rename(file.target, file.temp, { overwrite: false }).then(undefined, () => undefined);
 }
 
-/** Removes `text` at `offset` if it is still there, exactly. */
-async function removeText(document: vscode.TextDocument, offset: number, text: string): Promise<void> {
+/** Removes `text` at `offset` if it is there, exactly; whether it was there. */
+async function removeText(document: vscode.TextDocument, offset: number, text: string): Promise<boolean> {
+  if (document.isClosed) return false;
   const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + text.length));
-  if (document.getText(range) !== text) return;
+  if (document.getText(range) !== text) return false;
   const back = new vscode.WorkspaceEdit();
   back.delete(document.uri, range);
   await vscode.workspace.applyEdit(back);
+  return true;
 }
 
 /** The selections of the document's editors that end at or before where the link goes. */
