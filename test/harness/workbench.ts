@@ -35,11 +35,12 @@ export async function openWorkbench(page: Page, url: string, folder?: string): P
   // The status bar fills in once the window has restored; before that, keys can get lost.
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
   if (folder) {
-    await page
-      .locator('.explorer-folders-view .monaco-list-row')
-      .first()
-      .waitFor({ state: 'visible', timeout: 30_000 })
-      .catch(() => undefined); // explorer may be hidden by a test; not fatal
+    // The Explorer lists the folder once the window has restored. A test may have left the side
+    // bar closed: then there is no list to wait for (it cost 30 s a reload before).
+    const explorer = page.locator('.explorer-folders-view');
+    if (await explorer.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+      await explorer.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
   }
 }
 
