@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { outsideWorkspace, resolveInFolder } from '../core/editInput';
+import { outsideWorkspace } from '../core/editInput';
+import { FluxError } from '../core/errors';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import type { ImageRequest, InputImage } from '../core/providers/types';
 import type { Recipe } from '../core/recipe';
 import { plainLabel, plainText } from '../core/safeText';
+import { isInsideFolder } from '../core/workspacePath';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
 import { imageArgument } from '../languageFeatures/imageReferences';
 import { readEditInputFile } from '../services/editInputFile';
@@ -94,7 +96,15 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
     seed: sameSeed && recipe.seed !== null ? normalizeSeed(recipe.seed) : -1,
   };
   if (!recipe.source) return { ...base, size: normalizeSize(recipe.size) };
-  const input = await readSource(recipe.source.path, image);
+  let input: InputImage | undefined;
+  try {
+    input = await readSource(recipe.source.path, image);
+  } catch (err) {
+    if (!(err instanceof FluxError) || err.kind !== 'invalidInput') throw err;
+    // Still there, but not something an edit can send (a folder, over 20 MB, not an image now).
+    void offerEdit(image, vscode.l10n.t('This image was made by editing {0}, which is no longer a PNG, JPEG or WebP image of at most 20 MB, so it cannot be made again. Edit this image instead?', plainText(recipe.source.path)));
+    return undefined;
+  }
   if (!input) {
     void offerEdit(image, vscode.l10n.t('This image was made by editing {0}, which is no longer there, so it cannot be made again. Edit this image instead?', plainText(recipe.source.path)));
     return undefined;
@@ -111,9 +121,9 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
 async function readSource(path: string, image: vscode.Uri): Promise<InputImage | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(image);
   if (!folder) return undefined;
-  const inside = resolveInFolder(folder.uri.path, path);
-  if (inside === undefined) throw outsideWorkspace(path);
-  const uri = folder.uri.with({ path: inside });
+  // Joined as written (a name such as `photo%20(1).png` is that file, not `photo (1).png`).
+  const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
+  if (!isInsideFolder(uri.path, folder.uri.path)) throw outsideWorkspace(path);
   return (await readEditInputFile(uri, plainLabel(displayPath(uri), 200)))?.image;
 }
 

@@ -16,9 +16,11 @@ export const EDITABLE_IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 /** Refuses a file over the limit before it is read. `name` is for the message. */
 export function checkEditImageSize(size: number, name: string): void {
   if (size > MAX_EDIT_IMAGE_BYTES) {
+    // Rounded up, so a file a byte over 20 MB reads "20.1 MB", not "20.0 MB ... at most 20 MB".
+    const megabytes = (Math.ceil((size / 1024 / 1024) * 10) / 10).toFixed(1);
     throw new FluxError(
       'invalidInput',
-      text('{0} is {1} MB; an image to edit may be at most {2} MB. Choose a smaller image, or save it smaller, then try again.', name, (size / 1024 / 1024).toFixed(1), MAX_EDIT_IMAGE_BYTES / 1024 / 1024),
+      text('{0} is {1} MB; an image to edit may be at most {2} MB. Choose a smaller image, or save it smaller, then try again.', name, megabytes, MAX_EDIT_IMAGE_BYTES / 1024 / 1024),
     );
   }
 }

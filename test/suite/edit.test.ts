@@ -170,7 +170,7 @@ describe('Edit Image', function () {
     try {
       const cases: [string, unknown, RegExp][] = [
         ['a text file named .png', { image: 'pics/notes.png', prompt: 'x' }, /notes\.png is not a PNG, JPEG or WebP image/],
-        ['over 20 MB', { image: 'pics/big.png', prompt: 'x' }, /big\.png is 20\.0 MB; an image to edit may be at most 20 MB/],
+        ['over 20 MB', { image: 'pics/big.png', prompt: 'x' }, /big\.png is 20\.1 MB; an image to edit may be at most 20 MB/],
         ['a path outside', { image: '../outside.png', prompt: 'x' }, /“\.\.\/outside\.png” is outside the workspace/],
         ['an encoded path outside', { image: 'pics/%2e%2e/%2e%2e/outside.png', prompt: 'x' }, /is outside the workspace/],
         ['a Uri outside', { image: vscode.Uri.file(outsideFile), prompt: 'x' }, /is outside the workspace/],

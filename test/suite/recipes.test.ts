@@ -214,10 +214,13 @@ describe('Recipes', function () {
       assert.equal(part('model')?.value, 'flux-kontext-max');
       assert.equal(part('seed'), undefined, 'Regenerate asks for a new seed: none is sent');
 
-      // The input is no longer an image: said so, not "no longer there"; nothing sent.
+      // The input is there but no longer an image: said so, not "no longer there"; an edit of
+      // this image offered instead; nothing sent.
       messages.clear();
-      assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: await editedImage('regen-notes-edit.png', 'pics/regen-notes.png') }), undefined);
-      await expectMessage('warning', /regen-notes\.png is not a PNG, JPEG or WebP image, so it cannot be edited/);
+      const notes = await editedImage('regen-notes-edit.png', 'pics/regen-notes.png');
+      assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: notes }), undefined);
+      const instead = await expectMessage('info', /made by editing pics\/regen-notes\.png, which is no longer a PNG, JPEG or WebP image of at most 20 MB, so it cannot be made again\. Edit this image instead\?/);
+      assert.deepEqual(instead.buttons, ['Edit…']);
 
       // The input is gone: the person is offered an edit of this image instead.
       messages.clear();

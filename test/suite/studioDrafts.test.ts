@@ -161,7 +161,7 @@ describe('Image Studio drafts and edits (host side)', function () {
       assert.equal(h.of('formError').at(-1)?.field, 'input');
       assert.match(h.of('formError').at(-1)?.message ?? '', /not a PNG, JPEG or WebP/);
       await h.send({ type: 'dropInput', uris: [big.toString()] });
-      assert.match(h.of('formError').at(-1)?.message ?? '', /is 20\.0 MB; an image to edit may be at most 20 MB/);
+      assert.match(h.of('formError').at(-1)?.message ?? '', /is 20\.1 MB; an image to edit may be at most 20 MB/);
       const outside = vscode.Uri.file(path.join(os.tmpdir(), 'flux-outside.png'));
       await vscode.workspace.fs.writeFile(outside, await vscode.workspace.fs.readFile(good));
       await h.send({ type: 'dropInput', uris: [outside.toString()] });

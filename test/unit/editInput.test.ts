@@ -23,7 +23,7 @@ describe('edit input', () => {
 
   it('allows exactly 20 MB and refuses one byte more, before reading', () => {
     assert.doesNotThrow(() => checkEditImageSize(MAX_EDIT_IMAGE_BYTES, 'big.png'));
-    refused(() => checkEditImageSize(MAX_EDIT_IMAGE_BYTES + 1, 'big.png'), /big\.png is 20\.0 MB; an image to edit may be at most 20 MB/);
+    refused(() => checkEditImageSize(MAX_EDIT_IMAGE_BYTES + 1, 'big.png'), /big\.png is 20\.1 MB; an image to edit may be at most 20 MB/);
     refused(() => checkEditImageSize(25 * 1024 * 1024, 'huge.png'), /25\.0 MB/);
   });
 
