@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { outsideWorkspace } from '../core/editInput';
 import { FluxError } from '../core/errors';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
-import type { ImageRequest, InputImage } from '../core/providers/types';
+import type { ImageRequest } from '../core/providers/types';
 import type { Recipe } from '../core/recipe';
 import { plainLabel, plainText } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
 import { imageArgument } from '../languageFeatures/imageReferences';
 import { readEditInputFile } from '../services/editInputFile';
+import type { EditInputFile } from '../services/editInputFile';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
@@ -76,11 +77,12 @@ export function registerRegenerateImage(services: Services, references: Referenc
         void showWarning(vscode.l10n.t('The seed of this image is not known, so it cannot be made again exactly. Regenerate it with a new seed instead.'));
         return undefined;
       }
-      const request = await requestFrom(recipe, args.sameSeed, image);
-      if (!request) return undefined;
-      if (target) return await regenerateInPlace(services, target, request);
+      const made = await requestFrom(recipe, args.sameSeed, image);
+      if (!made) return undefined;
+      const { request, source } = made;
+      if (target) return await regenerateInPlace(services, target, request, source);
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
-      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...sourceOf(recipe) });
+      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}) });
     } catch (err) {
       void showFluxError(err);
       return undefined;
@@ -88,15 +90,18 @@ export function registerRegenerateImage(services: Services, references: Referenc
   });
 }
 
-/** The request the recipe describes; for an edit, with its input image read again (undefined, after a message, when it is gone). */
-async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri): Promise<ImageRequest | undefined> {
+/**
+ * The request the recipe describes; for an edit, with its input image read again and that
+ * input's path and SHA-256 for the new recipe (undefined, after a message, when it cannot be read).
+ */
+async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri): Promise<{ request: ImageRequest; source?: { path: string; sha256: string } } | undefined> {
   const base = {
     prompt: normalizePrompt(recipe.prompt),
     model: normalizeModel(recipe.model),
     seed: sameSeed && recipe.seed !== null ? normalizeSeed(recipe.seed) : -1,
   };
-  if (!recipe.source) return { ...base, size: normalizeSize(recipe.size) };
-  let input: InputImage | undefined;
+  if (!recipe.source) return { request: { ...base, size: normalizeSize(recipe.size) } };
+  let input: EditInputFile | undefined;
   try {
     input = await readSource(recipe.source.path, image);
   } catch (err) {
@@ -110,7 +115,7 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
     return undefined;
   }
   // An edit keeps its input's aspect ratio unless it asked for one; the recipe cannot tell which.
-  return { ...base, size: undefined, image: input };
+  return { request: { ...base, size: undefined, image: input.image }, source: { path: recipe.source.path, sha256: input.sha256 } };
 }
 
 /**
@@ -118,54 +123,29 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
  * gone. The path comes from the PNG, so it is text from outside: one that leads out of the
  * workspace is refused, never read or sent.
  */
-async function readSource(path: string, image: vscode.Uri): Promise<InputImage | undefined> {
+async function readSource(path: string, image: vscode.Uri): Promise<EditInputFile | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(image);
   if (!folder) return undefined;
   // Joined as written (a name such as `photo%20(1).png` is that file, not `photo (1).png`).
   const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
   if (!isInsideFolder(uri.path, folder.uri.path)) throw outsideWorkspace(path);
-  return (await readEditInputFile(uri, plainLabel(displayPath(uri), 200)))?.image;
+  return readEditInputFile(uri, plainLabel(displayPath(uri), 200));
 }
 
-function sourceOf(recipe: Recipe): { source?: { path: string; sha256: string } } {
-  return recipe.source ? { source: { path: recipe.source.path, sha256: recipe.source.sha256 } } : {};
-}
-
-/** Makes the image and points the reference at it: one edit, so one Undo takes back the path and the file. */
-async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest): Promise<vscode.Uri | undefined> {
+/**
+ * Makes the image and points the reference at it: one edit, so one Undo takes back the path and
+ * the file. The same progress, cancel, Try Again and outcome message as an edit started from a
+ * reference (generateWithProgress with a `retarget` job).
+ */
+async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: { path: string; sha256: string } | undefined): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   const { retargetPath } = await import('../core/documents');
-  const job = {
+  return generateWithProgress(services.generation, {
     request,
     scope: document.uri,
+    ...(source ? { source } : {}),
     retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
-  };
-  const attempt = async (): Promise<vscode.Uri | undefined> => {
-    try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: regenerating “{0}”', plainText(request.prompt, 48)), cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const sub = token.onCancellationRequested(() => controller.abort());
-          try {
-            return await services.generation.run({ ...job, signal: controller.signal, onProgress: (message) => progress.report({ message }) });
-          } finally {
-            sub.dispose();
-          }
-        },
-      );
-      if (result.link && !result.link.linked) {
-        void showWarning(vscode.l10n.t('Saved {0}, but could not change the reference: the document changed or is read-only.', plainText(displayPath(result.uri))));
-      } else {
-        vscode.window.setStatusBarMessage(vscode.l10n.t('Flux: the reference now points to {0}.', plainText(displayPath(result.uri), 120)), 5000);
-      }
-      return result.uri;
-    } catch (err) {
-      void showFluxError(err, { retry: attempt });
-      return undefined;
-    }
-  };
-  return attempt();
+  });
 }
 
 async function offerEdit(image: vscode.Uri, message: string): Promise<void> {

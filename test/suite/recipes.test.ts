@@ -202,6 +202,7 @@ describe('Recipes', function () {
     await vscode.workspace.fs.writeFile(pic('pics/regen-notes.png'), Buffer.from('# these are notes, not an image\n'));
     const messages = (await testingApi()).messages;
     let again: vscode.Uri | undefined;
+    let inPlace: vscode.Uri | undefined;
     try {
       // The input is there: an edit is sent again, with the input's bytes and the recipe's prompt and model.
       again = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage', { image: await editedImage('regen-edit.png', 'pics/regen-source.png') });
@@ -213,6 +214,19 @@ describe('Recipes', function () {
       assert.equal(part('prompt')?.value, 'make it snow');
       assert.equal(part('model')?.value, 'flux-kontext-max');
       assert.equal(part('seed'), undefined, 'Regenerate asks for a new seed: none is sent');
+      const sourceSha = createHash('sha256').update(SOURCE).digest('hex');
+      assert.deepEqual(readRecipe(await vscode.workspace.fs.readFile(again)).recipe?.source, { path: 'pics/regen-source.png', sha256: sourceSha }, 'the new image says what it was made from');
+
+      // From a reference to it: the reference is retargeted, and the new recipe keeps its source too.
+      const editor = await openMarkdown('notes/regen-edit.md', '# Snow\n\n![snow](../assets/regen-edit.png)\n');
+      editor.selection = new vscode.Selection(2, 3, 2, 3);
+      messages.clear();
+      inPlace = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage');
+      assert.ok(inPlace, 'made again in place');
+      assert.equal(editor.document.getText(), `# Snow\n\n![snow](../assets/${inPlace.path.split('/').pop()})\n`);
+      assert.deepEqual(readRecipe(await vscode.workspace.fs.readFile(inPlace)).recipe?.source, { path: 'pics/regen-source.png', sha256: sourceSha });
+      const said = await expectMessage('info', /^Saved \S*assets\/make-it-snow-\d{8}-\d{6}\.png and pointed the image in notes\/regen-edit\.md, line 3 at it\.$/);
+      assert.deepEqual(said.buttons, ['Open', 'Reveal in Explorer', 'Open in Studio']);
 
       // The input is there but no longer an image: said so, not "no longer there"; an edit of
       // this image offered instead; nothing sent.
@@ -228,13 +242,13 @@ describe('Recipes', function () {
       assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: orphan }), undefined);
       const offer = await expectMessage('info', /made by editing pics\/regen-gone\.png, which is no longer there, so it cannot be made again/);
       assert.deepEqual(offer.buttons, ['Edit…']);
-      assert.equal(fake().editRequests.length, 1, 'nothing more was sent');
+      assert.equal(fake().editRequests.length, 2, 'nothing more was sent');
       assert.equal(fake().generationRequests.length, 0);
     } finally {
       for (const f of ['assets/regen-edit.png', 'assets/regen-notes-edit.png', 'assets/regen-orphan.png', 'pics/regen-source.png', 'pics/regen-notes.png']) {
         await vscode.workspace.fs.delete(pic(f), { useTrash: false }).then(undefined, () => undefined);
       }
-      if (again) await vscode.workspace.fs.delete(again, { useTrash: false }).then(undefined, () => undefined);
+      for (const made of [again, inPlace]) if (made) await vscode.workspace.fs.delete(made, { useTrash: false }).then(undefined, () => undefined);
     }
   });
 
