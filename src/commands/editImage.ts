@@ -8,8 +8,7 @@ import { plainLabel } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import { readConfig } from '../services/config';
 import type { GenerationJob, Retarget } from '../services/generationService';
-import { readEditInputFile } from '../services/editInputFile';
-import type { EditInputFile } from '../services/editInputFile';
+import { readChosenEditInput } from '../services/editInputFile';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
 import { pickWorkspaceImage } from '../ui/pickImage';
@@ -47,7 +46,7 @@ export function registerEditImage(services: Services): vscode.Disposable {
       const args = menuUri ? {} : readEditArgs(arg);
       const source = menuUri ? { uri: menuUri } : await chooseSource(args.image);
       if (!source) return undefined;
-      const input = await readInput(source.uri);
+      const input = await readChosenEditInput(source.uri, plainLabel(displayPath(source.uri), 200));
       const scope = source.reference?.document.uri ?? source.uri;
       const config = readConfig(scope);
       // Checked before asking for anything: a bad argument never reaches the service.
@@ -153,14 +152,6 @@ function referenceTarget(documentUri: vscode.Uri, path: string): vscode.Uri {
 function previewedImage(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE ? input.uri : undefined;
-}
-
-/** The file's image, checked (see readEditInputFile), or a message that it is gone. */
-async function readInput(uri: vscode.Uri): Promise<EditInputFile> {
-  const shown = plainLabel(displayPath(uri), 200);
-  const input = await readEditInputFile(uri, shown);
-  if (!input) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
-  return input;
 }
 
 /** The instruction, in a box that says which image is being edited. */

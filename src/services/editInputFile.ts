@@ -34,3 +34,10 @@ export async function readEditInputFile(uri: vscode.Uri, shown: string): Promise
   const name = uri.path.slice(uri.path.lastIndexOf('/') + 1) || `image${type.extension}`;
   return { image: { bytes, name, mime: type.mime }, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
+
+/** The image a person chose to edit (a pick, a drop, a reference): as readEditInputFile, and a file that is gone is said so. */
+export async function readChosenEditInput(uri: vscode.Uri, shown: string): Promise<EditInputFile> {
+  const input = await readEditInputFile(uri, shown);
+  if (!input) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', shown));
+  return input;
+}

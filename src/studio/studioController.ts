@@ -7,7 +7,7 @@ import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
-import { readEditInputFile } from '../services/editInputFile';
+import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
@@ -679,11 +679,10 @@ function sourceUri(path: string): vscode.Uri | undefined {
   return folders.length ? vscode.Uri.joinPath(folders[0]!.uri, ...path.split('/')) : undefined;
 }
 
-/** An edit's input, read by the host from the file (see readEditInputFile), with its workspace-relative path for the recipe. */
+/** An edit's input, read by the host from the file (see readChosenEditInput), with its workspace-relative path for the recipe. */
 export async function readInput(choice: { uri: vscode.Uri; name: string; parent?: string }): Promise<{ image: InputImage; source: { path: string; sha256: string }; parent?: string }> {
   const { uri, name } = choice;
-  const input = await readEditInputFile(uri, name);
-  if (!input) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not there any more. Choose another image.', name));
+  const input = await readChosenEditInput(uri, name);
   const path = isInWorkspace(uri) ? vscode.workspace.asRelativePath(uri, false) : name;
   return { image: { ...input.image, name }, source: { path, sha256: input.sha256 }, ...(choice.parent ? { parent: choice.parent } : {}) };
 }
