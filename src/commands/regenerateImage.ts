@@ -10,6 +10,7 @@ import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageRefer
 import { imageArgument } from '../languageFeatures/imageReferences';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
+import type { GenerationJob } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
@@ -94,7 +95,7 @@ export function registerRegenerateImage(services: Services, references: Referenc
  * The request the recipe describes; for an edit, with its input image read again and that
  * input's path and SHA-256 for the new recipe (undefined, after a message, when it cannot be read).
  */
-async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri): Promise<{ request: ImageRequest; source?: { path: string; sha256: string } } | undefined> {
+async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri): Promise<{ request: ImageRequest; source?: GenerationJob['source'] } | undefined> {
   const base = {
     prompt: normalizePrompt(recipe.prompt),
     model: normalizeModel(recipe.model),
@@ -137,7 +138,7 @@ async function readSource(path: string, image: vscode.Uri): Promise<EditInputFil
  * the file. The same progress, cancel, Try Again and outcome message as an edit started from a
  * reference (generateWithProgress with a `retarget` job).
  */
-async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: { path: string; sha256: string } | undefined): Promise<vscode.Uri | undefined> {
+async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: GenerationJob['source']): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   const { retargetPath } = await import('../core/documents');
   return generateWithProgress(services.generation, {

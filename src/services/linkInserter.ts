@@ -84,7 +84,7 @@ export class LinkInserter {
     const { document } = request;
     if (document.isClosed) return { linked: false, reason: 'closed' };
     if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
-    const again = retries(document);
+    const again = this.retries(document, request.file);
     for (;;) {
       const version = document.version;
       const range = new vscode.Range(document.positionAt(request.start.offset), document.positionAt(request.end.offset));
@@ -104,8 +104,6 @@ export class LinkInserter {
         const end = document.positionAt(startOffset + request.text.length);
         return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
       }
-      this.refusedEdits++;
-      if (request.file) await restoreTemp(request.file);
       const outcome = await again(version);
       if (outcome) return outcome;
     }
@@ -132,7 +130,7 @@ export class LinkInserter {
     const { placeLink } = await import('../core/placement');
     const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
 
-    const again = retries(document);
+    const again = this.retries(document, request.file);
     for (;;) {
       const version = document.version;
       const anchorOffset = request.document.isClosed ? Math.min(request.anchor.offset, document.getText().length) : request.anchor.offset;
@@ -167,8 +165,6 @@ export class LinkInserter {
         // Refused. VS Code refuses an edit whose document changed since this host last heard of it
         // (typing, another link), and this host may hear of the change only a moment later: wait
         // for it, then place the link again against the new text.
-        this.refusedEdits++;
-        if (request.file) await restoreTemp(request.file);
         const outcome = await again(version);
         // Refused after the text went in, when only the file's move failed (VS Code applies the
         // groups of an edit in turn): the file system refused, not the document, so trying again
@@ -180,21 +176,24 @@ export class LinkInserter {
       }
     }
   }
-}
 
-/**
- * After a refused edit of `document` made against `version`: waits to hear of the change that
- * refused it, then says to try again (undefined) or why to stop (closed, or refused for good).
- */
-function retries(document: vscode.TextDocument): (version: number) => Promise<LinkOutcome | undefined> {
-  const deadline = performance.now() + KEEP_TRYING_MS;
-  let unexplained = 0;
-  return async (version) => {
-    const changed = await changeAfter(document, version, CHANGE_WAIT_MS);
-    if (document.isClosed) return { linked: false, reason: 'closed' };
-    if (!changed) unexplained++;
-    return unexplained >= MAX_UNEXPLAINED_REFUSALS || performance.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
-  };
+  /**
+   * After a refused edit of `document` made against `version`: counts it, puts a file the edit
+   * may have moved back at its temporary name, waits to hear of the change that refused it, then
+   * says to try again (undefined) or why to stop (closed, or refused for good).
+   */
+  private retries(document: vscode.TextDocument, file: LinkRequest['file']): (version: number) => Promise<LinkOutcome | undefined> {
+    const deadline = performance.now() + KEEP_TRYING_MS;
+    let unexplained = 0;
+    return async (version) => {
+      this.refusedEdits++;
+      if (file) await restoreTemp(file);
+      const changed = await changeAfter(document, version, CHANGE_WAIT_MS);
+      if (document.isClosed) return { linked: false, reason: 'closed' };
+      if (!changed) unexplained++;
+      return unexplained >= MAX_UNEXPLAINED_REFUSALS || performance.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
+    };
+  }
 }
 
 /** How long a refused edit waits to hear of the change that refused it. */

@@ -22,6 +22,16 @@ function selectSentence(editor: vscode.TextEditor, sentence: string, firstLineOn
   editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(end));
 }
 
+/**
+ * Types `text` at the start of line 2, as a keystroke. A keystroke always lands; an extension's
+ * editor.edit is refused when a link landed first, so it is typed again, as the keyboard would.
+ */
+async function typeAtTop(editor: vscode.TextEditor, text: string): Promise<void> {
+  while (!(await editor.edit((b) => b.insert(new vscode.Position(1, 0), text)))) {
+    // the document changed under this edit: type it again
+  }
+}
+
 /** Exactly the document with each paragraph followed by a blank line and its own link. */
 function expected(links: readonly string[]): string {
   return `# Harbour\n\n${SENTENCES.map((s, i) => `${s}\n\n${links[i]}`).join('\n\n')}\n`;
@@ -72,13 +82,7 @@ describe('Concurrent generations into one document', function () {
         await waitFor(`request ${i + 1} to arrive`, () => fake().held === i + 1);
       }
       // Typing at the top while the answers land: before, between and after the release.
-      // A keystroke always lands; an extension's editor.edit is refused when a link landed first,
-      // so the test types again, as the keyboard would.
-      const type = async (text: string) => {
-        while (!(await editor.edit((b) => b.insert(new vscode.Position(1, 0), text)))) {
-          // the document changed under this edit: type it again
-        }
-      };
+      const type = (text: string) => typeAtTop(editor, text);
       await type('a');
       fake().release();
       const typing = (async () => {
@@ -120,9 +124,7 @@ describe('Concurrent generations into one document', function () {
       // this), until the link is in or VS Code has refused it MANY times; then it must go in.
       let keys = 0;
       while (!done && links.refusals - refusedBefore < MANY && keys < 5_000) {
-        while (!(await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'b')))) {
-          // the link landed first: type it again
-        }
+        await typeAtTop(editor, 'b');
         keys++;
       }
       if (links.refusals - refusedBefore >= MANY) exercised++;
