@@ -38,8 +38,11 @@ export type LinkOutcome =
  * times: a count ran out while a person typed fast on a busy machine, and the link was lost.
  */
 const KEEP_TRYING_MS = 30_000;
-/** Refusals that no change explains (the file system refusing the rename, say) end it sooner. */
-const MAX_UNEXPLAINED_REFUSALS = 3;
+/**
+ * Refusals that no change explains (the file system refusing the rename, say) end it sooner:
+ * after as many as the old fixed count allowed in all, each waiting CHANGE_WAIT_MS, about 4 s.
+ */
+const MAX_UNEXPLAINED_REFUSALS = 8;
 
 /**
  * The one place that puts image links into documents, by the contract's rule ("Where a link
