@@ -84,9 +84,9 @@ export class LinkInserter {
   }
 
   private async swap(request: ReplaceRequest): Promise<LinkOutcome> {
-    const { document } = request;
-    if (document.isClosed) return { linked: false, reason: 'closed' };
-    if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+    const target = await documentToChange(request.document);
+    if ('linked' in target) return target;
+    const { document, hidden } = target;
     const again = this.retries(document, request.file);
     for (;;) {
       const version = document.version;
@@ -105,7 +105,9 @@ export class LinkInserter {
       }
       if (applied) {
         const end = document.positionAt(startOffset + request.text.length);
-        return { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) };
+        const linked = { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) } as const;
+        if (hidden) await document.save();
+        return linked;
       }
       const outcome = await again(version);
       if (outcome) return outcome;
@@ -113,22 +115,9 @@ export class LinkInserter {
   }
 
   private async place(request: LinkRequest): Promise<LinkOutcome> {
-    // Closed while the image was made (no tab shows it): a saved file gets its link and is
-    // saved again, so the link is not left in a buffer nobody sees. An untitled document that
-    // is gone, a file that is gone, or a hidden one with unsaved changes (saving would save
-    // those too) gets no link.
-    const hidden = request.document.isClosed || !isShownInTab(request.document.uri);
-    if (hidden && request.document.uri.scheme === 'untitled') return { linked: false, reason: 'closed' };
-    let document = request.document;
-    if (document.isClosed) {
-      try {
-        document = await vscode.workspace.openTextDocument(document.uri);
-      } catch {
-        return { linked: false, reason: 'closed' };
-      }
-    }
-    if (hidden && document.isDirty) return { linked: false, reason: 'hiddenUnsaved' };
-    if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+    const target = await documentToChange(request.document);
+    if ('linked' in target) return target;
+    const { document, hidden } = target;
     // Loaded on first use: the Markdown parser costs nothing until a link is placed.
     const { placeLink } = await import('../core/placement');
     const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
@@ -197,6 +186,30 @@ export class LinkInserter {
       return unexplained >= MAX_UNEXPLAINED_REFUSALS || performance.now() > deadline ? { linked: false, reason: 'refused' } : undefined;
     };
   }
+}
+
+/**
+ * The document to put a link into, and whether no tab shows it; or why it gets none.
+ * A document no tab shows (closed while the image was made, or opened by Generate Missing
+ * Images in Workspace) gets its link and is saved, so the link is not left in a buffer nobody
+ * sees. VS Code lets go of a document an extension opened without an editor after 3 minutes or
+ * past 50 such documents: a saved file is opened again. An untitled document that is gone, a
+ * file that is gone, or a hidden one with unsaved changes (saving would save those too) gets none.
+ */
+async function documentToChange(original: vscode.TextDocument): Promise<{ document: vscode.TextDocument; hidden: boolean } | LinkOutcome> {
+  const hidden = original.isClosed || !isShownInTab(original.uri);
+  if (hidden && original.uri.scheme === 'untitled') return { linked: false, reason: 'closed' };
+  let document = original;
+  if (document.isClosed) {
+    try {
+      document = await vscode.workspace.openTextDocument(document.uri);
+    } catch {
+      return { linked: false, reason: 'closed' };
+    }
+  }
+  if (hidden && document.isDirty) return { linked: false, reason: 'hiddenUnsaved' };
+  if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
+  return { document, hidden };
 }
 
 /** How long a refused edit waits to hear of the change that refused it. */

@@ -97,7 +97,6 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
   const written: Outcome['written'] = [];
   const failed: Outcome['failed'] = [];
   let cancelled = false;
-  const wasDirty = new Map(images.map((i) => [i.document, i.document.isDirty]));
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Generate Missing Images'), cancellable: true },
     async (progress, token) => {
@@ -127,11 +126,6 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
       }
     },
   );
-  // A retargeted document nobody sees (the workspace command opened it) is saved, as a linked
-  // image's document is: the change is not left in a hidden buffer.
-  for (const [document, dirty] of wasDirty) {
-    if (!dirty && document.isDirty && !document.isClosed && !isShownInTab(document.uri)) await document.save();
-  }
   const order = new Map(images.map((image, i) => [image, i]));
   written.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
   failed.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
@@ -169,12 +163,18 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
     const pairs = retargeted.map((w) => `${w.image.ref.path} → ${w.image.retargetTo}`).join(', ');
     sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
   }
+  // Written, but the reference could not be changed (the person changed it meanwhile, say).
+  const left = written.filter((w) => w.image.retargetTo && !w.retargeted);
+  if (left.length) {
+    const pairs = left.map((w) => vscode.l10n.t('{0} (referenced as {1})', w.image.retargetTo!, w.image.ref.path)).join(', ');
+    sentences.push(vscode.l10n.t('These images were written, but their references could not be changed to name them: {0}.', pairs));
+  }
   const skip = skippedSentence(skipped);
   if (skip) sentences.push(skip);
   const message = plainText(sentences.join(' '));
   const retry = vscode.l10n.t('Retry Failed');
   const showLog = vscode.l10n.t('Show Log');
-  const choice = failed.length ? await showWarning(message, retry, showLog) : await showInformation(message);
+  const choice = failed.length ? await showWarning(message, retry, showLog) : left.length ? await showWarning(message, showLog) : await showInformation(message);
   if (choice === retry) {
     await retryFailed(
       services,
@@ -212,11 +212,6 @@ function reasonText(reason: SkippedReference['reason']): string {
     case 'noText':
       return vscode.l10n.t('no alt text or caption to use as the prompt');
   }
-}
-
-function isShownInTab(uri: vscode.Uri): boolean {
-  const key = uri.toString();
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
 }
 
 /** Workspace-relative (the folder's name first only in a multi-root workspace). */

@@ -286,11 +286,55 @@ describe('Generate Missing Images', function () {
       assert.ok(result.skipped.includes(`${DIR}/ws/a.md: a-img/none.png (no alt text or caption to use as the prompt)`), result.skipped.join('\n'));
       for (const uri of result.written) assert.ok(await isPng(uri));
       // b.rst was not open: its retargeted reference is saved, not left in a hidden buffer.
+      await waitFor('the summary', () => stubs.messages.length > 0);
+      assert.match(stubs.messages[0]!.text, /b-img\/hill\.jpg → b-img\/hill\.png/, 'the reference was retargeted');
       const b = new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(`${DIR}/ws/b.rst`)));
       assert.match(b, /\.\. figure:: b-img\/hill\.png\n {3}:alt: A green hill/);
     } finally {
       await files.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+
+  it('over a workspace of more documents than VS Code keeps open for an extension: the first is still retargeted and saved', async () => {
+    stubs.install();
+    await write(`${DIR}/many/a.md`, '# A\n\n![A green hill](img/hill.jpg)\n');
+    await write(`${DIR}/many/img/there.png`, Uint8Array.from(PNG_SIGNATURE));
+    // VS Code lets go of documents an extension opened, without an editor, past 50 of them.
+    for (let i = 0; i < 80; i++) await write(`${DIR}/many/z${String(i).padStart(2, '0')}.md`, `Page ${i}\n\n![There](img/there.png)\n`);
+    stubs.pick = (items) => items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.description?.startsWith(`${DIR}/`));
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImagesInWorkspace');
+    assert.deepEqual(result.written.map(rel), [`${DIR}/many/img/hill.png`]);
+    assert.ok(
+      !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uriOf(`${DIR}/many/z00.md`).toString()),
+      'VS Code let go of the first documents the scan opened, as this test means it to',
+    );
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    assert.match(stubs.messages[0]!.text, /img\/hill\.jpg → img\/hill\.png/);
+    const a = new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(`${DIR}/many/a.md`)));
+    assert.equal(a, '# A\n\n![A green hill](img/hill.png)\n', 'retargeted and saved');
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriOf(`${DIR}/many/a.md`).toString());
+    assert.ok(!open?.isDirty, 'no unsaved change left in a buffer nobody sees');
+  });
+
+  it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
+    stubs.install();
+    const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n';
+    const editor = await show(`${DIR}/notes.md`, text);
+    fake().hold();
+    const running = vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    await waitFor('the request', () => fake().held === 1);
+    // The person points the reference elsewhere meanwhile.
+    await editor.edit((e) => e.replace(new vscode.Range(2, 21, 2, 24), 'wolf'));
+    fake().release();
+    const result = await running;
+    assert.deepEqual(result.written.map(rel), [`${DIR}/img/fox.png`]);
+    assert.equal(editor.document.getText(), '# Notes\n\n![A fox in snow](img/wolf.jpg)\n', 'their words, and no .png put in');
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    const summary = stubs.messages[0]!;
+    assert.equal(summary.level, 'warning');
+    assert.match(summary.text, /These images were written, but their references could not be changed to name them: img\/fox\.png \(referenced as img\/fox\.jpg\)\./);
+    assert.doesNotMatch(summary.text, /now name the \.png/);
+    assert.deepEqual(summary.buttons, ['Show Log']);
   });
 });
 
