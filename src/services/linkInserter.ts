@@ -104,10 +104,14 @@ export class LinkInserter {
         applied = false;
       }
       if (applied) {
-        const end = document.positionAt(startOffset + request.text.length);
-        const linked = { linked: true, document, range: new vscode.Range(document.positionAt(startOffset), end) } as const;
-        if (hidden) await document.save();
-        return linked;
+        // Where the new path is, followed through a save that may change the text (format on save).
+        const start = new TrackedAnchor(document, document.positionAt(startOffset));
+        try {
+          if (hidden) await saveHidden(document);
+          return { linked: true, document, range: new vscode.Range(document.positionAt(start.offset), document.positionAt(start.offset + request.text.length)) };
+        } finally {
+          start.dispose();
+        }
       }
       const outcome = await again(version);
       if (outcome) return outcome;
@@ -149,7 +153,7 @@ export class LinkInserter {
             return { linked: false, reason: 'refused' };
           }
           restoreSelections(kept);
-          if (hidden) await document.save();
+          if (hidden) await saveHidden(document);
           const linkStart = document.positionAt(start.offset + placement.linkStart);
           const linkEnd = document.positionAt(start.offset + placement.linkEnd);
           return { linked: true, document, range: new vscode.Range(linkStart, linkEnd) };
@@ -197,8 +201,7 @@ export class LinkInserter {
  * file that is gone, or a hidden one with unsaved changes (saving would save those too) gets none.
  */
 async function documentToChange(original: vscode.TextDocument): Promise<{ document: vscode.TextDocument; hidden: boolean } | LinkOutcome> {
-  const hidden = original.isClosed || !isShownInTab(original.uri);
-  if (hidden && original.uri.scheme === 'untitled') return { linked: false, reason: 'closed' };
+  if (original.uri.scheme === 'untitled' && (original.isClosed || !isShownInTab(original.uri))) return { linked: false, reason: 'closed' };
   let document = original;
   if (document.isClosed) {
     try {
@@ -207,9 +210,22 @@ async function documentToChange(original: vscode.TextDocument): Promise<{ docume
       return { linked: false, reason: 'closed' };
     }
   }
+  // Asked of the document as it is now: the person may have opened it again meanwhile.
+  const hidden = !isShownInTab(document.uri);
   if (hidden && document.isDirty) return { linked: false, reason: 'hiddenUnsaved' };
   if (await isReadonlyFile(document.uri)) return { linked: false, reason: 'readonly' };
   return { document, hidden };
+}
+
+/**
+ * Saves a document no tab shows after its link went in. VS Code may have let go of this copy
+ * meanwhile (the edit then went to the copy it opened again): the one open now is saved.
+ * A save that fails leaves the link in place, unsaved; it does not undo the image.
+ */
+async function saveHidden(document: vscode.TextDocument): Promise<void> {
+  const key = document.uri.toString();
+  const current = document.isClosed ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === key) : document;
+  await current?.save().then(undefined, () => false);
 }
 
 /** How long a refused edit waits to hear of the change that refused it. */
@@ -273,7 +289,7 @@ function restoreSelections(kept: { editor: vscode.TextEditor; selections: readon
 function isShownInTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   const shows = (input: unknown) =>
-    (input instanceof vscode.TabInputText && input.uri.toString() === key) ||
+    ((input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputNotebook) && input.uri.toString() === key) ||
     (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === key || input.original.toString() === key));
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => shows(t.input)));
 }

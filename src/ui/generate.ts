@@ -106,6 +106,15 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
 }
 
 /** Why a retargeted reference was left as it was. */
-function whyNotLinked(reason: string | undefined): string {
-  return reason === 'readonly' ? vscode.l10n.t('the document is read-only') : reason === 'closed' ? vscode.l10n.t('the document was closed') : vscode.l10n.t('the document changed there meanwhile');
+export function whyNotLinked(reason: string | undefined): string {
+  switch (reason) {
+    case 'readonly':
+      return vscode.l10n.t('the document is read-only');
+    case 'closed':
+      return vscode.l10n.t('the document was closed');
+    case 'hiddenUnsaved':
+      return vscode.l10n.t('the document was closed with unsaved changes');
+    default:
+      return vscode.l10n.t('the document changed there meanwhile');
+  }
 }

@@ -6,6 +6,7 @@ import type { Services } from '../commands/services';
 import { readConfig } from '../services/config';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { languageOf, scanDocument } from '../services/missingImages';
+import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showInformation, showWarning } from './messages';
 
@@ -24,7 +25,8 @@ export interface MissingRunOptions {
 }
 
 interface Outcome {
-  readonly written: { image: MissingImage; uri: vscode.Uri; retargeted: boolean }[];
+  /** `notRetargeted`: why a reference to retarget still names the old file. */
+  readonly written: { image: MissingImage; uri: vscode.Uri; retargeted: boolean; notRetargeted?: string }[];
   readonly failed: { image: MissingImage; error: unknown }[];
   readonly cancelled: boolean;
 }
@@ -132,7 +134,7 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
   return { written, failed, cancelled };
 }
 
-async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; retargeted: boolean }> {
+async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; retargeted: boolean; notRetargeted?: string }> {
   if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
   const config = readConfig(image.document.uri);
   const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
@@ -145,7 +147,11 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
     signal,
   });
-  if (result.link && !result.link.linked) services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference was not updated (${result.link.reason}).`);
+  if (result.link && !result.link.linked) {
+    const why = whyNotLinked(result.link.reason);
+    services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference ${ref.path} in ${workspacePath(image.document.uri)} was not changed: ${why}.`);
+    return { uri: result.uri, retargeted: false, notRetargeted: why };
+  }
   return { uri: result.uri, retargeted: result.link?.linked === true };
 }
 
@@ -164,10 +170,13 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
     sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
   }
   // Written, but the reference could not be changed (the person changed it meanwhile, say).
-  const left = written.filter((w) => w.image.retargetTo && !w.retargeted);
+  const left = written.filter((w) => w.notRetargeted);
   if (left.length) {
-    const pairs = left.map((w) => vscode.l10n.t('{0} (referenced as {1})', w.image.retargetTo!, w.image.ref.path)).join(', ');
-    sentences.push(vscode.l10n.t('These images were written, but their references could not be changed to name them: {0}.', pairs));
+    const items = left.map((w) => {
+      const item = `${w.image.ref.path} → ${w.image.retargetTo ?? ''} (${w.notRetargeted!})`;
+      return options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ${item}` : item;
+    });
+    sentences.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));
   }
   const skip = skippedSentence(skipped);
   if (skip) sentences.push(skip);

@@ -103,6 +103,25 @@ describe('Edit Image', function () {
     assert.ok(Buffer.from(SOURCE).equals(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'pics/harbour.png'))));
   });
 
+  it('the document\'s tab closed while the image is made: the reference is retargeted in the file, and saved', async () => {
+    await writeImage('pics/closed.png');
+    const text = '# Closed\n\n![A pier](../pics/closed.png)\n';
+    const editor = await openMarkdown('notes/edit-closed.md', text);
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    fake().hold();
+    const running = edit({ prompt: 'add fog' });
+    await waitFor('the request', () => fake().held === 1);
+    await closeAllEditors();
+    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.length), 'no tab shows the document');
+    fake().release();
+    const uri = await running;
+    assert.ok(uri);
+    const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(editor.document.uri));
+    assert.equal(onDisk, `# Closed\n\n![A pier](../assets/${uri.path.split('/').pop()})\n`, 'retargeted and saved');
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === editor.document.uri.toString());
+    assert.ok(!open?.isDirty, 'nothing left unsaved in a buffer no tab shows');
+  });
+
   it('edits the image named in the argument: model, size and seed sent, the parent recorded, the result opens beside', async () => {
     const first = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'a lighthouse at noon' });
     assert.ok(first);
