@@ -30,7 +30,7 @@ export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
 interface Source {
   readonly uri: vscode.Uri;
   /** Started from a reference in a document: that reference is retargeted to the new file. */
-  readonly reference?: { readonly document: vscode.TextDocument; readonly retarget: (newPath: string) => string; readonly pathStart: number; readonly pathEnd: number };
+  readonly reference?: { readonly document: vscode.TextDocument; readonly retarget: (newPath: string) => string; readonly pathStart: number; readonly pathEnd: number; readonly written: string };
 }
 
 /**
@@ -127,13 +127,14 @@ async function referenceUnderCursor(): Promise<Source | undefined> {
   const { documentLanguage, readImageReferences, referenceAt, retargetPath } = await import('../core/documents');
   const language = documentLanguage(document.languageId);
   if (!language || document.uri.scheme === 'output') return undefined;
-  const ref = referenceAt(readImageReferences(document.getText(), language), document.offsetAt(editor.selection.active));
+  const text = document.getText();
+  const ref = referenceAt(readImageReferences(text, language), document.offsetAt(editor.selection.active));
   if (!ref) return undefined;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.path) && !/^[A-Za-z]:[\\/]/.test(ref.path)) {
     throw new FluxError('invalidInput', vscode.l10n.t('The image under the cursor is not a file in the workspace ({0}). Download it into the workspace first, then edit it there.', plainLabel(ref.path, 120)));
   }
   const uri = referenceTarget(document.uri, ref.path);
-  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, retarget: (newPath) => retargetPath(language, ref, newPath) } };
+  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), retarget: (newPath) => retargetPath(language, ref, newPath) } };
 }
 
 /** A reference's file: relative to the document's folder; `/…` from its workspace folder. Never outside the workspace. */
@@ -172,6 +173,7 @@ function retargetFor(reference: NonNullable<Source['reference']>): Retarget {
     document: reference.document,
     pathStart: reference.pathStart,
     pathEnd: reference.pathEnd,
+    written: reference.written,
     pathText: (image) => reference.retarget(linkPathFor(reference.document.uri, image)),
   };
 }

@@ -145,7 +145,7 @@ async function regenerateInPlace(services: Services, target: ReferenceAt, reques
     request,
     scope: document.uri,
     ...(source ? { source } : {}),
-    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
+    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }
 

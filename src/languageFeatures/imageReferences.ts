@@ -14,6 +14,8 @@ export interface ReferenceAt {
   readonly document: vscode.TextDocument;
   readonly language: DocumentLanguage;
   readonly ref: ImageReference;
+  /** The path as written in the text `ref` was read from (its offsets may be stale by the time it is used). */
+  readonly written: string;
   /** The local image file it names; undefined for a URL, a missing extension, or a path outside the workspace. */
   readonly uri: vscode.Uri | undefined;
 }
@@ -23,18 +25,20 @@ export interface ReferenceAt {
  * lightbulb and a command on the same text share one parse.
  */
 export class ReferenceIndex {
-  private readonly cache = new WeakMap<vscode.TextDocument, { version: number; refs: readonly ImageReference[] }>();
+  private readonly cache = new WeakMap<vscode.TextDocument, { version: number; text: string; refs: readonly ImageReference[] }>();
 
-  async references(document: vscode.TextDocument): Promise<{ language: DocumentLanguage; refs: readonly ImageReference[] } | undefined> {
+  /** The references, with the text they were read from. */
+  async references(document: vscode.TextDocument): Promise<{ language: DocumentLanguage; text: string; refs: readonly ImageReference[] } | undefined> {
     const language = documentLanguage(document.languageId);
     if (!language || !takesImageLinks(document)) return undefined;
     const hit = this.cache.get(document);
-    if (hit && hit.version === document.version) return { language, refs: hit.refs };
+    if (hit && hit.version === document.version) return { language, text: hit.text, refs: hit.refs };
     // Loaded on first use: the parsers cost nothing until a reference is asked about.
     const { readImageReferences } = await import('../core/documents');
-    const refs = readImageReferences(document.getText(), language);
-    this.cache.set(document, { version: document.version, refs });
-    return { language, refs };
+    const text = document.getText();
+    const refs = readImageReferences(text, language);
+    this.cache.set(document, { version: document.version, text, refs });
+    return { language, text, refs };
   }
 
   /** The reference under `position` (either end included), with the file it names. */
@@ -43,7 +47,7 @@ export class ReferenceIndex {
     if (!found) return undefined;
     const { referenceAt } = await import('../core/documents');
     const ref = referenceAt(found.refs, document.offsetAt(position));
-    return ref ? { document, language: found.language, ref, uri: referenceUri(document, ref) } : undefined;
+    return ref ? { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), uri: referenceUri(document, ref) } : undefined;
   }
 
   /** The reference in `document` that names `image`: the one under `position` if it does, else the first. */
@@ -56,7 +60,7 @@ export class ReferenceIndex {
     if (!found) return undefined;
     for (const ref of found.refs) {
       const uri = referenceUri(document, ref);
-      if (uri && sameFile(uri, image)) return { document, language: found.language, ref, uri };
+      if (uri && sameFile(uri, image)) return { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), uri };
     }
     return undefined;
   }

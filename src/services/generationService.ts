@@ -36,6 +36,11 @@ export interface Retarget {
   /** Offsets of the path as written in the document. */
   readonly pathStart: number;
   readonly pathEnd: number;
+  /**
+   * The path as written when the offsets were read. The person may type while a pick or an input
+   * box is open: if the offsets no longer hold it, the reference is left alone, never a guess.
+   */
+  readonly written: string;
   /** The text that replaces the path, for the new file. */
   readonly pathText: (image: vscode.Uri) => Promise<string> | string;
 }
@@ -103,7 +108,7 @@ export class GenerationService implements vscode.Disposable {
       ? {
           start: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathStart)),
           end: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathEnd)),
-          expected: job.retarget.document.getText().slice(job.retarget.pathStart, job.retarget.pathEnd),
+          expected: job.retarget.written,
         }
       : undefined;
     try {

@@ -10,6 +10,8 @@ export interface MissingImage {
   readonly document: vscode.TextDocument;
   readonly language: DocumentLanguage;
   readonly ref: ImageReference;
+  /** The path as written when the document was scanned (the person may type before it is used). */
+  readonly written: string;
   readonly prompt: string;
   /** Where the image is written (the reference's path, or its `.png` twin). */
   readonly target: vscode.Uri;
@@ -42,7 +44,8 @@ export function languageOf(document: vscode.TextDocument): DocumentLanguage | un
 export async function scanDocument(document: vscode.TextDocument, language: DocumentLanguage): Promise<DocumentScan> {
   // Loaded on first use, like the pipeline's own readers.
   const { readImageReferences } = await import('../core/documents');
-  const refs = readImageReferences(document.getText(), language);
+  const text = document.getText();
+  const refs = readImageReferences(text, language);
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === document.uri.scheme && f.uri.authority === document.uri.authority);
   const dir = vscode.Uri.joinPath(document.uri, '..');
   const missing: MissingImage[] = [];
@@ -87,7 +90,7 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
       continue;
     }
     seen.add(target.toString());
-    missing.push({ document, language, ref, prompt: plan.prompt, target, ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
+    missing.push({ document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), prompt: plan.prompt, target, ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
   }
   return { document, missing, skipped };
 }

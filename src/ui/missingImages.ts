@@ -144,7 +144,7 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     request,
     scope: image.document.uri,
     target: image.target,
-    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
+    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: image.written, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
     signal,
   });
   if (result.link && !result.link.linked) {

@@ -103,6 +103,30 @@ describe('Edit Image', function () {
     assert.ok(Buffer.from(SOURCE).equals(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'pics/harbour.png'))));
   });
 
+  it('a line typed above the reference while the instruction box is open: the text it held is never replaced', async () => {
+    await writeImage('pics/typed.png');
+    const text = '# Typed\n\n![A pier](../pics/typed.png)\n';
+    const editor = await openMarkdown('notes/edit-typed.md', text);
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = w.showInputBox;
+    // The box stays open when the person clicks into the document (ignoreFocusOut) and types.
+    w.showInputBox = async () => {
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Typed first.\n'));
+      return 'add fog';
+    };
+    const messages = captureMessages();
+    try {
+      const uri = await edit();
+      assert.ok(uri, 'the image is made and kept');
+      assert.equal(editor.document.getText(), `Typed first.\n${text}`, 'their text, nothing replaced at the old offsets');
+      assert.match(messages.messages[0]?.text ?? '', /still points at the old image: the document changed there meanwhile/);
+    } finally {
+      w.showInputBox = saved;
+      messages.restore();
+    }
+  });
+
   it('the document\'s tab closed while the image is made: the reference is retargeted in the file, and saved', async () => {
     await writeImage('pics/closed.png');
     const text = '# Closed\n\n![A pier](../pics/closed.png)\n';

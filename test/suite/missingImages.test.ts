@@ -55,7 +55,7 @@ class Stubs {
   readonly messages: { level: 'info' | 'warning'; text: string; buttons: string[] }[] = [];
   readonly progress: string[] = [];
   answer: ((text: string, buttons: string[]) => string | undefined | Promise<string | undefined>) | undefined;
-  pick: ((items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined) | undefined;
+  pick: ((items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined | Promise<vscode.QuickPickItem[] | undefined>) | undefined;
   pickedFrom: vscode.QuickPickItem[] = [];
   readonly cancel = new vscode.CancellationTokenSource();
   private readonly saved: Partial<Window> = {};
@@ -322,6 +322,22 @@ describe('Generate Missing Images', function () {
     assert.equal(a, '# A\n\n![A green hill](img/hill.png)\n', 'retargeted and saved');
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriOf(`${DIR}/many/a.md`).toString());
     assert.ok(!open?.isDirty, 'no unsaved change left in a buffer nobody sees');
+  });
+
+  it('a line typed above the reference while the pick is open: the text it held is never replaced; the summary says it was not changed', async () => {
+    stubs.install();
+    const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n';
+    const editor = await show(`${DIR}/notes.md`, text);
+    // The pick stays open when the person clicks into the document (ignoreFocusOut) and types.
+    stubs.pick = async (items) => {
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Typed first.\n'));
+      return items.filter((i) => i.picked);
+    };
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
+    assert.deepEqual(result.written.map(rel), [`${DIR}/img/fox.png`]);
+    assert.equal(editor.document.getText(), `Typed first.\n${text}`, 'their text, nothing replaced at the old offsets');
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    assert.match(stubs.messages[0]!.text, /could not be changed to name the \.png written for them; change them yourself: img\/fox\.jpg → img\/fox\.png/);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
