@@ -8,6 +8,7 @@ import { plainLabel } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import { readConfig } from '../services/config';
 import type { GenerationJob, Retarget } from '../services/generationService';
+import { TrackedRange } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
@@ -30,7 +31,15 @@ export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
 interface Source {
   readonly uri: vscode.Uri;
   /** Started from a reference in a document: that reference is retargeted to the new file. */
-  readonly reference?: { readonly document: vscode.TextDocument; readonly retarget: (newPath: string) => string; readonly pathStart: number; readonly pathEnd: number; readonly written: string };
+  readonly reference?: {
+    readonly document: vscode.TextDocument;
+    readonly retarget: (newPath: string) => string;
+    readonly pathStart: number;
+    readonly pathEnd: number;
+    readonly written: string;
+    /** Followed from when the reference was read, through the instruction box. */
+    readonly range: TrackedRange;
+  };
 }
 
 /**
@@ -40,12 +49,15 @@ interface Source {
  */
 export function registerEditImage(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.editImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    // The reference's range, until generateWithProgress takes it over.
+    let range: TrackedRange | undefined;
     try {
       // A menu (Explorer, image preview title) passes the file's Uri: the person's explicit choice.
       const menuUri = arg instanceof vscode.Uri ? arg : undefined;
       const args = menuUri ? {} : readEditArgs(arg);
       const source = menuUri ? { uri: menuUri } : await chooseSource(args.image);
       if (!source) return undefined;
+      range = source.reference?.range;
       const input = await readChosenEditInput(source.uri, plainLabel(displayPath(source.uri), 200));
       const scope = source.reference?.document.uri ?? source.uri;
       const config = readConfig(scope);
@@ -66,10 +78,13 @@ export function registerEditImage(services: Services): vscode.Disposable {
         ...(parent ? { parent } : {}),
         ...(retarget ? { retarget } : {}),
       };
+      range = undefined;
       return await generateWithProgress(services.generation, job, { openBeside: true, settingsFor: refusedEdit });
     } catch (err) {
       void showFluxError(err, { openSettings: refusedEdit(err) });
       return undefined;
+    } finally {
+      range?.dispose();
     }
   });
 }
@@ -134,7 +149,8 @@ async function referenceUnderCursor(): Promise<Source | undefined> {
     throw new FluxError('invalidInput', vscode.l10n.t('The image under the cursor is not a file in the workspace ({0}). Download it into the workspace first, then edit it there.', plainLabel(ref.path, 120)));
   }
   const uri = referenceTarget(document.uri, ref.path);
-  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), retarget: (newPath) => retargetPath(language, ref, newPath) } };
+  const range = new TrackedRange(document, ref.pathStart, ref.pathEnd);
+  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), range, retarget: (newPath) => retargetPath(language, ref, newPath) } };
 }
 
 /** A reference's file: relative to the document's folder; `/…` from its workspace folder. Never outside the workspace. */
@@ -174,6 +190,7 @@ function retargetFor(reference: NonNullable<Source['reference']>): Retarget {
     pathStart: reference.pathStart,
     pathEnd: reference.pathEnd,
     written: reference.written,
+    range: reference.range,
     pathText: (image) => reference.retarget(linkPathFor(reference.document.uri, image)),
   };
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { DOCUMENT_GLOB, languageOfPath } from '../core/missingImages';
+import type { readImageReferences as ReadImageReferences } from '../core/documents';
 import type { DocumentScan } from '../services/missingImages';
-import { languageOf, scanDocument } from '../services/missingImages';
+import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
 import type { MissingImagesResult } from '../ui/missingImages';
 import { generateMissingImages } from '../ui/missingImages';
 import { showFluxError } from '../ui/notifications';
@@ -76,6 +77,18 @@ async function findDocuments(): Promise<vscode.Uri[]> {
 async function scanWorkspace(): Promise<DocumentScan[]> {
   const { readImageReferences } = await import('../core/documents');
   const scans: DocumentScan[] = [];
+  try {
+    await scanEach(scans, readImageReferences);
+  } catch (err) {
+    disposeScans(scans);
+    throw err;
+  }
+  return scans;
+}
+
+type ReadReferences = typeof ReadImageReferences;
+
+async function scanEach(scans: DocumentScan[], readImageReferences: ReadReferences): Promise<void> {
   for (const uri of await findDocuments()) {
     let document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const language = document ? languageOf(document) : undefined;
@@ -96,5 +109,4 @@ async function scanWorkspace(): Promise<DocumentScan[]> {
     const scan = await scanDocument(document, lang);
     if (scan.missing.length || scan.skipped.length) scans.push(scan);
   }
-  return scans;
 }

@@ -8,6 +8,7 @@ import { plainLabel, plainText } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
 import { imageArgument } from '../languageFeatures/imageReferences';
+import { TrackedRange } from '../services/anchor';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
 import type { GenerationJob } from '../services/generationService';
@@ -44,6 +45,8 @@ export function readRegenerateArgs(arg: unknown): RegenerateArgs {
  */
 export function registerRegenerateImage(services: Services, references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.regenerateImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    // The reference's range, from when it was read until generateWithProgress takes it over.
+    let range: TrackedRange | undefined;
     try {
       const args = readRegenerateArgs(arg);
       const editor = vscode.window.activeTextEditor;
@@ -64,6 +67,8 @@ export function registerRegenerateImage(services: Services, references: Referenc
         target = here;
         image = here.uri;
       }
+      // Followed from now: reading the recipe and the input takes a moment, and the person types on.
+      if (target && target.document.version === target.version) range = new TrackedRange(target.document, target.ref.pathStart, target.ref.pathEnd);
       const read = await recipes.get(image);
       if (read.unreadable === 'missing') {
         void showWarning(vscode.l10n.t('{0} is not there, so it has no recipe to make it again from.', plainText(displayPath(image))));
@@ -81,12 +86,18 @@ export function registerRegenerateImage(services: Services, references: Referenc
       const made = await requestFrom(recipe, args.sameSeed, image);
       if (!made) return undefined;
       const { request, source } = made;
-      if (target) return await regenerateInPlace(services, target, request, source);
+      if (target) {
+        const tracked = range;
+        range = undefined;
+        return await regenerateInPlace(services, target, request, source, tracked);
+      }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
       return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}) });
     } catch (err) {
       void showFluxError(err);
       return undefined;
+    } finally {
+      range?.dispose();
     }
   });
 }
@@ -138,14 +149,14 @@ async function readSource(path: string, image: vscode.Uri): Promise<EditInputFil
  * the file. The same progress, cancel, Try Again and outcome message as an edit started from a
  * reference (generateWithProgress with a `retarget` job).
  */
-async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: GenerationJob['source']): Promise<vscode.Uri | undefined> {
+async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: GenerationJob['source'], range: TrackedRange | undefined): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   const { retargetPath } = await import('../core/documents');
   return generateWithProgress(services.generation, {
     request,
     scope: document.uri,
     ...(source ? { source } : {}),
-    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
+    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, ...(range ? { range } : {}), pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }
 

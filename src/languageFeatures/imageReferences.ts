@@ -14,8 +14,9 @@ export interface ReferenceAt {
   readonly document: vscode.TextDocument;
   readonly language: DocumentLanguage;
   readonly ref: ImageReference;
-  /** The path as written in the text `ref` was read from (its offsets may be stale by the time it is used). */
+  /** The path as written in the text `ref` was read from, and that text's version (its offsets may be stale by the time they are used). */
   readonly written: string;
+  readonly version: number;
   /** The local image file it names; undefined for a URL, a missing extension, or a path outside the workspace. */
   readonly uri: vscode.Uri | undefined;
 }
@@ -28,17 +29,18 @@ export class ReferenceIndex {
   private readonly cache = new WeakMap<vscode.TextDocument, { version: number; text: string; refs: readonly ImageReference[] }>();
 
   /** The references, with the text they were read from. */
-  async references(document: vscode.TextDocument): Promise<{ language: DocumentLanguage; text: string; refs: readonly ImageReference[] } | undefined> {
+  async references(document: vscode.TextDocument): Promise<{ language: DocumentLanguage; version: number; text: string; refs: readonly ImageReference[] } | undefined> {
     const language = documentLanguage(document.languageId);
     if (!language || !takesImageLinks(document)) return undefined;
     const hit = this.cache.get(document);
-    if (hit && hit.version === document.version) return { language, text: hit.text, refs: hit.refs };
+    if (hit && hit.version === document.version) return { language, ...hit };
     // Loaded on first use: the parsers cost nothing until a reference is asked about.
     const { readImageReferences } = await import('../core/documents');
     const text = document.getText();
     const refs = readImageReferences(text, language);
-    this.cache.set(document, { version: document.version, text, refs });
-    return { language, text, refs };
+    const entry = { version: document.version, text, refs };
+    this.cache.set(document, entry);
+    return { language, ...entry };
   }
 
   /** The reference under `position` (either end included), with the file it names. */
@@ -47,7 +49,7 @@ export class ReferenceIndex {
     if (!found) return undefined;
     const { referenceAt } = await import('../core/documents');
     const ref = referenceAt(found.refs, document.offsetAt(position));
-    return ref ? { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), uri: referenceUri(document, ref) } : undefined;
+    return ref ? { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), version: found.version, uri: referenceUri(document, ref) } : undefined;
   }
 
   /** The reference in `document` that names `image`: the one under `position` if it does, else the first. */
@@ -60,7 +62,7 @@ export class ReferenceIndex {
     if (!found) return undefined;
     for (const ref of found.refs) {
       const uri = referenceUri(document, ref);
-      if (uri && sameFile(uri, image)) return { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), uri };
+      if (uri && sameFile(uri, image)) return { document, language: found.language, ref, written: found.text.slice(ref.pathStart, ref.pathEnd), version: found.version, uri };
     }
     return undefined;
   }

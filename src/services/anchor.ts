@@ -23,3 +23,19 @@ export class TrackedAnchor implements vscode.Disposable {
     this.listener.dispose();
   }
 }
+
+/** A range (a reference's path) that follows the person's edits from the moment it was read. */
+export class TrackedRange implements vscode.Disposable {
+  readonly start: TrackedAnchor;
+  readonly end: TrackedAnchor;
+
+  constructor(document: vscode.TextDocument, startOffset: number, endOffset: number) {
+    this.start = new TrackedAnchor(document, document.positionAt(startOffset));
+    this.end = new TrackedAnchor(document, document.positionAt(endOffset));
+  }
+
+  dispose(): void {
+    this.start.dispose();
+    this.end.dispose();
+  }
+}

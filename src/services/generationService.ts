@@ -10,7 +10,7 @@ import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
 import { withRecipe } from '../core/recipe';
-import { TrackedAnchor } from './anchor';
+import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
@@ -33,7 +33,7 @@ export interface LinkPlacement {
 /** An existing reference whose path is pointed at the new image (edit, regenerate). */
 export interface Retarget {
   readonly document: vscode.TextDocument;
-  /** Offsets of the path as written in the document. */
+  /** Offsets of the path as written, in the text the reference was read from. */
   readonly pathStart: number;
   readonly pathEnd: number;
   /**
@@ -41,6 +41,12 @@ export interface Retarget {
    * box is open: if the offsets no longer hold it, the reference is left alone, never a guess.
    */
   readonly written: string;
+  /**
+   * The path's range, followed since the reference was read (before a pick or an input box), so
+   * typing above it meanwhile does not lose it. Its owner disposes it; without one, it is
+   * followed from when the job starts.
+   */
+  readonly range?: TrackedRange;
   /** The text that replaces the path, for the new file. */
   readonly pathText: (image: vscode.Uri) => Promise<string> | string;
 }
@@ -104,13 +110,9 @@ export class GenerationService implements vscode.Disposable {
     // Created first: typing while the image is made moves the target with the text.
     const ownAnchor = job.link && !job.link.anchor ? new TrackedAnchor(job.link.document, job.link.position) : undefined;
     const anchor = job.link?.anchor ?? ownAnchor;
-    const retarget = job.retarget
-      ? {
-          start: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathStart)),
-          end: new TrackedAnchor(job.retarget.document, job.retarget.document.positionAt(job.retarget.pathEnd)),
-          expected: job.retarget.written,
-        }
-      : undefined;
+    const ownRange = job.retarget && !job.retarget.range ? new TrackedRange(job.retarget.document, job.retarget.pathStart, job.retarget.pathEnd) : undefined;
+    const range = job.retarget?.range ?? ownRange;
+    const retarget = job.retarget && range ? { start: range.start, end: range.end, expected: job.retarget.written } : undefined;
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
@@ -174,8 +176,7 @@ export class GenerationService implements vscode.Disposable {
       return { record: saved, uri, ...(link ? { link } : {}) };
     } finally {
       ownAnchor?.dispose();
-      retarget?.start.dispose();
-      retarget?.end.dispose();
+      ownRange?.dispose();
     }
   }
 

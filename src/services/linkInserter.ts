@@ -18,10 +18,10 @@ export interface LinkRequest {
 /** Replaces the text of an existing reference (its path) and moves the new file in, in one edit. */
 export interface ReplaceRequest {
   readonly document: vscode.TextDocument;
-  /** The range to replace, followed through edits since the request was made. */
+  /** The range to replace, followed through edits since the reference was read. */
   readonly start: TrackedAnchor;
   readonly end: TrackedAnchor;
-  /** What the range held when the request was made: if that changed, nothing is replaced. */
+  /** What the range held when the reference was read: if that changed, nothing is replaced. */
   readonly expected: string;
   readonly text: string;
   readonly file?: { readonly temp: vscode.Uri; readonly target: vscode.Uri };

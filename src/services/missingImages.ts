@@ -3,6 +3,7 @@ import type { DocumentLanguage, ImageReference } from '../core/documents/types';
 import { documentLanguage } from '../core/documents/types';
 import type { SkipReason } from '../core/missingImages';
 import { foldersBetween, languageOfPath, placeInside, planReference, resolveRelative } from '../core/missingImages';
+import { TrackedRange } from './anchor';
 import { statOrUndefined } from './imageStore';
 
 /** A reference whose file is missing and will be generated. */
@@ -12,6 +13,8 @@ export interface MissingImage {
   readonly ref: ImageReference;
   /** The path as written when the document was scanned (the person may type before it is used). */
   readonly written: string;
+  /** For a reference to retarget: its path, followed from the scan on, through the pick. Disposed by disposeScans. */
+  readonly range?: TrackedRange;
   readonly prompt: string;
   /** Where the image is written (the reference's path, or its `.png` twin). */
   readonly target: vscode.Uri;
@@ -46,6 +49,32 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
   const { readImageReferences } = await import('../core/documents');
   const text = document.getText();
   const refs = readImageReferences(text, language);
+  // Followed from the same text: the person may type while the pick is open.
+  const ranges = new Map<ImageReference, TrackedRange>();
+  for (const ref of refs) {
+    const plan = planReference(ref, language);
+    if (plan.kind !== 'skip' && plan.retargetTo) ranges.set(ref, new TrackedRange(document, ref.pathStart, ref.pathEnd));
+  }
+  try {
+    return await scanReferences(document, language, text, refs, ranges);
+  } finally {
+    for (const range of ranges.values()) range.dispose();
+  }
+}
+
+/** Disposes what the scans follow in their documents; after the run (a retry scans again). */
+export function disposeScans(scans: readonly DocumentScan[]): void {
+  for (const scan of scans) for (const image of scan.missing) image.range?.dispose();
+}
+
+/** `ranges`: those taken for a missing image are removed from it (the caller disposes the rest). */
+async function scanReferences(
+  document: vscode.TextDocument,
+  language: DocumentLanguage,
+  text: string,
+  refs: readonly ImageReference[],
+  ranges: Map<ImageReference, TrackedRange>,
+): Promise<DocumentScan> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === document.uri.scheme && f.uri.authority === document.uri.authority);
   const dir = vscode.Uri.joinPath(document.uri, '..');
   const missing: MissingImage[] = [];
@@ -90,7 +119,9 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
       continue;
     }
     seen.add(target.toString());
-    missing.push({ document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), prompt: plan.prompt, target, ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
+    const range = ranges.get(ref);
+    ranges.delete(ref);
+    missing.push({ document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), prompt: plan.prompt, target, ...(range ? { range } : {}), ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
   }
   return { document, missing, skipped };
 }

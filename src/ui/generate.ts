@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { plainText } from '../core/safeText';
-import { TrackedAnchor } from '../services/anchor';
+import { TrackedAnchor, TrackedRange } from '../services/anchor';
 import type { GenerationJob, GenerationResult, GenerationService } from '../services/generationService';
 import { markdownImageLink } from '../core/markdown';
 import { displayPath, linkPathFor } from '../services/imageStore';
@@ -20,14 +20,33 @@ export interface ProgressOptions {
  * message that says where it went with its next steps (Open, Reveal in Explorer, Open in
  * Studio), or the failure with its next step. With no document to link into, the image opens.
  * Resolves to the image's URI, or undefined when cancelled or failed.
+ *
+ * Takes over the job's retarget range (the caller disposes it only when this is never called):
+ * it and the link's place are followed until no Try Again can come any more.
  */
 export async function generateWithProgress(service: GenerationService, job: GenerationJob, options: ProgressOptions = {}): Promise<vscode.Uri | undefined> {
-  // Kept past a failure, so Try Again links under the same sentence even after more typing.
+  // Kept past a failure, so Try Again links under the same sentence, or retargets the same
+  // reference, even after more typing.
   const anchor = job.link ? (job.link.anchor ?? new TrackedAnchor(job.link.document, job.link.position)) : undefined;
-  let anchorOutlivesCall = false;
+  const range = job.retarget ? (job.retarget.range ?? new TrackedRange(job.retarget.document, job.retarget.pathStart, job.retarget.pathEnd)) : undefined;
+  const tracked: GenerationJob = {
+    ...job,
+    ...(job.link && anchor ? { link: { ...job.link, anchor } } : {}),
+    ...(job.retarget && range ? { retarget: { ...job.retarget, range } } : {}),
+  };
+  const done = () => {
+    if (!job.link?.anchor) anchor?.dispose();
+    range?.dispose();
+  };
+  return attempt(service, tracked, options, done);
+}
+
+/** One try; a failure offers Try Again, which is the next try. `done` runs once, after the last. */
+async function attempt(service: GenerationService, job: GenerationJob, options: ProgressOptions, done: () => void): Promise<vscode.Uri | undefined> {
   const { prompt } = job.request;
+  let result: GenerationResult;
   try {
-    const result = await vscode.window.withProgress(
+    result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', plainText(prompt, 48)), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
@@ -35,12 +54,7 @@ export async function generateWithProgress(service: GenerationService, job: Gene
         try {
           const size = job.request.size ?? vscode.l10n.t('the input\'s size');
           progress.report({ message: job.request.image ? vscode.l10n.t('editing with {0}, {1}…', job.request.model, size) : vscode.l10n.t('generating with {0}, {1}…', job.request.model, size) });
-          const outcome = await service.run({
-            ...job,
-            ...(job.link && anchor ? { link: { ...job.link, anchor } } : {}),
-            signal: controller.signal,
-            onProgress: (message) => progress.report({ message }),
-          });
+          const outcome = await service.run({ ...job, signal: controller.signal, onProgress: (message) => progress.report({ message }) });
           if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
           return outcome;
         } finally {
@@ -48,19 +62,22 @@ export async function generateWithProgress(service: GenerationService, job: Gene
         }
       },
     );
-    void announce(result, job, options);
-    return result.uri;
   } catch (err) {
     // Not awaited: the command resolves now; the message waits for the person.
-    anchorOutlivesCall = true;
-    const retry = () => generateWithProgress(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset), anchor } } : job, options);
+    let retried = false;
+    const anchor = job.link?.anchor;
+    const retry = () => {
+      retried = true;
+      return attempt(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset) } } : job, options, done);
+    };
     void showFluxError(err, { retry, openSettings: options.settingsFor?.(err) }).finally(() => {
-      if (!job.link?.anchor) anchor?.dispose();
+      if (!retried) done();
     });
     return undefined;
-  } finally {
-    if (!anchorOutlivesCall && !job.link?.anchor) anchor?.dispose();
   }
+  done();
+  void announce(result, job, options);
+  return result.uri;
 }
 
 /** Says where the image went, with buttons for what comes next; never modal. */

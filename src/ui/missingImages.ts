@@ -5,7 +5,7 @@ import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../commands/services';
 import { readConfig } from '../services/config';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
-import { languageOf, scanDocument } from '../services/missingImages';
+import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
 import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showInformation, showWarning } from './messages';
@@ -37,6 +37,14 @@ interface Outcome {
  * through the shared pipeline, whose queue keeps to flux.maxParallelRequests.
  */
 export async function generateMissingImages(services: Services, scans: readonly DocumentScan[], options: MissingRunOptions): Promise<MissingImagesResult> {
+  try {
+    return await generateScanned(services, scans, options);
+  } finally {
+    disposeScans(scans);
+  }
+}
+
+async function generateScanned(services: Services, scans: readonly DocumentScan[], options: MissingRunOptions): Promise<MissingImagesResult> {
   const skipped = scans.flatMap((s) => s.skipped.map((k) => describeSkip(k, options.workspace)));
   for (const line of skipped) services.log.info(`Missing images: skipped ${line}`);
   const all = scans.flatMap((s) => s.missing);
@@ -144,7 +152,7 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     request,
     scope: image.document.uri,
     target: image.target,
-    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: image.written, pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
+    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: image.written, ...(image.range ? { range: image.range } : {}), pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
     signal,
   });
   if (result.link && !result.link.linked) {

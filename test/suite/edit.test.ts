@@ -103,7 +103,7 @@ describe('Edit Image', function () {
     assert.ok(Buffer.from(SOURCE).equals(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'pics/harbour.png'))));
   });
 
-  it('a line typed above the reference while the instruction box is open: the text it held is never replaced', async () => {
+  it('a line typed above the reference while the instruction box is open: the reference is followed and retargeted, nothing else replaced', async () => {
     await writeImage('pics/typed.png');
     const text = '# Typed\n\n![A pier](../pics/typed.png)\n';
     const editor = await openMarkdown('notes/edit-typed.md', text);
@@ -115,15 +115,40 @@ describe('Edit Image', function () {
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Typed first.\n'));
       return 'add fog';
     };
-    const messages = captureMessages();
     try {
       const uri = await edit();
       assert.ok(uri, 'the image is made and kept');
-      assert.equal(editor.document.getText(), `Typed first.\n${text}`, 'their text, nothing replaced at the old offsets');
-      assert.match(messages.messages[0]?.text ?? '', /still points at the old image: the document changed there meanwhile/);
+      assert.equal(editor.document.getText(), `Typed first.\n${text.replace('../pics/typed.png', `../assets/${uri.path.split('/').pop()}`)}`);
     } finally {
       w.showInputBox = saved;
-      messages.restore();
+    }
+  });
+
+  it('Try Again after a line was typed above the reference: the same reference is retargeted', async () => {
+    await writeImage('pics/again.png');
+    const text = '# Again\n\n![A pier](../pics/again.png)\n';
+    const editor = await openMarkdown('notes/edit-again.md', text);
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    fake().enqueue({ kind: 'raw', status: 200, body: 'not json' });
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = w.showErrorMessage;
+    // The person types a line at the top while the failure is shown, then presses Try Again.
+    const pressed = new Promise<void>((resolve) => {
+      w.showErrorMessage = async (_text: string, ...buttons: unknown[]) => {
+        if (!buttons.includes('Try Again')) return undefined;
+        await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Typed first.\n'));
+        resolve();
+        return 'Try Again';
+      };
+    });
+    try {
+      assert.equal(await edit({ prompt: 'add fog' }), undefined, 'the first try fails');
+      await pressed;
+      await waitFor('the reference retargeted by the second try', () => editor.document.getText().includes('../assets/'), 20_000);
+      assert.equal(fake().editRequests.length, 2);
+      assert.match(editor.document.getText(), /^Typed first\.\n# Again\n\n!\[A pier\]\(\.\.\/assets\/add-fog-\d{8}-\d{6}(-\d+)?\.png\)\n$/);
+    } finally {
+      w.showErrorMessage = saved;
     }
   });
 

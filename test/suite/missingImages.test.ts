@@ -324,7 +324,7 @@ describe('Generate Missing Images', function () {
     assert.ok(!open?.isDirty, 'no unsaved change left in a buffer nobody sees');
   });
 
-  it('a line typed above the reference while the pick is open: the text it held is never replaced; the summary says it was not changed', async () => {
+  it('a line typed above the reference while the pick is open: the reference is followed and retargeted, nothing else replaced', async () => {
     stubs.install();
     const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n';
     const editor = await show(`${DIR}/notes.md`, text);
@@ -335,9 +335,10 @@ describe('Generate Missing Images', function () {
     };
     const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
     assert.deepEqual(result.written.map(rel), [`${DIR}/img/fox.png`]);
-    assert.equal(editor.document.getText(), `Typed first.\n${text}`, 'their text, nothing replaced at the old offsets');
+    assert.equal(editor.document.getText(), `Typed first.\n${text.replace('img/fox.jpg', 'img/fox.png')}`, 'their line, and the reference where it moved to');
     await waitFor('the summary', () => stubs.messages.length > 0);
-    assert.match(stubs.messages[0]!.text, /could not be changed to name the \.png written for them; change them yourself: img\/fox\.jpg → img\/fox\.png/);
+    assert.equal(stubs.messages[0]!.level, 'info');
+    assert.match(stubs.messages[0]!.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
