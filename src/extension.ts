@@ -14,6 +14,7 @@ import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { HistoryStore } from './core/history';
 import type { ProviderId } from './core/providers/types';
+import { TrackedAnchor } from './services/anchor';
 import { GenerationService } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
@@ -38,6 +39,8 @@ export interface TestingApi {
   readonly fileHistory: FileHistory;
   /** Every information, warning and error message the extension has shown (ui/messages.ts). */
   readonly messages: MessageLog;
+  /** How many tracked places in documents are still followed (each command lets go of its own). */
+  liveAnchors(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -84,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   context.subscriptions.push({ dispose: () => clearTimeout(scanTimer) });
 
   if (messages) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live } };
   }
   return {};
 }

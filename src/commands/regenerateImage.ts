@@ -12,6 +12,7 @@ import { TrackedRange } from '../services/anchor';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
 import type { GenerationJob } from '../services/generationService';
+import type { retargetPath as RetargetPathFn } from '../core/documents';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
@@ -87,9 +88,10 @@ export function registerRegenerateImage(services: Services, references: Referenc
       if (!made) return undefined;
       const { request, source } = made;
       if (target) {
+        const { retargetPath } = await import('../core/documents');
         const tracked = range;
         range = undefined;
-        return await regenerateInPlace(services, target, request, source, tracked);
+        return await regenerateInPlace(services, target, request, source, tracked, retargetPath);
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
       return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}) });
@@ -144,14 +146,22 @@ async function readSource(path: string, image: vscode.Uri): Promise<EditInputFil
   return readEditInputFile(uri, plainLabel(displayPath(uri), 200));
 }
 
+type RetargetPath = typeof RetargetPathFn;
+
 /**
  * Makes the image and points the reference at it: one edit, so one Undo takes back the path and
  * the file. The same progress, cancel, Try Again and outcome message as an edit started from a
- * reference (generateWithProgress with a `retarget` job).
+ * reference (generateWithProgress with a `retarget` job, which takes over `range`).
  */
-async function regenerateInPlace(services: Services, target: ReferenceAt, request: ImageRequest, source: GenerationJob['source'], range: TrackedRange | undefined): Promise<vscode.Uri | undefined> {
+function regenerateInPlace(
+  services: Services,
+  target: ReferenceAt,
+  request: ImageRequest,
+  source: GenerationJob['source'],
+  range: TrackedRange | undefined,
+  retargetPath: RetargetPath,
+): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
-  const { retargetPath } = await import('../core/documents');
   return generateWithProgress(services.generation, {
     request,
     scope: document.uri,

@@ -3,10 +3,18 @@ import { shiftOffset } from '../core/tracking';
 
 /** An offset in a document that follows the person's edits while an image is generated. */
 export class TrackedAnchor implements vscode.Disposable {
+  private static alive = 0;
   private current: number;
   private readonly listener: vscode.Disposable;
+  private disposed = false;
+
+  /** How many anchors still follow a document (tests check that each command lets go of its own). */
+  static get live(): number {
+    return TrackedAnchor.alive;
+  }
 
   constructor(readonly document: vscode.TextDocument, position: vscode.Position) {
+    TrackedAnchor.alive++;
     this.current = document.offsetAt(position);
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length) {
@@ -20,6 +28,9 @@ export class TrackedAnchor implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    TrackedAnchor.alive--;
     this.listener.dispose();
   }
 }

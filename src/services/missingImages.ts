@@ -55,10 +55,14 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
     const plan = planReference(ref, language);
     if (plan.kind !== 'skip' && plan.retargetTo) ranges.set(ref, new TrackedRange(document, ref.pathStart, ref.pathEnd));
   }
+  const all = [...ranges.values()];
   try {
-    return await scanReferences(document, language, text, refs, ranges);
-  } finally {
+    const scan = await scanReferences(document, language, text, refs, ranges);
     for (const range of ranges.values()) range.dispose();
+    return scan;
+  } catch (err) {
+    for (const range of all) range.dispose();
+    throw err;
   }
 }
 

@@ -72,11 +72,18 @@ async function retryFailed(services: Services, failed: readonly MissingImage[], 
   const targets = new Set(failed.map((f) => f.target.toString()));
   const documents = [...new Set(failed.map((f) => f.document))];
   const scans: DocumentScan[] = [];
-  for (const document of documents) {
-    const language = languageOf(document);
-    if (document.isClosed || !language) continue;
-    const scan = await scanDocument(document, language);
-    scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
+  try {
+    for (const document of documents) {
+      const language = languageOf(document);
+      if (document.isClosed || !language) continue;
+      const scan = await scanDocument(document, language);
+      scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
+      // Those not retried (unchecked in the pick, say) are not followed any longer.
+      disposeScans([{ ...scan, missing: scan.missing.filter((m) => !targets.has(m.target.toString())) }]);
+    }
+  } catch (err) {
+    disposeScans(scans);
+    throw err;
   }
   return generateMissingImages(services, scans, { ...options, pick: false });
 }

@@ -124,6 +124,31 @@ describe('Edit Image', function () {
     }
   });
 
+  it('the reference\'s path changed by the person while the instruction box is open: left alone, and the message says so', async () => {
+    await writeImage('pics/mine.png');
+    const text = '# Mine\n\n![A pier](../pics/mine.png)\n';
+    const editor = await openMarkdown('notes/edit-mine.md', text);
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = w.showInputBox;
+    w.showInputBox = async () => {
+      // The person points the reference at another image while the box is open.
+      await editor.edit((e) => e.replace(new vscode.Range(2, 18, 2, 22), 'ours'));
+      return 'add fog';
+    };
+    const messages = captureMessages();
+    try {
+      const uri = await edit();
+      assert.ok(uri, 'the image is made and kept');
+      assert.ok(await exists(uri));
+      assert.equal(editor.document.getText(), '# Mine\n\n![A pier](../pics/ours.png)\n', 'their path, nothing replaced');
+      assert.match(messages.messages[0]?.text ?? '', /still points at the old image: the document changed there meanwhile/);
+    } finally {
+      w.showInputBox = saved;
+      messages.restore();
+    }
+  });
+
   it('Try Again after a line was typed above the reference: the same reference is retargeted', async () => {
     await writeImage('pics/again.png');
     const text = '# Again\n\n![A pier](../pics/again.png)\n';
@@ -141,12 +166,14 @@ describe('Edit Image', function () {
         return 'Try Again';
       };
     });
+    const before = (await testingApi()).liveAnchors();
     try {
       assert.equal(await edit({ prompt: 'add fog' }), undefined, 'the first try fails');
-      await pressed;
+      await Promise.race([pressed, new Promise((_, reject) => setTimeout(() => reject(new Error('no Try Again was offered')), 10_000))]);
       await waitFor('the reference retargeted by the second try', () => editor.document.getText().includes('../assets/'), 20_000);
       assert.equal(fake().editRequests.length, 2);
       assert.match(editor.document.getText(), /^Typed first\.\n# Again\n\n!\[A pier\]\(\.\.\/assets\/add-fog-\d{8}-\d{6}(-\d+)?\.png\)\n$/);
+      await waitFor('the reference let go after the last try', async () => (await testingApi()).liveAnchors() <= before);
     } finally {
       w.showErrorMessage = saved;
     }

@@ -3,7 +3,7 @@
 // rounds, cancel, Retry Failed, the workspace form; and links in each language's own syntax.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, exists, fakeServiceForSuite, PNG_SIGNATURE, removeFolder, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, PNG_SIGNATURE, removeFolder, testingApi, waitFor, workspaceRoot } from './helpers';
 
 interface Result {
   written: vscode.Uri[];
@@ -23,6 +23,8 @@ async function write(relative: string, text: string | Uint8Array): Promise<vscod
 
 async function show(relative: string, text: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(await write(relative, text));
+  // A document an earlier test left open under this name hears of the new file a moment later.
+  await waitFor(`${relative} to hold the new text`, () => doc.getText() === text);
   return vscode.window.showTextDocument(doc);
 }
 
@@ -327,7 +329,8 @@ describe('Generate Missing Images', function () {
   it('a line typed above the reference while the pick is open: the reference is followed and retargeted, nothing else replaced', async () => {
     stubs.install();
     const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n';
-    const editor = await show(`${DIR}/notes.md`, text);
+    const editor = await show(`${DIR}/typed.md`, text);
+    const before = (await testingApi()).liveAnchors();
     // The pick stays open when the person clicks into the document (ignoreFocusOut) and types.
     stubs.pick = async (items) => {
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Typed first.\n'));
@@ -339,6 +342,32 @@ describe('Generate Missing Images', function () {
     await waitFor('the summary', () => stubs.messages.length > 0);
     assert.equal(stubs.messages[0]!.level, 'info');
     assert.match(stubs.messages[0]!.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
+    assert.ok((await testingApi()).liveAnchors() <= before, 'nothing stays followed after the run');
+  });
+
+  it('Retry Failed with a reference to retarget and one left unchecked: the retry retargets it, and nothing stays followed', async () => {
+    stubs.install();
+    const api = await testingApi();
+    const before = api.liveAnchors();
+    const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n\n![A hare](img/hare.jpg)\n';
+    const editor = await show(`${DIR}/retarget-retry.md`, text);
+    // The person unchecks the hare; the fox's first answer is not an image.
+    stubs.pick = (items) => items.filter((i) => i.label === 'A fox in snow');
+    fake().enqueue({ kind: 'raw', status: 200, body: 'not json' });
+    let retried = false;
+    stubs.answer = (_text, buttons) => {
+      if (retried || !buttons.includes('Retry Failed')) return undefined;
+      retried = true;
+      return 'Retry Failed';
+    };
+    const first = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
+    assert.deepEqual(first.written, []);
+    assert.equal(first.failed.length, 1);
+    await waitFor('the retried image', () => exists(uriOf(`${DIR}/img/fox.png`)), 20_000);
+    await waitFor('the retry summary', () => stubs.messages.length > 1);
+    assert.equal(editor.document.getText(), text.replace('img/fox.jpg', 'img/fox.png'), 'the fox retargeted, the hare left as it was');
+    assert.ok(!(await exists(uriOf(`${DIR}/img/hare.png`))));
+    await waitFor('every followed place let go', () => api.liveAnchors() <= before);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
