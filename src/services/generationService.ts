@@ -31,8 +31,14 @@ export interface LinkPlacement {
 }
 
 /** An existing reference whose path is pointed at the new image (edit, regenerate). */
-export interface Retarget {
+export interface Retarget extends RetargetPlace {
   readonly document: vscode.TextDocument;
+  /** Other references in the same document changed in the same edit (Missing Images: `x.jpg` twice); one left as the person changed it is skipped. */
+  readonly also?: readonly RetargetPlace[];
+}
+
+/** Where a reference's path is, and what replaces it. */
+export interface RetargetPlace {
   /** Offsets of the path as written, in the text the reference was read from. */
   readonly pathStart: number;
   readonly pathEnd: number;
@@ -110,9 +116,15 @@ export class GenerationService implements vscode.Disposable {
     // Created first: typing while the image is made moves the target with the text.
     const ownAnchor = job.link && !job.link.anchor ? new TrackedAnchor(job.link.document, job.link.position) : undefined;
     const anchor = job.link?.anchor ?? ownAnchor;
-    const ownRange = job.retarget && !job.retarget.range ? new TrackedRange(job.retarget.document, job.retarget.pathStart, job.retarget.pathEnd) : undefined;
-    const range = job.retarget?.range ?? ownRange;
-    const retarget = job.retarget && range ? { start: range.start, end: range.end, expected: job.retarget.written } : undefined;
+    // Each place's range: the caller's, followed since it was read, or one of our own from now.
+    const ownRanges: TrackedRange[] = [];
+    const rangeOf = (document: vscode.TextDocument, place: RetargetPlace): TrackedRange => {
+      if (place.range) return place.range;
+      const own = new TrackedRange(document, place.pathStart, place.pathEnd);
+      ownRanges.push(own);
+      return own;
+    };
+    const retargetRanges = job.retarget ? [job.retarget, ...(job.retarget.also ?? [])].map((place) => ({ place, range: rangeOf(job.retarget!.document, place) })) : [];
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
@@ -131,12 +143,15 @@ export class GenerationService implements vscode.Disposable {
         if (!exact) throw new FluxError('write', vscode.l10n.t('{0} exists already; it is never written over.', displayPath(job.target)));
         return exact;
       };
-      if (job.retarget && retarget) {
+      if (job.retarget) {
         const reservation = await reserve();
         try {
           const temp = await this.files.writeTemp(folder, bytes);
-          const text = await job.retarget.pathText(reservation.uri);
-          link = await this.links.replace({ document: job.retarget.document, ...retarget, text, file: { temp, target: reservation.uri } });
+          const places = await Promise.all(
+            retargetRanges.map(async ({ place, range }) => ({ start: range.start, end: range.end, expected: place.written, text: await place.pathText(reservation.uri) })),
+          );
+          const [main, ...also] = places;
+          link = await this.links.replace({ document: job.retarget.document, ...main!, also, file: { temp, target: reservation.uri } });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
           uri = reservation.uri;
         } finally {
@@ -176,7 +191,7 @@ export class GenerationService implements vscode.Disposable {
       return { record: saved, uri, ...(link ? { link } : {}) };
     } finally {
       ownAnchor?.dispose();
-      ownRange?.dispose();
+      for (const own of ownRanges) own.dispose();
     }
   }
 

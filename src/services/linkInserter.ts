@@ -24,7 +24,16 @@ export interface ReplaceRequest {
   /** What the range held when the reference was read: if that changed, nothing is replaced. */
   readonly expected: string;
   readonly text: string;
+  /** Other references changed in the same edit; one that no longer holds its `expected` is left as it is. */
+  readonly also?: readonly ReplacePlace[];
   readonly file?: { readonly temp: vscode.Uri; readonly target: vscode.Uri };
+}
+
+export interface ReplacePlace {
+  readonly start: TrackedAnchor;
+  readonly end: TrackedAnchor;
+  readonly expected: string;
+  readonly text: string;
 }
 
 export type LinkOutcome =
@@ -95,8 +104,15 @@ export class LinkInserter {
       if (document.getText(range) !== request.expected) return { linked: false, reason: 'refused' };
       const edit = new vscode.WorkspaceEdit();
       edit.replace(document.uri, range, request.text);
+      let startOffset = document.offsetAt(range.start);
+      for (const other of request.also ?? []) {
+        const at = new vscode.Range(document.positionAt(other.start.offset), document.positionAt(other.end.offset));
+        if (document.getText(at) !== other.expected) continue;
+        edit.replace(document.uri, at, other.text);
+        // A change before the main reference moves where it ends up.
+        if (other.end.offset <= startOffset) startOffset += other.text.length - other.expected.length;
+      }
       if (request.file) edit.renameFile(request.file.temp, request.file.target, { overwrite: false, ignoreIfExists: false });
-      const startOffset = document.offsetAt(range.start);
       let applied: boolean;
       try {
         applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });

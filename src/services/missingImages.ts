@@ -20,6 +20,16 @@ export interface MissingImage {
   readonly target: vscode.Uri;
   /** The reference's new path (relative to the document) when `target` is not what it names. */
   readonly retargetTo?: string;
+  /** Other references in the document to the same file that are changed with it (`x.jpg` twice). */
+  readonly also: AlsoReference[];
+}
+
+/** A second reference to a missing image's file, whose path changes with the first's. */
+export interface AlsoReference {
+  readonly ref: ImageReference;
+  readonly written: string;
+  readonly range?: TrackedRange;
+  readonly retargetTo: string;
 }
 
 export interface SkippedReference {
@@ -68,7 +78,12 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
 
 /** Disposes what the scans follow in their documents; after the run (a retry scans again). */
 export function disposeScans(scans: readonly DocumentScan[]): void {
-  for (const scan of scans) for (const image of scan.missing) image.range?.dispose();
+  for (const scan of scans) {
+    for (const image of scan.missing) {
+      image.range?.dispose();
+      for (const other of image.also) other.range?.dispose();
+    }
+  }
 }
 
 /** `ranges`: those taken for a missing image are removed from it (the caller disposes the rest). */
@@ -83,7 +98,7 @@ async function scanReferences(
   const dir = vscode.Uri.joinPath(document.uri, '..');
   const missing: MissingImage[] = [];
   const skipped: SkippedReference[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, MissingImage>();
   const listings = new Map<string, Promise<Set<string> | undefined>>();
   const stats = new Map<string, Promise<vscode.FileStat | undefined>>();
 
@@ -99,7 +114,16 @@ async function scanReferences(
       continue;
     }
     const target = dir.with({ path: place.path });
-    if (seen.has(target.toString())) continue;
+    const first = seen.get(target.toString());
+    if (first) {
+      // Made once; a second reference that names it otherwise (`x.jpg` again) is changed with the first.
+      if (plan.retargetTo) {
+        const range = ranges.get(ref);
+        ranges.delete(ref);
+        first.also.push({ ref, written: text.slice(ref.pathStart, ref.pathEnd), ...(range ? { range } : {}), retargetTo: plan.retargetTo });
+      }
+      continue;
+    }
     // Any of the names that would satisfy the reference: one listing per folder, not a stat each.
     let exists = false;
     for (const name of plan.existing) {
@@ -122,10 +146,11 @@ async function scanReferences(
       skipped.push({ document, ref, reason: 'noText' });
       continue;
     }
-    seen.add(target.toString());
     const range = ranges.get(ref);
     ranges.delete(ref);
-    missing.push({ document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), prompt: plan.prompt, target, ...(range ? { range } : {}), ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) });
+    const image: MissingImage = { document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), prompt: plan.prompt, target, also: [], ...(range ? { range } : {}), ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) };
+    seen.set(target.toString(), image);
+    missing.push(image);
   }
   return { document, missing, skipped };
 }

@@ -153,18 +153,27 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
   if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
   const config = readConfig(image.document.uri);
   const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
-  const { retargetTo, language, ref } = image;
+  const { language } = image;
   const { retargetPath } = await import('../core/documents');
+  // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
+  const places = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also].map((p) => ({
+    pathStart: p.ref.pathStart,
+    pathEnd: p.ref.pathEnd,
+    written: p.written,
+    ...(p.range ? { range: p.range } : {}),
+    pathText: () => retargetPath(language, p.ref, p.retargetTo),
+  }));
+  const [main, ...also] = places;
   const result = await services.generation.run({
     request,
     scope: image.document.uri,
     target: image.target,
-    ...(retargetTo ? { retarget: { document: image.document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: image.written, ...(image.range ? { range: image.range } : {}), pathText: () => retargetPath(language, ref, retargetTo) } } : {}),
+    ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
     signal,
   });
   if (result.link && !result.link.linked) {
     const why = whyNotLinked(result.link.reason);
-    services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference ${ref.path} in ${workspacePath(image.document.uri)} was not changed: ${why}.`);
+    services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference ${image.ref.path} in ${workspacePath(image.document.uri)} was not changed: ${why}.`);
     return { uri: result.uri, retargeted: false, notRetargeted: why };
   }
   return { uri: result.uri, retargeted: result.link?.linked === true };
@@ -181,14 +190,14 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', workspacePath(real[0]!.image.target), localizedMessage(real[0]!.error)));
   const retargeted = written.filter((w) => w.retargeted);
   if (retargeted.length) {
-    const pairs = retargeted.map((w) => `${w.image.ref.path} → ${w.image.retargetTo}`).join(', ');
+    const pairs = [...new Set(retargeted.flatMap((w) => changes(w.image)))].join(', ');
     sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
   }
   // Written, but the reference could not be changed (the person changed it meanwhile, say).
   const left = written.filter((w) => w.notRetargeted);
   if (left.length) {
     const items = left.map((w) => {
-      const item = `${w.image.ref.path} → ${w.image.retargetTo ?? ''} (${w.notRetargeted!})`;
+      const item = `${changes(w.image).join(', ')} (${w.notRetargeted!})`;
       return options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ${item}` : item;
     });
     sentences.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));
@@ -208,6 +217,12 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
   }
+}
+
+/** `img/fox.jpg → img/fox.png` for each reference the image's run changes (once each). */
+function changes(image: MissingImage): string[] {
+  const own = image.retargetTo ? [`${image.ref.path} → ${image.retargetTo}`] : [];
+  return [...new Set([...own, ...image.also.map((a) => `${a.ref.path} → ${a.retargetTo}`)])];
 }
 
 function skippedSentence(skipped: readonly string[]): string {

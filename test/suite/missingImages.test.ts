@@ -370,6 +370,40 @@ describe('Generate Missing Images', function () {
     await waitFor('every followed place let go', () => api.liveAnchors() <= before);
   });
 
+  it('a file named by several references is made once, and every reference that names it otherwise is changed, in one Undo', async () => {
+    stubs.install();
+    const text = [
+      '# Twice',
+      '',
+      '![A fox in snow](img/fox.jpg)',
+      '',
+      'Again, ![a fox](img/fox.jpg) and <img src="img/fox.jpg" alt="A fox">.',
+      '',
+      '![A hare](img/hare.png) and later ![A hare again](img/hare.jpg)',
+      '',
+    ].join('\n');
+    const editor = await show(`${DIR}/twice.md`, text);
+    const before = (await testingApi()).liveAnchors();
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    assert.deepEqual(result.written.map(rel).sort(), [`${DIR}/img/fox.png`, `${DIR}/img/hare.png`]);
+    assert.equal(fake().generationRequests.length, 2, 'one request per file');
+    assert.equal(editor.document.getText(), text.replaceAll('img/fox.jpg', 'img/fox.png').replace('img/hare.jpg', 'img/hare.png'));
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    const summary = stubs.messages[0]!.text;
+    assert.match(summary, /: img\/fox\.jpg → img\/fox\.png, img\/hare\.jpg → img\/hare\.png\.|: img\/hare\.jpg → img\/hare\.png, img\/fox\.jpg → img\/fox\.png\./);
+    assert.ok((await testingApi()).liveAnchors() <= before, 'nothing stays followed after the run');
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    // One Undo takes back one image's edit whole: all three fox references, or the hare's.
+    const foxBack = text.replace('img/hare.jpg', 'img/hare.png');
+    const hareBack = text.replaceAll('img/fox.jpg', 'img/fox.png');
+    await waitFor('one image\'s references to go back together', () => [foxBack, hareBack].includes(editor.document.getText()));
+    await vscode.commands.executeCommand('undo');
+    await waitFor('every reference to go back', () => editor.document.getText() === text);
+    await waitFor('the new files to go', async () => !(await exists(uriOf(`${DIR}/img/fox.png`))) && !(await exists(uriOf(`${DIR}/img/hare.png`))));
+  });
+
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
     stubs.install();
     const text = '# Notes\n\n![A fox in snow](img/fox.jpg)\n';
