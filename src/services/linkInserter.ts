@@ -37,7 +37,8 @@ export interface ReplacePlace {
 }
 
 export type LinkOutcome =
-  | { readonly linked: true; readonly document: vscode.TextDocument; readonly range: vscode.Range }
+  /** `left`: of a replace with `also`, the places (0 the main one, then `also`'s) left as the person changed them. */
+  | { readonly linked: true; readonly document: vscode.TextDocument; readonly range: vscode.Range; readonly left?: readonly number[] }
   /** The link was not placed; the file (if any) is still at its temporary name for the caller to keep alone. */
   | { readonly linked: false; readonly reason: 'readonly' | 'closed' | 'hiddenUnsaved' | 'refused' };
 
@@ -99,19 +100,23 @@ export class LinkInserter {
     const again = this.retries(document, request.file);
     for (;;) {
       const version = document.version;
-      const range = new vscode.Range(document.positionAt(request.start.offset), document.positionAt(request.end.offset));
-      // The person changed the reference meanwhile: their words win, the image stays alone.
-      if (document.getText(range) !== request.expected) return { linked: false, reason: 'refused' };
+      // Every place that still holds what was read there, none overlapping another. The person
+      // changed the others meanwhile: their words win. With none left, the image stays alone.
+      const places = [request, ...(request.also ?? [])].map((p) => ({ ...p, from: p.start.offset, to: p.end.offset }));
+      const chosen: typeof places = [];
+      const left: number[] = [];
+      places.forEach((p, i) => {
+        const holds = document.getText(new vscode.Range(document.positionAt(p.from), document.positionAt(p.to))) === p.expected;
+        const overlaps = chosen.some((c) => p.from < c.to && c.from < p.to);
+        if (holds && !overlaps) chosen.push(p);
+        else left.push(i);
+      });
+      const first = chosen[0];
+      if (!first) return { linked: false, reason: 'refused' };
       const edit = new vscode.WorkspaceEdit();
-      edit.replace(document.uri, range, request.text);
-      let startOffset = document.offsetAt(range.start);
-      for (const other of request.also ?? []) {
-        const at = new vscode.Range(document.positionAt(other.start.offset), document.positionAt(other.end.offset));
-        if (document.getText(at) !== other.expected) continue;
-        edit.replace(document.uri, at, other.text);
-        // A change before the main reference moves where it ends up.
-        if (other.end.offset <= startOffset) startOffset += other.text.length - other.expected.length;
-      }
+      for (const p of chosen) edit.replace(document.uri, new vscode.Range(document.positionAt(p.from), document.positionAt(p.to)), p.text);
+      // Where the first changed path ends up: moved by the changes before it.
+      const startOffset = chosen.reduce((at, p) => (p.to <= first.from && p !== first ? at + p.text.length - p.expected.length : at), first.from);
       if (request.file) edit.renameFile(request.file.temp, request.file.target, { overwrite: false, ignoreIfExists: false });
       let applied: boolean;
       try {
@@ -124,7 +129,8 @@ export class LinkInserter {
         const start = new TrackedAnchor(document, document.positionAt(startOffset));
         try {
           if (hidden) await saveHidden(document);
-          return { linked: true, document, range: new vscode.Range(document.positionAt(start.offset), document.positionAt(start.offset + request.text.length)) };
+          const range = new vscode.Range(document.positionAt(start.offset), document.positionAt(start.offset + first.text.length));
+          return { linked: true, document, range, ...(left.length ? { left } : {}) };
         } finally {
           start.dispose();
         }

@@ -114,16 +114,6 @@ async function scanReferences(
       continue;
     }
     const target = dir.with({ path: place.path });
-    const first = seen.get(target.toString());
-    if (first) {
-      // Made once; a second reference that names it otherwise (`x.jpg` again) is changed with the first.
-      if (plan.retargetTo) {
-        const range = ranges.get(ref);
-        ranges.delete(ref);
-        first.also.push({ ref, written: text.slice(ref.pathStart, ref.pathEnd), ...(range ? { range } : {}), retargetTo: plan.retargetTo });
-      }
-      continue;
-    }
     // Any of the names that would satisfy the reference: one listing per folder, not a stat each.
     let exists = false;
     for (const name of plan.existing) {
@@ -137,7 +127,20 @@ async function scanReferences(
         break;
       }
     }
+    // A reference whose own file exists (`x.jpg` beside a missing `x.png`) is left alone.
     if (exists) continue;
+    const first = seen.get(target.toString());
+    if (first) {
+      // Made once; a second reference that names it otherwise (`x.jpg` again) is changed with the
+      // first. Images sharing one Markdown definition share its path: that is changed once.
+      const samePath = (r: ImageReference) => r.pathStart === ref.pathStart && r.pathEnd === ref.pathEnd;
+      if (plan.retargetTo && !samePath(first.ref) && !first.also.some((a) => samePath(a.ref))) {
+        const range = ranges.get(ref);
+        ranges.delete(ref);
+        first.also.push({ ref, written: text.slice(ref.pathStart, ref.pathEnd), ...(range ? { range } : {}), retargetTo: plan.retargetTo });
+      }
+      continue;
+    }
     if (await throughLink(dir.with({ path: place.folder }), foldersBetween(place.folder, place.path), stats)) {
       skipped.push({ document, ref, reason: 'symlink' });
       continue;

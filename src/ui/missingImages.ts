@@ -25,8 +25,8 @@ export interface MissingRunOptions {
 }
 
 interface Outcome {
-  /** `notRetargeted`: why a reference to retarget still names the old file. */
-  readonly written: { image: MissingImage; uri: vscode.Uri; retargeted: boolean; notRetargeted?: string }[];
+  /** `changed`: the references now naming the .png (`a.jpg → a.png`); `unchanged`: those that could not be, with why. */
+  readonly written: { image: MissingImage; uri: vscode.Uri; changed: string[]; unchanged: string[] }[];
   readonly failed: { image: MissingImage; error: unknown }[];
   readonly cancelled: boolean;
 }
@@ -149,14 +149,15 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
   return { written, failed, cancelled };
 }
 
-async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; retargeted: boolean; notRetargeted?: string }> {
+async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; changed: string[]; unchanged: string[] }> {
   if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
   const config = readConfig(image.document.uri);
   const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
   const { language } = image;
   const { retargetPath } = await import('../core/documents');
   // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
-  const places = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also].map((p) => ({
+  const toChange = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also];
+  const places = toChange.map((p) => ({
     pathStart: p.ref.pathStart,
     pathEnd: p.ref.pathEnd,
     written: p.written,
@@ -171,12 +172,15 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
     signal,
   });
-  if (result.link && !result.link.linked) {
-    const why = whyNotLinked(result.link.reason);
-    services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but its reference ${image.ref.path} in ${workspacePath(image.document.uri)} was not changed: ${why}.`);
-    return { uri: result.uri, retargeted: false, notRetargeted: why };
-  }
-  return { uri: result.uri, retargeted: result.link?.linked === true };
+  const link = result.link;
+  const pair = (p: (typeof toChange)[number]) => `${p.ref.path} → ${p.retargetTo}`;
+  // Left as they were: all of them when the edit was refused, else those the person changed meanwhile.
+  const left = !link ? [] : link.linked ? (link.left ?? []) : toChange.map((_, i) => i);
+  const why = link && !link.linked ? whyNotLinked(link.reason) : whyNotLinked('refused');
+  const unchanged = left.map((i) => `${pair(toChange[i]!)} (${why})`);
+  const changed = link?.linked ? toChange.filter((_, i) => !left.includes(i)).map(pair) : [];
+  if (unchanged.length) services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but in ${workspacePath(image.document.uri)} these references were not changed: ${unchanged.join(', ')}.`);
+  return { uri: result.uri, changed, unchanged };
 }
 
 /** The summary, not modal; Retry Failed reruns only the failed ones. */
@@ -188,16 +192,16 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   else sentences.push(vscode.l10n.t('Generated {0} of {1} missing images; {2} failed.', written.length, asked, failed.length));
   const real = failed.filter((f) => !(f.error instanceof FluxError && f.error.kind === 'cancelled'));
   if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', workspacePath(real[0]!.image.target), localizedMessage(real[0]!.error)));
-  const retargeted = written.filter((w) => w.retargeted);
-  if (retargeted.length) {
-    const pairs = [...new Set(retargeted.flatMap((w) => changes(w.image)))].join(', ');
+  const changed = [...new Set(written.flatMap((w) => w.changed))];
+  if (changed.length) {
+    const pairs = changed.join(', ');
     sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
   }
   // Written, but the reference could not be changed (the person changed it meanwhile, say).
-  const left = written.filter((w) => w.notRetargeted);
+  const left = written.filter((w) => w.unchanged.length);
   if (left.length) {
     const items = left.map((w) => {
-      const item = `${changes(w.image).join(', ')} (${w.notRetargeted!})`;
+      const item = w.unchanged.join(', ');
       return options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ${item}` : item;
     });
     sentences.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));
@@ -217,12 +221,6 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
   }
-}
-
-/** `img/fox.jpg → img/fox.png` for each reference the image's run changes (once each). */
-function changes(image: MissingImage): string[] {
-  const own = image.retargetTo ? [`${image.ref.path} → ${image.retargetTo}`] : [];
-  return [...new Set([...own, ...image.also.map((a) => `${a.ref.path} → ${a.retargetTo}`)])];
 }
 
 function skippedSentence(skipped: readonly string[]): string {

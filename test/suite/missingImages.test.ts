@@ -381,27 +381,59 @@ describe('Generate Missing Images', function () {
       '',
       '![A hare](img/hare.png) and later ![A hare again](img/hare.jpg)',
       '',
+      '![An owl][owl] and ![the owl again][owl]',
+      '',
+      '![A cat](img/cat.png) beside ![a photo of it](img/cat.jpg), which exists.',
+      '',
+      '[owl]: img/owl.jpg',
+      '',
     ].join('\n');
+    await write(`${DIR}/img/cat.jpg`, Uint8Array.from(PNG_SIGNATURE));
     const editor = await show(`${DIR}/twice.md`, text);
     const before = (await testingApi()).liveAnchors();
     const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
-    assert.deepEqual(result.written.map(rel).sort(), [`${DIR}/img/fox.png`, `${DIR}/img/hare.png`]);
-    assert.equal(fake().generationRequests.length, 2, 'one request per file');
-    assert.equal(editor.document.getText(), text.replaceAll('img/fox.jpg', 'img/fox.png').replace('img/hare.jpg', 'img/hare.png'));
+    assert.deepEqual(result.written.map(rel).sort(), [`${DIR}/img/cat.png`, `${DIR}/img/fox.png`, `${DIR}/img/hare.png`, `${DIR}/img/owl.png`]);
+    assert.equal(fake().generationRequests.length, 4, 'one request per file');
+    const changed = text.replaceAll('img/fox.jpg', 'img/fox.png').replace('img/hare.jpg', 'img/hare.png').replace('[owl]: img/owl.jpg', '[owl]: img/owl.png');
+    assert.equal(editor.document.getText(), changed, 'the owls\' one definition changed once; the existing cat.jpg left alone');
     await waitFor('the summary', () => stubs.messages.length > 0);
-    const summary = stubs.messages[0]!.text;
-    assert.match(summary, /: img\/fox\.jpg → img\/fox\.png, img\/hare\.jpg → img\/hare\.png\.|: img\/hare\.jpg → img\/hare\.png, img\/fox\.jpg → img\/fox\.png\./);
+    const summary = stubs.messages[0]!;
+    assert.equal(summary.level, 'info');
+    assert.match(summary.text, /\(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png, img\/hare\.jpg → img\/hare\.png, img\/owl\.jpg → img\/owl\.png\./);
     assert.ok((await testingApi()).liveAnchors() <= before, 'nothing stays followed after the run');
 
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('undo');
-    // One Undo takes back one image's edit whole: all three fox references, or the hare's.
-    const foxBack = text.replace('img/hare.jpg', 'img/hare.png');
-    const hareBack = text.replaceAll('img/fox.jpg', 'img/fox.png');
-    await waitFor('one image\'s references to go back together', () => [foxBack, hareBack].includes(editor.document.getText()));
+    // One Undo takes back one image's edit whole: the last made, with all its references.
+    const foxBack = changed.replaceAll('img/fox.png', 'img/fox.jpg');
+    const hareBack = changed.replace('img/hare.png)\n', 'img/hare.jpg)\n');
+    const owlBack = changed.replace('[owl]: img/owl.png', '[owl]: img/owl.jpg');
+    await waitFor('one image\'s references to go back together', () => [foxBack, hareBack, owlBack].includes(editor.document.getText()));
+    await vscode.commands.executeCommand('undo');
     await vscode.commands.executeCommand('undo');
     await waitFor('every reference to go back', () => editor.document.getText() === text);
-    await waitFor('the new files to go', async () => !(await exists(uriOf(`${DIR}/img/fox.png`))) && !(await exists(uriOf(`${DIR}/img/hare.png`))));
+    await waitFor('the changed images\' files to go', async () => !(await exists(uriOf(`${DIR}/img/fox.png`))) && !(await exists(uriOf(`${DIR}/img/hare.png`))) && !(await exists(uriOf(`${DIR}/img/owl.png`))));
+    assert.ok(await exists(uriOf(`${DIR}/img/cat.png`)), 'cat.png, which changed no reference, stays');
+  });
+
+  it('one of several references to the same x.jpg changed by the person meanwhile: the others change, and the summary names the one left', async () => {
+    stubs.install();
+    const text = '# Fox\n\n![A fox in snow](img/fox.jpg)\n\n![The fox again](img/fox.jpg)\n';
+    const editor = await show(`${DIR}/fox-twice.md`, text);
+    fake().hold();
+    const running = vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    await waitFor('the request', () => fake().held === 1);
+    // The person points the second reference elsewhere: "img/fox.jpg" on line 5 becomes "img/wolf.jpg".
+    await editor.edit((e) => e.replace(new vscode.Range(4, 21, 4, 24), 'wolf'));
+    fake().release();
+    const result = await running;
+    assert.deepEqual(result.written.map(rel), [`${DIR}/img/fox.png`]);
+    assert.equal(editor.document.getText(), '# Fox\n\n![A fox in snow](img/fox.png)\n\n![The fox again](img/wolf.jpg)\n');
+    await waitFor('the summary', () => stubs.messages.length > 0);
+    const summary = stubs.messages[0]!;
+    assert.equal(summary.level, 'warning');
+    assert.match(summary.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
+    assert.match(summary.text, /change them yourself: img\/fox\.jpg → img\/fox\.png \(the document changed there meanwhile\)\./);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
