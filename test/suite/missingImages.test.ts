@@ -418,22 +418,24 @@ describe('Generate Missing Images', function () {
 
   it('one of several references to the same x.jpg changed by the person meanwhile: the others change, and the summary names the one left', async () => {
     stubs.install();
-    const text = '# Fox\n\n![A fox in snow](img/fox.jpg)\n\n![The fox again](img/fox.jpg)\n';
+    // Written differently, so the summary shows which one was left.
+    const text = '# Fox\n\n![A fox in snow](img/fox.jpg)\n\n![The fox again](./img/fox.jpg)\n';
     const editor = await show(`${DIR}/fox-twice.md`, text);
     fake().hold();
     const running = vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
     await waitFor('the request', () => fake().held === 1);
-    // The person points the second reference elsewhere: "img/fox.jpg" on line 5 becomes "img/wolf.jpg".
-    await editor.edit((e) => e.replace(new vscode.Range(4, 21, 4, 24), 'wolf'));
+    // The person points the second reference elsewhere: "./img/fox.jpg" on line 5 becomes "./img/wolf.jpg".
+    await editor.edit((e) => e.replace(new vscode.Range(4, 23, 4, 26), 'wolf'));
     fake().release();
     const result = await running;
     assert.deepEqual(result.written.map(rel), [`${DIR}/img/fox.png`]);
-    assert.equal(editor.document.getText(), '# Fox\n\n![A fox in snow](img/fox.png)\n\n![The fox again](img/wolf.jpg)\n');
+    assert.equal(editor.document.getText(), '# Fox\n\n![A fox in snow](img/fox.png)\n\n![The fox again](./img/wolf.jpg)\n');
     await waitFor('the summary', () => stubs.messages.length > 0);
     const summary = stubs.messages[0]!;
     assert.equal(summary.level, 'warning');
+    // Exactly the one changed: a list with ./img/fox.jpg would go on after a comma.
     assert.match(summary.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
-    assert.match(summary.text, /change them yourself: img\/fox\.jpg → img\/fox\.png \(the document changed there meanwhile\)\./);
+    assert.match(summary.text, /change them yourself: \.\/img\/fox\.jpg → \.\/img\/fox\.png \(the document changed there meanwhile\)\./);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
