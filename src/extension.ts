@@ -8,7 +8,7 @@ import { registerGenerateImage } from './commands/generateImage';
 import { registerGenerateMissingImages } from './commands/generateMissingImages';
 import { registerOpenStudio } from './commands/openStudio';
 import { registerRegenerateImage } from './commands/regenerateImage';
-import type { Services } from './commands/services';
+import type { Services } from './services/services';
 import { registerSetApiKey } from './commands/setApiKey';
 import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';

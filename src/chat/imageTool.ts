@@ -2,8 +2,8 @@
 // that runs tools) calls to make an image. It is one more thin caller of the one pipeline; what
 // it adds is reading a model's input carefully and answering in words, failures included.
 import * as vscode from 'vscode';
-import type { Services } from '../commands/services';
-import { FluxError, nextSteps } from '../core/errors';
+import type { Services } from '../services/services';
+import { FluxError, asFluxError, nextSteps } from '../core/errors';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
 import { checkDestinationName, readToolInput, resolveInWorkspace } from '../core/toolInput';
@@ -15,7 +15,7 @@ import { linkText } from '../services/generationService';
 import type { GenerationJob } from '../services/generationService';
 import { displayPath, statOrUndefined, workspaceLinkPath } from '../services/imageStore';
 import { providerName } from '../services/keys';
-import { localizedMessage } from '../ui/notifications';
+import { caughtError, localizedMessage } from '../ui/notifications';
 
 export const IMAGE_TOOL_NAME = 'flux_generate_image';
 
@@ -64,7 +64,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     try {
       return answer(await this.run(options.input, controller.signal));
     } catch (err) {
-      return answer(failureText(err));
+      return answer(failureText(caughtError(err, this.services.log, 'Chat tool')));
     } finally {
       onCancel.dispose();
     }
@@ -140,7 +140,7 @@ async function markdownLink(alt: string, uri: vscode.Uri): Promise<string> {
 
 /** What went wrong and what to do next, as the tool's answer (a failure is never thrown at the chat). */
 function failureText(err: unknown): string {
-  const e = err instanceof FluxError ? err : new FluxError('network', err instanceof Error ? err.message : String(err));
+  const e = asFluxError(err);
   if (e.kind === 'cancelled') return vscode.l10n.t('Cancelled. Nothing was saved.');
   if (e.kind === 'noKey') return vscode.l10n.t('No image was made: no API key was given. Run “Flux: Set API Key” (command flux.setApiKey), then try again.');
   const steps = nextSteps(e.kind);

@@ -14,9 +14,9 @@ import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { validatePrompt } from '../ui/promptInput';
-import { showFluxError } from '../ui/notifications';
+import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
-import type { Services } from './services';
+import type { Services } from '../services/services';
 
 /** The argument of Flux: Edit Image… (CONTRACT.md, "Editing an image"). */
 export interface EditArgs extends CommandArgs {
@@ -48,7 +48,7 @@ interface Source {
  * (one Undo takes both back); otherwise the new image opens beside.
  */
 export function registerEditImage(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.editImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+  return registerFluxCommand(COMMANDS.editImage, services.log, { failed: () => undefined, openSettings: refusedEdit }, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
     // The reference's range, until generateWithProgress takes it over.
     let range: TrackedRange | undefined;
     try {
@@ -80,9 +80,6 @@ export function registerEditImage(services: Services): vscode.Disposable {
       };
       range = undefined;
       return await generateWithProgress(services.generation, job, { openBeside: true, settingsFor: refusedEdit });
-    } catch (err) {
-      void showFluxError(err, { openSettings: refusedEdit(err) });
-      return undefined;
     } finally {
       range?.dispose();
     }

@@ -4,27 +4,22 @@ import { readConfig } from '../services/config';
 import { takesImageLinks } from '../services/constants';
 import { generateWithProgress } from '../ui/generate';
 import { validatePrompt } from '../ui/promptInput';
-import { showFluxError } from '../ui/notifications';
+import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
-import type { Services } from './services';
+import type { Services } from '../services/services';
 
 /** Flux: Generate Image — asks for a prompt (prefilled with the selection), links at the cursor. */
 export function registerGenerateImage(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.generateImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
-    try {
-      const args = readCommandArgs(arg);
-      const editor = vscode.window.activeTextEditor;
-      const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
-      const prompt = args.prompt ?? (await askForPrompt(selected));
-      if (prompt === undefined) return undefined;
-      const config = readConfig(editor?.document.uri);
-      const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
-      const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
-      return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
-    } catch (err) {
-      void showFluxError(err);
-      return undefined;
-    }
+  return registerFluxCommand(COMMANDS.generateImage, services.log, { failed: () => undefined }, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    const args = readCommandArgs(arg);
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    const prompt = args.prompt ?? (await askForPrompt(selected));
+    if (prompt === undefined) return undefined;
+    const config = readConfig(editor?.document.uri);
+    const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
+    const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
+    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
   });
 }
 

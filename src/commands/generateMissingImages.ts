@@ -6,9 +6,9 @@ import type { DocumentScan } from '../services/missingImages';
 import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
 import type { MissingImagesResult } from '../ui/missingImages';
 import { generateMissingImages } from '../ui/missingImages';
-import { showFluxError } from '../ui/notifications';
+import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
-import type { Services } from './services';
+import type { Services } from '../services/services';
 
 /** More documents than this in one workspace are not read in one go. */
 const MAX_DOCUMENTS = 5000;
@@ -30,35 +30,25 @@ const empty = (): MissingImagesResult => ({ written: [], failed: [], skipped: []
 /** Flux: Generate Missing Images — the active document's references to files that do not exist. */
 export function registerGenerateMissingImages(services: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(COMMANDS.generateMissingImages, async (arg?: unknown): Promise<MissingImagesResult> => {
-      try {
-        const args = readArgs(arg);
-        const document = args.uri ? await vscode.workspace.openTextDocument(args.uri) : vscode.window.activeTextEditor?.document;
-        const language = document && languageOf(document);
-        if (!document || !language) {
-          throw new FluxError('invalidInput', vscode.l10n.t('Open a Markdown, HTML, reStructuredText, AsciiDoc or LaTeX document, then run “Flux: Generate Missing Images” again.'));
-        }
-        if (document.uri.scheme === 'untitled') {
-          throw new FluxError('invalidInput', vscode.l10n.t('Save the document first: its image paths are relative to its folder.'));
-        }
-        return await generateMissingImages(services, [await scanDocument(document, language)], { pick: args.pick, workspace: false });
-      } catch (err) {
-        void showFluxError(err);
-        return empty();
+    registerFluxCommand(COMMANDS.generateMissingImages, services.log, { failed: empty }, async (arg?: unknown): Promise<MissingImagesResult> => {
+      const args = readArgs(arg);
+      const document = args.uri ? await vscode.workspace.openTextDocument(args.uri) : vscode.window.activeTextEditor?.document;
+      const language = document && languageOf(document);
+      if (!document || !language) {
+        throw new FluxError('invalidInput', vscode.l10n.t('Open a Markdown, HTML, reStructuredText, AsciiDoc or LaTeX document, then run “Flux: Generate Missing Images” again.'));
       }
+      if (document.uri.scheme === 'untitled') {
+        throw new FluxError('invalidInput', vscode.l10n.t('Save the document first: its image paths are relative to its folder.'));
+      }
+      return await generateMissingImages(services, [await scanDocument(document, language)], { pick: args.pick, workspace: false });
     }),
-    vscode.commands.registerCommand(COMMANDS.generateMissingImagesInWorkspace, async (arg?: unknown): Promise<MissingImagesResult> => {
-      try {
-        const args = readArgs(arg);
-        if (!vscode.workspace.workspaceFolders?.length) {
-          throw new FluxError('invalidInput', vscode.l10n.t('Open a folder (File > Open Folder), then run “Flux: Generate Missing Images in Workspace” again.'));
-        }
-        const scans = await scanWorkspace();
-        return await generateMissingImages(services, scans, { pick: args.pick, workspace: true });
-      } catch (err) {
-        void showFluxError(err);
-        return empty();
+    registerFluxCommand(COMMANDS.generateMissingImagesInWorkspace, services.log, { failed: empty }, async (arg?: unknown): Promise<MissingImagesResult> => {
+      const args = readArgs(arg);
+      if (!vscode.workspace.workspaceFolders?.length) {
+        throw new FluxError('invalidInput', vscode.l10n.t('Open a folder (File > Open Folder), then run “Flux: Generate Missing Images in Workspace” again.'));
       }
+      const scans = await scanWorkspace();
+      return await generateMissingImages(services, scans, { pick: args.pick, workspace: true });
     }),
   ];
 }

@@ -5,7 +5,7 @@ import { draftsFolderOf } from '../studio/drafts';
 import { InsertTargetTracker } from '../studio/insertTarget';
 import { Studio } from '../studio/studioPanel';
 import { COMMANDS } from './ids';
-import type { Services } from './services';
+import type { Services } from '../services/services';
 
 /**
  * Flux: Open Image Studio — opens (or reveals) the one Studio panel, its prompt prefilled with

@@ -16,9 +16,9 @@ import type { retargetPath as RetargetPathFn } from '../core/documents';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { generateWithProgress } from '../ui/generate';
-import { showFluxError } from '../ui/notifications';
+import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
-import type { Services } from './services';
+import type { Services } from '../services/services';
 import { showInformation, showWarning } from '../ui/messages';
 
 export interface RegenerateArgs {
@@ -45,7 +45,7 @@ export function readRegenerateArgs(arg: unknown): RegenerateArgs {
  * output folder when the old one is outside the workspace) and opened. Resolves to the new Uri.
  */
 export function registerRegenerateImage(services: Services, references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.regenerateImage, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+  return registerFluxCommand(COMMANDS.regenerateImage, services.log, { failed: () => undefined }, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
     // The reference's range, from when it was read until generateWithProgress takes it over.
     let range: TrackedRange | undefined;
     try {
@@ -95,9 +95,6 @@ export function registerRegenerateImage(services: Services, references: Referenc
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
       return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}) });
-    } catch (err) {
-      void showFluxError(err);
-      return undefined;
     } finally {
       range?.dispose();
     }

@@ -15,7 +15,8 @@ export type FluxErrorKind =
   | 'download' // the returned image URL failed
   | 'cancelled' // the person cancelled
   | 'noKey' // the key prompt was dismissed
-  | 'write'; // writing the file failed
+  | 'write' // writing the file failed
+  | 'internal'; // a bug in Flux: not the service's fault nor the person's, so never Try Again
 
 /**
  * A message as an English template with `{0}`-style arguments: `message` reads it in English
@@ -41,7 +42,7 @@ export class FluxError extends Error {
   constructor(
     readonly kind: FluxErrorKind,
     message: string | Text,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number } = {},
+    readonly details: { status?: number; code?: string; retryAfterMs?: number; /** For the log only: what an unexpected error said, key removed. */ bug?: string } = {},
   ) {
     const t = typeof message === 'string' ? text(message) : message;
     super(formatText(t));
@@ -49,10 +50,23 @@ export class FluxError extends Error {
   }
 }
 
+/**
+ * Whatever was thrown, as a FluxError: a FluxError as it is; anything else is a bug in Flux, kind
+ * `internal`, carrying its stack (with the secret removed) for the log, never shown as a network
+ * failure with Try Again.
+ */
+export function asFluxError(err: unknown, secret?: string): FluxError {
+  if (err instanceof FluxError) return err;
+  const said = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  // The person reads an apology and where the details are; the stack goes to the log only.
+  return new FluxError('internal', text('Something went wrong in Flux. Show Log has the details.'), { bug: redactForDisplay(said, secret, 4000) });
+}
+
 /** The same error with the secret removed from its template and every argument. */
 export function redactError(err: FluxError, secret: string | undefined): FluxError {
   const t = text(redact(err.text.template, secret), ...err.text.args.map((a) => (typeof a === 'string' ? redact(a, secret) : a)));
-  return new FluxError(err.kind, t, err.details);
+  const bug = err.details.bug;
+  return new FluxError(err.kind, t, bug === undefined ? err.details : { ...err.details, bug: redact(bug, secret) });
 }
 
 /** The obvious next steps for a failure, shared by the notifications and the Studio's cards. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isInsecureRemote } from '../core/endpoint';
-import { FluxError, redact } from '../core/errors';
+import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { pngDimensions } from '../core/imageType';
@@ -189,6 +189,11 @@ export class GenerationService implements vscode.Disposable {
         this.log.warn(`Could not record the history: ${err instanceof Error ? err.message : String(err)}`);
       }
       return { record: saved, uri, ...(link ? { link } : {}) };
+    } catch (err) {
+      // A bug here is ours: logged with its stack, shown as such (never as a network failure).
+      const e = asFluxError(err);
+      if (e !== err) this.log.error(`internal: ${e.details.bug}`);
+      throw e;
     } finally {
       ownAnchor?.dispose();
       for (const own of ownRanges) own.dispose();
@@ -251,11 +256,9 @@ export class GenerationService implements vscode.Disposable {
       const { isProxyAuthError } = await import('../core/http/proxy');
       const e = isProxyAuthError(err)
         ? new FluxError('network', vscode.l10n.t('The proxy asks for credentials. Put them in the http.proxy setting (http://user:password@host:port), then try again.'), { status: 407 })
-        : err instanceof FluxError
-          ? err
-          : new FluxError('network', redact(String(err), apiKey));
+        : asFluxError(err, apiKey);
       if (e.kind === 'cancelled') this.log.info('Cancelled.');
-      else this.log.error(`${e.kind}: ${e.message}`);
+      else this.log.error(`${e.kind}: ${e.details.bug ?? e.message}`);
       throw e;
     }
   }

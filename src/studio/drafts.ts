@@ -3,7 +3,7 @@ import type { HistoryEntry } from '../core/history';
 import type { DraftFile, DraftLimits } from '../core/drafts';
 import { DEFAULT_DRAFT_LIMITS, draftsToPrune } from '../core/drafts';
 import { sniffImageType } from '../core/imageType';
-import type { Services } from '../commands/services';
+import type { Services } from '../services/services';
 import { displayPath, isInside } from '../services/imageStore';
 
 /** Drafts live here: the workspace's storage, or the global one when no folder is open. */

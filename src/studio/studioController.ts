@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Services } from '../commands/services';
-import { FluxError, nextSteps } from '../core/errors';
+import type { Services } from '../services/services';
+import { asFluxError, nextSteps } from '../core/errors';
 import type { HistoryEntry } from '../core/history';
 import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
@@ -11,7 +11,7 @@ import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
-import { localizedMessage } from '../ui/notifications';
+import { caughtError, localizedMessage } from '../ui/notifications';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { Drafts } from './drafts';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
@@ -102,9 +102,8 @@ export class StudioController implements vscode.Disposable {
     try {
       await this.dispatch(message);
     } catch (err) {
-      // A bug, not a service error: say so next to nothing in particular, and log it.
-      this.options.services.log.error(`Studio: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      this.send({ type: 'notice', level: 'error', message: err instanceof FluxError ? err.message : vscode.l10n.t('Something went wrong in the Studio. See Flux: Show Log.') });
+      // A bug (logged with its stack) or a failure in words, next to nothing in particular.
+      this.send({ type: 'notice', level: 'error', message: localizedMessage(caughtError(err, this.options.services.log, 'Studio')) });
     }
   }
 
@@ -694,7 +693,7 @@ function messageOf(err: unknown): string {
 /** An error in words, with the buttons that are its obvious next step. */
 export function errorView(err: unknown, cancelledByUser: boolean): ErrorView {
   if (cancelledByUser) return { message: vscode.l10n.t('Cancelled.'), kind: 'cancelled', commands: [], retry: true };
-  const e = err instanceof FluxError ? err : new FluxError('network', messageOf(err));
+  const e = asFluxError(err);
   const steps = nextSteps(e.kind);
   const commands: HostCommand[] = [];
   if (steps.setApiKey) commands.push('setApiKey');

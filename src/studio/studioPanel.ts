@@ -4,7 +4,7 @@ import { readConfig } from '../services/config';
 import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { outputFolderSegments } from '../core/outputFolder';
 import { ASPECT_RATIOS, KNOWN_MODELS, MAX_PROMPT_LENGTH } from '../core/params';
-import type { Services } from '../commands/services';
+import type { Services } from '../services/services';
 import type { InsertTargetTracker } from './insertTarget';
 import type { Bootstrap, HostToWebview, WebviewStrings } from './protocol';
 import { MAX_COUNT } from './protocol';

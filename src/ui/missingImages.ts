@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { normalizeParams } from '../core/params';
 import { plainLabel, plainText } from '../core/safeText';
-import type { Services } from '../commands/services';
+import type { Services } from '../services/services';
 import { readConfig } from '../services/config';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { disposeScans, languageOf, scanDocument } from '../services/missingImages';

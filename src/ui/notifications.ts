@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FluxError, nextSteps } from '../core/errors';
+import { FluxError, asFluxError, nextSteps } from '../core/errors';
 import { plainText } from '../core/safeText';
 import { showError, showWarning } from './messages';
 
@@ -8,7 +8,7 @@ import { showError, showWarning } from './messages';
  * chosen (or dismissed) so callers may retry.
  */
 export async function showFluxError(err: unknown, options: { retry?: () => unknown; openSettings?: boolean } = {}): Promise<void> {
-  const e = err instanceof FluxError ? err : new FluxError('network', err instanceof Error ? err.message : String(err));
+  const e = asFluxError(err);
   if (e.kind === 'cancelled' || e.kind === 'noKey') return; // the person chose this
   const steps = nextSteps(e.kind);
   const setKey = vscode.l10n.t('Set API Key');
@@ -33,6 +33,16 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
   }
+}
+
+/**
+ * Whatever was thrown, as the FluxError to show: anything that is not one is a bug in Flux
+ * (kind `internal`), whose stack goes to the log here, where it is caught, and nowhere else.
+ */
+export function caughtError(err: unknown, log: vscode.LogOutputChannel, where: string): FluxError {
+  const e = asFluxError(err);
+  if (e !== err) log.error(`${where}: ${e.details.bug ?? ''}`);
+  return e;
 }
 
 /** An error's message in the person's language (core messages carry their template and arguments). */

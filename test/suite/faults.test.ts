@@ -254,6 +254,45 @@ describe('Faults and bad input', function () {
     });
   });
 
+  describe('a bug in Flux is said to be one', () => {
+    const INTERNAL = 'Something went wrong in Flux. Show Log has the details.';
+
+    it('in a command: an apology with Show Log (no Try Again, no settings), the stack in the log', async () => {
+      const { logUri } = await testingApi();
+      const editor = await openMarkdown('notes/bug.md', DOC);
+      // Commands in the same extension host get their argument as it is: reading it throws.
+      const arg = {
+        get prompt(): string {
+          throw new TypeError('flux test bug in a command');
+        },
+      };
+      assert.equal(await generate('flux.generateImage', arg), undefined);
+      const shown = await expectMessage('error', INTERNAL);
+      assert.deepEqual(shown.buttons, ['Show Log']);
+      assert.equal(fake().generationRequests.length, 0);
+      assert.equal(editor.document.getText(), DOC);
+      await waitFor('the stack in the log', () => /flux\.generateImage: TypeError: flux test bug in a command\n\s+at /.test(readAllText(logUri.fsPath)));
+    });
+
+    it('in the pipeline: never a network failure with Try Again', async () => {
+      const { logUri, services } = await testingApi();
+      const files = services.files as { writeTemp: unknown };
+      files.writeTemp = () => Promise.reject(new TypeError('flux test bug in the pipeline'));
+      try {
+        const editor = await openMarkdown('notes/bug.md', DOC);
+        selectLine(editor, 2);
+        assert.equal(await generate('flux.generateImage', { prompt: 'a boat' }), undefined);
+        assert.equal(fake().generationRequests.length, 1);
+        const shown = await expectMessage('error', INTERNAL);
+        assert.deepEqual(shown.buttons, ['Show Log']);
+        assert.equal(editor.document.getText(), DOC);
+        await waitFor('the stack in the log', () => /internal: TypeError: flux test bug in the pipeline\n\s+at /.test(readAllText(logUri.fsPath)));
+      } finally {
+        delete files.writeTemp;
+      }
+    });
+  });
+
   describe('the document changes meanwhile', () => {
     it('several generations into one document: every link under its own sentence', async () => {
       fake().enqueue({ kind: 'b64', delayMs: 900 }, { kind: 'b64', delayMs: 200 }, { kind: 'b64', delayMs: 500 });

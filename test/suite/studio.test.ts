@@ -2,7 +2,7 @@
 // go in; files, history, edits, the clipboard and the answers to the webview come out.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Services } from '../../src/commands/services';
+import type { Services } from '../../src/services/services';
 import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';
 import type { HistoryItemView } from '../../src/studio/protocol';

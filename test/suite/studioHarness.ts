@@ -2,7 +2,7 @@
 // instead of a webview: messages go in as the webview sends them; what the webview would get is
 // kept in `messages`. Shared by the Studio's host-side suites.
 import * as vscode from 'vscode';
-import type { Services } from '../../src/commands/services';
+import type { Services } from '../../src/services/services';
 import type { HistoryStorage } from '../../src/core/history';
 import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';

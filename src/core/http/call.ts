@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import type { Readable } from 'node:stream';
 import type { Dispatcher, FormData } from 'undici';
-import { FluxError, redactError, redactForDisplay } from '../errors';
+import { FluxError, asFluxError, redactError } from '../errors';
 import type { ProviderCallOptions, ProviderSettings, RequestLogEntry } from '../providers/types';
 import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body';
 import type { AddressSetting } from './errors';
@@ -165,7 +165,7 @@ export async function guarded<T>(apiKey: string, work: () => Promise<T>): Promis
   try {
     return await work();
   } catch (err) {
-    if (err instanceof FluxError) throw redactError(err, apiKey);
-    throw new FluxError('network', redactForDisplay(String((err as Error)?.message ?? err), apiKey, 1000));
+    // Network failures became FluxErrors where they happened; anything else is a bug in Flux.
+    throw err instanceof FluxError ? redactError(err, apiKey) : asFluxError(err, apiKey);
   }
 }

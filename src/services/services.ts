@@ -1,9 +1,9 @@
 import type * as vscode from 'vscode';
 import type { HistoryStore } from '../core/history';
-import type { GenerationService } from '../services/generationService';
-import type { ImageStore } from '../services/imageStore';
-import type { ApiKeyStore } from '../services/keys';
-import type { LinkInserter } from '../services/linkInserter';
+import type { GenerationService } from './generationService';
+import type { ImageStore } from './imageStore';
+import type { ApiKeyStore } from './keys';
+import type { LinkInserter } from './linkInserter';
 
 /** What commands are given: the services, built once in extension.ts. */
 export interface Services {
