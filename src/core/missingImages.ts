@@ -3,7 +3,7 @@
  * document name a file the extension may write, where, and why the others are left alone. The
  * host adds what needs the file system: the workspace folders, existence, symbolic links.
  */
-import type { DocumentLanguage, ImageReference } from './documents/types';
+import { DOCUMENT_LANGUAGES, type DocumentLanguage, type ImageReference, LANGUAGES, languageOfExtension } from './documents/types';
 import { isInsideFolder, resolvePathSegments } from './workspacePath';
 
 /** Why a reference is not generated: each is listed with its reason. */
@@ -20,23 +20,8 @@ const GENERATED_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
  */
 export const LATEX_IMPLICIT_EXTENSIONS: readonly string[] = ['pdf', 'png', 'jpg', 'jpeg', 'jbig2', 'jb2', 'jp2', 'jpf', 'jpx', 'mps', 'eps', 'ps', 'ai'].flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]);
 
-/** File extensions of the documents the workspace command reads, and their language. */
-const EXTENSION_LANGUAGES: Readonly<Record<string, DocumentLanguage>> = {
-  md: 'markdown',
-  markdown: 'markdown',
-  mdx: 'markdown',
-  qmd: 'markdown',
-  rmd: 'markdown',
-  html: 'html',
-  htm: 'html',
-  rst: 'restructuredtext',
-  adoc: 'asciidoc',
-  asciidoc: 'asciidoc',
-  tex: 'latex',
-};
-
 /** `**∕*.{md,…}`: every document the workspace command reads. */
-export const DOCUMENT_GLOB = `**/*.{${Object.keys(EXTENSION_LANGUAGES)
+export const DOCUMENT_GLOB = `**/*.{${DOCUMENT_LANGUAGES.flatMap((l) => LANGUAGES[l].extensions)
   .flatMap((e) => (e === 'rmd' ? ['rmd', 'Rmd'] : [e]))
   .join(',')}}`;
 
@@ -46,7 +31,7 @@ export function languageOfPath(path: string): DocumentLanguage | undefined {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const ext = name.slice(dot + 1).toLowerCase();
-  return Object.hasOwn(EXTENSION_LANGUAGES, ext) ? EXTENSION_LANGUAGES[ext] : undefined;
+  return languageOfExtension(ext);
 }
 
 export interface Candidate {

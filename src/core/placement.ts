@@ -1,4 +1,7 @@
 import MarkdownIt from 'markdown-it';
+import { type BlockModel, unitFor } from './documents/blocks';
+import { blockModel } from './documents/index';
+import type { DocumentLanguage } from './documents/types';
 
 /**
  * Where a new image link goes in a document (CONTRACT "Where a link goes"): as a paragraph of its
@@ -16,13 +19,20 @@ import MarkdownIt from 'markdown-it';
  *   next line of text.
  * - `plain` documents: blocks are runs of non-blank lines; the link takes the smallest
  *   indentation of its block, so an indented reStructuredText paragraph keeps its directive.
+ * - HTML, reStructuredText, AsciiDoc and LaTeX: the language's block model (`documents/blocks.ts`)
+ *   gives the unit holding the anchor; the link goes after it at the indentation it names, never
+ *   inside a unit without children (code, comment, table, a directive and its body...). A blank
+ *   line between top-level units takes the link exactly there.
+ * - Markdown, a loose list: a blank line between two items belongs to the item above.
  * - A document ending in a line break keeps ending in one; one that does not, still does not.
  * - A fence left open runs to the end of the document (CommonMark): the link goes at the end,
  *   still inside it, since closing someone's fence would change their text.
  */
 
 export type PlacementMode = 'afterBlock' | 'atCursor';
-export type DocumentFamily = 'markdown' | 'plain'; // markdown: markdown/mdx/quarto/rmd; plain: html, rst, asciidoc, latex (blank-line blocks only)
+export type DocumentFamily = 'markdown' | 'plain'; // markdown: markdown/mdx/quarto/rmd; plain: blank-line blocks only (any text)
+/** What placement reads the document as: a family, or a language with its own block model. */
+export type PlacementLanguage = DocumentFamily | DocumentLanguage;
 
 export interface LinkInsertion {
   /** Offset in the document text where `text` is inserted (a pure insertion, nothing replaced). */
@@ -56,6 +66,10 @@ interface Block {
   readonly chain: readonly Container[];
   /** A block the link never goes inside, even on one of its blank lines. */
   readonly atomic?: boolean;
+  /** The prefix of the link's lines, given by the language's block model. */
+  readonly prefix?: string;
+  /** The line between the block and the link instead of a blank one (AsciiDoc's `+`). */
+  readonly join?: string;
 }
 
 interface Layout {
@@ -72,12 +86,26 @@ const LEAVES = new Set(['paragraph_open', 'heading_open', 'table_open', 'fence',
 const ATOMIC = new Set(['table_open', 'fence', 'code_block', 'html_block']);
 
 /** The text to insert, and where, so that `link` stands alone as its own paragraph. */
-export function placeLink(documentText: string, anchorOffset: number, mode: PlacementMode, link: string, eol: string, family: DocumentFamily = 'markdown'): LinkInsertion {
+export function placeLink(documentText: string, anchorOffset: number, mode: PlacementMode, link: string, eol: string, language: PlacementLanguage = 'markdown'): LinkInsertion {
+  const family: DocumentFamily = language === 'markdown' ? 'markdown' : 'plain';
   const layout = analyse(documentText, family);
   const { lines } = layout;
   const anchor = Math.max(0, Math.min(anchorOffset, documentText.length));
   let index = lineAt(lines, anchor);
   if (mode === 'afterBlock' && index > 0 && anchor === lines[index].start) index -= 1;
+
+  if (language !== 'markdown' && language !== 'plain') {
+    const model = blockModel(language, lines.map((l) => l.text));
+    const unit = unitFor(model, index);
+    if (unit) return afterBlock(layout, { start: unit.start, end: unit.end, chain: [], prefix: unit.indent, ...(unit.join ? { join: unit.join } : {}) }, link, eol);
+    if (index < model.tail && isBlank(layout, index)) return onBlankLine(layout, index, link, eol);
+    return afterModel(layout, model, link, eol);
+  }
+  if (family === 'markdown' && isBlank(layout, index)) {
+    // A loose list's blank line between two items: the link joins the item above, not the list's end.
+    const above = looseItemAbove(layout, index);
+    if (above) return afterBlock(layout, above, link, eol);
+  }
 
   const leaf = layout.leaves.find((b) => b.start <= index && index < b.end);
   // Fences, indented code, HTML blocks and front matter may hold blank lines: the link never goes inside.
@@ -177,6 +205,7 @@ function chainAt(layout: Layout, indexes: readonly number[]): Container[] {
 
 /** What each container adds in front of a line inside it: `> ` for a quote, the content column for an item. */
 function prefixParts(layout: Layout, block: Block): string[] {
+  if (block.prefix !== undefined) return [block.prefix];
   if (layout.family === 'plain') {
     const indents = layout.lines.slice(block.start, block.end).filter((l) => /\S/.test(l.text)).map((l) => /^\s*/.exec(l.text)?.[0] ?? '');
     return [indents.reduce((a, b) => (b.length < a.length ? b : a), indents[0] ?? '')];
@@ -247,6 +276,12 @@ function afterBlock(layout: Layout, block: Block, link: string, eol: string): Li
   while (last > block.start && isBlank(layout, last)) last -= 1;
   const parts = prefixParts(layout, block);
   const prefix = parts.join('');
+  if (block.join !== undefined) {
+    // Joined to the block by its own line; a blank line after, when text follows.
+    const next = last + 1;
+    const textNext = next < lines.length && !isBlank(layout, next);
+    return build(lines[last].end, eol + block.join + eol, prefix, link, textNext ? eol : '', eol);
+  }
   const blank = layout.family === 'plain' ? '' : prefix.trimEnd();
   const next = last + 1;
 
@@ -286,4 +321,37 @@ function onBlankLine(layout: Layout, index: number, link: string, eol: string): 
   // Nothing above and a blank line below: the link takes this empty line, the next one keeps it apart.
   if (!textAbove && line.text === '' && reusable(layout, index + 1, parts)) return build(line.start, '', prefix, link, '', eol);
   return build(line.start, textAbove ? blank + eol : '', prefix, link, eol, eol);
+}
+
+/** No unit before the anchor and it is not on a free blank line (a document that is all tail): after the last unit, else at the start. */
+function afterModel(layout: Layout, model: BlockModel, link: string, eol: string): LinkInsertion {
+  const last = model.units[model.units.length - 1];
+  if (last) return afterBlock(layout, { start: last.start, end: last.end, chain: [], prefix: last.indent }, link, eol);
+  const { lines } = layout;
+  if (lines.length === 1 && lines[0].text === '') return build(0, '', '', link, '', eol);
+  return build(0, '', '', link, eol + eol, eol);
+}
+
+/**
+ * In a loose list, the leaf above a blank line that lies inside an item (or between two items of
+ * one list) whose next line of text starts another item: the link goes after it, inside the item.
+ */
+function looseItemAbove(layout: Layout, index: number): Block | undefined {
+  let below = index + 1;
+  while (below < layout.lines.length && isBlank(layout, below)) below += 1;
+  if (below >= layout.lines.length) return undefined;
+  const startsItem = layout.containers.some((c) => c.kind === 'item' && c.start === below);
+  if (!startsItem) return undefined;
+  let above = index - 1;
+  while (above >= 0 && isBlank(layout, above)) above -= 1;
+  if (above < 0) return undefined;
+  // the item holding the line above, that ends where the next one starts (the same list)
+  const items = layout.containers.filter((c) => c.kind === 'item' && c.start <= above && above < c.end && c.end <= below);
+  const sibling = items.find((c) => layout.containers.some((d) => d.kind === 'item' && d.start === below && chainDepth(layout, d) === chainDepth(layout, c)));
+  if (!sibling) return undefined;
+  return layout.leaves.filter((b) => b.start <= above && above < b.end).pop();
+}
+
+function chainDepth(layout: Layout, container: Container): number {
+  return layout.containers.filter((c) => c !== container && c.start <= container.start && container.end <= c.end).length;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
-import { documentLanguage } from '../core/documents/types';
+import { LANGUAGE_IDS, documentLanguage } from '../core/documents/types';
 import { takesImageLinks } from '../services/constants';
 import { isInside, isInWorkspace } from '../services/imageStore';
 
@@ -8,7 +8,7 @@ import { isInside, isInWorkspace } from '../services/imageStore';
 export const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
 /** The languages (VS Code ids) whose image references get a hover and code actions. */
-export const REFERENCE_LANGUAGE_IDS: readonly string[] = ['markdown', 'mdx', 'quarto', 'rmd', 'html', 'restructuredtext', 'rst', 'asciidoc', 'latex', 'tex'];
+export const REFERENCE_LANGUAGE_IDS: readonly string[] = LANGUAGE_IDS;
 
 export interface ReferenceAt {
   readonly document: vscode.TextDocument;

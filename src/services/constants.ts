@@ -5,8 +5,6 @@ import type { ProviderId } from '../core/providers/types';
 export const API_KEY_SECRETS: Readonly<Record<ProviderId, string>> = { dmxapi: 'flux.apiKey', bfl: 'flux.apiKey.bfl' };
 export const STUDIO_VIEW_TYPE = 'flux.studio';
 export const GENERATING_CONTEXT = 'flux.generating';
-/** Languages whose documents are Markdown (links `![alt](path)`, Markdown's block rules). */
-export const MARKDOWN_LANGUAGES: readonly string[] = ['markdown', 'mdx', 'quarto', 'rmd'];
 
 /**
  * A document that takes an image link (Markdown, HTML, reStructuredText, AsciiDoc, LaTeX), but

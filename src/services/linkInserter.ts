@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { DocumentFamily, PlacementMode } from '../core/placement';
+import { documentLanguage } from '../core/documents/types';
+import type { PlacementLanguage, PlacementMode } from '../core/placement';
 import { TrackedAnchor } from './anchor';
-import { MARKDOWN_LANGUAGES } from './constants';
 import { eolOf, statOrUndefined } from './imageStore';
 
 export interface LinkRequest {
@@ -146,13 +146,14 @@ export class LinkInserter {
     const { document, hidden } = target;
     // Loaded on first use: the Markdown parser costs nothing until a link is placed.
     const { placeLink } = await import('../core/placement');
-    const family: DocumentFamily = MARKDOWN_LANGUAGES.includes(document.languageId) ? 'markdown' : 'plain';
+    // The document's own block model; a document of another language gets blank-line blocks.
+    const language: PlacementLanguage = documentLanguage(document.languageId) ?? 'plain';
 
     const again = this.retries(document, request.file);
     for (;;) {
       const version = document.version;
       const anchorOffset = request.document.isClosed ? Math.min(request.anchor.offset, document.getText().length) : request.anchor.offset;
-      const placement = placeLink(document.getText(), anchorOffset, request.mode, request.link, eolOf(document), family);
+      const placement = placeLink(document.getText(), anchorOffset, request.mode, request.link, eolOf(document), language);
       const at = document.positionAt(placement.offset);
       const edit = new vscode.WorkspaceEdit();
       // The text first: VS Code checks the version right before the first group of edits.

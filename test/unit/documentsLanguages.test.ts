@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { type DocumentLanguage, type ImageReference, documentLanguage, imageLink, readImageReferences, retargetPath } from '../../src/core/documents';
+import { type DocumentLanguage, type ImageReference, documentLanguage, imageLink, readImageReferences, readImageReferencesWithSkipped, retargetPath } from '../../src/core/documents';
 import { FluxError } from '../../src/core/errors';
 
 function summary(text: string, refs: readonly ImageReference[]) {
@@ -96,6 +96,32 @@ describe('AsciiDoc image references', () => {
   it('ignores listing, literal, comment and source blocks and comment lines', () => {
     const text = ['----', 'image::l1.png[]', '----', '....', 'image::l2.png[]', '....', '////', 'image::c.png[]', '////', '// image::c2.png[]', '[source,asciidoc]', 'image::s.png[]', '', ' image::indented.png[]', '', '```', 'image::f.png[]', '```', 'image::real.png[Real]'].join('\n');
     assert.deepEqual(readImageReferences(text, 'asciidoc').map((r) => r.path), ['real.png']);
+  });
+  it('resolves the document’s own attributes and imagesdir; skips a target it cannot resolve, with the reason', () => {
+    const text = [':imagesdir: pics', ':shots: screens/v{version}', ':version: 2', '', 'image::{imagesdir}/a.png[A]', 'image::{version}.png[]', 'image::{undefined}/b.png[B]', ':version: 3', ':shots: screens/v{version}', '', 'See image:{shots}/c.png[C].', '', ':imagesdir: {docdir}/img', 'image::d.png[]', 'image::https://x.org/e.png[]', ':imagesdir!:', 'image::f.png[]'].join('\n');
+    const { refs, skipped } = readImageReferencesWithSkipped(text, 'asciidoc');
+    assert.deepEqual(refs.map((r) => [r.path, text.slice(r.pathStart, r.pathEnd), r.base]), [
+      ['pics/pics/a.png', '{imagesdir}/a.png', 'pics'],
+      ['pics/2.png', '{version}.png', 'pics'],
+      ['pics/screens/v3/c.png', '{shots}/c.png', 'pics'],
+      ['https://x.org/e.png', 'https://x.org/e.png', undefined],
+      ['f.png', 'f.png', undefined],
+    ]);
+    assert.deepEqual(skipped.map((s) => [text.slice(s.start, s.end), s.reason]), [
+      ['image::{undefined}/b.png[B]', 'the attribute {undefined} is not defined in the document'],
+      ['image::d.png[]', 'the document’s imagesdir uses an attribute it does not define'],
+    ]);
+    // a path under imagesdir is written relative to it
+    const under = ':imagesdir: pics\n\nimage::a.png[A]\n';
+    const [ref] = readImageReferences(under, 'asciidoc');
+    for (const target of ['pics/new.png', 'other/new.png']) {
+      const edited = under.slice(0, ref!.pathStart) + retargetPath('asciidoc', ref!, target) + under.slice(ref!.pathEnd);
+      assert.equal(readImageReferences(edited, 'asciidoc')[0]!.path, target, edited);
+    }
+  });
+  it('does not read a source block in an AsciiDoc table cell, nor a literal cell', () => {
+    const text = ['|===', 'a|', '[source,asciidoc]', 'image::in-source.png[]', '', 'a|[source]', '----', 'image::in-listing.png[]', '----', 'l|image:literal.png[]', '| image:cell.png[]', '|===', 'image::out.png[]'].join('\n');
+    assert.deepEqual(readImageReferences(text, 'asciidoc').map((r) => r.path), ['cell.png', 'out.png']);
   });
 });
 

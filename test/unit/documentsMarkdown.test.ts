@@ -136,4 +136,14 @@ describe('Markdown image references', () => {
       assert.equal(after[1]!.delimiter, '<>');
     }
   });
+  it('reads an image whose alt text holds a link with the image’s own destination', () => {
+    const text = 'See ![a [link](http://x.org/y) here](pic.png "t") and ![b ![inner](in.png) c](out.png).\n';
+    assert.deepEqual(summary(text, read(text)), [
+      { whole: '![a [link](http://x.org/y) here](pic.png "t")', written: 'pic.png', path: 'pic.png', alt: 'a link here', kind: 'inline', title: 't' },
+      { whole: '![b ![inner](in.png) c](out.png)', written: 'out.png', path: 'out.png', alt: 'b inner c', kind: 'inline' },
+    ]);
+    const ref = read(text)[0]!;
+    const edited = text.slice(0, ref.pathStart) + retargetPath('markdown', ref, 'new.png') + text.slice(ref.pathEnd);
+    assert.equal(edited, 'See ![a [link](http://x.org/y) here](new.png "t") and ![b ![inner](in.png) c](out.png).\n');
+  });
 });

@@ -1,5 +1,5 @@
 import { FluxError, text as t } from '../errors';
-import type { ImageReference } from './types';
+import type { ImageReference, SkippedReference } from './types';
 import { isBlank, oneLine, splitLines } from './text';
 
 // Asciidoctor's own patterns (BlockMediaMacroRx, InlineImageMacroRx), for images only
@@ -58,7 +58,38 @@ function unescapeAttributeReferences(value: string): string {
   return value.replace(/\\\{(?=\w[\w-]*(?::[^}\n]*)?\})/g, '{');
 }
 
-function reference(start: number, end: number, pathStart: number, target: string, attributes: string, kind: string): ImageReference {
+const ATTRIBUTE_ENTRY = /^:(!?)(\w[\w-]*)(!?):(?:[ \t]+(.*))?$/;
+// `{name}` in a target, not escaped with a backslash
+const TARGET_ATTRIBUTE = /(\\)?\{(\w[\w-]*)\}/g;
+
+/**
+ * A macro target with the document's own attributes put in (`{name}` from `:name: value`
+ * entries above it), or the first name it cannot resolve.
+ */
+function resolveTarget(target: string, attributes: ReadonlyMap<string, string | null>): { value: string } | { missing: string } {
+  let missing: string | undefined;
+  const value = target.replace(TARGET_ATTRIBUTE, (whole, escaped: string | undefined, name: string) => {
+    if (escaped) return whole.slice(1);
+    const found = attributes.get(name.toLowerCase());
+    if (found === undefined || found === null) missing ??= name;
+    return found ?? whole;
+  });
+  return missing === undefined ? { value } : { missing };
+}
+
+/** `a/b` joined with `c`, as Asciidoctor puts `imagesdir` in front of a relative target. */
+function joinPath(dir: string, target: string): string {
+  if (!dir || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\//.test(target)) return target;
+  const out: string[] = [];
+  for (const part of `${dir}/${target}`.split('/')) {
+    if (part === '.' || (part === '' && out.length)) continue;
+    if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+function reference(start: number, end: number, pathStart: number, target: string, path: string, base: string, attributes: string, kind: string): ImageReference {
   const list = parseAttributeList(attributes);
   const alt = list.named.get('alt') ?? list.positional[0] ?? '';
   const title = list.named.get('title');
@@ -68,26 +99,74 @@ function reference(start: number, end: number, pathStart: number, target: string
     pathStart,
     pathEnd: pathStart + target.length,
     delimiter: '',
-    path: target.replace(/\\/g, '/'),
+    path: path.replace(/\\/g, '/'),
     alt: oneLine(unescapeAttributeReferences(alt)),
     ...(title ? { title: oneLine(title) } : {}),
+    ...(base && path !== target ? { base } : {}),
     kind,
   };
 }
 
 /** `image::PATH[ALT]` block macros and `image:PATH[ALT]` inline macros, outside comments and verbatim blocks. */
 export function readAsciidocImages(text: string): ImageReference[] {
+  return readAsciidoc(text).refs;
+}
+
+/**
+ * The references, and those left out with the reason: a target whose `{attribute}` the document does
+ * not define is never used as a path. Attributes come from the document's own `:name: value` entries
+ * above the reference; `imagesdir` is put in front of a relative target, as Asciidoctor does.
+ */
+export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: SkippedReference[] } {
   const refs: ImageReference[] = [];
+  const skipped: SkippedReference[] = [];
+  // null: defined, but from something the document does not hold (`{docdir}`)
+  const attributes = new Map<string, string | null>();
   const lines = splitLines(text);
   let closing: string | undefined; // the delimiter line that ends the verbatim block we are in
   let verbatimNext = false; // a [source]-like style line was just read
   let verbatimParagraph = false;
   let previousBlank = true;
+  let inTable = false;
+  const add = (start: number, end: number, pathStart: number, target: string, attrs: string, kind: string) => {
+    const resolved = resolveTarget(target, attributes);
+    if ('missing' in resolved) {
+      skipped.push({ start, end, reason: `the attribute {${resolved.missing}} is not defined in the document` });
+      return;
+    }
+    const base = attributes.has('imagesdir') ? attributes.get('imagesdir')! : '';
+    if (base === null && !/^[a-zA-Z][a-zA-Z0-9+.-]*:|^\//.test(resolved.value)) {
+      skipped.push({ start, end, reason: 'the document’s imagesdir uses an attribute it does not define' });
+      return;
+    }
+    refs.push(reference(start, end, pathStart, target, joinPath(base, resolved.value), base, attrs, kind));
+  };
   for (const line of lines) {
-    const l = line.text.trimEnd();
+    let l = line.text.trimEnd();
+    let lineStart = line.start;
     if (closing !== undefined) {
       if (l === closing || (closing === '```' && l === '```')) closing = undefined;
       continue;
+    }
+    if (/^[|,:]={3,}$/.test(l)) {
+      inTable = !inTable;
+      previousBlank = true;
+      verbatimParagraph = false;
+      verbatimNext = false;
+      continue;
+    }
+    if (inTable) {
+      // a cell's specifier (`a|`, `2+l|`): what follows it is read as the cell's first line
+      const cell = /^((?:\d+\*)?(?:\d*(?:\.\d+)?[+*])?[<^>]?(?:\.[<^>])?([adehlmsv])?)\|/.exec(l);
+      if (cell) {
+        // a new cell: a literal one (`l`) is not read, whatever the cell before was
+        verbatimParagraph = cell[2] === 'l';
+        verbatimNext = false;
+        previousBlank = true;
+        l = l.slice(cell[0].length).trimStart();
+        lineStart = line.start + line.text.indexOf(l);
+        if (!l) continue;
+      }
     }
     const delimiter = VERBATIM_DELIMITER.exec(l);
     if (delimiter && (l === delimiter[1] || delimiter[1] === '```')) {
@@ -114,22 +193,44 @@ export function readAsciidocImages(text: string): ImageReference[] {
       verbatimParagraph = true;
       continue;
     }
+    const entry = startsParagraph ? ATTRIBUTE_ENTRY.exec(l) : null;
+    if (entry) {
+      const name = entry[2]!.toLowerCase();
+      if (entry[1] || entry[3]) attributes.delete(name);
+      else {
+        const value = resolveTarget((entry[4] ?? '').trim(), attributes);
+        attributes.set(name, 'value' in value ? value.value : null);
+      }
+      previousBlank = true;
+      continue;
+    }
     if (/^\[.*\]$/.test(l) || /^\.[^.\s]/.test(l)) {
       previousBlank = true; // block attributes and titles do not start the paragraph
       continue;
     }
     const block = BLOCK_IMAGE.exec(l);
     if (block) {
-      refs.push(reference(line.start, line.start + l.length, line.start + 'image::'.length, block[1]!, block[2]!, 'block'));
+      add(lineStart, lineStart + l.length, lineStart + 'image::'.length, block[1]!, block[2]!, 'block');
+      previousBlank = true; // a block macro is a block of its own: the next line starts another
       continue;
     }
     for (const m of l.matchAll(INLINE_IMAGE)) {
       if (m[1]) continue; // `\image:` is escaped
-      const start = line.start + m.index;
-      refs.push(reference(start, start + m[0].length, start + 'image:'.length, m[2]!, m[3]!.replace(/\\\]/g, ']'), 'inline-macro'));
+      const start = lineStart + m.index;
+      add(start, start + m[0].length, start + 'image:'.length, m[2]!, m[3]!.replace(/\\\]/g, ']'), 'inline-macro');
     }
   }
-  return refs;
+  return { refs, skipped };
+}
+
+/** `path` (relative to the document) as written relative to `base` (also relative to the document). */
+export function relativeTo(base: string, path: string): string {
+  if (!base || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\//.test(path)) return path;
+  const from = base.split('/').filter((p) => p && p !== '.');
+  const to = path.split('/').filter((p) => p !== '.');
+  let same = 0;
+  while (same < from.length && same < to.length - 1 && from[same] === to[same]) same++;
+  return [...from.slice(same).map(() => '..'), ...to.slice(same)].join('/');
 }
 
 /** The path as a macro target; Asciidoctor cannot read a target with `[` or a line break in it. */

@@ -1,33 +1,69 @@
 /**
  * Image references in documents, read and written in each language's own syntax (CONTRACT.md,
  * "Documents"). Pure: the host passes the document's text and language.
+ *
+ * The language registry's code: `LANGUAGES` (types.ts) says what each language is; `SYNTAX` here
+ * holds how it is read, written, retargeted and what its blocks are. Adding a language is one
+ * entry in each (the compiler asks for both).
  */
 import { altText, encodeLinkPath } from '../markdown';
-import { asciidocImageLink, asciidocPath, readAsciidocImages } from './asciidoc';
+import { asciidocImageLink, asciidocPath, readAsciidoc, relativeTo } from './asciidoc';
+import { asciidocBlocks } from './asciidocBlocks';
+import type { BlockModel } from './blocks';
 import { htmlImageLink, htmlPath, scanImgTags } from './html';
+import { htmlBlocks } from './htmlBlocks';
 import { latexImageLink, latexPath, readLatexImages } from './latex';
+import { latexBlocks } from './latexBlocks';
 import { readMarkdownImages } from './markdownReferences';
 import { readRstImages, rstImageLink, rstPath } from './restructuredText';
-import type { DocumentLanguage, ImageReference } from './types';
+import { rstBlocks } from './rstBlocks';
+import type { DocumentLanguage, ImageReference, SkippedReference } from './types';
 import { oneLine } from './text';
 
-export { DOCUMENT_LANGUAGES, documentLanguage } from './types';
-export type { DocumentLanguage, ImageReference, PathDelimiter } from './types';
+export { DOCUMENT_LANGUAGES, LANGUAGES, LANGUAGE_IDS, documentLanguage, languageOfExtension } from './types';
+export type { DocumentLanguage, ImageReference, LanguageInfo, PathDelimiter, SkippedReference } from './types';
+
+interface LanguageSyntax {
+  /** Every image reference, in document order, and those left out with why. */
+  read(text: string): { refs: ImageReference[]; skipped: readonly SkippedReference[] };
+  /** A new link; throws a FluxError (`invalidInput`) for a path the syntax cannot hold. */
+  link(alt: string, path: string): string;
+  /** The text that replaces `ref.pathStart..ref.pathEnd` for `newPath`. */
+  retarget(ref: ImageReference, newPath: string): string;
+  /** Its block model for placement; Markdown's is placement's own (markdown-it). */
+  blocks?(lines: readonly string[]): BlockModel;
+}
+
+const none: readonly SkippedReference[] = [];
+
+const SYNTAX: Readonly<Record<DocumentLanguage, LanguageSyntax>> = {
+  markdown: {
+    read: (text) => ({ refs: readMarkdownImages(text), skipped: none }),
+    link: (alt, path) => `![${altText(oneLine(alt))}](${encodeLinkPath(path)})`,
+    retarget: (ref, newPath) => {
+      if (ref.kind === 'html') return htmlPath(newPath);
+      return ref.delimiter === '<>' ? angleBracketPath(newPath) : encodeLinkPath(newPath);
+    },
+  },
+  html: { read: (text) => ({ refs: scanImgTags(text), skipped: none }), link: htmlImageLink, retarget: (_ref, newPath) => htmlPath(newPath), blocks: htmlBlocks },
+  restructuredtext: { read: (text) => ({ refs: readRstImages(text), skipped: none }), link: rstImageLink, retarget: (_ref, newPath) => rstPath(newPath), blocks: rstBlocks },
+  asciidoc: { read: readAsciidoc, link: asciidocImageLink, retarget: (ref, newPath) => asciidocPath(relativeTo(ref.base ?? '', newPath)), blocks: asciidocBlocks },
+  latex: { read: (text) => ({ refs: readLatexImages(text), skipped: none }), link: (_alt, path) => latexImageLink(path), retarget: (_ref, newPath) => latexPath(newPath), blocks: latexBlocks },
+};
 
 /** Every image reference of a document, in document order. */
 export function readImageReferences(text: string, language: DocumentLanguage): ImageReference[] {
-  switch (language) {
-    case 'markdown':
-      return readMarkdownImages(text);
-    case 'html':
-      return scanImgTags(text);
-    case 'restructuredtext':
-      return readRstImages(text);
-    case 'asciidoc':
-      return readAsciidocImages(text);
-    case 'latex':
-      return readLatexImages(text);
-  }
+  return SYNTAX[language].read(text).refs;
+}
+
+/** The references, and those the reader left out with the reason (never used as a path). */
+export function readImageReferencesWithSkipped(text: string, language: DocumentLanguage): { refs: ImageReference[]; skipped: readonly SkippedReference[] } {
+  return SYNTAX[language].read(text);
+}
+
+/** The language's block model over a document's lines (HTML, reStructuredText, AsciiDoc, LaTeX). */
+export function blockModel(language: Exclude<DocumentLanguage, 'markdown'>, lines: readonly string[]): BlockModel {
+  return SYNTAX[language].blocks!(lines);
 }
 
 /**
@@ -49,18 +85,7 @@ export function referenceAt(refs: readonly ImageReference[], offset: number): Im
  * FluxError (`invalidInput`) for a path the syntax cannot hold (AsciiDoc: `[`, `]`; LaTeX: `% # { } \ ~ ^ $ &`).
  */
 export function imageLink(language: DocumentLanguage, alt: string, path: string): string {
-  switch (language) {
-    case 'markdown':
-      return `![${altText(oneLine(alt))}](${encodeLinkPath(path)})`;
-    case 'html':
-      return htmlImageLink(alt, path);
-    case 'restructuredtext':
-      return rstImageLink(alt, path);
-    case 'asciidoc':
-      return asciidocImageLink(alt, path);
-    case 'latex':
-      return latexImageLink(path);
-  }
+  return SYNTAX[language].link(alt, path);
 }
 
 /** A path for inside `<…>` in Markdown: spaces and parentheses may stay; what the renderer would decode or end on is encoded. */
@@ -73,20 +98,9 @@ function angleBracketPath(path: string): string {
  * The text that replaces `ref.pathStart..ref.pathEnd` so the reference points at `newPath`
  * (relative to the document, `/` separators), valid inside the reference's delimiters and in the
  * encoding its language reads. For a Markdown reference-style image this rewrites the definition,
- * so every image that uses the same label follows.
+ * so every image that uses the same label follows. An AsciiDoc path under `imagesdir` is written
+ * relative to it.
  */
 export function retargetPath(language: DocumentLanguage, ref: ImageReference, newPath: string): string {
-  switch (language) {
-    case 'markdown':
-      if (ref.kind === 'html') return htmlPath(newPath);
-      return ref.delimiter === '<>' ? angleBracketPath(newPath) : encodeLinkPath(newPath);
-    case 'html':
-      return htmlPath(newPath);
-    case 'restructuredtext':
-      return rstPath(newPath);
-    case 'asciidoc':
-      return asciidocPath(newPath);
-    case 'latex':
-      return latexPath(newPath);
-  }
+  return SYNTAX[language].retarget(ref, newPath);
 }

@@ -2,14 +2,35 @@ import { FluxError, text as t } from '../errors';
 import type { ImageReference } from './types';
 import { oneLine } from './text';
 
-const VERBATIM_ENVIRONMENTS = /^(verbatim\*?|Verbatim\*?|BVerbatim|LVerbatim|lstlisting|minted|comment|alltt|filecontents\*?|verbatimtab|spverbatim)$/;
+const VERBATIM_ENVIRONMENTS = /^(verbatim\*?|Verbatim\*?|BVerbatim|LVerbatim|lstlisting|minted|comment|alltt|filecontents\*?|verbatimtab|spverbatim|tcblisting|pyglist|pycode|sagecommandline|luacode\*?|\w+code)$/;
+// Packages' ways to define a new verbatim-like environment: `\lstnewenvironment{name}`, `\newminted{lang}` (→ `langcode`)...
+const VERBATIM_DEFINITIONS = /\\(lstnewenvironment|DefineVerbatimEnvironment|newtcblisting|NewTCBListing|newminted|newmintedfile|CustomVerbatimEnvironment|RenewDocumentEnvironment|NewDocumentEnvironment)\s*\{\\?([^}]+)\}/g;
+
+/** The document's own verbatim-like environments, as its preamble defines them. */
+export function customVerbatim(text: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(VERBATIM_DEFINITIONS)) {
+    if (m[1] === 'newminted') names.add(`${m[2]!}code`);
+    else if (m[1] === 'NewDocumentEnvironment' || m[1] === 'RenewDocumentEnvironment') {
+      // only one whose argument is read verbatim (`+b` body with a listing inside is not detectable: left out)
+      if (/^\s*\{[^}]*\}\s*\{[^}]*\+?v/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) names.add(m[2]!);
+    } else names.add(m[2]!);
+  }
+  for (const m of text.matchAll(/\\newenvironment\s*\{([^}]+)\}(?:\[[^\]]*\])*\s*\{[^{}]*\\(?:begin\{(?:lstlisting|minted|Verbatim|verbatim)\}|lstset|VerbatimEnvironment)/g)) names.add(m[1]!);
+  return names;
+}
+
+function isVerbatim(name: string, custom: ReadonlySet<string>): boolean {
+  return VERBATIM_ENVIRONMENTS.test(name) || custom.has(name);
+}
 const FIGURE_ENVIRONMENTS = /^(figure\*?|subfigure|wrapfigure|SCfigure|sidewaysfigure|marginfigure)$/;
 
 /**
  * The text with comments, verbatim environments and `\verb` arguments blanked out (same length,
  * line breaks kept), so offsets found in it are offsets in the original.
  */
-export function maskLatex(text: string): string {
+export function maskLatex(text: string, onVerbatim?: (from: number, to: number) => void): string {
+  const custom = customVerbatim(text);
   const out = text.split('');
   const blank = (from: number, to: number) => {
     for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
@@ -19,11 +40,12 @@ export function maskLatex(text: string): string {
     const c = text[i];
     if (c === '\\') {
       const begin = /^\\begin\s*\{([^}]*)\}/.exec(text.slice(i, i + 80));
-      if (begin && VERBATIM_ENVIRONMENTS.test(begin[1]!)) {
+      if (begin && isVerbatim(begin[1]!, custom)) {
         const endTag = `\\end{${begin[1]}}`;
         const close = text.indexOf(endTag, i + begin[0].length);
         const stop = close < 0 ? text.length : close + endTag.length;
         blank(i, stop);
+        onVerbatim?.(i, stop);
         i = stop;
         continue;
       }

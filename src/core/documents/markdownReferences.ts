@@ -79,8 +79,10 @@ function createParser(): MarkdownIt {
     const end = state.pos;
     let meta: ImageMeta;
     if (state.src.charCodeAt(labelEnd + 1) === 0x28 /* ( */) {
+      // The image's own destination is the first one parsed after its label: markdown-it parses the
+      // label's own content (which may hold a link with its own destination) only afterwards.
       const spans = env.fluxDestinations?.slice(before) ?? [];
-      const dest = spans[spans.length - 1];
+      const dest = spans.find((s) => s.start > labelEnd);
       meta = dest ? { start, end, inline: { ...dest, angle: state.src.charCodeAt(dest.start) === 0x3c /* < */ } } : { start, end };
     } else {
       let label = '';

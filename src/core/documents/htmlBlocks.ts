@@ -1,0 +1,82 @@
+/**
+ * HTML's block model, after the HTML parsing rules: a link (an `<img>` line) never goes inside a
+ * comment, a raw-text element (`script`, `style`, `textarea`...), `pre`, a table, a list (`ul`,
+ * `ol`, `dl`: directly in one it is not an item), `select`, embedded SVG or MathML, `template`, nor
+ * the `head` (from the start of the document to the `<body>` tag, which it follows at the earliest);
+ * nor after `</body>`. Otherwise units are runs of non-blank lines.
+ */
+import { type BlockModel, type Span, runs } from './blocks';
+
+const RAW_TEXT = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
+const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/y;
+const WHOLE = /^(pre|listing|table|ul|ol|dl|menu|select|datalist|svg|math|template|object|video|audio|picture|head|map)$/i;
+
+export function htmlBlocks(lines: readonly string[]): BlockModel {
+  const text = lines.join('\n');
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const l of lines) {
+    lineStarts.push(offset);
+    offset += l.length + 1;
+  }
+  const lineOf = (at: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const spans: Span[] = [];
+  const open: { name: string; at: number }[] = [];
+  const breakAfter = new Set<number>();
+  let tail = lines.length;
+  let i = 0;
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    if (text.startsWith('<!--', lt)) {
+      const close = text.indexOf('-->', lt + 4);
+      const end = close < 0 ? text.length : close + 3;
+      spans.push({ start: lineOf(lt), end: lineOf(end - 1) });
+      i = end;
+      continue;
+    }
+    TAG.lastIndex = lt;
+    const tag = TAG.exec(text);
+    if (!tag) {
+      i = lt + 1;
+      continue;
+    }
+    const name = tag[2]!.toLowerCase();
+    const end = lt + tag[0].length;
+    if (tag[1]) {
+      if (name === 'body' || (name === 'html' && tail === lines.length)) tail = Math.min(tail, lineOf(lt));
+      const at = open.map((o) => o.name).lastIndexOf(name);
+      if (at >= 0) {
+        const opened = open.splice(at)[0]!;
+        spans.push({ start: lineOf(opened.at), end: lineOf(end - 1) });
+      }
+    } else if (RAW_TEXT.test(name)) {
+      const close = text.slice(end).search(new RegExp(`</${name}[\\s/>]`, 'i'));
+      const stop = close < 0 ? text.length : end + close + text.slice(end + close).indexOf('>') + 1;
+      spans.push({ start: lineOf(lt), end: lineOf(Math.max(stop - 1, lt)) });
+      i = stop;
+      continue;
+    } else if (name === 'body') {
+      // the head, and the lines before <body>, are one unit; the link goes after the <body> tag at the earliest
+      spans.push({ start: 0, end: lineOf(end - 1) });
+      breakAfter.add(lineOf(end - 1));
+      const head = open.findIndex((o) => o.name === 'head');
+      if (head >= 0) open.splice(head);
+    } else if (WHOLE.test(name) && !tag[0].endsWith('/>')) {
+      open.push({ name, at: lt });
+    }
+    i = end;
+  }
+  // an element never closed (a `<ul>` left open) runs to the end
+  for (const o of open) spans.push({ start: lineOf(o.at), end: tail - 1 });
+  return { units: runs(lines, tail, spans, breakAfter), tail };
+}
