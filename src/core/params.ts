@@ -1,6 +1,9 @@
 import { FluxError, text } from './errors';
+import { normalizePixelSize } from './dimensions';
+import { MODEL_IDS, takesPixels } from './models';
 
-export const KNOWN_MODELS = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'] as const;
+/** The models the table knows (FLUX.2 first, then FLUX.1 Kontext); see `./models`. */
+export const KNOWN_MODELS: readonly string[] = MODEL_IDS;
 export const ASPECT_RATIOS = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
@@ -25,7 +28,7 @@ export type ParsedSize =
  * Accepts `16x9`, `16:9`, `16×9`, `1024x768` (any case, spaces around the separator). A pair of
  * small numbers is a ratio and must be one the service knows; larger numbers are pixels.
  */
-export function parseSize(input: string): ParsedSize {
+export function parseSize(input: string, options: { readonly pixelRange?: boolean } = {}): ParsedSize {
   const m = /^\s*(\d{1,5})\s*[xX×:*]\s*(\d{1,5})\s*$/.exec(String(input));
   if (!m) {
     throw new FluxError('invalidInput', text('“{0}” is not a size. Use an aspect ratio ({1}) or pixels such as 1024x768.', clip(input), ASPECT_RATIOS.join(', ')));
@@ -40,6 +43,7 @@ export function parseSize(input: string): ParsedSize {
     const { width, height } = ratioPixels(ratio as AspectRatio);
     return { kind: 'ratio', ratio: ratio as AspectRatio, width, height };
   }
+  if (options.pixelRange === false) return { kind: 'pixels', width: a, height: b };
   if (a < MIN_SIDE || b < MIN_SIDE || a > MAX_SIDE || b > MAX_SIDE) {
     throw new FluxError('invalidInput', text('{0} is out of range: width and height must each be between {1} and {2} pixels.', `${a}x${b}`, MIN_SIDE, MAX_SIDE));
   }
@@ -88,12 +92,18 @@ export function normalizeModel(input: unknown): string {
 }
 
 export function normalizeParams(input: { prompt: unknown; model: unknown; size: unknown; seed: unknown }): GenerationParams {
+  const model = normalizeModel(input.model);
   return {
     prompt: normalizePrompt(input.prompt),
-    model: normalizeModel(input.model),
-    size: normalizeSize(String(input.size ?? '')),
+    model,
+    size: normalizeSizeFor(String(input.size ?? ''), model),
     seed: normalizeSeed(input.seed),
   };
+}
+
+/** A size for `model`: FLUX.2 takes pixels in multiples of 16 up to 4 MP, the others 256–2048 per side. */
+export function normalizeSizeFor(input: string, model: string): string {
+  return takesPixels(model) ? normalizePixelSize(input) : normalizeSize(input);
 }
 
 function clip(s: string): string {
@@ -107,6 +117,8 @@ export interface CommandArgs {
   readonly model?: string;
   readonly size?: string;
   readonly seed?: number;
+  /** Reference images: `Uri`s or workspace-relative paths (checked by the host). */
+  readonly references?: readonly unknown[];
 }
 
 /**
@@ -118,7 +130,7 @@ export function readCommandArgs(arg: unknown): CommandArgs {
     return {};
   }
   const a = arg as Record<string, unknown>;
-  const out: { prompt?: string; model?: string; size?: string; seed?: number } = {};
+  const out: { prompt?: string; model?: string; size?: string; seed?: number; references?: readonly unknown[] } = {};
   for (const field of ['prompt', 'model', 'size'] as const) {
     if (a[field] === undefined) continue;
     if (typeof a[field] !== 'string') throw new FluxError('invalidInput', text('The command\'s “{0}” must be a string.', field));
@@ -127,6 +139,10 @@ export function readCommandArgs(arg: unknown): CommandArgs {
   if (a.seed !== undefined) {
     if (typeof a.seed !== 'number' || !Number.isSafeInteger(a.seed)) throw new FluxError('invalidInput', 'The command\'s “seed” must be a whole number (-1 for random).');
     out.seed = a.seed;
+  }
+  if (a.references !== undefined) {
+    if (!Array.isArray(a.references)) throw new FluxError('invalidInput', 'The command\'s “references” must be a list of images (Uris or paths relative to the workspace).');
+    out.references = [...(a.references as unknown[])];
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { clampMegapixels } from './dimensions';
+import type { OutputFormat } from './models';
 import type { ProviderId } from './providers/types';
 import { PROVIDER_IDS } from './providers/types';
 
@@ -22,6 +24,10 @@ export interface FluxSettings {
   readonly embedRecipe: boolean;
   /** 1 to 8. */
   readonly maxParallelRequests: number;
+  /** FLUX.2: the size of a ratio in megapixels, 0.25 to 4. */
+  readonly megapixels: number;
+  readonly outputFormat: OutputFormat;
+  readonly promptUpsampling: boolean;
 }
 
 export const DEFAULT_SETTINGS: FluxSettings = {
@@ -35,6 +41,9 @@ export const DEFAULT_SETTINGS: FluxSettings = {
   bflBaseUrl: 'https://api.bfl.ai',
   embedRecipe: true,
   maxParallelRequests: 4,
+  megapixels: 1,
+  outputFormat: 'png',
+  promptUpsampling: false,
 };
 
 /** package.json `flux.model` pattern: also keeps a model name from carrying a path or query into a URL. */
@@ -63,6 +72,9 @@ export function clampSettings(raw: Record<string, unknown>): FluxSettings {
     bflBaseUrl: nonEmptyString(raw.bflBaseUrl) ?? d.bflBaseUrl,
     embedRecipe: typeof raw.embedRecipe === 'boolean' ? raw.embedRecipe : d.embedRecipe,
     maxParallelRequests: Math.round(clampNumber(raw.maxParallelRequests, PARALLEL_REQUESTS)),
+    megapixels: clampMegapixels(raw.megapixels),
+    outputFormat: raw.outputFormat === 'jpeg' ? 'jpeg' : 'png',
+    promptUpsampling: typeof raw.promptUpsampling === 'boolean' ? raw.promptUpsampling : d.promptUpsampling,
   };
 }
 

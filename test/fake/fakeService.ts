@@ -33,10 +33,26 @@
 import * as http from 'node:http';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { makePng, NOT_AN_IMAGE } from './png';
+import { JPEG_BYTES, makePng, NOT_AN_IMAGE } from './png';
 import type { PngStyle } from './png';
 
 export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'];
+/**
+ * FLUX.2, strictly as BFL documents it, on both routes: provider bfl's `POST /v1/<model>` (x-key,
+ * polled at `polling_url` = `/v1/get_result?id=`) and DMXAPI's pass-through `POST /flux/v1/<model>`
+ * (Bearer, polled at `GET /flux/v1/get_result?id=ID`, Bearer). A task is polled only on the route
+ * (and with the key kind) it was submitted with. JSON: `prompt`, `width`, `height` (each a multiple of
+ * 16, at least 64, together at most 4 MP; both or neither), `seed`, `output_format` (`jpeg`|`png`),
+ * `safety_tolerance` (0–6), `prompt_upsampling`, `input_image`, `input_image_2`…`_N` (N = 8, or 4
+ * for klein; base64 of a PNG, JPEG or WebP, or a URL; numbered without gaps), `webhook_url`,
+ * `webhook_secret`; flux-2-flex also `steps` (1–50) and `guidance` (1.5–10). Anything else (`size`,
+ * `aspect_ratio`, `n`, unknown fields) is a 422 FastAPI `detail` list. `output_format: "jpeg"`
+ * answers a JPEG (JPEG_BYTES), else a PNG of the asked size.
+ */
+export const FLUX2_MODELS: readonly string[] = ['flux-2-pro', 'flux-2-max', 'flux-2-flex', 'flux-2-klein-4b', 'flux-2-klein-9b'];
+export const FLUX2_SUBMIT_PREFIX = '/flux/v1/';
+export const FLUX2_RESULT_PATH = '/flux/v1/get_result';
+const FLUX2_FIELDS = ['prompt', 'width', 'height', 'seed', 'output_format', 'safety_tolerance', 'prompt_upsampling', 'webhook_url', 'webhook_secret'];
 export const RATIOS: readonly string[] = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'];
 export const GENERATIONS_PATH = '/v1/images/generations';
 /**
@@ -237,6 +253,9 @@ interface BflTask {
   readonly behaviour: BflBehaviour;
   readonly seed: number;
   readonly size: string;
+  /** The route it was submitted on: polled only there. */
+  readonly route: 'bfl' | 'dmxapi';
+  readonly jpeg: boolean;
   polls: number;
 }
 
@@ -286,7 +305,8 @@ interface Validated {
   readonly seed: number | undefined;
 }
 
-const MAX_REQUEST_BODY = 16 * 1024 * 1024;
+// Eight 4 MB references in base64 and some room.
+const MAX_REQUEST_BODY = 48 * 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export class FakeService {
@@ -456,6 +476,19 @@ export class FakeService {
     return this.recorded.filter((r) => r.method === 'POST' && /^\/v1\/[^/]+$/.test(pathOnly(r.path)) && pathOnly(r.path) !== BFL_RESULT_PATH);
   }
 
+  /** FLUX.2 submits on either route: DMXAPI's `POST /flux/v1/<model>`, or BFL's `POST /v1/flux-2-…`. */
+  get flux2SubmitRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => {
+      const path = pathOnly(r.path);
+      return r.method === 'POST' && (path.startsWith(FLUX2_SUBMIT_PREFIX) || /^\/v1\/flux-2-[^/]+$/.test(path));
+    });
+  }
+
+  /** DMXAPI's FLUX.2 polls (`GET /flux/v1/get_result`). */
+  get flux2PollRequests(): readonly RecordedRequest[] {
+    return this.recorded.filter((r) => pathOnly(r.path) === FLUX2_RESULT_PATH);
+  }
+
   /** BFL polls (`GET /v1/get_result`) on either listener. */
   get bflPollRequests(): readonly RecordedRequest[] {
     return this.recorded.filter((r) => pathOnly(r.path) === BFL_RESULT_PATH);
@@ -548,12 +581,17 @@ export class FakeService {
     record.body = raw.length === 0 ? undefined : parseMaybeJson(raw.toString('utf8'));
 
     if (isGeneration) return this.generate(req, res, raw, outcome);
-    if (path === BFL_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener);
+    if (path === BFL_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener, 'bfl');
+    if (path === FLUX2_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener, 'dmxapi');
     const bflModel = /^\/v1\/([A-Za-z0-9._-]+)$/.exec(path);
-    if (bflModel && record.method === 'POST' && (this.options.models ?? KNOWN_MODELS).includes(bflModel[1]!)) {
-      return this.bflSubmit(req, res, raw, outcome, listener);
+    if (bflModel && record.method === 'POST' && [...(this.options.models ?? KNOWN_MODELS), ...FLUX2_MODELS].includes(bflModel[1]!)) {
+      return this.bflSubmit(req, res, raw, outcome, listener, bflModel[1]!, 'bfl');
     }
-    const file = /^\/files\/([A-Za-z0-9_-]+)\.png$/.exec(path);
+    const dmxFlux2 = /^\/flux\/v1\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (dmxFlux2 && record.method === 'POST' && FLUX2_MODELS.includes(dmxFlux2[1]!)) {
+      return this.bflSubmit(req, res, raw, outcome, listener, dmxFlux2[1]!, 'dmxapi');
+    }
+    const file = /^\/files\/([A-Za-z0-9_-]+)\.(?:png|jpg)$/.exec(path);
     if (file && (record.method === 'GET' || record.method === 'HEAD')) return this.serveFile(file[1]!, res, outcome);
     outcome.kind = 'notFound';
     sendJson(res, 404, openAiError(`Invalid URL (${record.method} ${path})`, 'invalid_request_error', 'not_found'), outcome);
@@ -562,20 +600,8 @@ export class FakeService {
   /** `parts`: the edit's multipart parts (null when they did not parse); undefined for a generation. */
   private async generate(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, parts?: EditPart[] | null): Promise<void> {
     // 1. Authentication, echoing what was received as real gateways do.
-    const authorization = req.headers.authorization;
-    if (!authorization) {
-      outcome.kind = 'auth';
-      sendJson(res, 401, openAiError('未提供令牌 (no token provided): send Authorization: Bearer sk-...', 'invalid_request_error', 'invalid_api_key'), outcome);
-      return;
-    }
-    const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
-    const key = (bearer ? bearer[1]! : authorization).trim();
-    const accept = this.options.acceptKey ?? defaultAcceptKey;
-    if (!bearer || !accept(key)) {
-      outcome.kind = 'auth';
-      sendJson(res, 401, openAiError(`Invalid token: ${key} (无效的令牌, request id: ${requestId()})`, 'invalid_request_error', 'invalid_api_key'), outcome);
-      return;
-    }
+    if (this.bearerRefused(req, res, outcome)) return;
+    const key = bearerKey(req.headers.authorization ?? '');
 
     // 2. Validation, like the real service.
     const checked = parts === undefined ? this.validate(raw, String(req.headers['content-type'] ?? '')) : this.validateEdit(parts);
@@ -726,6 +752,25 @@ export class FakeService {
     return { prompt: b.prompt, size, seed };
   }
 
+  /** DMXAPI's key check (`Authorization: Bearer`); answers 401 and says true when refused. */
+  private bearerRefused(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome): boolean {
+    const authorization = req.headers.authorization;
+    if (!authorization) {
+      outcome.kind = 'auth';
+      sendJson(res, 401, openAiError('未提供令牌 (no token provided): send Authorization: Bearer sk-...', 'invalid_request_error', 'invalid_api_key'), outcome);
+      return true;
+    }
+    const bearer = /^Bearer\s+/i.test(authorization);
+    const key = bearerKey(authorization);
+    const accept = this.options.acceptKey ?? defaultAcceptKey;
+    if (!bearer || !accept(key)) {
+      outcome.kind = 'auth';
+      sendJson(res, 401, openAiError(`Invalid token: ${key} (无效的令牌, request id: ${requestId()})`, 'invalid_request_error', 'invalid_api_key'), outcome);
+      return true;
+    }
+    return false;
+  }
+
   private bflKeyRefused(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome): boolean {
     const key = req.headers['x-key'];
     if (typeof key === 'string' && (this.options.acceptKey ?? defaultAcceptKey)(key)) return false;
@@ -734,8 +779,9 @@ export class FakeService {
     return true;
   }
 
-  private async bflSubmit(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, listener: Listener): Promise<void> {
-    if (this.bflKeyRefused(req, res, outcome)) return;
+  private async bflSubmit(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, outcome: RequestOutcome, listener: Listener, model: string, route: 'bfl' | 'dmxapi'): Promise<void> {
+    if (route === 'bfl' ? this.bflKeyRefused(req, res, outcome) : this.bearerRefused(req, res, outcome)) return;
+    const flux2 = FLUX2_MODELS.includes(model);
     const problems: { loc: string[]; msg: string; type: string }[] = [];
     let body: Record<string, unknown> = {};
     try {
@@ -745,7 +791,8 @@ export class FakeService {
     } catch {
       problems.push({ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' });
     }
-    if (problems.length === 0) {
+    if (problems.length === 0 && flux2) problems.push(...flux2Problems(body, model));
+    else if (problems.length === 0) {
       if (typeof body.prompt !== 'string' || !body.prompt.trim()) problems.push({ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' });
       if (body.seed !== undefined && !Number.isInteger(body.seed)) problems.push({ loc: ['body', 'seed'], msg: 'Input should be a valid integer', type: 'int_type' });
       if (body.aspect_ratio !== undefined && (typeof body.aspect_ratio !== 'string' || !/^\d+:\d+$/.test(body.aspect_ratio))) {
@@ -774,17 +821,21 @@ export class FakeService {
     this.bflTasks.set(id, {
       behaviour,
       seed: typeof body.seed === 'number' ? body.seed : randomInt(0, 2 ** 32),
-      size: RATIOS.includes(ratio) ? ratio : '1x1',
+      size: flux2 && typeof body.width === 'number' && typeof body.height === 'number' ? `${body.width}x${body.height}` : RATIOS.includes(ratio) ? ratio : '1x1',
+      route,
+      // FLUX.2's default is jpeg; Kontext's png.
+      jpeg: body.output_format === 'jpeg' || (flux2 && body.output_format === undefined),
       polls: 0,
     });
     const base = behaviour.kind === 'pollElsewhere' ? behaviour.pollingBase : listener === 'main' ? this.mainUrl : this.otherUrl;
-    sendJson(res, 200, { id, polling_url: `${base}${BFL_RESULT_PATH}?id=${id}` }, outcome);
+    sendJson(res, 200, { id, polling_url: `${base}${route === 'bfl' ? BFL_RESULT_PATH : FLUX2_RESULT_PATH}?id=${id}` }, outcome);
   }
 
-  private bflPoll(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome, listener: Listener): void {
-    if (this.bflKeyRefused(req, res, outcome)) return;
+  private bflPoll(req: http.IncomingMessage, res: http.ServerResponse, outcome: RequestOutcome, listener: Listener, route: 'bfl' | 'dmxapi'): void {
+    if (route === 'bfl' ? this.bflKeyRefused(req, res, outcome) : this.bearerRefused(req, res, outcome)) return;
     const id = new URL(req.url ?? '/', 'http://fake').searchParams.get('id') ?? '';
-    const task = this.bflTasks.get(id);
+    const found = this.bflTasks.get(id);
+    const task = found?.route === route ? found : undefined;
     outcome.kind = 'b64';
     const answer = (status: string, result: unknown = null): void => sendJson(res, 200, { id, status, result, progress: null, details: null }, outcome);
     if (!task) return answer('Task not found');
@@ -793,12 +844,13 @@ export class FakeService {
     if (b.kind === 'pending' || task.polls <= ((b.kind === 'ready' || b.kind === 'status') && b.pendingPolls !== undefined ? b.pendingPolls : 1)) return answer('Pending');
     if (b.kind === 'status') return answer(b.status);
     const seed = b.kind === 'ready' && b.seed !== undefined ? b.seed : task.seed;
-    const bytes = (b.kind === 'ready' ? b.image : undefined) ?? this.imageFor(task.size, seed);
+    const bytes = (b.kind === 'ready' ? b.image : undefined) ?? (task.jpeg ? JPEG_BYTES : this.imageFor(task.size, seed));
     const fileId = randomBytes(8).toString('hex');
     this.files.set(fileId, { bytes, status: 200, contentType: sniffMime(bytes), delayMs: 0 });
+    const extension = sniffMime(bytes) === 'image/jpeg' ? 'jpg' : 'png';
     const host = b.kind === 'ready' && b.resultHost === 'same' ? (listener === 'main' ? this.mainUrl : this.otherUrl) : this.otherUrl;
     const stated = this.options.answerSeed === false ? undefined : seed;
-    answer('Ready', withSeed({ sample: `${host}/files/${fileId}.png`, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 }, stated));
+    answer('Ready', withSeed({ sample: `${host}/files/${fileId}.${extension}`, prompt: '', start_time: unixNow(), end_time: unixNow(), duration: 1 }, stated));
   }
 
   private validateEdit(parts: EditPart[] | null): Validated | { status: number; body: unknown } {
@@ -1213,6 +1265,57 @@ async function streamHuge(res: http.ServerResponse, behaviour: HugeBehaviour, ou
   }
   if (!(await write(tail))) return;
   res.end();
+}
+
+/** FastAPI-style problems of a FLUX.2 body, strictly as documented (see FLUX2_MODELS). */
+export function flux2Problems(body: Record<string, unknown>, model: string): { loc: string[]; msg: string; type: string }[] {
+  const problems: { loc: string[]; msg: string; type: string }[] = [];
+  const at = (field: string, msg: string, type = 'value_error') => problems.push({ loc: ['body', field], msg, type });
+  const maxImages = /klein/.test(model) ? 4 : 8;
+  const imageFields = ['input_image', ...Array.from({ length: 7 }, (_, i) => `input_image_${i + 2}`)];
+  const allowed = [...FLUX2_FIELDS, ...imageFields.slice(0, maxImages), ...(model === 'flux-2-flex' ? ['steps', 'guidance'] : [])];
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) at(key, 'Extra inputs are not permitted', 'extra_forbidden');
+  if (typeof body.prompt !== 'string' || !body.prompt.trim()) at('prompt', 'Field required', 'missing');
+  if ((body.width === undefined) !== (body.height === undefined)) at(body.width === undefined ? 'width' : 'height', 'Give both width and height, or neither', 'missing');
+  for (const side of ['width', 'height'] as const) {
+    const v = body[side];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v)) at(side, 'Input should be a valid integer', 'int_type');
+    else if ((v as number) % 16 !== 0) at(side, 'Input should be a multiple of 16', 'multiple_of');
+    else if ((v as number) < 64) at(side, 'Input should be greater than or equal to 64', 'greater_than_equal');
+  }
+  if (Number.isInteger(body.width) && Number.isInteger(body.height) && (body.width as number) * (body.height as number) > 4 * 1024 * 1024) {
+    at('width', 'width x height must be at most 4 megapixels (4194304 pixels)');
+  }
+  if (body.seed !== undefined && !Number.isInteger(body.seed)) at('seed', 'Input should be a valid integer', 'int_type');
+  if (body.output_format !== undefined && body.output_format !== 'png' && body.output_format !== 'jpeg') at('output_format', "Input should be 'jpeg' or 'png'", 'enum');
+  if (body.prompt_upsampling !== undefined && typeof body.prompt_upsampling !== 'boolean') at('prompt_upsampling', 'Input should be a valid boolean', 'bool_type');
+  if (body.safety_tolerance !== undefined && !(Number.isInteger(body.safety_tolerance) && (body.safety_tolerance as number) >= 0 && (body.safety_tolerance as number) <= 6)) {
+    at('safety_tolerance', 'Input should be between 0 and 6');
+  }
+  if (body.steps !== undefined && !(Number.isInteger(body.steps) && (body.steps as number) >= 1 && (body.steps as number) <= 50)) at('steps', 'Input should be between 1 and 50');
+  if (body.guidance !== undefined && !(typeof body.guidance === 'number' && body.guidance >= 1.5 && body.guidance <= 10)) at('guidance', 'Input should be between 1.5 and 10');
+  let gap = false;
+  imageFields.forEach((field) => {
+    const v = body[field];
+    if (v === undefined) {
+      gap = true;
+      return;
+    }
+    if (gap) at(field, `${field} is given without the images before it`);
+    if (typeof v !== 'string') return at(field, 'Input should be a valid string', 'string_type');
+    if (/^https?:\/\//.test(v)) return;
+    const bytes = Buffer.from(v, 'base64');
+    if (bytes.length === 0 || bytes.toString('base64') !== v.replace(/=+$/, '').padEnd(Math.ceil(v.replace(/=+$/, '').length / 4) * 4, '=') || !isImage(bytes)) {
+      at(field, 'Input should be a base64-encoded PNG, JPEG or WebP image, or a URL');
+    }
+  });
+  return problems;
+}
+
+function bearerKey(authorization: string): string {
+  const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
+  return (bearer ? bearer[1]! : authorization).trim();
 }
 
 function isImage(bytes: Buffer): boolean {

@@ -16,7 +16,17 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.bfl.ai',
       embedRecipe: true,
       maxParallelRequests: 4,
+      megapixels: 1,
+      outputFormat: 'png',
+      promptUpsampling: false,
     });
+  });
+  it('clamps megapixels into 0.25–4 and takes only png or jpeg', () => {
+    assert.equal(clampSettings({ megapixels: 9 }).megapixels, 4);
+    assert.equal(clampSettings({ megapixels: 0.01 }).megapixels, 0.25);
+    assert.equal(clampSettings({ megapixels: '2' }).megapixels, 1);
+    assert.equal(clampSettings({ outputFormat: 'webp' }).outputFormat, 'png');
+    assert.equal(clampSettings({ promptUpsampling: 'yes' }).promptUpsampling, false);
   });
   it('has the same defaults as package.json declares', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
@@ -44,6 +54,9 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.eu.bfl.ai',
       embedRecipe: false,
       maxParallelRequests: 8,
+      megapixels: 2.5,
+      outputFormat: 'jpeg',
+      promptUpsampling: true,
     });
     assert.deepEqual(s, {
       baseUrl: 'https://gateway.example/v1',
@@ -56,6 +69,9 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.eu.bfl.ai',
       embedRecipe: false,
       maxParallelRequests: 8,
+      megapixels: 2.5,
+      outputFormat: 'jpeg',
+      promptUpsampling: true,
     });
   });
   it('service addresses: strings kept (trimmed), anything else the default', () => {

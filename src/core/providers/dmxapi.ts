@@ -10,14 +10,42 @@ import { downloadImage } from '../http/download';
 import type { MultipartBody } from '../http/multipart';
 import { multipartBody } from '../http/multipart';
 import { clipMessage, describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody } from '../http/errors';
+import { checkModelRequest } from '../models';
+import type { NativeService } from './native';
+import { nativeGenerate } from './native';
 import type { ImageProvider, ImageRequest, InputImage, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
 
 export const dmxapiProvider: ImageProvider = {
   id: 'dmxapi',
   generate(request: ImageRequest, settings: ProviderSettings, options: ProviderCallOptions = {}): Promise<ProviderImage> {
-    return guarded(settings.apiKey, () => generate(request, settings, options));
+    return guarded(settings.apiKey, () =>
+      checkModelRequest(request, 'dmxapi').api === 'native' ? nativeGenerate(request, dmxapiNativeService(request.model, settings), settings, options) : generate(request, settings, options),
+    );
   },
 };
+
+/**
+ * DMXAPI's pass-through of BFL's native form (FLUX.2): `POST ${root}/flux/v1/<model>` and
+ * `GET ${root}/flux/v1/get_result?id=ID`, both with the Bearer key, where `root` is
+ * `flux.baseUrl` without a trailing `/v1`. The key goes to that origin only.
+ */
+export function dmxapiNativeService(model: string, settings: ProviderSettings): NativeService {
+  const base = generationsUrl(settings.baseUrl);
+  base.pathname = base.pathname.replace(/\/v1\/images\/generations$/, '');
+  const root = base.pathname.replace(/\/+$/, '');
+  return {
+    provider: 'dmxapi',
+    setting: 'flux.baseUrl',
+    base,
+    submitUrl: new URL(`${root}/flux/v1/${encodeURIComponent(model)}`, base),
+    auth: { authorization: `Bearer ${settings.apiKey}` },
+    pollUrl: (task) => (task.id !== undefined ? new URL(`${root}/flux/v1/get_result?id=${encodeURIComponent(task.id)}`, base) : new URL(task.pollingUrl ?? '', base)),
+    mayCarryKey: (url) => url.origin === base.origin,
+    refusedPoll: (url) =>
+      new FluxError('badRequest', text('The service asked to follow the image at {0}, which is not {1}; the key is not sent there. Nothing was made; check flux.baseUrl.', url.host, base.host)),
+    classify: (status, answer, headers) => classify(status, answer, headers, settings.apiKey),
+  };
+}
 
 async function generate(req: ImageRequest, settings: ProviderSettings, options: ProviderCallOptions): Promise<ProviderImage> {
   const endpoint = generationsUrl(settings.baseUrl);

@@ -26,6 +26,20 @@ export interface ImageRequest {
   /** -1 = random. */
   readonly seed: number;
   readonly image?: InputImage;
+  /**
+   * Reference images sent with the prompt, in order, after an edit's input image
+   * (`input_image`, `input_image_2` … `_8`); checked against the model's limit before sending.
+   */
+  readonly references?: readonly InputImage[];
+  /** FLUX.2: the megapixels a ratio becomes (0.25–4, default 1). */
+  readonly megapixels?: number;
+  /** Asked of the service where the model takes `output_format`; default `png`. */
+  readonly outputFormat?: 'png' | 'jpeg';
+  /** Sent as `prompt_upsampling` where the model takes it; default false. */
+  readonly promptUpsampling?: boolean;
+  /** flux-2-flex only, sent when set. */
+  readonly steps?: number;
+  readonly guidance?: number;
 }
 
 /** Where and how to reach the service; built by the host for each request. */
