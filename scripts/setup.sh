@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything `npm start` and `npm test` need on a fresh Debian machine, installed only when
-# missing (a no-op of about a second otherwise): Debian's chromium, libkrb5-dev and ripgrep,
+# missing (a no-op of about a second otherwise): Debian's chromium, libkrb5-dev, ripgrep and
+# libimage-exiftool-perl (exiftool, the independent reader of the images' metadata in the tests),
 # the npm packages of package-lock.json, and code-server 4.100.3 in .vscode-test/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,7 +11,7 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 log() { printf '[setup] %s\n' "$*"; }
 
 missing=()
-for pkg in chromium libkrb5-dev ripgrep; do
+for pkg in chromium libkrb5-dev ripgrep libimage-exiftool-perl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -13,9 +13,10 @@ import { registerSetApiKey } from './commands/setApiKey';
 import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { HistoryStore } from './core/history';
+import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
 import { TrackedAnchor } from './services/anchor';
-import { GenerationService } from './services/generationService';
+import { GenerationService, recipeOf } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
 import { FileHistory } from './services/fileHistory';
@@ -73,7 +74,11 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
   const references = new ReferenceIndex();
-  const recipes = new RecipeCache();
+  // A file with the service's Content Credentials is written as it came: its recipe is in the history only.
+  const recipes = new RecipeCache(undefined, (uri) => {
+    const record = history.list().find((e) => e.file === uri.toString());
+    return record && validRecipe(recipeOf(record));
+  });
   const fileHistory = new FileHistory(history, recipes, context.workspaceState, log);
   context.subscriptions.push(
     fileHistory,

@@ -138,16 +138,26 @@ export function recipeChunks(recipe: Recipe, pixels?: { width: number; height: n
  * its first IDAT (IHDR's CRC included), or the recipe is invalid: write the bytes as they came.
  */
 export function withRecipe(png: Uint8Array, recipe: Recipe): Uint8Array[] | undefined {
+  if (recipeJson(recipe) === undefined) return undefined;
+  return withHeadChunks(png, (pixels) => recipeChunks(recipe, pixels), RECIPE_KEYWORDS);
+}
+
+/**
+ * The PNG with new chunks right after IHDR, as pieces (see `withRecipe`): older text chunks with
+ * a keyword in `replaced` are left out, the rest kept in place. `make` gets the size from IHDR
+ * and where IHDR ends. Undefined when the bytes are not a well-formed PNG up to its first IDAT.
+ */
+export function withHeadChunks(png: Uint8Array, make: (pixels: { width: number; height: number }, ihdrEnd: number) => Uint8Array, replaced: readonly string[]): Uint8Array[] | undefined {
   const head = scanHead(png);
   if (head.state !== 'idat' || head.idat === undefined) return undefined;
   const pixels = pngSize(png);
-  if (!pixels || recipeJson(recipe) === undefined) return undefined;
+  if (!pixels) return undefined;
   const ihdr = head.chunks[0]!;
-  const pieces: Uint8Array[] = [png.subarray(0, ihdr.end), recipeChunks(recipe, pixels)];
+  const pieces: Uint8Array[] = [png.subarray(0, ihdr.end), make(pixels, ihdr.end)];
   let keepFrom = ihdr.end;
   for (const chunk of head.chunks.slice(1)) {
     const keyword = textKeyword(png, chunk);
-    if (keyword === undefined || !RECIPE_KEYWORDS.includes(keyword)) continue;
+    if (keyword === undefined || !replaced.includes(keyword)) continue;
     if (chunk.start > keepFrom) pieces.push(png.subarray(keepFrom, chunk.start));
     keepFrom = chunk.end;
   }

@@ -29,6 +29,10 @@ export interface HoverLabels {
   readonly edit: string;
   readonly studio: string;
   readonly noRecipe: string;
+  /** "AI-generated": the file's XMP packet (or the history, for a signed file) says a model made it. */
+  readonly aiGenerated: string;
+  /** "Content Credentials from the service": the file carries C2PA. */
+  readonly contentCredentials: string;
 }
 
 export interface RecipeHoverInput {
@@ -37,6 +41,8 @@ export interface RecipeHoverInput {
   /** The argument the command links pass for the image (a Uri: JSON that VS Code revives). */
   readonly imageArg: unknown;
   readonly recipe?: Recipe;
+  readonly aiGenerated?: boolean;
+  readonly contentCredentials?: boolean;
   readonly labels: HoverLabels;
 }
 
@@ -70,6 +76,8 @@ export function writeRecipeHover(sink: MarkdownSink, input: RecipeHoverInput): v
   const preview = input.imageSrc ? imagePreview(input.imageSrc) : undefined;
   if (preview) sink.appendMarkdown(`${preview}\n\n`);
   const image = { image: input.imageArg };
+  const marks = [input.aiGenerated ? labels.aiGenerated : undefined, input.contentCredentials ? labels.contentCredentials : undefined].filter((m) => m !== undefined);
+  if (marks.length) sink.appendMarkdown(`${marks.map((m) => `*${escapeLabel(m)}*`).join(' · ')}\n\n`);
   if (!recipe) {
     sink.appendText(labels.noRecipe);
     sink.appendMarkdown(`\n\n${commandLink(labels.edit, 'flux.editImage', image)}`);

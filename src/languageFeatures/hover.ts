@@ -26,7 +26,7 @@ export class ImageHoverProvider implements vscode.HoverProvider {
     markdown.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
     markdown.supportHtml = false;
     markdown.supportThemeIcons = false;
-    writeRecipeHover(markdown, { imageSrc: found.uri.toString(), imageArg: found.uri, ...(read.recipe ? { recipe: read.recipe } : {}), labels: hoverLabels() });
+    writeRecipeHover(markdown, { imageSrc: found.uri.toString(), imageArg: found.uri, ...(read.recipe ? { recipe: read.recipe } : {}), aiGenerated: read.aiGenerated === true, contentCredentials: read.contentCredentials === true, labels: hoverLabels() });
     const range = new vscode.Range(document.positionAt(found.ref.start), document.positionAt(found.ref.end));
     return new vscode.Hover(markdown, range);
   }
@@ -43,6 +43,8 @@ export function hoverLabels(): HoverLabels {
     edit: t('Edit…'),
     studio: t('Open in Studio'),
     noRecipe: t('This image has no recipe: it was not made by Flux for VS Code, or recipes were turned off.'),
+    aiGenerated: t('AI-generated'),
+    contentCredentials: t('Content Credentials from the service'),
   };
 }
 

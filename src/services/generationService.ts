@@ -9,7 +9,7 @@ import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } f
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
-import { withRecipe } from '../core/recipe';
+import { hasContentCredentials, labelImage } from '../core/imageMeta';
 import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
@@ -133,8 +133,9 @@ export class GenerationService implements vscode.Disposable {
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
       const record = this.recordFor(job, config, image);
-      // The recipe goes into the PNG itself, so a cloned workspace still knows how it was made.
-      const bytes = (config.embedRecipe && image.type.format === 'png' && withRecipe(image.bytes, recipeOf(record))) || image.bytes;
+      // Every image says it is AI-made, and (recipes on) carries its recipe, so a cloned workspace
+      // still knows how it was made; a file with the service's Content Credentials is kept as it came.
+      const bytes = this.labelled(image, record, config.embedRecipe);
       let uri: vscode.Uri;
       let link: LinkOutcome | undefined;
       const reserve = async () => {
@@ -198,6 +199,17 @@ export class GenerationService implements vscode.Disposable {
       ownAnchor?.dispose();
       for (const own of ownRanges) own.dispose();
     }
+  }
+
+  /** The image with its AI label and recipe, or its bytes as they came (Content Credentials, an unknown layout). */
+  private labelled(image: ProviderImage, record: ImageRecord, embedRecipe: boolean): Uint8Array | Uint8Array[] {
+    if (hasContentCredentials(image.bytes)) {
+      this.log.info('The image carries Content Credentials (C2PA) from the service: saved byte for byte, its recipe kept in the history.');
+      return image.bytes;
+    }
+    const pieces = labelImage(image.bytes, { recipe: recipeOf(record), embedRecipe });
+    if (!pieces) this.log.warn(`Could not mark the ${image.type.format.toUpperCase()} as AI-generated (its layout is not one we can add to): saved as received.`);
+    return pieces ?? image.bytes;
   }
 
   /** Aborts every request in flight or waiting. */

@@ -1,14 +1,24 @@
 import * as vscode from 'vscode';
+import type { ImageMeta } from '../core/imageMeta';
+import { readImageMeta, readWebpChunksAt } from '../core/imageMeta';
 import type { Recipe } from '../core/recipe';
-import { readRecipe, RECIPE_HEAD_BYTES } from '../core/recipe';
-import { readFileHead } from './fileHead';
+import { RECIPE_HEAD_BYTES } from '../core/recipe';
+import { readFileHead, readFileRange } from './fileHead';
 
 /** Files larger than this are never read where only a whole-file read exists (virtual file systems). */
 export const MAX_RECIPE_FILE_BYTES = 20 * 1024 * 1024;
+/** A WebP's XMP chunk comes after its bitstream: at most this many more windows are read to reach it. */
+const MAX_WEBP_WINDOWS = 3;
 
 export interface RecipeRead {
   /** The validated recipe; undefined when the file has none (or not a valid one). */
   readonly recipe?: Recipe;
+  /** The file's XMP packet says a model made it (IPTC DigitalSourceType). */
+  readonly aiGenerated?: boolean;
+  /** The AI system the packet names. */
+  readonly aiSystem?: string;
+  /** The file carries the service's Content Credentials (C2PA); its recipe, if any, came from the history. */
+  readonly contentCredentials?: boolean;
   /** How many bytes were read from the file: the benchmark and tests check the read stays bounded. */
   readonly bytesRead: number;
   /** The file could not be read (gone, a folder, no permission) or was too big to read whole. */
@@ -16,21 +26,60 @@ export interface RecipeRead {
 }
 
 /**
- * The recipe in an image file, reading only its head: on disk (`file:`) the first
- * RECIPE_HEAD_BYTES, wherever the recipe `withRecipe` writes ends; elsewhere (remote, virtual
+ * The recipe and AI label in an image file (PNG, JPEG, WebP), reading only its head: on disk
+ * (`file:`) the first RECIPE_HEAD_BYTES, wherever `labelImage` writes ends (a WebP's XMP chunk
+ * follows its bitstream: a few more bounded windows skip to it); elsewhere (remote, virtual
  * file systems have no partial read) the whole file, but only up to MAX_RECIPE_FILE_BYTES.
- * Never throws. What is found is validated by `readRecipe`: the file is untrusted.
+ * Never throws. What is found is validated by `readImageMeta`: the file is untrusted.
  */
 export async function readImageRecipe(uri: vscode.Uri): Promise<RecipeRead> {
   try {
-    const head = uri.scheme === 'file' ? await readFileHead(uri.fsPath, RECIPE_HEAD_BYTES) : await readWholeSmall(uri);
-    if (!head) return { bytesRead: 0, unreadable: 'tooBig' };
-    const { recipe } = readRecipe(head.subarray(0, RECIPE_HEAD_BYTES));
-    return { ...(recipe ? { recipe } : {}), bytesRead: head.length };
+    if (uri.scheme !== 'file') {
+      const whole = await readWholeSmall(uri);
+      if (!whole) return { bytesRead: 0, unreadable: 'tooBig' };
+      let meta = readImageMeta(whole.subarray(0, RECIPE_HEAD_BYTES));
+      if (meta.nextChunk !== undefined) meta = merge(meta, readWebpChunksAt(whole.subarray(meta.nextChunk)));
+      return fromMeta(meta, whole.length);
+    }
+    const head = await readFileHead(uri.fsPath, RECIPE_HEAD_BYTES);
+    let bytesRead = head.length;
+    let meta = readImageMeta(head);
+    let next = meta.nextChunk;
+    for (let i = 0; i < MAX_WEBP_WINDOWS && next !== undefined && head.length === RECIPE_HEAD_BYTES; i++) {
+      const window = await readFileRange(uri.fsPath, next, RECIPE_HEAD_BYTES);
+      bytesRead += window.length;
+      const more = readWebpChunksAt(window);
+      meta = merge(meta, more);
+      next = more.nextChunk !== undefined && more.nextChunk > 0 && window.length === RECIPE_HEAD_BYTES ? next + more.nextChunk : undefined;
+    }
+    return fromMeta(meta, bytesRead);
   } catch (err) {
     const code = (err as { code?: string } | undefined)?.code;
     return { bytesRead: 0, unreadable: code === 'ENOENT' || code === 'FileNotFound' ? 'missing' : 'error' };
   }
+}
+
+function merge(a: ImageMeta, b: ImageMeta): ImageMeta {
+  const recipe = a.recipe ?? b.recipe;
+  const aiSystem = a.aiSystem ?? b.aiSystem;
+  return {
+    ...(a.format ? { format: a.format } : {}),
+    ...(recipe ? { recipe } : {}),
+    aiGenerated: a.aiGenerated || b.aiGenerated,
+    ...(aiSystem ? { aiSystem } : {}),
+    contentCredentials: a.contentCredentials || b.contentCredentials,
+    needMore: b.needMore,
+  };
+}
+
+function fromMeta(meta: ImageMeta, bytesRead: number): RecipeRead {
+  return {
+    ...(meta.recipe ? { recipe: meta.recipe } : {}),
+    ...(meta.aiGenerated ? { aiGenerated: true } : {}),
+    ...(meta.aiSystem ? { aiSystem: meta.aiSystem } : {}),
+    ...(meta.contentCredentials ? { contentCredentials: true } : {}),
+    bytesRead,
+  };
 }
 
 async function readWholeSmall(uri: vscode.Uri): Promise<Uint8Array | undefined> {
@@ -53,7 +102,14 @@ interface Cached {
 export class RecipeCache {
   private readonly entries = new Map<string, Cached>();
 
-  constructor(private readonly maxEntries = 2000) {}
+  /**
+   * `fromHistory`: the recipe the history keeps for a file, asked when a file with Content
+   * Credentials has none of its own (its bytes are never changed, so the recipe is not in it).
+   */
+  constructor(
+    private readonly maxEntries = 2000,
+    private readonly fromHistory?: (uri: vscode.Uri) => Recipe | undefined,
+  ) {}
 
   /** The recipe of `uri`, with the stat used (undefined when the file is not there). */
   async get(uri: vscode.Uri, known?: vscode.FileStat): Promise<RecipeRead & { stat?: vscode.FileStat }> {
@@ -66,7 +122,7 @@ export class RecipeCache {
     }
     const key = uri.toString();
     const hit = this.entries.get(key);
-    if (hit && hit.mtime === stat.mtime && hit.size === stat.size) return { ...hit.read, stat };
+    if (hit && hit.mtime === stat.mtime && hit.size === stat.size) return { ...this.withHistory(uri, hit.read), stat };
     const read = await readImageRecipe(uri);
     if (!read.unreadable || read.unreadable === 'tooBig') {
       this.entries.delete(key);
@@ -74,7 +130,14 @@ export class RecipeCache {
       // Oldest first in a Map: drop from the front to stay bounded.
       while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     }
-    return { ...read, stat };
+    return { ...this.withHistory(uri, read), stat };
+  }
+
+  private withHistory(uri: vscode.Uri, read: RecipeRead): RecipeRead {
+    if (read.recipe || !read.contentCredentials || !this.fromHistory) return read;
+    const recipe = this.fromHistory(uri);
+    // The history knows this file because the extension made it: a model did.
+    return recipe ? { ...read, recipe, aiGenerated: true } : read;
   }
 
   forget(uri: vscode.Uri): void {

@@ -25,6 +25,8 @@
  *        [truncated]  body shorter than its Content-Length
  *        [expired]    url shape whose image answers 404 (as an expired CDN link does)
  *        [huge]       a 64 MiB JSON body
+ *        [jpeg] [webp] [c2pa]  the image is a JPEG, a WebP, or a PNG carrying C2PA Content
+ *                     Credentials (a `caBX` chunk) instead of the drawn PNG (with [url] or [b64] too)
  *   5. Else the default shape (`defaultShape`: b64, url, or alternating starting with b64).
  *
  * The answered seed is the requested one, or a random integer when it is -1 or missing; the
@@ -33,7 +35,7 @@
 import * as http from 'node:http';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { JPEG_BYTES, makePng, NOT_AN_IMAGE } from './png';
+import { JPEG_BYTES, makeC2paPng, makePng, NOT_AN_IMAGE, WEBP_BYTES } from './png';
 import type { PngStyle } from './png';
 
 export const KNOWN_MODELS: readonly string[] = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'];
@@ -920,8 +922,12 @@ export class FakeService {
     } else if (has('b64')) {
       b = { kind: 'b64' };
     }
-    if (!b && delayMs === undefined) return undefined;
-    return { ...(b ?? this.defaultBehaviour()), ...(delayMs === undefined ? {} : { delayMs }) };
+    // The format of the answer: a JPEG, a WebP, or a PNG with Content Credentials (C2PA).
+    const image = has('jpeg') ? JPEG_BYTES : has('webp') ? WEBP_BYTES : has('c2pa') ? makeC2paPng(64, 64, { seed: randomInt(0, 1000) }) : undefined;
+    if (!b && delayMs === undefined && !image) return undefined;
+    const chosen = b ?? this.defaultBehaviour();
+    const withImage = image && (chosen.kind === 'b64' || chosen.kind === 'url') ? { ...chosen, image } : chosen;
+    return { ...withImage, ...(delayMs === undefined ? {} : { delayMs }) };
   }
 
   private defaultBehaviour(): Behaviour {

@@ -1,5 +1,6 @@
 // Image fixtures for tests and benchmarks. Everything is deterministic from the seed, so a
 // failing test can be replayed, and cached, because benchmarks ask for the same image often.
+import * as zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 
 export type PngStyle = 'gradient' | 'photo';
@@ -23,6 +24,47 @@ export const JPEG_BYTES: Buffer = Buffer.from(
 
 /** A 1x1 lossless WebP (34 bytes: RIFF header, WEBP, one VP8L chunk). */
 export const WEBP_BYTES: Buffer = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+
+/** A 1x1 lossy WebP (42 bytes: the simple layout, one VP8 chunk). */
+export const WEBP_LOSSY_BYTES: Buffer = Buffer.from('UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA', 'base64');
+
+/**
+ * The start of a C2PA manifest store as JUMBF (ISO 19566-5; C2PA 2.1 §11.1.4): a `jumb` superbox
+ * whose `jumd` description has the C2PA UUID and the label `c2pa`, then stand-in content. Not a
+ * signed manifest: what the tests need is a file that must not be touched.
+ */
+export function c2paJumbf(): Buffer {
+  const uuid = Buffer.from('6332706100110010800000aa00389b71', 'hex');
+  const jumdData = Buffer.concat([uuid, Buffer.from([0x03]), Buffer.from('c2pa\0', 'latin1')]);
+  const box = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + data.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, data]);
+  };
+  const content = box('json', Buffer.from('{"claim_generator":"fake c2pa signer"}'));
+  return box('jumb', Buffer.concat([box('jumd', jumdData), content]));
+}
+
+/** JPEG_BYTES with a C2PA APP11 segment (JPEG XT: `JP`, box instance 1, sequence 1, the JUMBF) after APP0. */
+export const JPEG_C2PA_BYTES: Buffer = (() => {
+  const payload = Buffer.concat([Buffer.from('JP', 'latin1'), Buffer.from([0, 1, 0, 0, 0, 1]), c2paJumbf()]);
+  const segment = Buffer.concat([Buffer.from([0xff, 0xeb, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+  const app0End = 4 + JPEG_BYTES.readUInt16BE(4);
+  return Buffer.concat([JPEG_BYTES.subarray(0, app0End), segment, JPEG_BYTES.subarray(app0End)]);
+})();
+
+/** A PNG from makePng with a C2PA `caBX` chunk right after IHDR (a new Buffer). */
+export function makeC2paPng(width: number, height: number, options: MakePngOptions = {}): Buffer {
+  const png = makePng(width, height, options);
+  const data = c2paJumbf();
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('caBX', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(zlib.crc32(chunk.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
+  return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
+}
 
 /** What a misconfigured proxy or CDN hands back instead of an image. */
 export const NOT_AN_IMAGE: Buffer = Buffer.from('<html><body>oops</body></html>');

@@ -13,6 +13,8 @@ const LABELS: HoverLabels = {
   edit: 'Edit…',
   studio: 'Open in Studio',
   noRecipe: 'This image has no recipe.',
+  aiGenerated: 'AI-generated',
+  contentCredentials: 'Content Credentials from the service',
 };
 
 const HOSTILE = '[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code` ```fence``` $(zap) [y]: command:evil';
@@ -61,6 +63,16 @@ function render(value: string) {
 }
 
 describe('recipe hover', () => {
+  it('says the image is AI-generated, and that it carries the service\'s Content Credentials, only when the file says so', () => {
+    const both = new RecordingSink();
+    writeRecipeHover(both, { imageSrc: 'file:///ws/a.jpg', imageArg: IMAGE, recipe, aiGenerated: true, contentCredentials: true, labels: LABELS });
+    const r = render(both.value);
+    assert.ok(r.text.includes('AI-generated') && r.text.includes('Content Credentials from the service'), both.value);
+    const plain = new RecordingSink();
+    writeRecipeHover(plain, { imageSrc: 'file:///ws/a.jpg', imageArg: IMAGE, labels: LABELS });
+    assert.ok(!plain.value.includes('AI-generated') && !plain.value.includes('Content Credentials'));
+  });
+
   it('puts every piece of the recipe through appendText, never appendMarkdown', () => {
     const sink = new RecordingSink();
     writeRecipeHover(sink, { imageSrc: 'file:///ws/assets/fox%20%281%29.png', imageArg: IMAGE, recipe, labels: LABELS });
