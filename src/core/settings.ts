@@ -22,6 +22,10 @@ export interface FluxSettings {
   readonly embedRecipe: boolean;
   /** 1 to 8. */
   readonly maxParallelRequests: number;
+  /** `flux.prices` as written, an object (checked entry by entry by `core/prices`' `priceBook`). */
+  readonly prices: Readonly<Record<string, unknown>>;
+  /** USD a month; 0 = no budget (also for anything that is not a number of at least 0). */
+  readonly monthlyBudget: number;
 }
 
 export const DEFAULT_SETTINGS: FluxSettings = {
@@ -35,6 +39,8 @@ export const DEFAULT_SETTINGS: FluxSettings = {
   bflBaseUrl: 'https://api.bfl.ai',
   embedRecipe: true,
   maxParallelRequests: 4,
+  prices: {},
+  monthlyBudget: 0,
 };
 
 /** package.json `flux.model` pattern: also keeps a model name from carrying a path or query into a URL. */
@@ -63,6 +69,8 @@ export function clampSettings(raw: Record<string, unknown>): FluxSettings {
     bflBaseUrl: nonEmptyString(raw.bflBaseUrl) ?? d.bflBaseUrl,
     embedRecipe: typeof raw.embedRecipe === 'boolean' ? raw.embedRecipe : d.embedRecipe,
     maxParallelRequests: Math.round(clampNumber(raw.maxParallelRequests, PARALLEL_REQUESTS)),
+    prices: raw.prices && typeof raw.prices === 'object' && !Array.isArray(raw.prices) ? (raw.prices as Record<string, unknown>) : d.prices,
+    monthlyBudget: typeof raw.monthlyBudget === 'number' && Number.isFinite(raw.monthlyBudget) && raw.monthlyBudget >= 0 ? raw.monthlyBudget : d.monthlyBudget,
   };
 }
 

@@ -9,6 +9,7 @@ import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
+import { costItem } from '../services/costs';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
 import { localizedMessage } from '../ui/notifications';
@@ -218,6 +219,12 @@ export class StudioController implements vscode.Disposable {
         return;
       }
     }
+    // The whole batch is one question against the monthly budget, asked before anything is sent.
+    const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}) };
+    if (!(await this.options.services.costs.approve([costItem(request, count)], scope))) {
+      this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.') });
+      return;
+    }
     const startedAt = this.now();
     const jobs: RunningJob[] = batchSeeds(params.seed, count).map((seed) => ({
       view: {
@@ -293,6 +300,7 @@ export class StudioController implements vscode.Disposable {
         ...(this.drafts ? { folder: this.drafts.folder } : {}),
         ...(edit ? { source: edit.source, ...(edit.parent ? { parent: edit.parent } : {}) } : {}),
         signal,
+        approved: true,
         onProgress: (message) => {
           job.view = { ...job.view, message };
           this.send({ type: 'jobProgress', jobId: job.view.jobId, message });

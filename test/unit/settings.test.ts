@@ -16,6 +16,8 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.bfl.ai',
       embedRecipe: true,
       maxParallelRequests: 4,
+      prices: {},
+      monthlyBudget: 0,
     });
   });
   it('has the same defaults as package.json declares', () => {
@@ -44,6 +46,8 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.eu.bfl.ai',
       embedRecipe: false,
       maxParallelRequests: 8,
+      prices: { 'flux-2-pro': 0.05 },
+      monthlyBudget: 20,
     });
     assert.deepEqual(s, {
       baseUrl: 'https://gateway.example/v1',
@@ -56,7 +60,15 @@ describe('settings', () => {
       bflBaseUrl: 'https://api.eu.bfl.ai',
       embedRecipe: false,
       maxParallelRequests: 8,
+      prices: { 'flux-2-pro': 0.05 },
+      monthlyBudget: 20,
     });
+  });
+  it('prices: an object as written (checked by core/prices), budget: a number of at least 0, else none', () => {
+    assert.deepEqual(clampSettings({ prices: ['x'] }).prices, {});
+    assert.deepEqual(clampSettings({ prices: 'cheap' }).prices, {});
+    for (const bad of [-5, Number.NaN, '10', null]) assert.equal(clampSettings({ monthlyBudget: bad }).monthlyBudget, 0, String(bad));
+    assert.equal(clampSettings({ monthlyBudget: 12.5 }).monthlyBudget, 12.5);
   });
   it('service addresses: strings kept (trimmed), anything else the default', () => {
     assert.equal(clampSettings({ baseUrl: '  http://localhost:8080 ' }).baseUrl, 'http://localhost:8080');
