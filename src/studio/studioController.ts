@@ -89,7 +89,11 @@ export class StudioController implements vscode.Disposable {
     this.subscriptions.push(
       options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flux.prices') || e.affectsConfiguration('flux.monthlyBudget')) this.sendCosts();
+      }),
       options.services.history.onDidChange((change) => {
+        if (change.added) this.sendCosts();
         for (const id of change.removed) this.send({ type: 'removed', id });
         if (change.added && !this.ownRecords.has(change.added.id)) this.sendAdded(change.added);
       }),
@@ -174,6 +178,14 @@ export class StudioController implements vscode.Disposable {
       ...(prefill !== undefined ? { prefill } : {}),
       ...(input ? { input } : {}),
     });
+    this.sendCosts();
+  }
+
+  /** The prices in force and this month's spending, for the estimate beside Generate. */
+  private sendCosts(): void {
+    const { costs } = this.options.services;
+    const scope = this.options.target.current()?.document.uri;
+    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope) } });
   }
 
   // ---- generating ----
