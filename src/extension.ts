@@ -12,6 +12,7 @@ import type { Services } from './services/services';
 import { registerSetApiKey } from './commands/setApiKey';
 import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
+import { registerShowSpending } from './commands/showSpending';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -19,6 +20,8 @@ import { TrackedAnchor } from './services/anchor';
 import { GenerationService, recipeOf } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
+import { Costs } from './services/costs';
+import { costsUi } from './ui/costs';
 import { FileHistory } from './services/fileHistory';
 import { RecipeCache } from './services/recipeReader';
 import { ImageCodeActionProvider } from './languageFeatures/codeActions';
@@ -52,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const files = new ImageStore();
   const links = new LinkInserter();
   const history = new HistoryStore(context.workspaceState);
-  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`);
-  const services: Services = { generation, files, links, history, keys, log };
+  const costs = new Costs(history, costsUi());
+  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs);
+  const services: Services = { generation, files, links, history, keys, log, costs };
 
   context.subscriptions.push(
     log,
@@ -66,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerClearApiKey(keys),
     registerCancelGenerations(generation),
     registerShowLog(log),
+    registerShowSpending(costs),
     ...registerOpenStudio(context, services),
     ...registerGenerateMissingImages(services),
     registerImageTool(services),

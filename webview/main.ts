@@ -18,7 +18,12 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const NOTICE_MS = 6000;
-const HOST_TYPES = new Set<HostToWebview['type']>(['init', 'prefill', 'target', 'jobsStarted', 'jobProgress', 'jobDone', 'jobFailed', 'formError', 'removed', 'notice', 'input', 'itemUpdated', 'reveal']);
+/** Every type the host sends, checked against the protocol's union by the compiler (a new one cannot be forgotten here). */
+const HOST_TYPE_RECORD: Record<HostToWebview['type'], true> = {
+  init: true, prefill: true, costs: true, target: true, jobsStarted: true, jobProgress: true, jobDone: true, jobFailed: true,
+  formError: true, removed: true, notice: true, input: true, itemUpdated: true, reveal: true,
+};
+const HOST_TYPES = new Set(Object.keys(HOST_TYPE_RECORD));
 
 class StudioPage {
   private state: State;

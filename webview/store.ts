@@ -4,7 +4,7 @@
  * time carries it), so the unit tests run it in plain Node. Components render from the state;
  * `main.ts` turns host messages into actions and posts what the person asks for.
  */
-import type { ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, TargetView, WebviewToHost } from '../src/studio/protocol';
+import type { CostsView, ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, TargetView, WebviewToHost } from '../src/studio/protocol';
 
 export interface FormState {
   readonly prompt: string;
@@ -71,6 +71,8 @@ export interface State {
   readonly ready: boolean;
   /** The image the next Generate edits. */
   readonly input?: InputView;
+  /** Prices in force and this month's spending, from the host. */
+  readonly costs?: CostsView;
   /** The card shown on purpose (an edit's parent), highlighted until something else is chosen. */
   readonly highlight?: string;
   readonly seq: number;
@@ -266,6 +268,8 @@ function fromHost(state: State, message: HostToWebview): State {
     }
     case 'prefill':
       return withForm(clearError(state, 'prompt'), { prompt: message.prompt });
+    case 'costs':
+      return { ...state, costs: message.costs };
     case 'target':
       return { ...state, target: message.target };
     case 'jobsStarted': {

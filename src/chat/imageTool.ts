@@ -15,6 +15,7 @@ import { linkText } from '../services/generationService';
 import type { GenerationJob } from '../services/generationService';
 import { displayPath, statOrUndefined, workspaceLinkPath } from '../services/imageStore';
 import { providerName } from '../services/keys';
+import { costItem } from '../services/costs';
 import { caughtError, localizedMessage } from '../ui/notifications';
 
 export const IMAGE_TOOL_NAME = 'flux_generate_image';
@@ -48,6 +49,8 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     if (editing) line(vscode.l10n.t('Image to edit:'), editing);
     line(vscode.l10n.t('Provider:'), `${providerName(config.provider)} (${model})`);
     line(vscode.l10n.t('Saved to:'), where);
+    const size = typeof input?.size === 'string' && input.size.trim() ? input.size.trim() : config.size;
+    line(vscode.l10n.t('Cost:'), this.services.costs.estimate([costItem({ model, size, image: editing })], document?.uri ?? folder?.uri).text);
     return {
       invocationMessage: editing ? vscode.l10n.t('Editing an image with Flux') : vscode.l10n.t('Generating an image with Flux'),
       confirmationMessages: {

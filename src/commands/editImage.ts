@@ -7,6 +7,7 @@ import type { ImageRequest } from '../core/providers/types';
 import { plainLabel } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import { readConfig } from '../services/config';
+import { costItem } from '../services/costs';
 import type { GenerationJob, Retarget } from '../services/generationService';
 import { TrackedRange } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
@@ -65,7 +66,7 @@ export function registerEditImage(services: Services): vscode.Disposable {
       const model = normalizeModel(args.model ?? config.model);
       const size = args.size !== undefined ? normalizeSize(args.size) : undefined;
       const seed = normalizeSeed(args.seed ?? config.seed);
-      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name);
+      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name, services.costs.estimate([costItem({ model, size, image: input.image })], scope).text);
       if (prompt === undefined) return undefined;
       const request: ImageRequest = { prompt, model, size, seed, image: input.image };
       const parent = services.history.list().find((r) => r.file === source.uri.toString())?.id;
@@ -168,11 +169,11 @@ function previewedImage(): vscode.Uri | undefined {
   return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE ? input.uri : undefined;
 }
 
-/** The instruction, in a box that says which image is being edited. */
-async function askForInstruction(fileName: string): Promise<string | undefined> {
+/** The instruction, in a box that says which image is being edited and what the edit costs. */
+async function askForInstruction(fileName: string, cost: string): Promise<string | undefined> {
   const name = plainLabel(fileName, 80);
   const prompt = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Flux: Edit {0}', name),
+    title: vscode.l10n.t('Flux: Edit {0} ({1})', name, cost),
     prompt: vscode.l10n.t('What should change in {0}? The result is a new file; the image itself stays as it is.', name),
     placeHolder: vscode.l10n.t('Make the sky stormy'),
     ignoreFocusOut: true,

@@ -13,4 +13,5 @@ export const COMMANDS = {
   editImage: 'flux.editImage',
   generateMissingImages: 'flux.generateMissingImages',
   generateMissingImagesInWorkspace: 'flux.generateMissingImagesInWorkspace',
+  showSpending: 'flux.showSpending',
 } as const;

@@ -28,6 +28,10 @@ export interface FluxSettings {
   readonly megapixels: number;
   readonly outputFormat: OutputFormat;
   readonly promptUpsampling: boolean;
+  /** `flux.prices` as written, an object (checked entry by entry by `core/prices`' `priceBook`). */
+  readonly prices: Readonly<Record<string, unknown>>;
+  /** USD a month; 0 = no budget (also for anything that is not a number of at least 0). */
+  readonly monthlyBudget: number;
 }
 
 export const DEFAULT_SETTINGS: FluxSettings = {
@@ -44,6 +48,8 @@ export const DEFAULT_SETTINGS: FluxSettings = {
   megapixels: 1,
   outputFormat: 'png',
   promptUpsampling: false,
+  prices: {},
+  monthlyBudget: 0,
 };
 
 /** package.json `flux.model` pattern: also keeps a model name from carrying a path or query into a URL. */
@@ -75,6 +81,8 @@ export function clampSettings(raw: Record<string, unknown>): FluxSettings {
     megapixels: clampMegapixels(raw.megapixels),
     outputFormat: raw.outputFormat === 'jpeg' ? 'jpeg' : 'png',
     promptUpsampling: typeof raw.promptUpsampling === 'boolean' ? raw.promptUpsampling : d.promptUpsampling,
+    prices: raw.prices && typeof raw.prices === 'object' && !Array.isArray(raw.prices) ? (raw.prices as Record<string, unknown>) : d.prices,
+    monthlyBudget: typeof raw.monthlyBudget === 'number' && Number.isFinite(raw.monthlyBudget) && raw.monthlyBudget >= 0 ? raw.monthlyBudget : d.monthlyBudget,
   };
 }
 

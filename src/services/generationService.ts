@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { Costs } from './costs';
+import { costItem } from './costs';
 import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
@@ -75,6 +77,8 @@ export interface GenerationJob {
   readonly parent?: string;
   /** Told the record before the history hears of it (the Studio tells its own images apart). */
   readonly onRecord?: (record: ImageRecord) => void;
+  /** The budget was already agreed for this job's batch (the Studio's count, Missing Images): do not ask again. */
+  readonly approved?: boolean;
 }
 
 export interface GenerationResult {
@@ -104,6 +108,7 @@ export class GenerationService implements vscode.Disposable {
     private readonly history: HistoryStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly userAgent: string,
+    private readonly costs: Costs,
     private readonly now: () => number = Date.now,
   ) {
     this.queue = new RequestQueue(() => this.limit);
@@ -128,6 +133,10 @@ export class GenerationService implements vscode.Disposable {
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
+      // Before anything is sent: past the month's budget, the person is asked first.
+      if (!job.approved && !(await this.costs.approve([costItem(job.request)], job.scope))) {
+        throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
+      }
       const image = await this.make(job, config);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);

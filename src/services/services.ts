@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { HistoryStore } from '../core/history';
+import type { Costs } from './costs';
 import type { GenerationService } from './generationService';
 import type { ImageStore } from './imageStore';
 import type { ApiKeyStore } from './keys';
@@ -13,4 +14,5 @@ export interface Services {
   readonly history: HistoryStore;
   readonly keys: ApiKeyStore;
   readonly log: vscode.LogOutputChannel;
+  readonly costs: Costs;
 }

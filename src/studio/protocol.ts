@@ -8,6 +8,7 @@
  * undefined for anything malformed (which the host then ignores).
  */
 
+import type { PriceRule } from '../core/prices';
 import type { ImageRecord } from '../core/imageRecord';
 import { ID_PATTERN, MAX_MODEL_FIELD, MAX_PROMPT_FIELD, MAX_SIZE_FIELD } from '../core/imageRecord';
 
@@ -142,6 +143,7 @@ export type HostToWebview =
       readonly input?: InputView;
     }
   | { readonly type: 'prefill'; readonly prompt: string }
+  | { readonly type: 'costs'; readonly costs: CostsView }
   | { readonly type: 'target'; readonly target: TargetView }
   | { readonly type: 'jobsStarted'; readonly jobs: readonly JobView[] }
   | { readonly type: 'jobProgress'; readonly jobId: string; readonly message: string }
@@ -162,6 +164,14 @@ export type HostToWebview =
 export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input';
 
 /** Strings the webview shows, localized by the host and handed over in a `data-` attribute. */
+/** What the Studio needs to say what a click costs: the prices in force and this month's figures (USD). */
+export interface CostsView {
+  readonly prices: Readonly<Record<string, PriceRule>>;
+  readonly monthUsd: number;
+  /** 0 = no budget. */
+  readonly budget: number;
+}
+
 export interface WebviewStrings {
   readonly compose: string;
   readonly prompt: string;
@@ -184,6 +194,13 @@ export interface WebviewStrings {
   readonly generate: string;
   /** {0} = number of images */
   readonly generateMany: string;
+  /** {0} = ≈ $0.16: what the Generate button's click costs */
+  readonly estimate: string;
+  /** {0} = ≈ $0.40 this month */
+  readonly spentThisMonth: string;
+  /** {0} = ≈ $0.40 this month, {1} = $10.00 */
+  readonly spentOfBudget: string;
+  readonly costUnknown: string;
   readonly cancel: string;
   readonly generatingOne: string;
   /** {0} = number of images */

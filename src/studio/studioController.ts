@@ -9,6 +9,7 @@ import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
+import { costItem } from '../services/costs';
 import { linkText } from '../services/generationService';
 import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
 import { caughtError, localizedMessage } from '../ui/notifications';
@@ -88,7 +89,11 @@ export class StudioController implements vscode.Disposable {
     this.subscriptions.push(
       options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flux.prices') || e.affectsConfiguration('flux.monthlyBudget')) this.sendCosts();
+      }),
       options.services.history.onDidChange((change) => {
+        if (change.added) this.sendCosts();
         for (const id of change.removed) this.send({ type: 'removed', id });
         if (change.added && !this.ownRecords.has(change.added.id)) this.sendAdded(change.added);
       }),
@@ -172,6 +177,14 @@ export class StudioController implements vscode.Disposable {
       ...(prefill !== undefined ? { prefill } : {}),
       ...(input ? { input } : {}),
     });
+    this.sendCosts();
+  }
+
+  /** The prices in force and this month's spending, for the estimate beside Generate. */
+  private sendCosts(): void {
+    const { costs } = this.options.services;
+    const scope = this.options.target.current()?.document.uri;
+    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope) } });
   }
 
   // ---- generating ----
@@ -216,6 +229,12 @@ export class StudioController implements vscode.Disposable {
         this.send({ type: 'formError', field: 'input', message: localizedMessage(err) });
         return;
       }
+    }
+    // The whole batch is one question against the monthly budget, asked before anything is sent.
+    const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}) };
+    if (!(await this.options.services.costs.approve([costItem(request, count)], scope))) {
+      this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.') });
+      return;
     }
     const startedAt = this.now();
     const jobs: RunningJob[] = batchSeeds(params.seed, count).map((seed) => ({
@@ -292,6 +311,7 @@ export class StudioController implements vscode.Disposable {
         ...(this.drafts ? { folder: this.drafts.folder } : {}),
         ...(edit ? { source: edit.source, ...(edit.parent ? { parent: edit.parent } : {}) } : {}),
         signal,
+        approved: true,
         onProgress: (message) => {
           job.view = { ...job.view, message };
           this.send({ type: 'jobProgress', jobId: job.view.jobId, message });

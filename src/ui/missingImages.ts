@@ -4,6 +4,7 @@ import { normalizeParams } from '../core/params';
 import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../services/services';
 import { readConfig } from '../services/config';
+import { costItem } from '../services/costs';
 import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
 import { whyNotLinked } from './generate';
@@ -55,8 +56,10 @@ async function generateScanned(services: Services, scans: readonly DocumentScan[
     void showInformation(plainText([none, skippedSentence(skipped)].filter(Boolean).join(' ')));
     return nothing;
   }
-  const chosen = options.pick ? await pick(all, options.workspace) : all;
+  const chosen = options.pick ? await pick(services, all, options.workspace) : all;
   if (!chosen?.length) return nothing;
+  // One question for the whole batch, before anything is sent.
+  if (!(await services.costs.approve(chosen.map((image) => costItem(readConfig(image.document.uri))), chosen[0]?.document.uri))) return nothing;
   const outcome = await run(services, chosen);
   const result: MissingImagesResult = {
     written: outcome.written.map((w) => w.uri),
@@ -88,7 +91,7 @@ async function retryFailed(services: Services, failed: readonly MissingImage[], 
   return generateMissingImages(services, scans, { ...options, pick: false });
 }
 
-async function pick(all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {
+async function pick(services: Services, all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {
   type Item = vscode.QuickPickItem & { image?: MissingImage };
   const items: Item[] = [];
   let last: vscode.TextDocument | undefined;
@@ -100,14 +103,38 @@ async function pick(all: readonly MissingImage[], grouped: boolean): Promise<Mis
     // Alt text and paths come from the document: plain labels, never icons.
     items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), picked: true, image });
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    canPickMany: true,
-    ignoreFocusOut: true,
-    matchOnDescription: true,
-    title: grouped ? vscode.l10n.t('Flux: Generate Missing Images in Workspace') : vscode.l10n.t('Flux: Generate Missing Images'),
-    placeHolder: vscode.l10n.t('{0} missing images: uncheck those to leave alone, then press Enter', all.length),
-  });
-  return picked?.flatMap((i) => (i.image ? [i.image] : []));
+  const name = grouped ? vscode.l10n.t('Flux: Generate Missing Images in Workspace') : vscode.l10n.t('Flux: Generate Missing Images');
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.canSelectMany = true;
+  qp.ignoreFocusOut = true;
+  qp.matchOnDescription = true;
+  qp.placeholder = vscode.l10n.t('{0} missing images: uncheck those to leave alone, then press Enter', all.length);
+  qp.items = items;
+  qp.selectedItems = items.filter((i) => i.image);
+  // The title says what the images picked would cost, and follows every tick.
+  const retitle = () => {
+    const chosen = qp.selectedItems.flatMap((i) => (i.image ? [i.image] : []));
+    qp.title = vscode.l10n.t('{0}: {1} images, {2}', name, chosen.length, missingEstimate(services, chosen).text);
+  };
+  retitle();
+  try {
+    return await new Promise<MissingImage[] | undefined>((resolve) => {
+      qp.onDidChangeSelection(retitle);
+      qp.onDidAccept(() => {
+        resolve(qp.selectedItems.flatMap((i) => (i.image ? [i.image] : [])));
+        qp.hide();
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+  } finally {
+    qp.dispose();
+  }
+}
+
+/** What making these images would cost, each with its own document's settings. */
+function missingEstimate(services: Services, images: readonly MissingImage[]) {
+  return services.costs.estimate(images.map((image) => costItem(readConfig(image.document.uri))), images[0]?.document.uri);
 }
 
 async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
@@ -169,6 +196,7 @@ async function generateOne(services: Services, image: MissingImage, signal: Abor
     request,
     scope: image.document.uri,
     target: image.target,
+    approved: true,
     ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
     signal,
   });

@@ -67,6 +67,8 @@ describe('Chat tool flux_generate_image', function () {
     assert.match(shown, /Prompt:\*\* a fox \[click\]\(command:flux\.clearApiKey\) \*\*bold\*\*/);
     assert.match(shown, /DMXAPI \(flux-kontext-pro\)/);
     assert.match(shown, /pictures\/fox\.png/);
+    // What it costs, before anything is spent (flux-kontext-pro: $0.04 an image).
+    assert.match(shown, /Cost:\*\* ≈ \$0\.04/);
     // The prompt is escaped text: it can form no link, command or emphasis.
     assert.ok(!message.value.includes('[click](command:'), message.value);
     assert.ok(!message.value.includes('**bold**'), message.value);

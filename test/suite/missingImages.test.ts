@@ -59,6 +59,8 @@ class Stubs {
   answer: ((text: string, buttons: string[]) => string | undefined | Promise<string | undefined>) | undefined;
   pick: ((items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined | Promise<vscode.QuickPickItem[] | undefined>) | undefined;
   pickedFrom: vscode.QuickPickItem[] = [];
+  /** The pick's title when it opened, and after the ticks were changed. */
+  readonly titles: string[] = [];
   readonly cancel = new vscode.CancellationTokenSource();
   private readonly saved: Partial<Window> = {};
   private readonly win = vscode.window as unknown as Window;
@@ -71,10 +73,35 @@ class Stubs {
     };
     this.replace('showInformationMessage', record('info') as Window['showInformationMessage']);
     this.replace('showWarningMessage', record('warning') as Window['showWarningMessage']);
-    this.replace('showQuickPick', ((items: vscode.QuickPickItem[]) => {
-      this.pickedFrom = items;
-      return Promise.resolve(this.pick ? this.pick(items) : items.filter((i) => i.picked));
-    }) as unknown as Window['showQuickPick']);
+    // The pick as the person meets it: its items, its title after each change of ticks, Enter.
+    this.replace('createQuickPick', (() => {
+      const selection = new vscode.EventEmitter<readonly vscode.QuickPickItem[]>();
+      const accept = new vscode.EventEmitter<void>();
+      const hide = new vscode.EventEmitter<void>();
+      const qp = {
+        items: [] as vscode.QuickPickItem[],
+        selectedItems: [] as readonly vscode.QuickPickItem[],
+        title: undefined as string | undefined,
+        onDidChangeSelection: selection.event,
+        onDidAccept: accept.event,
+        onDidHide: hide.event,
+        show: () => {
+          this.pickedFrom = qp.items;
+          this.titles.push(qp.title ?? '');
+          void (async () => {
+            const chosen = this.pick ? await this.pick(qp.items) : qp.items.filter((i) => i.picked);
+            if (chosen === undefined) return hide.fire();
+            qp.selectedItems = chosen;
+            selection.fire(chosen);
+            this.titles.push(qp.title ?? '');
+            accept.fire();
+          })();
+        },
+        hide: () => hide.fire(),
+        dispose: () => [selection, accept, hide].forEach((e) => e.dispose()),
+      };
+      return qp;
+    }) as unknown as Window['createQuickPick']);
     if (options.progress) {
       this.replace('withProgress', ((_options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) =>
         task({ report: (v) => v.message !== undefined && this.progress.push(v.message) }, this.cancel.token)) as Window['withProgress']);
@@ -324,6 +351,42 @@ describe('Generate Missing Images', function () {
     assert.equal(a, '# A\n\n![A green hill](img/hill.png)\n', 'retargeted and saved');
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriOf(`${DIR}/many/a.md`).toString());
     assert.ok(!open?.isDirty, 'no unsaved change left in a buffer nobody sees');
+  });
+
+  it('the pick says what the images picked cost as ticks change, and a batch past the monthly budget asks once and sends nothing when refused', async () => {
+    stubs.install();
+    const config = vscode.workspace.getConfiguration('flux');
+    await config.update('model', 'flux-kontext-max', vscode.ConfigurationTarget.Global); // $0.08 an image
+    try {
+      await show(`${DIR}/cost.md`, '# Costs\n\n![A gull](img/gull.png)\n\n![A fox](img/fox.png)\n\n![A boat](img/boat.png)\n');
+      stubs.pick = (items) => items.filter((i) => i.label !== 'A boat');
+      const first = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
+      assert.deepEqual(stubs.titles, ['Flux: Generate Missing Images: 3 images, ≈ $0.24', 'Flux: Generate Missing Images: 2 images, ≈ $0.16']);
+      assert.equal(first.written.length, 2);
+      assert.equal(fake().generationRequests.length, 2);
+
+      // This month's figure now holds those two; a budget with room for less than one more.
+      const month = (await testingApi()).services.costs.spending().monthUsd;
+      await config.update('monthlyBudget', Math.round((month + 0.05) * 100) / 100, vscode.ConfigurationTarget.Global);
+      fake().reset();
+      stubs.messages.length = 0;
+      stubs.answer = () => undefined; // the person closes the question
+      const refused = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+      assert.deepEqual(refused.written, []);
+      assert.equal(fake().generationRequests.length, 0, 'nothing sent');
+      assert.ok(!(await exists(uriOf(`${DIR}/img/boat.png`))), 'nothing written');
+      const asked = stubs.messages.filter((m) => /past your Flux budget/.test(m.text));
+      assert.equal(asked.length, 1, 'asked once for the batch');
+      assert.deepEqual(asked[0]!.buttons, ['Generate Anyway']);
+
+      stubs.answer = (_text, buttons) => (buttons.includes('Generate Anyway') ? 'Generate Anyway' : undefined);
+      const agreed = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+      assert.deepEqual(agreed.written.map(rel), [`${DIR}/img/boat.png`]);
+      assert.equal(fake().generationRequests.length, 1);
+    } finally {
+      await config.update('model', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('monthlyBudget', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a line typed above the reference while the pick is open: the reference is followed and retargeted, nothing else replaced', async () => {

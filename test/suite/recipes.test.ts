@@ -295,4 +295,23 @@ describe('Recipes', function () {
     await waitFor('the dismissal to be remembered', async () => (await api.fileHistory.scan()).added === 0);
     assert.ok(!history.list().some((e) => e.file === b.uri.toString()));
   });
+
+  it('Recipes: Show Spending counts this month from the images a clone brings, by their recipes', async () => {
+    const api = await testingApi();
+    await generated('spendA', 'A tern over the dunes', 11);
+    await generated('spendB', 'A puffin on a cliff', 12);
+    const { history } = api.services;
+    // As in a fresh clone: no records, only the files and their recipes.
+    for (const e of [...history.list()]) await history.remove(e.id);
+    await api.fileHistory.scan();
+    assert.ok(history.size >= 2, String(history.size));
+    // BFL's list prices per image, worked out by hand (src/core/prices.ts has the sources).
+    const perImage: Record<string, number> = { 'flux-kontext-pro': 0.04, 'flux-kontext-max': 0.08, 'flux-kontext-dev': 0.025 };
+    const expected = history.list().reduce((sum, e) => sum + (perImage[e.model] ?? Number.NaN), 0);
+    const figures = await vscode.commands.executeCommand<{ month: number; total: number }>('flux.showSpending');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(Math.abs(figures.total - expected) < 1e-9, `${figures.total} vs ${expected}`);
+    // Every one of them was made in this run, so this month is all time.
+    assert.ok(Math.abs(figures.month - expected) < 1e-9, `${figures.month} vs ${expected}`);
+  });
 });

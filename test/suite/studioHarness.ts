@@ -7,6 +7,7 @@ import type { HistoryStorage } from '../../src/core/history';
 import { HistoryStore } from '../../src/core/history';
 import type { TestingApi } from '../../src/extension';
 import { GenerationService } from '../../src/services/generationService';
+import { Costs } from '../../src/services/costs';
 import { ImageStore } from '../../src/services/imageStore';
 import { LinkInserter } from '../../src/services/linkInserter';
 import { InsertTargetTracker } from '../../src/studio/insertTarget';
@@ -60,8 +61,9 @@ export class StudioHarness implements vscode.Disposable {
     const links = new LinkInserter();
     // Built from the same source as the controller: one FluxError class on both sides, so the
     // controller tells a refusal from a network failure as it does in the shipped bundle.
-    const generation = new GenerationService(api.services.keys, files, links, this.history, this.log, 'flux-vscode/test');
-    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log };
+    const costs = new Costs(this.history, api.services.costs.ui);
+    const generation = new GenerationService(api.services.keys, files, links, this.history, this.log, 'flux-vscode/test', costs);
+    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs };
     this.controller = new StudioController({
       services: this.services,
       target: this.tracker,

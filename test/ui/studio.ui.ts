@@ -186,7 +186,15 @@ describe('Image Studio in VS Code', function () {
     await s.ratio('16:9').click();
     await s.seedMode('Fixed').click();
     await typeInto(s.seedValue, '42');
+    // What the click costs follows the count (flux-kontext-pro: $0.04 an image).
+    const estimate = frame.locator('#estimate');
+    await s.count(1).click();
+    assert.equal(await estimate.innerText(), 'Cost of this click: ≈ $0.04');
+    await s.count(4).click();
+    assert.equal(await estimate.innerText(), 'Cost of this click: ≈ $0.16');
     await s.count(2).click();
+    assert.equal(await estimate.innerText(), 'Cost of this click: ≈ $0.08');
+    assert.match(await frame.locator('#spending').innerText(), /^This month: ≈ \$\d+\.\d\d$/);
     assert.match(await s.seedHint.innerText(), /42.43/);
     assert.match(await s.generate.innerText(), /2/);
 

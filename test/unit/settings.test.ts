@@ -19,6 +19,8 @@ describe('settings', () => {
       megapixels: 1,
       outputFormat: 'png',
       promptUpsampling: false,
+      prices: {},
+      monthlyBudget: 0,
     });
   });
   it('clamps megapixels into 0.25–4 and takes only png or jpeg', () => {
@@ -57,6 +59,8 @@ describe('settings', () => {
       megapixels: 2.5,
       outputFormat: 'jpeg',
       promptUpsampling: true,
+      prices: { 'flux-2-pro': 0.05 },
+      monthlyBudget: 20,
     });
     assert.deepEqual(s, {
       baseUrl: 'https://gateway.example/v1',
@@ -72,7 +76,15 @@ describe('settings', () => {
       megapixels: 2.5,
       outputFormat: 'jpeg',
       promptUpsampling: true,
+      prices: { 'flux-2-pro': 0.05 },
+      monthlyBudget: 20,
     });
+  });
+  it('prices: an object as written (checked by core/prices), budget: a number of at least 0, else none', () => {
+    assert.deepEqual(clampSettings({ prices: ['x'] }).prices, {});
+    assert.deepEqual(clampSettings({ prices: 'cheap' }).prices, {});
+    for (const bad of [-5, Number.NaN, '10', null]) assert.equal(clampSettings({ monthlyBudget: bad }).monthlyBudget, 0, String(bad));
+    assert.equal(clampSettings({ monthlyBudget: 12.5 }).monthlyBudget, 12.5);
   });
   it('service addresses: strings kept (trimmed), anything else the default', () => {
     assert.equal(clampSettings({ baseUrl: '  http://localhost:8080 ' }).baseUrl, 'http://localhost:8080');

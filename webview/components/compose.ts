@@ -6,7 +6,9 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { format, parseUriList } from '../../src/studio/protocol';
-import type { FormField } from '../../src/studio/protocol';
+import { estimateUsd, formatUsd } from '../../src/core/prices';
+import { parseSize, ratioPixels } from '../../src/core/params';
+import type { FormField, WebviewStrings } from '../../src/studio/protocol';
 import { LightElement, shorten } from '../context';
 import type { StudioContext } from '../context';
 import { icon } from '../icons';
@@ -45,6 +47,7 @@ export class FluxCompose extends LightElement {
     const running = st.jobs.length;
     const status = st.announcement?.message ?? (running === 0 ? '' : running === 1 ? S.generatingOne : format(S.generating, running));
     const generateLabel = f.count > 1 ? format(S.generateMany, f.count) : st.input ? S.generateEdit : S.generate;
+    const cost = costLine(st, S);
     const shortcut = this.ctx.isMac ? '⌘+Enter' : 'Ctrl+Enter';
 
     return html`<form
@@ -170,7 +173,9 @@ export class FluxCompose extends LightElement {
           ${icon('sparkle')}<span>${generateLabel}</span>
         </button>
         <button type="button" id="cancel" class="button secondary" ?hidden=${running === 0} @click=${() => this.ctx.post({ type: 'cancel' })}>${icon('stop')}<span>${S.cancel}</span></button>
+        <span class="estimate" id="estimate" ?hidden=${!cost.click}>${cost.click}</span>
       </div>
+      <div class="hint" id="spending" ?hidden=${!cost.month}>${cost.month}</div>
       ${errorLine('general-error', err.general)}
       <div class="status" role="status" aria-live="polite">${status}</div>
     </form>`;
@@ -299,4 +304,27 @@ customElements.define('flux-compose', FluxCompose);
 
 function errorLine(id: string, message: string | undefined): TemplateResult {
   return html`<div class="error-line" id=${id} ?hidden=${!message}>${message ?? ''}</div>`;
+}
+
+/** What the Generate button's click would cost, and this month's figure, from the host's prices. */
+function costLine(st: State, S: WebviewStrings): { click: string; month: string } {
+  const costs = st.costs;
+  if (!costs) return { click: '', month: '' };
+  const f = st.form;
+  const pixels = formPixels(f.ratio, f.custom);
+  const usd = estimateUsd({ model: f.model, ...pixels, inputs: st.input ? [undefined] : [], count: f.count }, { rules: costs.prices });
+  const click = usd === undefined ? S.costUnknown : format(S.estimate, formatUsd(usd));
+  const spent = formatUsd(costs.monthUsd);
+  const month = costs.budget > 0 ? format(S.spentOfBudget, spent, `$${costs.budget.toFixed(2)}`) : format(S.spentThisMonth, spent);
+  return { click, month };
+}
+
+/** The output size the form asks for, in pixels, where it can be known. */
+function formPixels(ratio: string, custom: string): { width?: number; height?: number } {
+  try {
+    const size = parseSize(ratio === 'custom' ? custom : ratio);
+    return size.kind === 'ratio' ? ratioPixels(size.ratio) : { width: size.width, height: size.height };
+  } catch {
+    return {}; // 'input', or a size still being typed: about one megapixel
+  }
 }
