@@ -50,7 +50,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     line(vscode.l10n.t('Provider:'), `${providerName(config.provider)} (${model})`);
     line(vscode.l10n.t('Saved to:'), where);
     const size = typeof input?.size === 'string' && input.size.trim() ? input.size.trim() : config.size;
-    line(vscode.l10n.t('Cost:'), this.services.costs.estimate([costItem({ model, size, image: editing })], document?.uri ?? folder?.uri).text);
+    line(vscode.l10n.t('Cost:'), this.services.costs.estimate([costItem({ model, size, image: editing }, 1, config.megapixels)], document?.uri ?? folder?.uri).text);
     return {
       invocationMessage: editing ? vscode.l10n.t('Editing an image with Flux') : vscode.l10n.t('Generating an image with Flux'),
       confirmationMessages: {

@@ -66,7 +66,7 @@ export function registerEditImage(services: Services): vscode.Disposable {
       const model = normalizeModel(args.model ?? config.model);
       const size = args.size !== undefined ? normalizeSize(args.size) : undefined;
       const seed = normalizeSeed(args.seed ?? config.seed);
-      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name, services.costs.estimate([costItem({ model, size, image: input.image })], scope).text);
+      const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name, services.costs.estimate([costItem({ model, size, image: input.image }, 1, config.megapixels)], scope).text);
       if (prompt === undefined) return undefined;
       const request: ImageRequest = { prompt, model, size, seed, image: input.image };
       const parent = services.history.list().find((r) => r.file === source.uri.toString())?.id;

@@ -134,7 +134,7 @@ export class GenerationService implements vscode.Disposable {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
       // Before anything is sent: past the month's budget, the person is asked first.
-      if (!job.approved && !(await this.costs.approve([costItem(job.request)], job.scope))) {
+      if (!job.approved && !(await this.costs.approve([costItem(job.request, 1, config.megapixels)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
       }
       const image = await this.make(job, config);

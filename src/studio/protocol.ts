@@ -170,6 +170,8 @@ export interface CostsView {
   readonly monthUsd: number;
   /** 0 = no budget. */
   readonly budget: number;
+  /** `flux.megapixels`: the size of a ratio for FLUX.2 models. */
+  readonly megapixels: number;
 }
 
 export interface WebviewStrings {

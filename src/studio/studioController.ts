@@ -90,7 +90,7 @@ export class StudioController implements vscode.Disposable {
       options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('flux.prices') || e.affectsConfiguration('flux.monthlyBudget')) this.sendCosts();
+        if (['flux.prices', 'flux.monthlyBudget', 'flux.megapixels'].some((k) => e.affectsConfiguration(k))) this.sendCosts();
       }),
       options.services.history.onDidChange((change) => {
         if (change.added) this.sendCosts();
@@ -184,7 +184,7 @@ export class StudioController implements vscode.Disposable {
   private sendCosts(): void {
     const { costs } = this.options.services;
     const scope = this.options.target.current()?.document.uri;
-    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope) } });
+    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope), megapixels: readConfig(scope).megapixels } });
   }
 
   // ---- generating ----
@@ -232,7 +232,7 @@ export class StudioController implements vscode.Disposable {
     }
     // The whole batch is one question against the monthly budget, asked before anything is sent.
     const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}) };
-    if (!(await this.options.services.costs.approve([costItem(request, count)], scope))) {
+    if (!(await this.options.services.costs.approve([costItem(request, count, readConfig(scope).megapixels)], scope))) {
       this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.') });
       return;
     }

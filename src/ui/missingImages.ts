@@ -59,7 +59,7 @@ async function generateScanned(services: Services, scans: readonly DocumentScan[
   const chosen = options.pick ? await pick(services, all, options.workspace) : all;
   if (!chosen?.length) return nothing;
   // One question for the whole batch, before anything is sent.
-  if (!(await services.costs.approve(chosen.map((image) => costItem(readConfig(image.document.uri))), chosen[0]?.document.uri))) return nothing;
+  if (!(await services.costs.approve(chosen.map((image) => missingCost(image)), chosen[0]?.document.uri))) return nothing;
   const outcome = await run(services, chosen);
   const result: MissingImagesResult = {
     written: outcome.written.map((w) => w.uri),
@@ -134,7 +134,7 @@ async function pick(services: Services, all: readonly MissingImage[], grouped: b
 
 /** What making these images would cost, each with its own document's settings. */
 function missingEstimate(services: Services, images: readonly MissingImage[]) {
-  return services.costs.estimate(images.map((image) => costItem(readConfig(image.document.uri))), images[0]?.document.uri);
+  return services.costs.estimate(images.map((image) => missingCost(image)), images[0]?.document.uri);
 }
 
 async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
@@ -282,4 +282,10 @@ function reasonText(reason: SkippedReference['reason']): string {
 /** Workspace-relative (the folder's name first only in a multi-root workspace). */
 function workspacePath(uri: vscode.Uri): string {
   return vscode.workspace.asRelativePath(uri);
+}
+
+/** One missing image's cost, by its own document's settings. */
+function missingCost(image: MissingImage) {
+  const config = readConfig(image.document.uri);
+  return costItem(config, 1, config.megapixels);
 }

@@ -8,6 +8,8 @@ import { live } from 'lit/directives/live.js';
 import { format, parseUriList } from '../../src/studio/protocol';
 import { estimateUsd, formatUsd } from '../../src/core/prices';
 import { parseSize, ratioPixels } from '../../src/core/params';
+import { dimensionsFor } from '../../src/core/dimensions';
+import { takesPixels } from '../../src/core/models';
 import type { FormField, WebviewStrings } from '../../src/studio/protocol';
 import { LightElement, shorten } from '../context';
 import type { StudioContext } from '../context';
@@ -311,7 +313,7 @@ function costLine(st: State, S: WebviewStrings): { click: string; month: string 
   const costs = st.costs;
   if (!costs) return { click: '', month: '' };
   const f = st.form;
-  const pixels = formPixels(f.ratio, f.custom);
+  const pixels = formPixels(f.model, f.ratio, f.custom, costs.megapixels);
   const usd = estimateUsd({ model: f.model, ...pixels, inputs: st.input ? [undefined] : [], count: f.count }, { rules: costs.prices });
   const click = usd === undefined ? S.costUnknown : format(S.estimate, formatUsd(usd));
   const spent = formatUsd(costs.monthUsd);
@@ -320,8 +322,9 @@ function costLine(st: State, S: WebviewStrings): { click: string; month: string 
 }
 
 /** The output size the form asks for, in pixels, where it can be known. */
-function formPixels(ratio: string, custom: string): { width?: number; height?: number } {
+function formPixels(model: string, ratio: string, custom: string, megapixels: number): { width?: number; height?: number } {
   try {
+    if (takesPixels(model)) return dimensionsFor(ratio === 'custom' ? custom : ratio, megapixels);
     const size = parseSize(ratio === 'custom' ? custom : ratio);
     return size.kind === 'ratio' ? ratioPixels(size.ratio) : { width: size.width, height: size.height };
   } catch {
