@@ -30,6 +30,11 @@ import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
 import { registerKeyContext } from './ui/keyContext';
 import type { MessageLog } from './ui/messages';
+import { TaskJournal } from './services/journal';
+import { Recovery } from './services/recovery';
+import { draftsFolderOf } from './studio/drafts';
+import { STALE_AFTER_MS } from './core/journal';
+import { recoveryUi } from './ui/recovery';
 import { recordMessages } from './ui/messages';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
@@ -45,6 +50,9 @@ export interface TestingApi {
   readonly messages: MessageLog;
   /** How many tracked places in documents are still followed (each command lets go of its own). */
   liveAnchors(): number;
+  /** This window's journal of paid work in flight, and the recovery of stopped windows' work. */
+  readonly journal: TaskJournal;
+  readonly recovery: Recovery;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -56,12 +64,15 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const links = new LinkInserter();
   const history = new HistoryStore(context.workspaceState);
   const costs = new Costs(history, costsUi());
-  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs);
+  // Paid work in flight, noted as it changes, so a reload or a crash loses none of it.
+  const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
+  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
   const services: Services = { generation, files, links, history, keys, log, costs };
 
   context.subscriptions.push(
     log,
     files,
+    journal,
     generation,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
@@ -95,9 +106,16 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   // In the background, after start-up has settled: a cloned workspace's images join the history.
   const scanTimer = setTimeout(() => void fileHistory.scan(), 2000);
   context.subscriptions.push({ dispose: () => clearTimeout(scanTimer) });
+  // What a stopped window was making: fetched again, off the activation path. Once soon after the
+  // start (a reload's old window is gone by then), once more when a window that stopped without a
+  // word has missed its heartbeats.
+  const recovery = new Recovery(journal, generation, draftsFolderOf(context), log, recoveryUi());
+  // (The test suites run it themselves, at the moment they choose.)
+  const recoveryTimers = messages ? [] : [setTimeout(() => void recovery.run(), 3000), setTimeout(() => void recovery.run(), STALE_AFTER_MS + 10_000)];
+  context.subscriptions.push({ dispose: () => recoveryTimers.forEach(clearTimeout) });
 
   if (messages) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery } };
   }
   return {};
 }

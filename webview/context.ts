@@ -23,6 +23,8 @@ export function withFallbacks(s: WebviewStrings): Strings {
     draftNotInWorkspace: 'A draft is not in the workspace yet: Insert or Save to assets first.',
     draft: 'Draft',
     draftHint: 'Kept in the Studio’s drafts until you insert it or save it to the output folder.',
+    recovered: 'Recovered',
+    recoveredHint: 'Fetched again after VS Code stopped while it was being made. Insert places it as usual.',
     editImage: 'Edit…',
     inputImage: 'Input image',
     chooseImage: 'Choose an image…',

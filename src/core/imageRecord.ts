@@ -44,6 +44,8 @@ export interface ImageRecord {
   readonly source?: { readonly path: string; readonly sha256: string };
   /** For an edit: the id of the record of the input image, when it has one. */
   readonly parent?: string;
+  /** Fetched again after VS Code stopped while it was being made (a draft until it is placed). */
+  readonly recovered?: boolean;
 }
 
 function optionalInteger(value: unknown, min: number): number | undefined | false {
@@ -91,5 +93,6 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
     file: r.file,
     ...(source ? { source } : {}),
     ...(parent ? { parent } : {}),
+    ...(r.recovered === true ? { recovered: true } : {}),
   };
 }

@@ -5,9 +5,11 @@ import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
-import { pngDimensions } from '../core/imageType';
+import { pngDimensions, sniffImageType } from '../core/imageType';
 import type { PlacementMode } from '../core/placement';
-import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
+import type { ImageRequest, ProviderCallOptions, ProviderId, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
+import type { JournalJob } from '../core/journal';
+import type { TaskJournal } from './journal';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
@@ -79,6 +81,12 @@ export interface GenerationJob {
   readonly onRecord?: (record: ImageRecord) => void;
   /** The budget was already agreed for this job's batch (the Studio's count, Missing Images): do not ask again. */
   readonly approved?: boolean;
+  /**
+   * Recovery after a reload (services/recovery.ts): the image is not asked for again but polled
+   * for at the task a service accepted before, or taken from the bytes that had arrived. Written
+   * as a draft marked recovered.
+   */
+  readonly resume?: { readonly provider: ProviderId; readonly pollUrl?: string; readonly bytes?: Uint8Array; readonly seed?: number };
 }
 
 export interface GenerationResult {
@@ -109,6 +117,7 @@ export class GenerationService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly userAgent: string,
     private readonly costs: Costs,
+    private readonly journal?: TaskJournal,
     private readonly now: () => number = Date.now,
   ) {
     this.queue = new RequestQueue(() => this.limit);
@@ -130,6 +139,7 @@ export class GenerationService implements vscode.Disposable {
       return own;
     };
     const retargetRanges = job.retarget ? [job.retarget, ...(job.retarget.also ?? [])].map((place) => ({ place, range: rangeOf(job.retarget!.document, place) })) : [];
+    const journalId = globalThis.crypto.randomUUID();
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
@@ -137,7 +147,10 @@ export class GenerationService implements vscode.Disposable {
       if (!job.approved && !(await this.costs.approve([costItem(job.request, 1, config.megapixels)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
       }
-      const image = await this.make(job, config);
+      const image = await this.make(job, config, journalId);
+      // Paid for and here: kept beside the journal until the file is written, so a reload or a
+      // crash from now on loses nothing.
+      if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config), image.bytes, image.seed);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
@@ -207,7 +220,15 @@ export class GenerationService implements vscode.Disposable {
     } finally {
       ownAnchor?.dispose();
       for (const own of ownRanges) own.dispose();
+      // Saved, or failed in front of the person: nothing left to recover.
+      await this.journal?.settled(journalId);
     }
+  }
+
+  /** What the journal keeps of a job: enough to make its record again, never the key. */
+  private journalJob(job: GenerationJob, config: FluxConfig): JournalJob {
+    const { request } = job;
+    return { prompt: request.prompt, model: request.model, size: request.size ?? '', seed: request.seed, provider: job.resume?.provider ?? config.provider, ...(job.source ? { source: job.source } : {}) };
   }
 
   /** The image with its AI label and recipe, or its bytes as they came (Content Credentials, an unknown layout). */
@@ -231,25 +252,32 @@ export class GenerationService implements vscode.Disposable {
     void this.proxies?.dispose();
   }
 
-  private async make(job: GenerationJob, config: FluxConfig): Promise<ProviderImage> {
+  private async make(job: GenerationJob, config: FluxConfig, journalId: string): Promise<ProviderImage> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     if (job.signal?.aborted) controller.abort();
     job.signal?.addEventListener('abort', onAbort, { once: true });
     this.track(controller, true);
     try {
-      return await this.queue.run(() => this.request(job, config, controller.signal), controller.signal);
+      return await this.queue.run(() => this.request(job, config, controller.signal, journalId), controller.signal);
     } finally {
       job.signal?.removeEventListener('abort', onAbort);
       this.track(controller, false);
     }
   }
 
-  private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal): Promise<ProviderImage> {
-    const provider = config.provider;
+  private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal, journalId: string): Promise<ProviderImage> {
+    const { resume } = job;
+    if (resume?.bytes) {
+      const type = sniffImageType(resume.bytes);
+      if (!type) throw new FluxError('notImage', vscode.l10n.t('The kept image is not a PNG, JPEG or WebP image.'));
+      return { bytes: resume.bytes, type, seed: resume.seed, source: 'url', durationMs: 0, attempts: 0 };
+    }
+    const provider = resume?.provider ?? config.provider;
     const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
     this.warnIfInsecure(baseUrl);
-    const apiKey = await this.keys.getOrAsk(provider);
+    // A recovery never asks for a key: it runs on its own after a start.
+    const apiKey = resume ? await this.keys.get(provider) : await this.keys.getOrAsk(provider);
     if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
     if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
     const { request } = job;
@@ -265,11 +293,16 @@ export class GenerationService implements vscode.Disposable {
       // so only addresses written as such (and localhost) are judged before a download.
       const proxied = this.proxies.get(network) !== undefined;
       const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher, ...(proxied ? { lookup: async () => [] } : {}) };
-      const image = await providerFor(provider).generate(request, settings, {
+      const options: ProviderCallOptions = {
         signal,
         log: (e) => this.logRequest(e),
         onRetry: ({ delayMs, status }) => job.onProgress?.(vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000))),
-      });
+        // Accepted means paid: noted at once, so a reload from here on can fetch it again.
+        onAccepted: (task) => void this.journal?.accepted(journalId, this.journalJob(job, config), task.pollUrl),
+      };
+      const chosen = providerFor(provider);
+      if (resume && (!resume.pollUrl || !chosen.resume)) throw new FluxError('badRequest', vscode.l10n.t('Nothing to fetch again for this image.'));
+      const image = resume ? await chosen.resume!({ pollUrl: resume.pollUrl!, model: request.model }, settings, options) : await chosen.generate(request, settings, options);
       if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
       this.log.info(`Received a ${image.type.format.toUpperCase()} of ${formatBytes(image.bytes.length)} (seed ${image.seed ?? 'not reported'}) in ${Math.round(image.durationMs)} ms`);
       return image;
@@ -295,13 +328,14 @@ export class GenerationService implements vscode.Disposable {
       size: request.size ?? '',
       seedRequested: request.seed,
       ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
-      provider: config.provider,
+      provider: job.resume?.provider ?? config.provider,
       createdAt: this.now(),
       durationMs: Math.round(image.durationMs),
       ...(dims ? { width: dims.width, height: dims.height } : {}),
       file: '',
       ...(job.source ? { source: job.source } : {}),
       ...(job.parent ? { parent: job.parent } : {}),
+      ...(job.resume ? { recovered: true } : {}),
     };
   }
 

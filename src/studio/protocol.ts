@@ -272,6 +272,8 @@ export interface WebviewStrings {
   readonly draft?: string;
   /** Tooltip of the Draft badge. */
   readonly draftHint?: string;
+  readonly recovered?: string;
+  readonly recoveredHint?: string;
   /** A card's "Edit…": the image becomes the input image. */
   readonly editImage?: string;
   readonly inputImage?: string;

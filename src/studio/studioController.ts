@@ -657,6 +657,7 @@ export class StudioController implements vscode.Disposable {
       ...(entry.parent ? { parent: entry.parent } : {}),
       ...(entry.source ? { sourceName: entry.source.path.split('/').pop() || entry.source.path } : {}),
       ...(draft ? { draft: true } : {}),
+      ...(entry.recovered ? { recovered: true } : {}),
       prompt: entry.prompt,
       model: entry.model,
       size: entry.size,

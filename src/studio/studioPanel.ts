@@ -262,6 +262,8 @@ function webviewStrings(): WebviewStrings {
     draftNotInWorkspace: t('A draft is not in the workspace yet: Insert or Save to assets first.'),
     draft: t('Draft'),
     draftHint: t('Kept in the Studio’s drafts until you insert it or save it to the output folder.'),
+    recovered: t('Recovered'),
+    recoveredHint: t('Fetched again after VS Code stopped while it was being made. Insert places it as usual.'),
     editImage: t('Edit…'),
     inputImage: t('Input image'),
     chooseImage: t('Choose an image…'),

@@ -473,6 +473,21 @@ export class FakeService {
     this.bflQueue.push(...behaviours);
   }
 
+  /**
+   * Every task still waiting (`pending`, or Pending polls left) becomes Ready at its next poll: the
+   * service finishing while nobody asks (a window that stopped). Returns how many.
+   */
+  finishBflTasks(): number {
+    let n = 0;
+    for (const [id, task] of this.bflTasks) {
+      if (task.behaviour.kind === 'ready' && task.polls >= (task.behaviour.pendingPolls ?? 1)) continue;
+      if (task.behaviour.kind !== 'pending' && task.behaviour.kind !== 'ready') continue;
+      this.bflTasks.set(id, { ...task, behaviour: { kind: 'ready', pendingPolls: 0 } });
+      n++;
+    }
+    return n;
+  }
+
   /** BFL submits (`POST /v1/<model>`) on either listener. */
   get bflSubmitRequests(): readonly RecordedRequest[] {
     return this.recorded.filter((r) => r.method === 'POST' && /^\/v1\/[^/]+$/.test(pathOnly(r.path)) && pathOnly(r.path) !== BFL_RESULT_PATH);

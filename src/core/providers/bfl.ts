@@ -6,7 +6,7 @@ import type { Headers } from '../http/call';
 import { clipMessage, rateLimited } from '../http/errors';
 import { parseRetryAfter } from '../http/retry';
 import type { NativeService } from './native';
-import { nativeGenerate, readJson } from './native';
+import { nativeGenerate, nativeResume, readJson } from './native';
 import type { ImageProvider, ImageRequest, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
 
 export { aspectRatioFor, DEFAULT_POLL_INTERVAL_MS } from './native';
@@ -15,6 +15,9 @@ export const bflProvider: ImageProvider = {
   id: 'bfl',
   generate(request: ImageRequest, settings: ProviderSettings, options: ProviderCallOptions = {}): Promise<ProviderImage> {
     return guarded(settings.apiKey, () => nativeGenerate(request, bflService(request.model, settings), settings, options));
+  },
+  resume(task, settings, options = {}) {
+    return guarded(settings.apiKey, () => nativeResume(task.pollUrl, task.model, bflService(task.model, settings), settings, options));
   },
 };
 

@@ -12,7 +12,7 @@ import { multipartBody } from '../http/multipart';
 import { clipMessage, describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody } from '../http/errors';
 import { checkModelRequest } from '../models';
 import type { NativeService } from './native';
-import { nativeGenerate } from './native';
+import { nativeGenerate, nativeResume } from './native';
 import type { ImageProvider, ImageRequest, InputImage, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
 
 export const dmxapiProvider: ImageProvider = {
@@ -21,6 +21,9 @@ export const dmxapiProvider: ImageProvider = {
     return guarded(settings.apiKey, () =>
       checkModelRequest(request, 'dmxapi').api === 'native' ? nativeGenerate(request, dmxapiNativeService(request.model, settings), settings, options) : generate(request, settings, options),
     );
+  },
+  resume(task, settings, options = {}) {
+    return guarded(settings.apiKey, () => nativeResume(task.pollUrl, task.model, dmxapiNativeService(task.model, settings), settings, options));
   },
 };
 

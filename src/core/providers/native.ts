@@ -162,7 +162,25 @@ export async function nativeGenerate(req: ImageRequest, service: NativeService, 
     throw new FluxError('malformed', 'The service sent a polling address that is not a URL. Try again.');
   }
   if (!service.mayCarryKey(pollUrl)) throw service.refusedPoll(pollUrl);
+  options.onAccepted?.({ pollUrl: pollUrl.toString() });
+  return pollUntilReady(call, pollUrl, service, settings);
+}
 
+/** Polls again for a task accepted before a reload: the same rules as the first time. */
+export async function nativeResume(pollUrlText: string, model: string, service: NativeService, settings: ProviderSettings, options: ProviderCallOptions): Promise<ProviderImage> {
+  const call = new Call({ settings, options, subject: { model, size: '', seed: -1 }, setting: service.setting, host: service.base.host });
+  let pollUrl: URL;
+  try {
+    pollUrl = new URL(pollUrlText);
+  } catch {
+    throw new FluxError('malformed', 'The recorded polling address is not a URL.');
+  }
+  // The journal is a file on disk: its address is checked again before the key goes there.
+  if (!service.mayCarryKey(pollUrl)) throw service.refusedPoll(pollUrl);
+  return pollUntilReady(call, pollUrl, service, settings);
+}
+
+async function pollUntilReady(call: Call, pollUrl: URL, service: NativeService, settings: ProviderSettings): Promise<ProviderImage> {
   const interval = settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   for (let poll = 1; ; poll++) {
     const answer = await call.send({ url: pollUrl, method: 'GET', phase: 'poll', headers: { ...service.auth, accept: 'application/json' }, classify: service.classify });

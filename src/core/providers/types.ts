@@ -79,6 +79,16 @@ export interface ProviderCallOptions {
   readonly log?: (entry: RequestLogEntry) => void;
   /** Called before waiting to retry, so progress can say so. */
   readonly onRetry?: (info: { attempt: number; delayMs: number; status: number }) => void;
+  /**
+   * A polling service accepted the request (it is paid for from here on): where its result will
+   * be, so it can be fetched again after a reload (the journal). Never given the key.
+   */
+  readonly onAccepted?: (task: AcceptedTask) => void;
+}
+
+/** A request a polling service accepted: enough to poll for it again, with the model's route. */
+export interface AcceptedTask {
+  readonly pollUrl: string;
 }
 
 /** Verified image bytes and what the service said about them. */
@@ -100,4 +110,9 @@ export interface ProviderImage {
 export interface ImageProvider {
   readonly id: ProviderId;
   generate(request: ImageRequest, settings: ProviderSettings, options?: ProviderCallOptions): Promise<ProviderImage>;
+  /**
+   * Polls again for a task it accepted earlier (after a reload), and downloads its image; only
+   * providers with a polling route have it. The key goes only where `generate` would send it.
+   */
+  resume?(task: AcceptedTask & { readonly model: string }, settings: ProviderSettings, options?: ProviderCallOptions): Promise<ProviderImage>;
 }
