@@ -248,6 +248,8 @@ export class GenerationService implements vscode.Disposable {
   }
 
   dispose(): void {
+    // The window is going: what is in flight stays in the journal for the next one.
+    this.journal?.dispose();
     this.cancelAll();
     void this.proxies?.dispose();
   }

@@ -24,6 +24,8 @@ export class TaskJournal implements vscode.Disposable {
   private readonly file: vscode.Uri;
   private writing: Promise<void> = Promise.resolve();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Once the window shuts down, the file stays as it is: the jobs it lists are recovered next time. */
+  private closed = false;
 
   constructor(
     readonly folder: vscode.Uri,
@@ -49,6 +51,7 @@ export class TaskJournal implements vscode.Disposable {
   /** The image's bytes arrived: kept beside the journal until its file is written. */
   async arrived(id: string, job: JournalJob, bytes: Uint8Array | readonly Uint8Array[], seed: number | undefined): Promise<void> {
     const bytesFile = `${id}.bin`;
+    if (this.closed) return;
     try {
       await vscode.workspace.fs.createDirectory(this.folder);
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, bytesFile), concat(bytes));
@@ -63,7 +66,7 @@ export class TaskJournal implements vscode.Disposable {
   /** The job is over (its file written, or it failed in front of the person): nothing to recover. */
   async settled(id: string): Promise<void> {
     const entry = this.entries.get(id);
-    if (!entry) return;
+    if (!entry || this.closed) return;
     this.entries.delete(id);
     await this.save();
     if (entry.bytesFile) await deleteQuietly(vscode.Uri.joinPath(this.folder, entry.bytesFile));
@@ -118,7 +121,9 @@ export class TaskJournal implements vscode.Disposable {
   }
 
   dispose(): void {
-    // The file stays: what is in it was paid for, and the next window recovers it.
+    // The file stays: what is in it was paid for, and the next window recovers it. Jobs cancelled
+    // by the shutdown itself must not take their entries out of it.
+    this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
@@ -130,6 +135,7 @@ export class TaskJournal implements vscode.Disposable {
 
   /** Writes the journal as it is now (one write at a time); with no entries the file goes. */
   private save(): Promise<void> {
+    if (this.closed) return this.writing;
     const run = this.writing.then(() => this.write());
     this.writing = run.catch(() => undefined);
     this.beat();
