@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerClearApiKey(keys),
     registerCancelGenerations(generation),
     registerShowLog(log),
-    registerShowSpending(costs),
+    registerShowSpending(costs, generation),
     ...registerOpenStudio(context, services),
     ...registerGenerateMissingImages(services),
     registerImageTool(services),

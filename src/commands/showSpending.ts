@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../core/prices';
 import type { ModelSpending } from '../core/spending';
 import type { Costs } from '../services/costs';
+import type { GenerationService } from '../services/generationService';
 import { COMMANDS } from './ids';
 
 /**
@@ -9,7 +10,7 @@ import { COMMANDS } from './ids';
  * list the person can read and close. Resolves to `{ month, total }` in USD at once (the list
  * stays open without holding the caller).
  */
-export function registerShowSpending(costs: Costs): vscode.Disposable {
+export function registerShowSpending(costs: Costs, generation: Pick<GenerationService, 'credits'>): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.showSpending, () => {
     const scope = vscode.window.activeTextEditor?.document.uri;
     const s = costs.spending(scope);
@@ -33,8 +34,21 @@ export function registerShowSpending(costs: Costs): vscode.Disposable {
       : vscode.l10n.t('Estimated from the images made (their records and recipes) and the prices in force (flux.prices).');
     pick.items = items;
     pick.matchOnDescription = true;
-    pick.onDidHide(() => pick.dispose());
+    let hidden = false;
+    pick.onDidHide(() => {
+      hidden = true;
+      pick.dispose();
+    });
     pick.show();
+    // What the provider says is left, where it tells (BFL): added when it answers.
+    pick.busy = true;
+    void generation.credits(scope).then((usd) => {
+      if (hidden) return;
+      pick.busy = false;
+      if (usd === undefined) return;
+      const credits = { label: vscode.l10n.t('Left on your Black Forest Labs account'), description: formatUsd(usd).replace('≈ ', '') };
+      pick.items = [{ label: vscode.l10n.t('Provider'), kind: vscode.QuickPickItemKind.Separator }, credits, ...items];
+    });
     return { month: s.monthUsd, total: s.totalUsd };
   });
 }

@@ -268,6 +268,37 @@ export class GenerationService implements vscode.Disposable {
     }
   }
 
+  /** How to reach a service: the key, the time limit, and the proxy VS Code's settings ask for. */
+  private async providerSettings(baseUrl: string, apiKey: string, config: FluxConfig): Promise<ProviderSettings> {
+    // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
+    const { ProxyDispatchers } = await import('../core/http/proxy');
+    this.proxies ??= new ProxyDispatchers();
+    const network = proxySettings();
+    const dispatcher = this.proxies.forRequest(network);
+    // Behind a proxy, the proxy resolves host names: the local answer may be wrong either way,
+    // so only addresses written as such (and localhost) are judged before a download.
+    const proxied = this.proxies.get(network) !== undefined;
+    return { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher, ...(proxied ? { lookup: async () => [] } : {}) };
+  }
+
+  /**
+   * What the provider says is left on the account, in USD, where it tells (BFL); undefined
+   * elsewhere, without a key (never asked for here), or when the question fails (logged).
+   */
+  async credits(scope?: vscode.Uri): Promise<number | undefined> {
+    const config = readConfig(scope);
+    if (config.provider !== 'bfl') return undefined;
+    const apiKey = await this.keys.get('bfl');
+    if (!apiKey) return undefined;
+    try {
+      const { bflCreditsUsd } = await import('../core/providers/credits');
+      return await bflCreditsUsd(await this.providerSettings(config.bflBaseUrl, apiKey, config), { log: (e) => this.logRequest(e) });
+    } catch (err) {
+      this.log.warn(`Credits: ${asFluxError(err, apiKey).message}`);
+      return undefined;
+    }
+  }
+
   private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal, journalId: string): Promise<ProviderImage> {
     const { resume } = job;
     if (resume?.bytes) {
@@ -286,15 +317,8 @@ export class GenerationService implements vscode.Disposable {
     const promptForLog = request.prompt.length > 80 ? `${request.prompt.slice(0, 80)}…` : request.prompt;
     this.log.info(`${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}`);
     try {
-      // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
-      const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
-      this.proxies ??= new ProxyDispatchers();
-      const network = proxySettings();
-      const dispatcher = this.proxies.forRequest(network);
-      // Behind a proxy, the proxy resolves host names: the local answer may be wrong either way,
-      // so only addresses written as such (and localhost) are judged before a download.
-      const proxied = this.proxies.get(network) !== undefined;
-      const settings: ProviderSettings = { baseUrl, apiKey, timeoutMs: config.timeoutMs, userAgent: this.userAgent, dispatcher, ...(proxied ? { lookup: async () => [] } : {}) };
+      const { providerFor } = await import('../core/providers');
+      const settings = await this.providerSettings(baseUrl, apiKey, config);
       const options: ProviderCallOptions = {
         signal,
         log: (e) => this.logRequest(e),

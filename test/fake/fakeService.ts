@@ -74,6 +74,8 @@ export const EDITS_PATH = '/v1/images/edits';
  * `result.sample` points to `otherHostBaseUrl` (another host name) unless told otherwise.
  */
 export const BFL_RESULT_PATH = '/v1/get_result';
+/** `GET /v1/credits` with `x-key` → `{ credits }` (BFL: one credit is one US cent). */
+export const BFL_CREDITS_PATH = '/v1/credits';
 /**
  * Control endpoints, for tests that run in another process than the fake (never recorded, no key):
  *   POST /__fake/hold                      = hold()
@@ -488,6 +490,9 @@ export class FakeService {
     return n;
   }
 
+  /** What `GET /v1/credits` answers. */
+  bflCredits = 1234.5;
+
   /** BFL submits (`POST /v1/<model>`) on either listener. */
   get bflSubmitRequests(): readonly RecordedRequest[] {
     return this.recorded.filter((r) => r.method === 'POST' && /^\/v1\/[^/]+$/.test(pathOnly(r.path)) && pathOnly(r.path) !== BFL_RESULT_PATH);
@@ -599,6 +604,11 @@ export class FakeService {
 
     if (isGeneration) return this.generate(req, res, raw, outcome);
     if (path === BFL_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener, 'bfl');
+    if (path === BFL_CREDITS_PATH && record.method === 'GET') {
+      if (this.bflKeyRefused(req, res, outcome)) return;
+      outcome.kind = 'b64';
+      return sendJson(res, 200, { credits: this.bflCredits }, outcome);
+    }
     if (path === FLUX2_RESULT_PATH && record.method === 'GET') return this.bflPoll(req, res, outcome, listener, 'dmxapi');
     const bflModel = /^\/v1\/([A-Za-z0-9._-]+)$/.exec(path);
     if (bflModel && record.method === 'POST' && [...(this.options.models ?? KNOWN_MODELS), ...FLUX2_MODELS].includes(bflModel[1]!)) {

@@ -63,7 +63,7 @@ export interface ProviderSettings {
 
 /** One line of the request log (never holds the key). */
 export interface RequestLogEntry {
-  readonly phase: 'generate' | 'edit' | 'submit' | 'poll' | 'download';
+  readonly phase: 'generate' | 'edit' | 'submit' | 'poll' | 'download' | 'credits';
   readonly model: string;
   readonly size: string;
   readonly seed: number;
