@@ -25,6 +25,7 @@ import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover'
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
 import { registerKeyContext } from './ui/keyContext';
+import { pipelinePrompts } from './ui/keyPrompt';
 import type { MessageLog } from './ui/messages';
 import { recordMessages } from './ui/messages';
 
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const files = new ImageStore();
   const links = new LinkInserter();
   const history = new HistoryStore(context.workspaceState);
-  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`);
+  const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`);
   const services: Services = { generation, files, links, history, keys, log };
 
   context.subscriptions.push(

@@ -5,7 +5,7 @@ import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { pngDimensions } from '../core/imageType';
 import type { PlacementMode } from '../core/placement';
-import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
+import type { ImageRequest, ProviderId, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
@@ -16,10 +16,8 @@ import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
 import type { ImageStore } from './imageStore';
 import { displayPath, linkPathFor } from './imageStore';
-import type { ApiKeyStore } from './keys';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
-import { showWarning } from '../ui/messages';
 
 /** Where the new image's link goes, if anywhere. */
 export interface LinkPlacement {
@@ -85,6 +83,17 @@ export interface GenerationResult {
 }
 
 /**
+ * What the pipeline needs to ask or tell the person, given by the caller (ui/keyPrompt.ts):
+ * services never draw anything themselves.
+ */
+export interface PipelinePrompts {
+  /** The provider's stored key, or one the person gives now; undefined when none was given. */
+  apiKey(provider: ProviderId): Promise<string | undefined>;
+  /** A warning that needs no answer (a plain-http service address, say). */
+  warn(message: string): void;
+}
+
+/**
  * The one pipeline every image goes through, whoever asks (palette, selection, Studio, edit,
  * regenerate, missing images, the chat tool): settings → output folder checked → a place in
  * the shared queue → key → provider → verified bytes → file → history → link by the one rule.
@@ -98,7 +107,7 @@ export class GenerationService implements vscode.Disposable {
   private proxies: ProxyDispatchers | undefined;
 
   constructor(
-    private readonly keys: ApiKeyStore,
+    private readonly person: PipelinePrompts,
     private readonly files: ImageStore,
     private readonly links: LinkInserter,
     private readonly history: HistoryStore,
@@ -228,7 +237,7 @@ export class GenerationService implements vscode.Disposable {
     const provider = config.provider;
     const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
     this.warnIfInsecure(baseUrl);
-    const apiKey = await this.keys.getOrAsk(provider);
+    const apiKey = await this.person.apiKey(provider);
     if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
     if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
     const { request } = job;
@@ -287,7 +296,7 @@ export class GenerationService implements vscode.Disposable {
   private warnIfInsecure(baseUrl: string): void {
     if (!isInsecureRemote(baseUrl) || this.warnedInsecure.has(baseUrl)) return;
     this.warnedInsecure.add(baseUrl);
-    void showWarning(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
+    this.person.warn(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
   }
 
   private track(controller: AbortController, add: boolean): void {
