@@ -351,7 +351,6 @@ export class StudioController implements vscode.Disposable {
         return;
       }
       case 'variations':
-      case 'regenerate': // the older webview's word for Reproduce
       case 'reproduce': {
         const same = action !== 'variations';
         if (same && entry.seed === undefined) {
