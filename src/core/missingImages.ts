@@ -1,8 +1,9 @@
 /**
- * Generate Missing Images, the pure part (CONTRACT.md, "Documents"): which image references of a
+ * Generate Missing Images, the pure part: which image references of a
  * document name a file the extension may write, where, and why the others are left alone. The
  * host adds what needs the file system: the workspace folders, existence, symbolic links.
  */
+import { hasScheme } from './documents/text';
 import type { DocumentLanguage, ImageReference } from './documents/types';
 import { isInsideFolder, resolvePathSegments } from './workspacePath';
 
@@ -68,8 +69,6 @@ export interface Skipped {
   readonly reason: SkipReason;
 }
 
-const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
-
 /**
  * What to do with one reference, from its text alone: URLs, absolute paths and names that are
  * not a PNG, JPEG or WebP are skipped; a `.jpg`, `.jpeg` or `.webp` is written as `.png` (the
@@ -82,7 +81,7 @@ export function planReference(ref: ImageReference, language: DocumentLanguage): 
     // `//host/x` is a URL without its scheme
     return skip(path.startsWith('//') ? 'url' : 'absolute');
   }
-  if (SCHEME.test(path)) return skip('url');
+  if (hasScheme(path)) return skip('url');
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';

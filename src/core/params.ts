@@ -1,4 +1,5 @@
 import { FluxError, text } from './errors';
+import { MODEL_PATTERN } from './settings';
 
 export const KNOWN_MODELS = ['flux-kontext-max', 'flux-kontext-pro', 'flux-kontext-dev'] as const;
 export const ASPECT_RATIOS = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'] as const;
@@ -76,7 +77,6 @@ export function normalizeSeed(input: unknown): number {
   return n;
 }
 
-const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 
 /** Known models pass; other well-formed names pass too (gateways add models), garbage does not. */
 export function normalizeModel(input: unknown): string {

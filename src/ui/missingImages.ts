@@ -8,7 +8,7 @@ import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showInformation, showWarning } from './messages';
 
-/** What Generate Missing Images (and its workspace form) resolves to (CONTRACT.md, "Documents"). */
+/** What Generate Missing Images (and its workspace form) resolves to, for scripts that run it. */
 export interface MissingImagesResult {
   readonly written: vscode.Uri[];
   readonly failed: { readonly path: string; readonly message: string }[];
