@@ -16,9 +16,22 @@ export default tseslint.config(
     },
   },
   {
+    // Layers point one way: ui, commands, studio and chat call services; services call core.
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/ui/*', '**/commands/*', '**/studio/*', '**/chat/*', '**/languageFeatures/*'], message: 'services never draw or ask: take what they need to ask or tell the person as arguments.' }] }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'core modules run in plain Node: pass what they need in.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'core modules run in plain Node: pass what they need in.' }],
+          patterns: [{ group: ['**/ui/*', '**/services/*', '**/commands/*', '**/studio/*', '**/chat/*', '**/languageFeatures/*'], message: 'core depends on nothing above it: pass what it needs in.' }],
+        },
+      ],
     },
   },
   {

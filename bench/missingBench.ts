@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateImage } from '../src/core/client';
+import { generateImage } from './pipeline';
 import { readImageReferences } from '../src/core/documents';
 import { placeInside, planReference } from '../src/core/missingImages';
 import { normalizeParams } from '../src/core/params';

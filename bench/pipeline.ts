@@ -9,8 +9,9 @@ import { mkdir, rename, stat, writeFile, readFile, readdir, rm } from 'node:fs/p
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
-import { generateImage } from '../src/core/client';
-import type { ClientConfig } from '../src/core/client';
+import type { GenerationParams } from '../src/core/params';
+import { dmxapiProvider } from '../src/core/providers/dmxapi';
+import type { ProviderCallOptions, ProviderImage, ProviderSettings } from '../src/core/providers/types';
 import { candidateFileName } from '../src/core/naming';
 import { normalizeParams } from '../src/core/params';
 import { run } from './stats';
@@ -28,7 +29,12 @@ export interface Outcome {
   readonly file: string;
 }
 
-export function clientConfig(baseUrl: string): ClientConfig {
+/** One image through the real provider, as the extension asks for it. */
+export function generateImage(params: GenerationParams, settings: ProviderSettings, options: ProviderCallOptions = {}): Promise<ProviderImage> {
+  return dmxapiProvider.generate(params, settings, options);
+}
+
+export function clientConfig(baseUrl: string): ProviderSettings {
   return { baseUrl, apiKey: BENCH_KEY, timeoutMs: 120_000, userAgent: 'flux-vscode-bench' };
 }
 

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateImage } from '../src/core/client';
+import { generateImage } from './pipeline';
 import { normalizeParams } from '../src/core/params';
 import type { Recipe } from '../src/core/recipe';
 import { readRecipe, RECIPE_HEAD_BYTES, withRecipe } from '../src/core/recipe';

@@ -3,7 +3,7 @@
 // Progress goes to stderr; the header, one summary line per figure (`name: value unit (ratio
 // x vs reference)`), the checks and the targets go to stdout. Exits 0 even when a target is
 // missed (those print `TARGET MISSED:`); exits 1 only when the benchmark itself fails.
-// See the README's "Performance" section.
+// See CONTRIBUTING.md, "Performance".
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   say('');
   for (const t of targets) say(t);
   const missed = targets.filter((t) => t.startsWith('TARGET MISSED'));
-  say(missed.length ? `${missed.length} target(s) missed; see the lines above and the README's "Performance" section.` : 'All targets met.');
+  say(missed.length ? `${missed.length} target(s) missed; see the lines above and CONTRIBUTING.md, "Performance".` : 'All targets met.');
   say(`(benchmark took ${fmt((performance.now() - started) / 1000, 0)} s)`);
   const outFile = path.join(ROOT, 'out', 'bench', 'last-run.json');
   fs.mkdirSync(path.dirname(outFile), { recursive: true });

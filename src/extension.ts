@@ -29,6 +29,7 @@ import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover'
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
 import { registerKeyContext } from './ui/keyContext';
+import { pipelinePrompts } from './ui/keyPrompt';
 import type { MessageLog } from './ui/messages';
 import { TaskJournal } from './services/journal';
 import { Recovery } from './services/recovery';
@@ -66,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const costs = new Costs(history, costsUi());
   // Paid work in flight, noted as it changes, so a reload or a crash loses none of it.
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
-  const generation = new GenerationService(keys, files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
+  const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
   const services: Services = { generation, files, links, history, keys, log, costs };
 
   context.subscriptions.push(

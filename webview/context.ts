@@ -4,40 +4,8 @@ import { LitElement } from 'lit';
 import type { WebviewStrings, WebviewToHost } from '../src/studio/protocol';
 import type { Action } from './store';
 
-/** The host's strings, with English for the ones an older host does not send yet. */
-export type Strings = Required<WebviewStrings>;
-
-export function withFallbacks(s: WebviewStrings): Strings {
-  return {
-    editPrompt: 'Edit prompt',
-    variations: 'Variations (new random seeds)',
-    reproduce: 'Reproduce (same seed)',
-    reproduceNoSeed: 'The seed of this image is not known, so it cannot be made again exactly.',
-    moreActions: 'More actions',
-    recentPrompts: 'Recent prompts',
-    noRecentPrompts: 'Prompts you generate with appear here.',
-    promptRequired: 'Write a prompt first.',
-    seedFieldDisabled: 'Choose Fixed to enter a seed.',
-    fileMissingAction: 'The file is missing: remove it from the history, or use Reproduce.',
-    saveToAssets: 'Save to assets',
-    draftNotInWorkspace: 'A draft is not in the workspace yet: Insert or Save to assets first.',
-    draft: 'Draft',
-    draftHint: 'Kept in the Studio’s drafts until you insert it or save it to the output folder.',
-    recovered: 'Recovered',
-    recoveredHint: 'Fetched again after VS Code stopped while it was being made. Insert places it as usual.',
-    editImage: 'Edit…',
-    inputImage: 'Input image',
-    chooseImage: 'Choose an image…',
-    removeInput: 'Remove the input image',
-    dropHint: 'Or drop an image from the Explorer here (hold Shift).',
-    fromSource: 'from {0}',
-    showSource: 'Show {0}, the image this one was made from',
-    asInput: 'Keep the input image’s shape',
-    generateEdit: 'Generate edit',
-    alreadySaved: 'Already in the workspace: {0}',
-    ...s,
-  };
-}
+/** The host's strings, in the person's language (the host and this page ship together). */
+export type Strings = WebviewStrings;
 
 export interface StudioContext {
   readonly S: Strings;

@@ -3,7 +3,7 @@
 // keep the state across reloads, move focus, run timers.
 import type { Bootstrap, FormField, HostToWebview, WebviewToHost } from '../src/studio/protocol';
 import { format } from '../src/studio/protocol';
-import { withFallbacks, shorten } from './context';
+import { shorten } from './context';
 import type { StudioContext } from './context';
 import './components/app';
 import type { FluxStudio } from './components/app';
@@ -41,7 +41,7 @@ class StudioPage {
     const saved = vscode.getState() as Partial<SavedState> | undefined;
     this.state = initialState({ ratios: boot.ratios, models: boot.models, maxCount: boot.maxCount, defaults: boot.defaults }, saved);
     this.scrollY = typeof saved?.scrollY === 'number' ? saved.scrollY : 0;
-    const S = withFallbacks(boot.strings);
+    const S = boot.strings;
     this.ctx = {
       S,
       isMac: /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hasScheme } from '../core/documents/text';
 import { outsideWorkspace, resolveInFolder } from '../core/editInput';
 import { FluxError } from '../core/errors';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize, readCommandArgs } from '../core/params';
@@ -19,7 +20,7 @@ import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
 import type { Services } from '../services/services';
 
-/** The argument of Flux: Edit Image… (CONTRACT.md, "Editing an image"). */
+/** The argument of Flux: Edit Image… (README, "Editing an image"). */
 export interface EditArgs extends CommandArgs {
   /** A `Uri`, or a path relative to the workspace. */
   readonly image?: vscode.Uri | string;
@@ -143,7 +144,7 @@ async function referenceUnderCursor(): Promise<Source | undefined> {
   const text = document.getText();
   const ref = referenceAt(readImageReferences(text, language), document.offsetAt(editor.selection.active));
   if (!ref) return undefined;
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref.path) && !/^[A-Za-z]:[\\/]/.test(ref.path)) {
+  if (hasScheme(ref.path)) {
     throw new FluxError('invalidInput', vscode.l10n.t('The image under the cursor is not a file in the workspace ({0}). Download it into the workspace first, then edit it there.', plainLabel(ref.path, 120)));
   }
   const uri = referenceTarget(document.uri, ref.path);

@@ -3,7 +3,8 @@ import type { Recipe } from '../core/recipe';
 import { recipeLines } from '../core/recipe';
 import { plainText } from '../core/safeText';
 import type { ReferenceIndex } from '../languageFeatures/imageReferences';
-import { IMAGE_FILE, imageArgument } from '../languageFeatures/imageReferences';
+import { IMAGE_FILE_NAME } from '../core/imageType';
+import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
@@ -61,7 +62,7 @@ async function imageFor(arg: unknown, references: ReferenceIndex): Promise<vscod
     if (here?.uri) return here.uri;
   }
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom && IMAGE_FILE.test(input.uri.path)) return input.uri;
+  if (input instanceof vscode.TabInputCustom && IMAGE_FILE_NAME.test(input.uri.path)) return input.uri;
   return undefined;
 }
 

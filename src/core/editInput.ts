@@ -1,5 +1,5 @@
 /**
- * What may be sent to be edited (CONTRACT.md, "Editing an image"): a PNG, JPEG or WebP of at most
+ * What may be sent to be edited: a PNG, JPEG or WebP of at most
  * 20 MB, judged by its bytes, and (when named by a path) a file inside the workspace. Pure: the
  * host reads the file and passes its size, bytes and paths in.
  */
@@ -9,9 +9,6 @@ import { sniffImageType } from './imageType';
 import { isInsideFolder, normalizeUriPath } from './workspacePath';
 
 export const MAX_EDIT_IMAGE_BYTES = 20 * 1024 * 1024;
-
-/** Names offered for editing (Explorer menu, the quick pick); the bytes decide in the end. */
-export const EDITABLE_IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
 
 /** Refuses a file over the limit before it is read. `name` is for the message. */
 export function checkEditImageSize(size: number, name: string): void {

@@ -4,6 +4,7 @@
  */
 import type { ProviderId } from './providers/types';
 import { PROVIDER_IDS } from './providers/types';
+import { IMAGE_FILE_NAME } from './imageType';
 import { isSafeStoredFileUri } from './workspacePath';
 
 /** Room for a full prompt (4000 characters) plus stray whitespace; longer is not one of ours. */
@@ -16,7 +17,6 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Dates from 2020 to 2100: anything else in a stored record is tampering or a broken clock. */
 const MIN_CREATED = Date.UTC(2020, 0, 1);
 const MAX_CREATED = Date.UTC(2100, 0, 1);
-const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Where a workspace's files live: local disk, a remote (SSH, WSL, containers, code-server), virtual file systems. */
 const STORED_SCHEMES = ['file', 'vscode-remote', 'vscode-vfs', 'vscode-userdata', 'memfs'];
@@ -62,7 +62,7 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
   if (typeof r.model !== 'string' || !r.model || r.model.length > MAX_MODEL_FIELD) return undefined;
   if (typeof r.size !== 'string' || r.size.length > MAX_SIZE_FIELD) return undefined;
   // Only image files: a tampered record cannot point anything at another kind of file.
-  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE.test(r.file)) return undefined;
+  if (typeof r.file !== 'string' || !r.file || r.file.length > MAX_FILE_FIELD || !IMAGE_FILE_NAME.test(r.file)) return undefined;
   // No `.` or `..` segments, no encoded ones, only the schemes workspaces use.
   if (!isSafeStoredFileUri(r.file, STORED_SCHEMES)) return undefined;
   if (typeof r.createdAt !== 'number' || !Number.isFinite(r.createdAt) || r.createdAt < MIN_CREATED || r.createdAt > MAX_CREATED) return undefined;

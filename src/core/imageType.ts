@@ -4,6 +4,9 @@ export interface ImageType {
   readonly mime: string;
 }
 
+/** A file name of an image the extension reads or writes (PNG, JPEG, WebP); the bytes decide in the end. */
+export const IMAGE_FILE_NAME = /\.(png|jpe?g|webp)$/i;
+
 const PNG: ImageType = { format: 'png', extension: '.png', mime: 'image/png' };
 const JPEG: ImageType = { format: 'jpeg', extension: '.jpg', mime: 'image/jpeg' };
 const WEBP: ImageType = { format: 'webp', extension: '.webp', mime: 'image/webp' };

@@ -1,9 +1,10 @@
 /**
- * Generate Missing Images, the pure part (CONTRACT.md, "Documents"): which image references of a
+ * Generate Missing Images, the pure part: which image references of a
  * document name a file the extension may write, where, and why the others are left alone. The
  * host adds what needs the file system: the workspace folders, existence, symbolic links.
  */
 import { DOCUMENT_LANGUAGES, type DocumentLanguage, type ImageReference, LANGUAGES, languageOfExtension } from './documents/types';
+import { hasScheme } from './documents/text';
 import { isInsideFolder, resolvePathSegments } from './workspacePath';
 
 /** Why a reference is not generated: each is listed with its reason. */
@@ -53,8 +54,6 @@ export interface Skipped {
   readonly reason: SkipReason;
 }
 
-const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
-
 /**
  * What to do with one reference, from its text alone: URLs, absolute paths and names that are
  * not a PNG, JPEG or WebP are skipped; a `.jpg`, `.jpeg` or `.webp` is written as `.png` (the
@@ -67,7 +66,7 @@ export function planReference(ref: ImageReference, language: DocumentLanguage): 
     // `//host/x` is a URL without its scheme
     return skip(path.startsWith('//') ? 'url' : 'absolute');
   }
-  if (SCHEME.test(path)) return skip('url');
+  if (hasScheme(path)) return skip('url');
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';

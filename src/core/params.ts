@@ -1,6 +1,7 @@
 import { FluxError, text } from './errors';
 import { normalizePixelSize } from './dimensions';
 import { MODEL_IDS, takesPixels } from './models';
+import { MODEL_PATTERN } from './settings';
 
 /** The models the table knows (FLUX.2 first, then FLUX.1 Kontext); see `./models`. */
 export const KNOWN_MODELS: readonly string[] = MODEL_IDS;
@@ -80,7 +81,6 @@ export function normalizeSeed(input: unknown): number {
   return n;
 }
 
-const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 
 /** Known models pass; other well-formed names pass too (gateways add models), garbage does not. */
 export function normalizeModel(input: unknown): string {

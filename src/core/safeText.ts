@@ -19,8 +19,12 @@
  * slip a pair past it.
  */
 
-/** Bidirectional controls (ALM, LRM, RLM, embeddings, overrides, isolates): they can make text read differently from what it is. */
-const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Bidirectional controls (ALM, LRM, RLM, embeddings, overrides, isolates): they can make text
+ * read differently from what it is. The one list, as the inside of a regular expression's class.
+ */
+export const BIDI_CONTROL_CHARS = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+const BIDI_CONTROLS = new RegExp(`[${BIDI_CONTROL_CHARS}]`, 'g');
 
 /** The text without bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), nothing else changed. */
 export function stripBidiControls(s: string): string {

@@ -1,3 +1,5 @@
+import { BIDI_CONTROL_CHARS } from './safeText';
+
 /**
  * "Is this file inside the workspace?" decided on normalised paths, so that `..`, its encoded
  * forms (`%2e%2e`, `%2E%2e`), backslashes and prefixes (`/ws` against `/ws2`) cannot lead a write
@@ -93,6 +95,9 @@ export function isInsideFolder(path: string, folderPath: string): boolean {
 
 const MAX_STORED_URI_LENGTH = 8192;
 
+/** Control and bidi characters, backslashes, queries and fragments: never in a stored file URI. */
+const UNSAFE_IN_URI = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_CONTROL_CHARS}\\\\?#]`);
+
 /**
  * For URIs read back from storage (the Studio's history): an absolute `scheme:` URI of an allowed
  * scheme (compared case-insensitively), with a path of plain names only. Refused: `.` or `..`
@@ -101,8 +106,7 @@ const MAX_STORED_URI_LENGTH = 8192;
  */
 export function isSafeStoredFileUri(uri: string, allowedSchemes: readonly string[]): boolean {
   if (typeof uri !== 'string' || uri.length > MAX_STORED_URI_LENGTH) return false;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\\?#]/.test(uri)) return false;
+  if (UNSAFE_IN_URI.test(uri)) return false;
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(uri);
   if (!m) return false;
   const scheme = m[1].toLowerCase();

@@ -14,7 +14,7 @@ export interface EditInputFile {
 /**
  * Reads the image an edit sends, for every way of editing (Flux: Edit Image…, the Studio, the
  * chat tool, Regenerate): refused over 20 MB before it is read and again after, and taken only as
- * a PNG, JPEG or WebP by its bytes, whatever its name says (CONTRACT.md, "Editing an image").
+ * a PNG, JPEG or WebP by its bytes, whatever its name says.
  * `shown` names the file in the messages. A folder, a file too large or one that is not an image
  * throws a FluxError; a file that is not there gives `undefined`, because what to do next
  * depends on the caller (choose another image, give another path, edit this one instead).

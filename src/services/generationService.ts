@@ -20,10 +20,8 @@ import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
 import type { ImageStore } from './imageStore';
 import { displayPath, linkPathFor } from './imageStore';
-import type { ApiKeyStore } from './keys';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
-import { showWarning } from '../ui/messages';
 
 /** Where the new image's link goes, if anywhere. */
 export interface LinkPlacement {
@@ -97,6 +95,19 @@ export interface GenerationResult {
 }
 
 /**
+ * What the pipeline needs to ask or tell the person, given by the caller (ui/keyPrompt.ts):
+ * services never draw anything themselves.
+ */
+export interface PipelinePrompts {
+  /** The provider's stored key, or one the person gives now; undefined when none was given. */
+  apiKey(provider: ProviderId): Promise<string | undefined>;
+  /** The provider's stored key, never asking (a recovery after a start, the credits question). */
+  storedKey(provider: ProviderId): Promise<string | undefined>;
+  /** A warning that needs no answer (a plain-http service address, say). */
+  warn(message: string): void;
+}
+
+/**
  * The one pipeline every image goes through, whoever asks (palette, selection, Studio, edit,
  * regenerate, missing images, the chat tool): settings → output folder checked → a place in
  * the shared queue → key → provider → verified bytes → file → history → link by the one rule.
@@ -110,7 +121,7 @@ export class GenerationService implements vscode.Disposable {
   private proxies: ProxyDispatchers | undefined;
 
   constructor(
-    private readonly keys: ApiKeyStore,
+    private readonly person: PipelinePrompts,
     private readonly files: ImageStore,
     private readonly links: LinkInserter,
     private readonly history: HistoryStore,
@@ -288,7 +299,7 @@ export class GenerationService implements vscode.Disposable {
   async credits(scope?: vscode.Uri): Promise<number | undefined> {
     const config = readConfig(scope);
     if (config.provider !== 'bfl') return undefined;
-    const apiKey = await this.keys.get('bfl');
+    const apiKey = await this.person.storedKey('bfl');
     if (!apiKey) return undefined;
     try {
       const { bflCreditsUsd } = await import('../core/providers/credits');
@@ -310,7 +321,7 @@ export class GenerationService implements vscode.Disposable {
     const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
     this.warnIfInsecure(baseUrl);
     // A recovery never asks for a key: it runs on its own after a start.
-    const apiKey = resume ? await this.keys.get(provider) : await this.keys.getOrAsk(provider);
+    const apiKey = resume ? await this.person.storedKey(provider) : await this.person.apiKey(provider);
     if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
     if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
     const { request } = job;
@@ -368,7 +379,7 @@ export class GenerationService implements vscode.Disposable {
   private warnIfInsecure(baseUrl: string): void {
     if (!isInsecureRemote(baseUrl) || this.warnedInsecure.has(baseUrl)) return;
     this.warnedInsecure.add(baseUrl);
-    void showWarning(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
+    this.person.warn(vscode.l10n.t('The service address ({0}) is plain http: your API key travels unencrypted. Use an https:// address.', baseUrl));
   }
 
   private track(controller: AbortController, add: boolean): void {

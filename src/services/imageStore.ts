@@ -174,11 +174,6 @@ export class ImageStore implements vscode.Disposable {
     }
   }
 
-  /** True while `uri` is a temporary file of ours (tests, and the link inserter's rollback). */
-  isOurTemp(uri: vscode.Uri): boolean {
-    return this.temps.has(uri.toString());
-  }
-
   private remember(temp: vscode.Uri, size: number): void {
     this.temps.set(temp.toString(), size);
     if (this.temps.size > MAX_REMEMBERED_TEMPS) this.temps.delete(this.temps.keys().next().value!);

@@ -3,7 +3,12 @@ import type { DocumentLanguage, ImageReference } from '../core/documents/types';
 import { documentLanguage } from '../core/documents/types';
 import type { SkipReason } from '../core/missingImages';
 import { foldersBetween, languageOfPath, placeInside, planReference, resolveRelative } from '../core/missingImages';
+import { FluxError } from '../core/errors';
+import { normalizeParams } from '../core/params';
 import { TrackedRange } from './anchor';
+import { readConfig } from './config';
+import type { GenerationService } from './generationService';
+import type { LinkOutcome } from './linkInserter';
 import { statOrUndefined } from './imageStore';
 
 /** A reference whose file is missing and will be generated. */
@@ -182,4 +187,106 @@ async function throughLink(root: vscode.Uri, segments: readonly string[], cache:
     if (stat.type & vscode.FileType.SymbolicLink) return true;
   }
   return false;
+}
+
+/** What became of one written image's references: `a.jpg → a.png` changed, or left with why. */
+export interface WrittenImage {
+  readonly image: MissingImage;
+  readonly uri: vscode.Uri;
+  readonly changed: string[];
+  readonly unchanged: { readonly pair: string; readonly reason: NotLinked }[];
+}
+
+type NotLinked = Extract<LinkOutcome, { linked: false }>['reason'];
+
+export interface BatchOutcome {
+  /** In the order the images were given. */
+  readonly written: WrittenImage[];
+  readonly failed: { readonly image: MissingImage; readonly error: unknown }[];
+}
+
+/**
+ * Generates every image through the shared pipeline, all at once (its queue keeps to
+ * flux.maxParallelRequests); `onDone` counts each one finished, written or failed. An abort of
+ * `signal` cancels those not yet written. Never throws: a failure is the image's own outcome.
+ */
+export async function generateBatch(generation: GenerationService, log: vscode.LogOutputChannel, images: readonly MissingImage[], signal: AbortSignal, onDone: (done: number) => void): Promise<BatchOutcome> {
+  const written: WrittenImage[] = [];
+  const failed: BatchOutcome['failed'] = [];
+  let done = 0;
+  await Promise.all(
+    images.map(async (image) => {
+      try {
+        written.push(await generateOne(generation, log, image, signal));
+      } catch (error) {
+        failed.push({ image, error });
+      } finally {
+        onDone(++done);
+      }
+    }),
+  );
+  const order = new Map(images.map((image, i) => [image, i]));
+  written.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
+  failed.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
+  return { written, failed };
+}
+
+async function generateOne(generation: GenerationService, log: vscode.LogOutputChannel, image: MissingImage, signal: AbortSignal): Promise<WrittenImage> {
+  if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+  const config = readConfig(image.document.uri);
+  const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
+  const { language } = image;
+  const { retargetPath } = await import('../core/documents');
+  // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
+  const toChange = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also];
+  const places = toChange.map((p) => ({
+    pathStart: p.ref.pathStart,
+    pathEnd: p.ref.pathEnd,
+    written: p.written,
+    ...(p.range ? { range: p.range } : {}),
+    pathText: () => retargetPath(language, p.ref, p.retargetTo),
+  }));
+  const [main, ...also] = places;
+  const result = await generation.run({
+    request,
+    scope: image.document.uri,
+    target: image.target,
+    // The batch was agreed against the budget once, before the first request.
+    approved: true,
+    ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
+    signal,
+  });
+  const link = result.link;
+  const pair = (p: (typeof toChange)[number]) => `${p.ref.path} → ${p.retargetTo}`;
+  // Left as they were: all of them when the edit was refused, else those the person changed meanwhile.
+  const left = !link ? [] : link.linked ? (link.left ?? []) : toChange.map((_, i) => i);
+  const reason: NotLinked = link && !link.linked ? link.reason : 'refused';
+  const unchanged = left.map((i) => ({ pair: pair(toChange[i]!), reason }));
+  const changed = link?.linked ? toChange.filter((_, i) => !left.includes(i)).map(pair) : [];
+  if (unchanged.length) {
+    const where = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri);
+    log.warn(`Missing images: ${where(result.uri)} written, but in ${where(image.document.uri)} these references were not changed: ${unchanged.map((u) => `${u.pair} (${u.reason})`).join(', ')}.`);
+  }
+  return { image, uri: result.uri, changed, unchanged };
+}
+
+/** The documents of `failed` scanned again: only those still missing, each followed anew. */
+export async function rescanFailed(failed: readonly MissingImage[]): Promise<DocumentScan[]> {
+  const targets = new Set(failed.map((f) => f.target.toString()));
+  const documents = [...new Set(failed.map((f) => f.document))];
+  const scans: DocumentScan[] = [];
+  try {
+    for (const document of documents) {
+      const language = languageOf(document);
+      if (document.isClosed || !language) continue;
+      const scan = await scanDocument(document, language);
+      scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
+      // Those not retried (unchecked in the pick, say) are not followed any longer.
+      disposeScans([{ ...scan, missing: scan.missing.filter((m) => !targets.has(m.target.toString())) }]);
+    }
+  } catch (err) {
+    disposeScans(scans);
+    throw err;
+  }
+  return scans;
 }

@@ -86,13 +86,12 @@ export interface FormDefaults {
  * What can be done with one history image.
  * - `variations`: the image's prompt, model and size again with new random seeds (`count` images, default 1).
  * - `reproduce`: the same prompt, model, size and seed, so the same image comes back.
- * - `regenerate`: the older, ambiguous name; still accepted and handled as `reproduce`.
  * - `save`: a draft is copied into the output folder (the card then shows the saved file).
  * - `edit`: the image becomes the input image of the next Generate (the host answers `input`).
  * - `openSource`: an edit's input image: its card when the history has it, else the file.
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'regenerate' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource'];
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource'];
 
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
@@ -221,7 +220,6 @@ export interface WebviewStrings {
   readonly insertInto: string;
   readonly copyLink: string;
   readonly useSettings: string;
-  readonly regenerate: string;
   readonly reveal: string;
   readonly open: string;
   readonly remove: string;
@@ -244,53 +242,51 @@ export interface WebviewStrings {
   readonly seedInvalid: string;
   /** {0} = prompt */
   readonly imageReady: string;
-  // Added with the lit rebuild; optional so an older host still type-checks. The webview
-  // falls back to English for any the host does not send.
   /** Button on a failed card: the job's settings go back into the form. */
-  readonly editPrompt?: string;
+  readonly editPrompt: string;
   /** New random seeds for an image's prompt, model and size. */
-  readonly variations?: string;
+  readonly variations: string;
   /** The same seed again, so the same image comes back. */
-  readonly reproduce?: string;
+  readonly reproduce: string;
   /** Why Reproduce is disabled. */
-  readonly reproduceNoSeed?: string;
+  readonly reproduceNoSeed: string;
   /** The "…" button that opens a card's other actions. */
-  readonly moreActions?: string;
-  readonly recentPrompts?: string;
+  readonly moreActions: string;
+  readonly recentPrompts: string;
   /** Why Recent prompts is disabled. */
-  readonly noRecentPrompts?: string;
+  readonly noRecentPrompts: string;
   /** Why Generate is disabled. */
-  readonly promptRequired?: string;
+  readonly promptRequired: string;
   /** Why the seed number is disabled. */
-  readonly seedFieldDisabled?: string;
+  readonly seedFieldDisabled: string;
   /** Why Reveal, Open and Insert are disabled on a card whose file is gone. */
-  readonly fileMissingAction?: string;
+  readonly fileMissingAction: string;
   // Drafts and editing in the Studio.
-  readonly saveToAssets?: string;
+  readonly saveToAssets: string;
   /** Why Copy link and Reveal are disabled on a draft. */
-  readonly draftNotInWorkspace?: string;
-  readonly draft?: string;
+  readonly draftNotInWorkspace: string;
+  readonly draft: string;
   /** Tooltip of the Draft badge. */
-  readonly draftHint?: string;
-  readonly recovered?: string;
-  readonly recoveredHint?: string;
+  readonly draftHint: string;
+  readonly recovered: string;
+  readonly recoveredHint: string;
   /** A card's "Edit…": the image becomes the input image. */
-  readonly editImage?: string;
-  readonly inputImage?: string;
-  readonly chooseImage?: string;
-  readonly removeInput?: string;
+  readonly editImage: string;
+  readonly inputImage: string;
+  readonly chooseImage: string;
+  readonly removeInput: string;
   /** Under the input area. */
-  readonly dropHint?: string;
+  readonly dropHint: string;
   /** {0} = file name */
-  readonly fromSource?: string;
+  readonly fromSource: string;
   /** {0} = file name: the tooltip of "from …" */
-  readonly showSource?: string;
+  readonly showSource: string;
   /** The ratio tile that keeps the input image's shape. */
-  readonly asInput?: string;
+  readonly asInput: string;
   /** Generate's label with an input image. */
-  readonly generateEdit?: string;
+  readonly generateEdit: string;
   /** {0} = path: why Save to assets is disabled on a saved image. */
-  readonly alreadySaved?: string;
+  readonly alreadySaved: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { asFluxError, nextSteps } from '../core/errors';
+import { IMAGE_FILE_NAME } from '../core/imageType';
 import type { HistoryEntry } from '../core/history';
 import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
@@ -371,7 +372,6 @@ export class StudioController implements vscode.Disposable {
         return;
       }
       case 'variations':
-      case 'regenerate': // the older webview's word for Reproduce
       case 'reproduce': {
         const same = action !== 'variations';
         if (same && entry.seed === undefined) {
@@ -534,7 +534,7 @@ export class StudioController implements vscode.Disposable {
       } catch {
         continue;
       }
-      if (!/\.(png|jpe?g|webp)$/i.test(uri.path)) continue;
+      if (!IMAGE_FILE_NAME.test(uri.path)) continue;
       if (!isInWorkspace(uri) && !this.historyEntryFor(uri)) {
         this.send({ type: 'formError', field: 'input', message: vscode.l10n.t('Only images in the workspace can be edited here. Copy the image into the workspace first.') });
         return;

@@ -229,7 +229,6 @@ function webviewStrings(): WebviewStrings {
     insertInto: t('Insert a link into {0} at the cursor'),
     copyLink: t('Copy Markdown link'),
     useSettings: t('Use these settings'),
-    regenerate: t('Regenerate with the same seed'),
     editPrompt: t('Edit prompt'),
     variations: t('Variations (new random seeds)'),
     reproduce: t('Reproduce (same seed)'),

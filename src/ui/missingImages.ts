@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
-import { normalizeParams } from '../core/params';
 import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../services/services';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
-import type { DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
-import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
+import type { BatchOutcome, DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
+import { disposeScans, generateBatch, rescanFailed } from '../services/missingImages';
 import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showInformation, showWarning } from './messages';
 
-/** What Generate Missing Images (and its workspace form) resolves to (CONTRACT.md, "Documents"). */
+/** What Generate Missing Images (and its workspace form) resolves to, for scripts that run it. */
 export interface MissingImagesResult {
   readonly written: vscode.Uri[];
   readonly failed: { readonly path: string; readonly message: string }[];
@@ -25,10 +24,7 @@ export interface MissingRunOptions {
   readonly workspace: boolean;
 }
 
-interface Outcome {
-  /** `changed`: the references now naming the .png (`a.jpg → a.png`); `unchanged`: those that could not be, with why. */
-  readonly written: { image: MissingImage; uri: vscode.Uri; changed: string[]; unchanged: string[] }[];
-  readonly failed: { image: MissingImage; error: unknown }[];
+interface Outcome extends BatchOutcome {
   readonly cancelled: boolean;
 }
 
@@ -72,23 +68,7 @@ async function generateScanned(services: Services, scans: readonly DocumentScan[
 
 /** Scans the documents again and generates those of `failed` that are still missing. */
 async function retryFailed(services: Services, failed: readonly MissingImage[], options: MissingRunOptions): Promise<MissingImagesResult> {
-  const targets = new Set(failed.map((f) => f.target.toString()));
-  const documents = [...new Set(failed.map((f) => f.document))];
-  const scans: DocumentScan[] = [];
-  try {
-    for (const document of documents) {
-      const language = languageOf(document);
-      if (document.isClosed || !language) continue;
-      const scan = await scanDocument(document, language);
-      scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
-      // Those not retried (unchecked in the pick, say) are not followed any longer.
-      disposeScans([{ ...scan, missing: scan.missing.filter((m) => !targets.has(m.target.toString())) }]);
-    }
-  } catch (err) {
-    disposeScans(scans);
-    throw err;
-  }
-  return generateMissingImages(services, scans, { ...options, pick: false });
+  return generateMissingImages(services, await rescanFailed(failed), { ...options, pick: false });
 }
 
 async function pick(services: Services, all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {
@@ -138,10 +118,8 @@ function missingEstimate(services: Services, images: readonly MissingImage[]) {
 }
 
 async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
-  const written: Outcome['written'] = [];
-  const failed: Outcome['failed'] = [];
   let cancelled = false;
-  await vscode.window.withProgress(
+  const batch = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Generate Missing Images'), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
@@ -149,66 +127,17 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
         cancelled = true;
         controller.abort();
       });
-      let done = 0;
       progress.report({ message: vscode.l10n.t('{0} of {1}', 0, images.length) });
       try {
-        // All at once: the pipeline's queue holds them to flux.maxParallelRequests.
-        await Promise.all(
-          images.map(async (image) => {
-            try {
-              written.push({ image, ...(await generateOne(services, image, controller.signal)) });
-            } catch (error) {
-              failed.push({ image, error });
-            } finally {
-              done++;
-              progress.report({ message: vscode.l10n.t('{0} of {1}', done, images.length), increment: 100 / images.length });
-            }
-          }),
+        return await generateBatch(services.generation, services.log, images, controller.signal, (done) =>
+          progress.report({ message: vscode.l10n.t('{0} of {1}', done, images.length), increment: 100 / images.length }),
         );
       } finally {
         sub.dispose();
       }
     },
   );
-  const order = new Map(images.map((image, i) => [image, i]));
-  written.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
-  failed.sort((a, b) => order.get(a.image)! - order.get(b.image)!);
-  return { written, failed, cancelled };
-}
-
-async function generateOne(services: Services, image: MissingImage, signal: AbortSignal): Promise<{ uri: vscode.Uri; changed: string[]; unchanged: string[] }> {
-  if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
-  const config = readConfig(image.document.uri);
-  const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
-  const { language } = image;
-  const { retargetPath } = await import('../core/documents');
-  // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
-  const toChange = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also];
-  const places = toChange.map((p) => ({
-    pathStart: p.ref.pathStart,
-    pathEnd: p.ref.pathEnd,
-    written: p.written,
-    ...(p.range ? { range: p.range } : {}),
-    pathText: () => retargetPath(language, p.ref, p.retargetTo),
-  }));
-  const [main, ...also] = places;
-  const result = await services.generation.run({
-    request,
-    scope: image.document.uri,
-    target: image.target,
-    approved: true,
-    ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
-    signal,
-  });
-  const link = result.link;
-  const pair = (p: (typeof toChange)[number]) => `${p.ref.path} → ${p.retargetTo}`;
-  // Left as they were: all of them when the edit was refused, else those the person changed meanwhile.
-  const left = !link ? [] : link.linked ? (link.left ?? []) : toChange.map((_, i) => i);
-  const why = link && !link.linked ? whyNotLinked(link.reason) : whyNotLinked('refused');
-  const unchanged = left.map((i) => `${pair(toChange[i]!)} (${why})`);
-  const changed = link?.linked ? toChange.filter((_, i) => !left.includes(i)).map(pair) : [];
-  if (unchanged.length) services.log.warn(`Missing images: ${workspacePath(result.uri)} written, but in ${workspacePath(image.document.uri)} these references were not changed: ${unchanged.join(', ')}.`);
-  return { uri: result.uri, changed, unchanged };
+  return { ...batch, cancelled };
 }
 
 /** The summary, not modal; Retry Failed reruns only the failed ones. */
@@ -229,7 +158,7 @@ async function summarize(services: Services, outcome: Outcome, asked: number, sk
   const left = written.filter((w) => w.unchanged.length);
   if (left.length) {
     const items = left.map((w) => {
-      const item = w.unchanged.join(', ');
+      const item = w.unchanged.map((u) => `${u.pair} (${whyNotLinked(u.reason)})`).join(', ');
       return options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ${item}` : item;
     });
     sentences.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EDITABLE_IMAGE_NAME } from '../core/editInput';
+import { IMAGE_FILE_NAME } from '../core/imageType';
 import { FluxError } from '../core/errors';
 import { plainLabel } from '../core/safeText';
 import { statOrUndefined } from '../services/imageStore';
@@ -11,7 +11,7 @@ const STAT_CONCURRENCY = 16;
 /** The image to edit, from the workspace's images, newest first, each with its thumbnail (the edit command and the Studio). */
 export async function pickWorkspaceImage(): Promise<vscode.Uri | undefined> {
   const found = await vscode.workspace.findFiles('**/*.{png,PNG,jpg,JPG,jpeg,JPEG,webp,WEBP}', undefined, MAX_PICK_FILES);
-  const images = found.filter((u) => EDITABLE_IMAGE_NAME.test(u.path));
+  const images = found.filter((u) => IMAGE_FILE_NAME.test(u.path));
   if (!images.length) {
     throw new FluxError('invalidInput', vscode.l10n.t('There is no PNG, JPEG or WebP image in the workspace to edit. Add one, or run Flux: Generate Image first.'));
   }

@@ -1,4 +1,4 @@
-// Promises of the public contract (/work/shared/CONTRACT.md) checked end to end in the real
+// Promises made to people and to callers of the commands (README.md) checked end to end in the real
 // extension host: settings at every level reach the request and the file; a workspace cannot
 // redirect the key; CRLF documents; paths with spaces and parentheses; the Generate Image
 // input box (prefilled from the selection, Escape cancels).

@@ -14,6 +14,7 @@ import { InsertTargetTracker } from '../../src/studio/insertTarget';
 import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
 import type { RemoveChoice } from '../../src/studio/studioController';
 import { StudioController } from '../../src/studio/studioController';
+import { pipelinePrompts } from '../../src/ui/keyPrompt';
 
 /** globalState as a map; values go through JSON as VS Code's storage does. */
 export class MemoryStorage implements HistoryStorage {
@@ -62,7 +63,7 @@ export class StudioHarness implements vscode.Disposable {
     // Built from the same source as the controller: one FluxError class on both sides, so the
     // controller tells a refusal from a network failure as it does in the shipped bundle.
     const costs = new Costs(this.history, api.services.costs.ui);
-    const generation = new GenerationService(api.services.keys, files, links, this.history, this.log, 'flux-vscode/test', costs);
+    const generation = new GenerationService(pipelinePrompts(api.services.keys), files, links, this.history, this.log, 'flux-vscode/test', costs);
     this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs };
     this.controller = new StudioController({
       services: this.services,

@@ -53,6 +53,20 @@ describe('bfl provider', () => {
     assert.equal(fake.authorizationSeenOn('other'), false, 'the image host gets no key');
   });
 
+  it('a result served on the poll host\'s own origin is still downloaded without the key', async () => {
+    const png = makePng(16, 9, { seed: 8 });
+    fake.enqueueBfl({ kind: 'ready', seed: 8, image: png, resultHost: 'same' });
+    const image = await bfl();
+    assert.ok(Buffer.from(image.bytes).equals(png));
+    const [file] = fake.fileRequests;
+    assert.equal(fake.fileRequests.length, 1);
+    // The same listener as the polls, which carried the key: the download does not.
+    assert.ok(fake.bflPollRequests.every((r) => r.host === 'main' && r.headers['x-key'] === KEY));
+    assert.equal(file!.host, 'main');
+    assert.equal(file!.headers['x-key'], undefined);
+    assert.equal(file!.headers.authorization, undefined);
+  });
+
   it('a Ready result without a seed gives an image with no seed', async () => {
     const seedless = await FakeService.start({ answerSeed: false });
     try {

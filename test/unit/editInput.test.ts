@@ -1,6 +1,7 @@
 // What may be sent to be edited: the bytes decide the type, 20 MB at most, never a path outside.
 import * as assert from 'node:assert/strict';
-import { checkEditImage, checkEditImageSize, EDITABLE_IMAGE_NAME, MAX_EDIT_IMAGE_BYTES, resolveInFolder } from '../../src/core/editInput';
+import { checkEditImage, checkEditImageSize, MAX_EDIT_IMAGE_BYTES, resolveInFolder } from '../../src/core/editInput';
+import { IMAGE_FILE_NAME as EDITABLE_IMAGE_NAME } from '../../src/core/imageType';
 import { FluxError } from '../../src/core/errors';
 import { JPEG_BYTES, makePng } from '../fake/png';
 

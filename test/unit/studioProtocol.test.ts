@@ -11,7 +11,7 @@ describe('Studio protocol: validating what the webview sends', () => {
     const copy = validateWebviewMessage(generate);
     assert.deepEqual(copy, generate);
     assert.notEqual(copy, generate);
-    for (const action of ['insert', 'copyLink', 'reveal', 'open', 'regenerate', 'variations', 'reproduce', 'remove']) {
+    for (const action of ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove']) {
       assert.deepEqual(validateWebviewMessage({ type: 'item', action, id: ID }), { type: 'item', action, id: ID });
     }
     for (const command of ['setApiKey', 'showLog', 'openSettings']) {

@@ -79,22 +79,6 @@ export class ProxyDispatchers {
   }
 }
 
-const shared = new ProxyDispatchers();
-
-/**
- * The dispatcher for requests under these settings, or undefined for a direct connection.
- * Hosts matched by `noProxy` (or `NO_PROXY`) go direct. Memoized on the settings: calling it per
- * request with the same settings returns the same dispatcher.
- */
-export function proxyDispatcher(settings: ProxySettings): Dispatcher | undefined {
-  return shared.get(settings);
-}
-
-/** Closes the dispatcher `proxyDispatcher` keeps (on deactivation). */
-export function disposeProxyDispatcher(): Promise<void> {
-  return shared.dispose();
-}
-
 /** For logs and messages: the proxy's scheme, host and port, never its credentials. */
 export function describeProxy(url: string): string {
   const raw = url.trim();

@@ -1,7 +1,9 @@
-// The HTTP client against a real local server that behaves like the documented service.
+// The DMXAPI provider, as the extension calls it, against a real local server that behaves like the documented service.
 import * as assert from 'node:assert/strict';
-import { backoffDelay, decodeBase64, decodeBase64InPlace, generateImage, parseRetryAfter } from '../../src/core/client';
-import type { ClientConfig, RequestLogEntry } from '../../src/core/client';
+import { decodeBase64, decodeBase64InPlace } from '../../src/core/http/base64';
+import { backoffDelay, parseRetryAfter } from '../../src/core/http/retry';
+import { dmxapiProvider } from '../../src/core/providers/dmxapi';
+import type { ProviderCallOptions, ProviderImage, ProviderSettings, RequestLogEntry } from '../../src/core/providers/types';
 import { generationsUrl, isInsecureRemote } from '../../src/core/endpoint';
 import { FluxError } from '../../src/core/errors';
 import type { FluxErrorKind } from '../../src/core/errors';
@@ -12,6 +14,11 @@ import { JPEG_BYTES, makePng, WEBP_BYTES } from '../fake/png';
 
 const KEY = 'sk-unit-0123456789abcdefghijklmnopqrstuv';
 const PARAMS: GenerationParams = { prompt: 'a red fox in snow', model: 'flux-kontext-pro', size: '1x1', seed: -1 };
+
+/** The real provider, as the extension calls it. */
+function generateImage(params: GenerationParams, settings: ProviderSettings, options: ProviderCallOptions = {}): Promise<ProviderImage> {
+  return dmxapiProvider.generate(params, settings, options);
+}
 
 async function rejects(p: Promise<unknown>, kind: FluxErrorKind, pattern?: RegExp): Promise<FluxError> {
   try {
@@ -28,7 +35,7 @@ async function rejects(p: Promise<unknown>, kind: FluxErrorKind, pattern?: RegEx
 
 describe('client', function () {
   let fake: FakeService;
-  let config: ClientConfig;
+  let config: ProviderSettings;
 
   before(async () => {
     fake = await FakeService.start();
