@@ -579,17 +579,26 @@ export class StudioController implements vscode.Disposable {
 
   private async copyLink(entry: HistoryEntry, uri: vscode.Uri): Promise<void> {
     const target = this.options.target.current();
-    let path: string;
+    let link: string;
     let message: string;
     if (target) {
-      path = linkPathFor(target.document.uri, uri);
-      message = vscode.l10n.t('Copied the Markdown link (relative to {0}).', this.options.target.label() ?? target.document.uri.path);
+      // The link in the target document's own syntax (LaTeX, HTML, reStructuredText, AsciiDoc, Markdown).
+      const { documentLanguage, imageLink } = await import('../core/documents');
+      const language = documentLanguage(target.document.languageId) ?? 'markdown';
+      const label = this.options.target.label() ?? target.document.uri.path;
+      try {
+        link = imageLink(language, entry.prompt, linkPathFor(target.document.uri, uri));
+      } catch (err) {
+        this.send({ type: 'notice', level: 'error', message: messageOf(err), id: entry.id });
+        return;
+      }
+      message = language === 'markdown' ? vscode.l10n.t('Copied the Markdown link (relative to {0}).', label) : vscode.l10n.t('Copied the link in the syntax of {0} (relative to it).', label);
     } else {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
-      path = workspaceLinkPath(uri);
+      link = markdownImageLink(entry.prompt, workspaceLinkPath(uri));
       message = folder ? vscode.l10n.t('Copied the Markdown link (relative to the workspace folder {0}).', folder.name) : vscode.l10n.t('Copied the Markdown link.');
     }
-    await vscode.env.clipboard.writeText(markdownImageLink(entry.prompt, path));
+    await vscode.env.clipboard.writeText(link);
     this.send({ type: 'notice', level: 'info', message, id: entry.id });
   }
 

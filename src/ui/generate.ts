@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { plainText } from '../core/safeText';
 import { TrackedAnchor, TrackedRange } from '../services/anchor';
-import type { GenerationJob, GenerationResult, GenerationService } from '../services/generationService';
-import { linkText } from '../services/generationService';
+import { type GenerationJob, type GenerationResult, type GenerationService, linkText } from '../services/generationService';
 import { displayPath } from '../services/imageStore';
 import { showFluxError } from './notifications';
 import { showInformation, showWarning } from './messages';
@@ -114,8 +113,12 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
             : vscode.l10n.t('the document refused the change');
     choice = await showWarning(vscode.l10n.t('Saved {0}, but did not link it: {1}.', path, why), copy, open, reveal);
     if (choice === copy) {
-      // In the document's own syntax (LaTeX, HTML, … as well as Markdown).
-      await vscode.env.clipboard.writeText(await linkText(job.link.document, job.request.prompt, result.uri));
+      // In the document's own syntax; a path it cannot hold (LaTeX's `%`) says so instead.
+      try {
+        await vscode.env.clipboard.writeText(await linkText(job.link.document, job.request.prompt, result.uri));
+      } catch (err) {
+        await showFluxError(err);
+      }
     }
   }
   if (choice === open) await vscode.commands.executeCommand('vscode.open', result.uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });

@@ -9,7 +9,7 @@ import { showWarning } from './messages';
 export function pipelinePrompts(keys: ApiKeyStore): PipelinePrompts {
   return {
     apiKey: (provider) => keys.getOrAsk(provider, (p) => askForKey(keys, p, vscode.l10n.t('Enter your {0} API key to generate images. It is kept in VS Code\'s secret storage.', providerName(p)))),
-    storedKey: (provider) => keys.get(provider),
+    storedKey: async (provider) => keys.get(provider),
     warn: (message) => void showWarning(message),
   };
 }

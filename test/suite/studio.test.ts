@@ -198,6 +198,17 @@ describe('Image Studio (host side)', function () {
     assert.equal(await vscode.env.clipboard.readText(), `![A map (old) of the bay](../assets/${nameOf(item)})`);
   });
 
+  it('copies the link in the target document’s own syntax (HTML, LaTeX)', async () => {
+    const [item] = await h.generate({ prompt: 'A map of the bay' });
+    assert.ok(item);
+    await openMarkdown('notes/studio-copy.html', '<p>x</p>\n');
+    await h.send({ type: 'item', action: 'copyLink', id: item.id });
+    assert.equal(await vscode.env.clipboard.readText(), `<img src="../assets/${nameOf(item)}" alt="A map of the bay">`);
+    await openMarkdown('notes/studio-copy.tex', 'Text.\n');
+    await h.send({ type: 'item', action: 'copyLink', id: item.id });
+    assert.equal(await vscode.env.clipboard.readText(), `\\includegraphics[width=\\linewidth]{../assets/${nameOf(item)}}`);
+  });
+
   it('makes variations with new random seeds, and reproduces with the same seed', async () => {
     const [item] = await h.generate({ seed: 42 });
     assert.ok(item && item.seed === 42);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { type DocumentLanguage, imageLink } from '../../src/core/documents';
+import { type DocumentLanguage, imageLink, readImageReferences } from '../../src/core/documents';
 import type { PlacementMode } from '../../src/core/placement';
 import { placeLink } from '../../src/core/placement';
 import { judge } from './structureJudges';
@@ -95,6 +95,34 @@ describe('link placement in LaTeX', () => {
   });
   it('in a list, joins an item, never before the first \\item', () => {
     assert.equal(tex('\\begin{itemize}‸\n\n\\item a\n\n\\item b\n\\end{itemize}\n'), `\\begin{itemize}\n\n\\item a\n\n${LINK}\n\n\\item b\n\\end{itemize}\n`);
+  });
+});
+
+describe('reduced cases from the corpus check', () => {
+  it('reStructuredText: an admonition whose body starts right under it keeps its literal block whole', () => {
+    assert.equal(
+      place('restructuredtext', '.. note::\n    Body, for example::\n\n        <div>\n          x‸\n        </div>\n\nAfter.'),
+      '.. note::\n    Body, for example::\n\n        <div>\n          x\n        </div>\n\n    .. image:: probe.png\n       :alt: probe\n\nAfter.',
+    );
+  });
+  it('reStructuredText: an image after a list item’s literal block is read', () => {
+    assert.deepEqual(readImageReferences('1. Run::\n\n      $ make\n\n   .. image:: shot.png\n', 'restructuredtext').map((r) => r.path), ['shot.png']);
+  });
+  it('AsciiDoc: indented list items are items, not a literal paragraph', () => {
+    assert.deepEqual(readImageReferences('Fixes::\n\n  * one\n+\nimage::shot.png[]\n', 'asciidoc').map((r) => r.path), ['shot.png']);
+  });
+  it('AsciiDoc: a block’s attribute line after a comment line stays with the block', () => {
+    assert.equal(place('asciidoc', '// a comment‸\n[stem]\n++++\nx\n++++\n'), '// a comment\n\nimage::probe.png[probe]\n\n[stem]\n++++\nx\n++++\n');
+  });
+  it('HTML: a list that closes on the line of </body> is not entered', () => {
+    assert.equal(
+      place('html', '<body>\n<p>a</p>\n<ul>\n<li>x</li>‸\n</ul></section></body></html>\n'),
+      '<body>\n<p>a</p>\n\n<img src="probe.png" alt="probe">\n\n<ul>\n<li>x</li>\n</ul></section></body></html>\n',
+    );
+  });
+  it('HTML and LaTeX: a blank line above the head or the preamble belongs to it', () => {
+    assert.equal(place('html', '‸\n<html><head>\n</head>\n<body>\n<p>a</p>\n</body>\n', 'atCursor'), '\n<html><head>\n</head>\n<body>\n\n<img src="probe.png" alt="probe">\n\n<p>a</p>\n</body>\n');
+    assert.equal(place('latex', '‸\n\\documentclass{book}\n\\begin{document}\nA.\n\\end{document}\n', 'atCursor'), '\n\\documentclass{book}\n\\begin{document}\n\n\\includegraphics[width=\\linewidth]{probe.png}\n\nA.\n\\end{document}\n');
   });
 });
 

@@ -79,7 +79,9 @@ const JUDGES: Partial<Record<DocumentLanguage, StructuralJudge>> = {
       if (blank(lines[i]) || cols(lines[i]!) >= x) continue;
       const t = lines[i]!.trim();
       if (/^\.\.\s/.test(t) && !RST_CONTAINERS.test(t)) return ['atomic', `inside "${t}"`];
-      if (/::\s*$/.test(t) && !/^\.\./.test(t)) return ['atomic', `inside the literal block of "${t}"`];
+      // a list item's text starts at its content column: a link there is in the item, not in its literal block
+      const content = cols(lines[i]!) + (/^(?:[-*+\u2022]|\(?(?:\d+|#|[a-zA-Z])[.)])\s+/.exec(t)?.[0].length ?? 0);
+      if (/::\s*$/.test(t) && !/^\.\./.test(t) && x > content) return ['atomic', `inside the literal block of "${t}"`];
       break;
     }
     // a list split: the item above and the item below at the link's own indentation
@@ -139,7 +141,7 @@ const JUDGES: Partial<Record<DocumentLanguage, StructuralJudge>> = {
 
   latex(_lines, _first, _last, text, linkStart) {
     const masked = maskLatex(text);
-    const allowed = new Set(['document', 'center', 'flushleft', 'flushright', 'minipage', 'quote', 'quotation', 'verse', 'abstract', 'frame', 'block', 'columns', 'column', 'multicols', 'proof', 'itemize', 'enumerate', 'description']);
+    const allowed = new Set(['document', 'center', 'flushleft', 'flushright', 'minipage', 'quote', 'quotation', 'verse', 'abstract', 'frame', 'block', 'columns', 'column', 'multicols', 'multicols*', 'proof', 'itemize', 'enumerate', 'description', 'alertblock', 'exampleblock', 'landscape', 'sloppypar', 'spacing', 'singlespace', 'singlespacing', 'doublespace', 'onehalfspace', 'adjustwidth']);
     for (const m of masked.matchAll(/\\newtheorem\*?\s*\{([^}]+)\}/g)) allowed.add(m[1]!.trim());
     const stack: { name: string; item: boolean }[] = [];
     let depth = 0;

@@ -1,4 +1,5 @@
 import { FluxError, text as t } from '../errors';
+import { isListItem } from './asciidocBlocks';
 import type { ImageReference, SkippedReference } from './types';
 import { isBlank, oneLine, splitLines } from './text';
 
@@ -187,8 +188,8 @@ export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: S
       verbatimNext = true;
       continue;
     }
-    if (verbatimNext || (startsParagraph && /^[ \t]/.test(l))) {
-      // a styled verbatim paragraph, or a literal paragraph (its first line is indented)
+    if (verbatimNext || (startsParagraph && /^[ \t]/.test(l) && !isListItem(l))) {
+      // a styled verbatim paragraph, or a literal paragraph (its first line is indented, and no list item)
       verbatimNext = false;
       verbatimParagraph = true;
       continue;

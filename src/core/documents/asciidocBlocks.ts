@@ -33,7 +33,8 @@ export function asciidocBlocks(lines: readonly string[]): BlockModel {
   return { units, tail: lines.length };
 }
 
-function isListItem(line: string): boolean {
+/** A list item's first line (its marker may be indented). */
+export function isListItem(line: string): boolean {
   return LIST_ITEM.test(line) || (DESCRIPTION_ITEM.test(line) && !/^\w+::\S/.test(line));
 }
 
@@ -65,6 +66,12 @@ function region(lines: readonly string[], from: number, to: number): Unit[] {
 
 /** The block starting at `i`, with the attribute and title lines above it. */
 function block(lines: readonly string[], i: number, to: number): Unit {
+  if (/^\/\/(?!\/\/)/.test(lines[i]!)) {
+    // line comments before a block are not part of it: its attribute lines may follow them
+    let k = i + 1;
+    while (k < to && /^\/\/(?!\/\/)/.test(lines[k]!)) k++;
+    return { start: i, end: k, indent: '', kind: 'comment' };
+  }
   let j = i;
   let verbatim = false;
   while (j < to && ATTACHED.test(lines[j]!.trimEnd()) && !DELIMITER.test(lines[j]!.trimEnd())) {

@@ -104,6 +104,8 @@ export function runs(lines: readonly string[], to: number, spans: readonly Span[
   for (let k = 1; k <= to; k++) inside[k]! += inside[k - 1]!;
   const units: Unit[] = [];
   let i = nextText(lines, 0, to);
+  // a span from the very start (the head, the preamble) holds the blank lines above its text too
+  if (spans.some((s) => s.start === 0 && s.end >= i)) i = 0;
   while (i < to) {
     let end = i + 1;
     while (end < to && (inside[end]! > 0 || (!isBlankText(lines[end]!) && !breakAfter.has(end - 1)))) end++;

@@ -78,5 +78,15 @@ export function htmlBlocks(lines: readonly string[]): BlockModel {
   }
   // an element never closed (a `<ul>` left open) runs to the end
   for (const o of open) spans.push({ start: lineOf(o.at), end: tail - 1 });
+  // an element that ends on the line of `</body>` (`</ul></section></body>`): the tail starts where it does
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const s of spans) {
+      if (s.start < tail && s.end >= tail && s.start > 0) {
+        tail = s.start;
+        moved = true;
+      }
+    }
+  }
   return { units: runs(lines, tail, spans, breakAfter), tail };
 }

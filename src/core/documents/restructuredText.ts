@@ -74,8 +74,10 @@ export function readRstImages(text: string): ImageReference[] {
       continue;
     }
     if (/::[ \t]*$/.test(line.text)) {
-      // a paragraph ending in `::` introduces an indented literal block
-      skipIndent = indentOf(line.text);
+      // a paragraph ending in `::` introduces a literal block indented more than its text (in a list
+      // item, more than the item's content column)
+      const item = /^[ \t]*(?:[-*+\u2022]|\(?(?:\d+|#|[a-zA-Z])[.)])[ \t]+/.exec(line.text);
+      skipIndent = item ? item[0].length : indentOf(line.text);
       skipStopsAtBlank = false;
     }
   }

@@ -88,8 +88,9 @@ function element(lines: string[], i: number, to: number): Unit {
     if (body.trim() === '..' && (i + 1 >= to || isBlankText(lines[i + 1]!))) return whole(i + 1, 'comment');
     const name = DIRECTIVE.exec(body)?.[1]?.toLowerCase();
     if (name && CONTAINER_DIRECTIVES.has(name)) {
+      // the head: the directive line and its options; the content may follow without a blank line
       let headEnd = i + 1;
-      while (headEnd < end && !isBlankText(lines[headEnd]!)) headEnd++;
+      while (headEnd < end && /^\s*:[^:\s][^:]*:(\s|$)/.test(lines[headEnd]!)) headEnd++;
       const children = region(lines, headEnd, end);
       return { ...whole(end, 'directive'), ...(children.length ? { children } : {}) };
     }
