@@ -3,7 +3,10 @@ import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
+import { dimensionsFor } from '../core/dimensions';
 import { pngDimensions } from '../core/imageType';
+import { checkModelRequest, modelRoute, takesPixels } from '../core/models';
+import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
@@ -15,7 +18,9 @@ import type { FluxConfig } from './config';
 import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
 import type { ImageStore } from './imageStore';
-import { displayPath, linkPathFor } from './imageStore';
+import type { ReferenceFile } from './editInputFile';
+import { readReferences } from './editInputFile';
+import { displayPath, linkPathFor, statOrUndefined } from './imageStore';
 import type { ApiKeyStore } from './keys';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
@@ -75,6 +80,12 @@ export interface GenerationJob {
   readonly parent?: string;
   /** Told the record before the history hears of it (the Studio tells its own images apart). */
   readonly onRecord?: (record: ImageRecord) => void;
+  /**
+   * Reference images, in order, inside the workspace (see `referenceUris`): read and checked
+   * like an edit's input and counted against the model before the request waits in the queue,
+   * and checked again when it leaves the queue.
+   */
+  readonly references?: readonly vscode.Uri[];
 }
 
 export interface GenerationResult {
@@ -128,11 +139,13 @@ export class GenerationService implements vscode.Disposable {
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
-      const image = await this.make(job, config);
+      const references = job.references?.length ? await readReferences(job.references) : [];
+      const request = prepareRequest(job.request, config, references);
+      const image = await this.make(job, config, request, references);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
-      const record = this.recordFor(job, config, image);
+      const record = this.recordFor(job, config, image, request, references);
       // The recipe goes into the PNG itself, so a cloned workspace still knows how it was made.
       const bytes = (config.embedRecipe && image.type.format === 'png' && withRecipe(image.bytes, recipeOf(record))) || image.bytes;
       let uri: vscode.Uri;
@@ -205,30 +218,37 @@ export class GenerationService implements vscode.Disposable {
     void this.proxies?.dispose();
   }
 
-  private async make(job: GenerationJob, config: FluxConfig): Promise<ProviderImage> {
+  private async make(job: GenerationJob, config: FluxConfig, request: ImageRequest, references: readonly ReferenceFile[]): Promise<ProviderImage> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     if (job.signal?.aborted) controller.abort();
     job.signal?.addEventListener('abort', onAbort, { once: true });
     this.track(controller, true);
     try {
-      return await this.queue.run(() => this.request(job, config, controller.signal), controller.signal);
+      return await this.queue.run(() => this.request(job, config, request, references, controller.signal), controller.signal);
     } finally {
       job.signal?.removeEventListener('abort', onAbort);
       this.track(controller, false);
     }
   }
 
-  private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal): Promise<ProviderImage> {
+  private async request(job: GenerationJob, config: FluxConfig, request: ImageRequest, references: readonly ReferenceFile[], signal: AbortSignal): Promise<ProviderImage> {
+    // A reference deleted while the request waited is said so, and nothing is sent.
+    for (const ref of references) {
+      if (!(await statOrUndefined(ref.uri))) {
+        throw new FluxError('invalidInput', vscode.l10n.t('The reference image {0} is not there any more. Nothing was sent; add it again or remove it.', plainLabel(ref.path, 200)));
+      }
+    }
     const provider = config.provider;
     const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
     this.warnIfInsecure(baseUrl);
     const apiKey = await this.keys.getOrAsk(provider);
     if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
     if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
-    const { request } = job;
     const promptForLog = request.prompt.length > 80 ? `${request.prompt.slice(0, 80)}…` : request.prompt;
-    this.log.info(`${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}`);
+    this.log.info(
+      `${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}${references.length ? `, references ${references.map((r) => r.path).join(', ')}` : ''}`,
+    );
     try {
       // Loaded on first use: the HTTP machinery costs nothing until an image is asked for.
       const [{ providerFor }, { ProxyDispatchers }] = await Promise.all([import('../core/providers'), import('../core/http/proxy')]);
@@ -260,9 +280,9 @@ export class GenerationService implements vscode.Disposable {
     }
   }
 
-  private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage): ImageRecord {
-    const { request } = job;
-    const dims = pngDimensions(image.bytes);
+  private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage, request: ImageRequest, references: readonly ReferenceFile[]): ImageRecord {
+    const route = modelRoute(request.model, config.provider);
+    const dims = pngDimensions(image.bytes) ?? (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined);
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),
@@ -278,6 +298,9 @@ export class GenerationService implements vscode.Disposable {
       file: '',
       ...(job.source ? { source: job.source } : {}),
       ...(job.parent ? { parent: job.parent } : {}),
+      ...(route.outputFormats.length > 0 ? { outputFormat: request.outputFormat ?? 'png' } : {}),
+      ...(route.promptUpsampling ? { promptUpsampling: request.promptUpsampling === true } : {}),
+      ...(references.length ? { references: references.map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
     };
   }
 
@@ -298,6 +321,23 @@ export class GenerationService implements vscode.Disposable {
     if (/^ok/.test(e.outcome)) this.log.info(line);
     else this.log.warn(line);
   }
+}
+
+/**
+ * The request as sent: the settings' megapixels, output format and prompt upsampling where the
+ * caller did not choose (Regenerate passes the recipe's), the references' bytes, and the model's
+ * limits checked (CONTRACT.md, "FLUX.2 models and reference images") before any request.
+ */
+export function prepareRequest(request: ImageRequest, config: FluxConfig, references: readonly ReferenceFile[]): ImageRequest {
+  const prepared: ImageRequest = {
+    ...request,
+    megapixels: request.megapixels ?? config.megapixels,
+    outputFormat: request.outputFormat ?? config.outputFormat,
+    promptUpsampling: request.promptUpsampling ?? config.promptUpsampling,
+    ...(references.length ? { references: references.map((r) => r.image) } : {}),
+  };
+  checkModelRequest(prepared, config.provider);
+  return prepared;
 }
 
 /** A link to `image` in the document's own syntax, its path relative to the document. */
@@ -333,6 +373,11 @@ export function recipeOf(record: ImageRecord): Recipe {
     provider: record.provider ?? 'dmxapi',
     created: new Date(record.createdAt).toISOString(),
     ...(record.source ? { source: record.source } : {}),
+    // What FLUX.2 was sent; Kontext's recipe stays as it was.
+    ...(record.width && record.height && takesPixels(record.model) ? { width: record.width, height: record.height } : {}),
+    ...(record.outputFormat ? { outputFormat: record.outputFormat } : {}),
+    ...(record.promptUpsampling !== undefined ? { promptUpsampling: record.promptUpsampling } : {}),
+    ...(record.references?.length ? { references: record.references } : {}),
   };
 }
 
