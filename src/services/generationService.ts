@@ -282,7 +282,8 @@ export class GenerationService implements vscode.Disposable {
 
   private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage, request: ImageRequest, references: readonly ReferenceFile[]): ImageRecord {
     const route = modelRoute(request.model, config.provider);
-    const dims = pngDimensions(image.bytes) ?? (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined);
+    // FLUX.2: the pixels sent (the recipe records what was asked); else what the image says.
+    const dims = (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined) ?? pngDimensions(image.bytes);
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),
