@@ -138,6 +138,25 @@ describe('FLUX.2 and reference images', function () {
     assert.equal(fake().flux2SubmitRequests.length, 0);
   });
 
+  it('Reproduce sends the same references and pixels again; a reference gone is said so and nothing is sent', async () => {
+    await setFlux('megapixels', 2);
+    const first = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'the dog twice', size: '3x2', references: ['refs/dog.png', 'refs/garden.jpg'] });
+    assert.ok(first);
+    await setFlux('megapixels', undefined);
+    const again = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage', { image: first, sameSeed: true });
+    assert.ok(again, 'made again');
+    const [one, two] = fake().flux2SubmitRequests.map((r) => r.body as Record<string, unknown>);
+    for (const field of ['prompt', 'width', 'height', 'input_image', 'input_image_2', 'output_format', 'prompt_upsampling']) assert.deepEqual(two?.[field], one?.[field], field);
+    assert.equal(one?.seed, undefined, 'the first was random');
+    assert.ok(Number.isInteger(two?.seed), 'Reproduce sends the seed the service reported');
+    assert.equal(one?.width, 1776);
+    (await testingApi()).messages.clear();
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'refs/garden.jpg'));
+    assert.equal(await vscode.commands.executeCommand('flux.regenerateImage', { image: first, sameSeed: true }), undefined);
+    await expectMessage('warning', /reference image refs\/garden\.jpg, which is no longer there/);
+    assert.equal(fake().flux2SubmitRequests.length, 2);
+  });
+
   describe('one key per provider', () => {
     after(async () => {
       const { services } = await testingApi();
