@@ -10,6 +10,8 @@ export type Strings = WebviewStrings;
 export interface StudioContext {
   readonly S: Strings;
   readonly isMac: boolean;
+  /** The model list's groups by family; models in none are listed after them. */
+  readonly modelGroups?: readonly { readonly label: string; readonly models: readonly string[] }[];
   readonly dispatch: (action: Action) => void;
   readonly post: (message: WebviewToHost) => void;
   /** Sends the form's request, or shows why it cannot go. */

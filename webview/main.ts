@@ -45,6 +45,7 @@ class StudioPage {
     this.ctx = {
       S,
       isMac: /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent),
+      ...(Array.isArray(boot.modelGroups) ? { modelGroups: boot.modelGroups } : {}),
       dispatch: (action) => this.dispatch(action),
       post: (message) => this.vscode.postMessage(message),
       generate: () => this.generate(),

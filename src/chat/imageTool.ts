@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { FluxError, asFluxError, nextSteps } from '../core/errors';
 import type { InputImage } from '../core/providers/types';
-import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import { checkDestinationName, readToolInput, resolveInWorkspace } from '../core/toolInput';
 import type { ImageToolInput } from '../core/toolInput';
 import { readConfig } from '../services/config';
@@ -79,13 +79,16 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     if (!folder) throw new FluxError('invalidInput', vscode.l10n.t('No folder is open, so there is nowhere to save the image. Open a folder, then try again.'));
     const config = readConfig(document?.uri ?? folder.uri);
     const editing = input.image !== undefined;
+    const model = normalizeModel(input.model ?? config.model);
     const request = {
       prompt: normalizePrompt(input.prompt),
-      model: normalizeModel(input.model ?? config.model),
+      model,
       // An edit without a size keeps the input's aspect ratio.
-      size: input.size !== undefined ? normalizeSize(input.size) : editing ? undefined : normalizeSize(config.size),
+      size: input.size !== undefined ? normalizeSizeFor(input.size, model) : editing ? undefined : normalizeSizeFor(config.size, model),
       seed: normalizeSeed(input.seed ?? config.seed),
     };
+    // Inside the workspace, or refused before anything is read or sent.
+    const references = (input.references ?? []).map((r) => folder.uri.with({ path: resolveInWorkspace(folder.uri.path, r, 'image') }));
     let target: vscode.Uri | undefined;
     if (input.path !== undefined) {
       const path = resolveInWorkspace(folder.uri.path, input.path, 'destination');
@@ -102,6 +105,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       signal,
       ...(target ? { target } : {}),
       ...(source ? { source: source.recipe } : {}),
+      ...(references.length ? { references } : {}),
     };
     const { uri, record } = await this.services.generation.run(job);
     const where = displayPath(uri);

@@ -2,16 +2,15 @@ import * as vscode from 'vscode';
 import { hasScheme } from '../core/documents/text';
 import { outsideWorkspace, resolveInFolder } from '../core/editInput';
 import { FluxError } from '../core/errors';
-import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize, readCommandArgs } from '../core/params';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor, readCommandArgs } from '../core/params';
 import type { CommandArgs } from '../core/params';
 import type { ImageRequest } from '../core/providers/types';
 import { plainLabel } from '../core/safeText';
-import { isInsideFolder } from '../core/workspacePath';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
 import type { GenerationJob, Retarget } from '../services/generationService';
 import { TrackedRange } from '../services/anchor';
-import { readChosenEditInput } from '../services/editInputFile';
+import { readChosenEditInput, referenceUris, workspaceImageUri } from '../services/editInputFile';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
 import { pickWorkspaceImage } from '../ui/pickImage';
@@ -57,6 +56,8 @@ export function registerEditImage(services: Services): vscode.Disposable {
       // A menu (Explorer, image preview title) passes the file's Uri: the person's explicit choice.
       const menuUri = arg instanceof vscode.Uri ? arg : undefined;
       const args = menuUri ? {} : readEditArgs(arg);
+      // Checked before anything is asked: a reference outside the workspace is refused first.
+      const references = referenceUris(args.references);
       const source = menuUri ? { uri: menuUri } : await chooseSource(args.image);
       if (!source) return undefined;
       range = source.reference?.range;
@@ -65,7 +66,7 @@ export function registerEditImage(services: Services): vscode.Disposable {
       const config = readConfig(scope);
       // Checked before asking for anything: a bad argument never reaches the service.
       const model = normalizeModel(args.model ?? config.model);
-      const size = args.size !== undefined ? normalizeSize(args.size) : undefined;
+      const size = args.size !== undefined ? normalizeSizeFor(args.size, model) : undefined;
       const seed = normalizeSeed(args.seed ?? config.seed);
       const prompt = args.prompt !== undefined ? normalizePrompt(args.prompt) : await askForInstruction(input.image.name, services.costs.estimate([costItem({ model, size, image: input.image }, 1, config.megapixels)], scope).text);
       if (prompt === undefined) return undefined;
@@ -79,6 +80,7 @@ export function registerEditImage(services: Services): vscode.Disposable {
         ...(vscode.workspace.getWorkspaceFolder(source.uri) ? { source: { path: vscode.workspace.asRelativePath(source.uri, false), sha256: input.sha256 } } : {}),
         ...(parent ? { parent } : {}),
         ...(retarget ? { retarget } : {}),
+        ...(references.length ? { references } : {}),
       };
       range = undefined;
       return await generateWithProgress(services.generation, job, { openBeside: true, settingsFor: refusedEdit });
@@ -105,32 +107,13 @@ function refusedEdit(err: unknown): boolean {
 
 /** In order: the argument; the reference under the cursor; the image preview; a quick pick. */
 async function chooseSource(image: vscode.Uri | string | undefined): Promise<Source | undefined> {
-  if (image !== undefined) return { uri: argumentUri(image) };
+  if (image !== undefined) return { uri: workspaceImageUri(image) };
   const fromReference = await referenceUnderCursor();
   if (fromReference) return fromReference;
   const preview = previewedImage();
   if (preview) return { uri: preview };
   const picked = await pickWorkspaceImage();
   return picked && { uri: picked };
-}
-
-/** The argument's image, refused when it is not inside a workspace folder. */
-function argumentUri(image: vscode.Uri | string): vscode.Uri {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (image instanceof vscode.Uri) {
-    const folder = folders.find((f) => f.uri.scheme === image.scheme && f.uri.authority === image.authority && isInsideFolder(image.path, f.uri.path));
-    if (!folder || image.query || image.fragment) throw outsideWorkspace(image.toString(true));
-    return image;
-  }
-  // In a multi-root workspace a relative path may start with a folder's name, as asRelativePath writes it.
-  const first = image.replace(/\\/g, '/').split('/')[0];
-  const named = folders.length > 1 ? folders.find((f) => f.name === first) : undefined;
-  const candidates = named ? [{ folder: named, path: image.replace(/\\/g, '/').slice(first!.length + 1) }] : folders.map((folder) => ({ folder, path: image }));
-  for (const { folder, path } of candidates) {
-    const resolved = resolveInFolder(folder.uri.path, path);
-    if (resolved) return folder.uri.with({ path: resolved });
-  }
-  throw outsideWorkspace(image);
 }
 
 /** The image reference at the cursor of the active document, resolved against the document. */

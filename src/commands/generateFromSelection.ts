@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { normalizeParams, readCommandArgs } from '../core/params';
 import { readConfig } from '../services/config';
+import { referenceUris } from '../services/editInputFile';
 import { takesImageLinks } from '../services/constants';
 import { generateWithProgress } from '../ui/generate';
 import { registerFluxCommand } from './command';
@@ -27,6 +28,7 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
       const end = selection.end.character === 0 && selection.end.line > selection.start.line ? editor.document.lineAt(selection.end.line - 1).range.end : selection.end;
       link = { document: editor.document, position: end, mode: 'afterBlock' as const };
     }
-    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
+    const references = referenceUris(args.references);
+    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
   });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeParams, readCommandArgs } from '../core/params';
 import { readConfig } from '../services/config';
+import { referenceUris } from '../services/editInputFile';
 import { takesImageLinks } from '../services/constants';
 import { generateWithProgress } from '../ui/generate';
 import { validatePrompt } from '../ui/promptInput';
@@ -19,7 +20,8 @@ export function registerGenerateImage(services: Services): vscode.Disposable {
     const config = readConfig(editor?.document.uri);
     const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
     const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
-    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}) });
+    const references = referenceUris(args.references);
+    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
   });
 }
 

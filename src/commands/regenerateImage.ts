@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { outsideWorkspace } from '../core/editInput';
 import { FluxError } from '../core/errors';
-import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import { takesPixels } from '../core/models';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import type { ImageRequest } from '../core/providers/types';
 import type { Recipe } from '../core/recipe';
 import { plainLabel, plainText } from '../core/safeText';
@@ -87,14 +88,16 @@ export function registerRegenerateImage(services: Services, references: Referenc
       const made = await requestFrom(recipe, args.sameSeed, image);
       if (!made) return undefined;
       const { request, source } = made;
+      const refs = await recipeReferences(recipe, image);
+      if (!refs) return undefined;
       if (target) {
         const { retargetPath } = await import('../core/documents');
         const tracked = range;
         range = undefined;
-        return await regenerateInPlace(services, target, request, source, tracked, retargetPath);
+        return await regenerateInPlace(services, target, request, source, tracked, retargetPath, refs);
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
-      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}) });
+      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}) });
     } finally {
       range?.dispose();
     }
@@ -110,8 +113,13 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
     prompt: normalizePrompt(recipe.prompt),
     model: normalizeModel(recipe.model),
     seed: sameSeed && recipe.seed !== null ? normalizeSeed(recipe.seed) : -1,
+    // As recorded, never the settings as they are now.
+    ...(recipe.outputFormat ? { outputFormat: recipe.outputFormat } : {}),
+    ...(recipe.promptUpsampling !== undefined ? { promptUpsampling: recipe.promptUpsampling } : {}),
   };
-  if (!recipe.source) return { request: { ...base, size: normalizeSize(recipe.size) } };
+  // FLUX.2 recorded the pixels it was sent: the same again, whatever flux.megapixels says now.
+  const size = takesPixels(recipe.model) && recipe.width && recipe.height ? `${recipe.width}x${recipe.height}` : recipe.size;
+  if (!recipe.source) return { request: { ...base, size: normalizeSizeFor(size, base.model) } };
   let input: EditInputFile | undefined;
   try {
     input = await readSource(recipe.source.path, image);
@@ -143,6 +151,31 @@ async function readSource(path: string, image: vscode.Uri): Promise<EditInputFil
   return readEditInputFile(uri, plainLabel(displayPath(uri), 200));
 }
 
+/**
+ * The recipe's reference images, to send again in order: each inside the image's workspace
+ * folder and still there (else a message names it and nothing is made); one whose bytes changed
+ * since is sent as it is now, and a message says so. Read and checked again by the pipeline.
+ */
+async function recipeReferences(recipe: Recipe, image: vscode.Uri): Promise<vscode.Uri[] | undefined> {
+  if (!recipe.references?.length) return [];
+  const folder = vscode.workspace.getWorkspaceFolder(image);
+  const uris: vscode.Uri[] = [];
+  const changed: string[] = [];
+  for (const ref of recipe.references) {
+    const uri = folder ? vscode.Uri.joinPath(folder.uri, ...ref.path.split('/')) : undefined;
+    if (uri && !isInsideFolder(uri.path, folder!.uri.path)) throw outsideWorkspace(ref.path);
+    const input = uri ? await readEditInputFile(uri, plainLabel(ref.path, 200)) : undefined;
+    if (!uri || !input) {
+      void showWarning(vscode.l10n.t('This image was made with the reference image {0}, which is no longer there, so it cannot be made again the same way. Nothing was sent.', plainText(ref.path)));
+      return undefined;
+    }
+    if (input.sha256 !== ref.sha256) changed.push(plainText(ref.path));
+    uris.push(uri);
+  }
+  if (changed.length) void showInformation(vscode.l10n.t('The reference images {0} changed since this image was made; they are sent as they are now.', changed.join(', ')));
+  return uris;
+}
+
 type RetargetPath = typeof RetargetPathFn;
 
 /**
@@ -157,12 +190,14 @@ function regenerateInPlace(
   source: GenerationJob['source'],
   range: TrackedRange | undefined,
   retargetPath: RetargetPath,
+  references: readonly vscode.Uri[],
 ): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   return generateWithProgress(services.generation, {
     request,
     scope: document.uri,
     ...(source ? { source } : {}),
+    ...(references.length ? { references } : {}),
     retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, ...(range ? { range } : {}), pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }

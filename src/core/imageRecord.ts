@@ -46,6 +46,11 @@ export interface ImageRecord {
   readonly parent?: string;
   /** Fetched again after VS Code stopped while it was being made (a draft until it is placed). */
   readonly recovered?: boolean;
+  /** Where the model takes them: the output format asked and the prompt upsampling sent. */
+  readonly outputFormat?: 'png' | 'jpeg';
+  readonly promptUpsampling?: boolean;
+  /** The reference images sent, in order: workspace-relative paths and SHA-256. */
+  readonly references?: readonly { readonly path: string; readonly sha256: string }[];
 }
 
 function optionalInteger(value: unknown, min: number): number | undefined | false {
@@ -74,11 +79,9 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
   if (seed === false || width === false || height === false || seedRequested === false) return undefined;
   const provider = typeof r.provider === 'string' && (PROVIDER_IDS as readonly string[]).includes(r.provider) ? (r.provider as ProviderId) : undefined;
   const s = r.source as Record<string, unknown> | undefined;
-  const source =
-    s && typeof s === 'object' && typeof s.path === 'string' && s.path.length <= MAX_FILE_FIELD && typeof s.sha256 === 'string' && SHA256.test(s.sha256)
-      ? { path: s.path, sha256: s.sha256 }
-      : undefined;
+  const source = pathWithHash(s);
   const parent = typeof r.parent === 'string' && ID_PATTERN.test(r.parent) ? r.parent : undefined;
+  const references = Array.isArray(r.references) ? r.references.slice(0, 8).map(pathWithHash) : [];
   return {
     id: r.id,
     prompt: r.prompt,
@@ -94,5 +97,15 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
     ...(source ? { source } : {}),
     ...(parent ? { parent } : {}),
     ...(r.recovered === true ? { recovered: true } : {}),
+    ...(r.outputFormat === 'png' || r.outputFormat === 'jpeg' ? { outputFormat: r.outputFormat } : {}),
+    ...(typeof r.promptUpsampling === 'boolean' ? { promptUpsampling: r.promptUpsampling } : {}),
+    ...(references.length && references.every((x) => x !== undefined) ? { references: references as { path: string; sha256: string }[] } : {}),
   };
+}
+
+function pathWithHash(value: unknown): { path: string; sha256: string } | undefined {
+  const s = value as Record<string, unknown> | undefined;
+  return s && typeof s === 'object' && typeof s.path === 'string' && s.path.length <= MAX_FILE_FIELD && typeof s.sha256 === 'string' && SHA256.test(s.sha256)
+    ? { path: s.path, sha256: s.sha256 }
+    : undefined;
 }

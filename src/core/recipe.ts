@@ -18,6 +18,15 @@ export interface Recipe {
   readonly created: string;
   /** The input image of an edit: workspace-relative path with `/`, and its SHA-256 in hex. */
   readonly source?: { readonly path: string; readonly sha256: string };
+  /** The pixels asked for or made (FLUX.2 records what was sent). */
+  readonly width?: number;
+  readonly height?: number;
+  /** Where the model takes `output_format`: what was asked. */
+  readonly outputFormat?: 'png' | 'jpeg';
+  /** Where the model takes `prompt_upsampling`: what was sent. */
+  readonly promptUpsampling?: boolean;
+  /** The reference images sent, in order: workspace-relative paths and SHA-256. */
+  readonly references?: readonly { readonly path: string; readonly sha256: string }[];
 }
 
 export const RECIPE_KEYWORD = 'flux';
@@ -39,7 +48,10 @@ export const RECIPE_HEAD_BYTES = 64 * 1024;
 const MAX_MODEL_LENGTH = 100;
 const MAX_PATH_LENGTH = 1024;
 const PROVIDERS: readonly string[] = ['dmxapi', 'bfl'];
-const KEYS: readonly string[] = ['v', 'prompt', 'model', 'size', 'seed', 'provider', 'created', 'source'];
+const KEYS: readonly string[] = ['v', 'prompt', 'model', 'size', 'seed', 'provider', 'created', 'source', 'width', 'height', 'outputFormat', 'promptUpsampling', 'references'];
+/** At most 8 images go with one request. */
+const MAX_REFERENCES = 8;
+const MAX_SIDE_PIXELS = 100_000;
 // The model names params.ts accepts; no commas, so the `parameters` line stays parseable.
 const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 const SIZE = /^\d{1,5}x\d{1,5}$/;
@@ -83,12 +95,28 @@ export function validRecipe(value: unknown): Recipe | undefined {
   if (typeof r.created !== 'string' || !isIsoDate(r.created)) return undefined;
   let source: Recipe['source'];
   if (r.source !== undefined) {
-    if (!isPlainObject(r.source)) return undefined;
-    const s = r.source as Record<string, unknown>;
-    if (Object.keys(s).some((k) => k !== 'path' && k !== 'sha256')) return undefined;
-    if (!isText(s.path, MAX_PATH_LENGTH) || !isRelativePath(s.path)) return undefined;
-    if (typeof s.sha256 !== 'string' || !SHA256.test(s.sha256)) return undefined;
-    source = { path: s.path, sha256: s.sha256.toLowerCase() };
+    source = fileWithHash(r.source);
+    if (!source) return undefined;
+  }
+  const extra: { -readonly [K in 'width' | 'height' | 'outputFormat' | 'promptUpsampling' | 'references']?: Recipe[K] } = {};
+  for (const side of ['width', 'height'] as const) {
+    if (r[side] === undefined) continue;
+    if (!Number.isSafeInteger(r[side]) || (r[side] as number) < 1 || (r[side] as number) > MAX_SIDE_PIXELS) return undefined;
+    extra[side] = r[side] as number;
+  }
+  if (r.outputFormat !== undefined) {
+    if (r.outputFormat !== 'png' && r.outputFormat !== 'jpeg') return undefined;
+    extra.outputFormat = r.outputFormat;
+  }
+  if (r.promptUpsampling !== undefined) {
+    if (typeof r.promptUpsampling !== 'boolean') return undefined;
+    extra.promptUpsampling = r.promptUpsampling;
+  }
+  if (r.references !== undefined) {
+    if (!Array.isArray(r.references) || r.references.length === 0 || r.references.length > MAX_REFERENCES) return undefined;
+    const references = r.references.map(fileWithHash);
+    if (references.some((ref) => ref === undefined)) return undefined;
+    extra.references = references as { path: string; sha256: string }[];
   }
   const recipe = {
     v: 1 as const,
@@ -99,7 +127,17 @@ export function validRecipe(value: unknown): Recipe | undefined {
     provider: r.provider as Recipe['provider'],
     created: r.created,
   };
-  return source ? { ...recipe, source } : recipe;
+  return { ...recipe, ...(source ? { source } : {}), ...extra };
+}
+
+/** `{ path, sha256 }` of a workspace file as a recipe holds it, or undefined. */
+function fileWithHash(value: unknown): { path: string; sha256: string } | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const s = value as Record<string, unknown>;
+  if (Object.keys(s).some((k) => k !== 'path' && k !== 'sha256')) return undefined;
+  if (!isText(s.path, MAX_PATH_LENGTH) || !isRelativePath(s.path)) return undefined;
+  if (typeof s.sha256 !== 'string' || !SHA256.test(s.sha256)) return undefined;
+  return { path: s.path, sha256: s.sha256.toLowerCase() };
 }
 
 /** The text of the `parameters` chunk: the prompt, then `Seed: N, Size: WxH, Model: M` (AUTOMATIC1111's form). */

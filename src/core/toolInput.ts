@@ -14,6 +14,8 @@ export interface ImageToolInput {
   readonly seed?: number;
   /** Workspace-relative image to edit. */
   readonly image?: string;
+  /** Workspace-relative reference images, in order (`input_image`, `input_image_2`…). */
+  readonly references?: readonly string[];
 }
 
 /** Reads the tool's input; wrong types are refused (the model can correct them), unknown fields ignored. */
@@ -28,6 +30,12 @@ export function readToolInput(value: unknown): ImageToolInput {
     if (v[field] === undefined || v[field] === null) continue;
     if (typeof v[field] !== 'string') throw new FluxError('invalidInput', text('The tool input’s “{0}” must be a string.', field));
     if (v[field].trim()) out[field] = v[field].trim();
+  }
+  if (v.references !== undefined && v.references !== null) {
+    if (!Array.isArray(v.references) || v.references.some((r) => typeof r !== 'string' || !r.trim())) {
+      throw new FluxError('invalidInput', 'The tool input’s “references” must be a list of workspace-relative image paths.');
+    }
+    if (v.references.length) out.references = (v.references as string[]).map((r) => r.trim());
   }
   if (v.seed !== undefined && v.seed !== null) {
     if (typeof v.seed !== 'number' || !Number.isSafeInteger(v.seed) || v.seed < -1) {

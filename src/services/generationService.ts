@@ -5,7 +5,10 @@ import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
+import { dimensionsFor } from '../core/dimensions';
 import { pngDimensions, sniffImageType } from '../core/imageType';
+import { checkModelRequest, modelRoute, takesPixels } from '../core/models';
+import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderCallOptions, ProviderId, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { JournalJob } from '../core/journal';
@@ -19,7 +22,9 @@ import type { FluxConfig } from './config';
 import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
 import type { ImageStore } from './imageStore';
-import { displayPath, linkPathFor } from './imageStore';
+import type { ReferenceFile } from './editInputFile';
+import { readReferences } from './editInputFile';
+import { displayPath, linkPathFor, statOrUndefined } from './imageStore';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
 
@@ -85,6 +90,12 @@ export interface GenerationJob {
    * as a draft marked recovered.
    */
   readonly resume?: { readonly provider: ProviderId; readonly pollUrl?: string; readonly bytes?: Uint8Array; readonly seed?: number };
+  /**
+   * Reference images, in order, inside the workspace (see `referenceUris`): read and checked
+   * like an edit's input and counted against the model before the request waits in the queue,
+   * and checked again when it leaves the queue.
+   */
+  readonly references?: readonly vscode.Uri[];
 }
 
 export interface GenerationResult {
@@ -154,18 +165,20 @@ export class GenerationService implements vscode.Disposable {
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
+      const references = job.references?.length ? await readReferences(job.references) : [];
+      const request = prepareRequest(job.request, config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
-      if (!job.approved && !(await this.costs.approve([costItem(job.request, 1, config.megapixels)], job.scope))) {
+      if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
       }
-      const image = await this.make(job, config, journalId);
+      const image = await this.make(job, config, request, references, journalId);
       // Paid for and here: kept beside the journal until the file is written, so a reload or a
       // crash from now on loses nothing.
       if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config), image.bytes, image.seed);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
-      const record = this.recordFor(job, config, image);
+      const record = this.recordFor(job, config, image, request, references);
       // Every image says it is AI-made, and (recipes on) carries its recipe, so a cloned workspace
       // still knows how it was made; a file with the service's Content Credentials is kept as it came.
       const bytes = this.labelled(image, record, config.embedRecipe);
@@ -265,14 +278,14 @@ export class GenerationService implements vscode.Disposable {
     void this.proxies?.dispose();
   }
 
-  private async make(job: GenerationJob, config: FluxConfig, journalId: string): Promise<ProviderImage> {
+  private async make(job: GenerationJob, config: FluxConfig, request: ImageRequest, references: readonly ReferenceFile[], journalId: string): Promise<ProviderImage> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     if (job.signal?.aborted) controller.abort();
     job.signal?.addEventListener('abort', onAbort, { once: true });
     this.track(controller, true);
     try {
-      return await this.queue.run(() => this.request(job, config, controller.signal, journalId), controller.signal);
+      return await this.queue.run(() => this.request(job, config, request, references, controller.signal, journalId), controller.signal);
     } finally {
       job.signal?.removeEventListener('abort', onAbort);
       this.track(controller, false);
@@ -310,12 +323,18 @@ export class GenerationService implements vscode.Disposable {
     }
   }
 
-  private async request(job: GenerationJob, config: FluxConfig, signal: AbortSignal, journalId: string): Promise<ProviderImage> {
+  private async request(job: GenerationJob, config: FluxConfig, request: ImageRequest, references: readonly ReferenceFile[], signal: AbortSignal, journalId: string): Promise<ProviderImage> {
     const { resume } = job;
     if (resume?.bytes) {
       const type = sniffImageType(resume.bytes);
       if (!type) throw new FluxError('notImage', vscode.l10n.t('The kept image is not a PNG, JPEG or WebP image.'));
       return { bytes: resume.bytes, type, seed: resume.seed, source: 'url', durationMs: 0, attempts: 0 };
+    }
+    // A reference deleted while the request waited is said so, and nothing is sent.
+    for (const ref of references) {
+      if (!(await statOrUndefined(ref.uri))) {
+        throw new FluxError('invalidInput', vscode.l10n.t('The reference image {0} is not there any more. Nothing was sent; add it again or remove it.', plainLabel(ref.path, 200)));
+      }
     }
     const provider = resume?.provider ?? config.provider;
     const baseUrl = provider === 'bfl' ? config.bflBaseUrl : config.baseUrl;
@@ -324,9 +343,10 @@ export class GenerationService implements vscode.Disposable {
     const apiKey = resume ? await this.person.storedKey(provider) : await this.person.apiKey(provider);
     if (!apiKey) throw new FluxError('noKey', vscode.l10n.t('No {0} API key was given, so nothing was generated.', providerName(provider)));
     if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
-    const { request } = job;
     const promptForLog = request.prompt.length > 80 ? `${request.prompt.slice(0, 80)}…` : request.prompt;
-    this.log.info(`${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}`);
+    this.log.info(
+      `${request.image ? 'Editing' : 'Generating'} “${redact(promptForLog, apiKey)}” with ${provider} ${request.model}, size ${request.size ?? 'as the input'}, seed ${request.seed}${references.length ? `, references ${references.map((r) => r.path).join(', ')}` : ''}`,
+    );
     try {
       const { providerFor } = await import('../core/providers');
       const settings = await this.providerSettings(baseUrl, apiKey, config);
@@ -354,9 +374,10 @@ export class GenerationService implements vscode.Disposable {
     }
   }
 
-  private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage): ImageRecord {
-    const { request } = job;
-    const dims = pngDimensions(image.bytes);
+  private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage, request: ImageRequest, references: readonly ReferenceFile[]): ImageRecord {
+    const route = modelRoute(request.model, config.provider);
+    // FLUX.2: the pixels sent (the recipe records what was asked); else what the image says.
+    const dims = (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined) ?? pngDimensions(image.bytes);
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),
@@ -373,6 +394,9 @@ export class GenerationService implements vscode.Disposable {
       ...(job.source ? { source: job.source } : {}),
       ...(job.parent ? { parent: job.parent } : {}),
       ...(job.resume ? { recovered: true } : {}),
+      ...(route.outputFormats.length > 0 ? { outputFormat: request.outputFormat ?? 'png' } : {}),
+      ...(route.promptUpsampling ? { promptUpsampling: request.promptUpsampling === true } : {}),
+      ...(references.length ? { references: references.map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
     };
   }
 
@@ -393,6 +417,23 @@ export class GenerationService implements vscode.Disposable {
     if (/^ok/.test(e.outcome)) this.log.info(line);
     else this.log.warn(line);
   }
+}
+
+/**
+ * The request as sent: the settings' megapixels, output format and prompt upsampling where the
+ * caller did not choose (Regenerate passes the recipe's), the references' bytes, and the model's
+ * limits checked (CONTRACT.md, "FLUX.2 models and reference images") before any request.
+ */
+export function prepareRequest(request: ImageRequest, config: FluxConfig, references: readonly ReferenceFile[]): ImageRequest {
+  const prepared: ImageRequest = {
+    ...request,
+    megapixels: request.megapixels ?? config.megapixels,
+    outputFormat: request.outputFormat ?? config.outputFormat,
+    promptUpsampling: request.promptUpsampling ?? config.promptUpsampling,
+    ...(references.length ? { references: references.map((r) => r.image) } : {}),
+  };
+  checkModelRequest(prepared, config.provider);
+  return prepared;
 }
 
 /** A link to `image` in the document's own syntax, its path relative to the document. */
@@ -428,6 +469,11 @@ export function recipeOf(record: ImageRecord): Recipe {
     provider: record.provider ?? 'dmxapi',
     created: new Date(record.createdAt).toISOString(),
     ...(record.source ? { source: record.source } : {}),
+    // What FLUX.2 was sent; Kontext's recipe stays as it was.
+    ...(record.width && record.height && takesPixels(record.model) ? { width: record.width, height: record.height } : {}),
+    ...(record.outputFormat ? { outputFormat: record.outputFormat } : {}),
+    ...(record.promptUpsampling !== undefined ? { promptUpsampling: record.promptUpsampling } : {}),
+    ...(record.references?.length ? { references: record.references } : {}),
   };
 }
 

@@ -293,6 +293,8 @@ export interface WebviewStrings {
 export interface Bootstrap {
   readonly strings: WebviewStrings;
   readonly models: readonly string[];
+  /** The known models by family ("FLUX.2", "FLUX.1 Kontext"), for the model list's groups. */
+  readonly modelGroups?: readonly { readonly label: string; readonly models: readonly string[] }[];
   readonly ratios: readonly string[];
   readonly maxPromptLength: number;
   readonly maxCount: number;

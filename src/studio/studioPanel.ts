@@ -3,6 +3,7 @@ import { isInside, isInWorkspace, joinSegments } from '../services/imageStore';
 import { readConfig } from '../services/config';
 import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { outputFolderSegments } from '../core/outputFolder';
+import { MODEL_FAMILIES, MODELS } from '../core/models';
 import { ASPECT_RATIOS, KNOWN_MODELS, MAX_PROMPT_LENGTH } from '../core/params';
 import type { Services } from '../services/services';
 import type { InsertTargetTracker } from './insertTarget';
@@ -182,6 +183,7 @@ function bootstrap(deps: StudioDependencies): Bootstrap {
   return {
     strings: webviewStrings(),
     models,
+    modelGroups: MODEL_FAMILIES.map((label) => ({ label, models: MODELS.filter((m) => m.family === label).map((m) => m.id) })),
     ratios: [...ASPECT_RATIOS],
     maxPromptLength: MAX_PROMPT_LENGTH,
     maxCount: MAX_COUNT,

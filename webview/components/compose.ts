@@ -98,7 +98,7 @@ export class FluxCompose extends LightElement {
         <div class="field model-field">
           <label for="model">${S.model}</label>
           <select id="model" aria-describedby="model-error" aria-invalid=${err.model ? 'true' : 'false'} @change=${(e: Event) => this.ctx.dispatch({ type: 'setModel', model: (e.target as HTMLSelectElement).value })}>
-            ${models.map((m) => html`<option value=${m} ?selected=${m === f.model}>${m}</option>`)}
+            ${modelOptions(models, f.model, this.ctx.modelGroups)}
           </select>
           ${errorLine('model-error', err.model)}
         </div>
@@ -330,4 +330,15 @@ function formPixels(model: string, ratio: string, custom: string, megapixels: nu
   } catch {
     return {}; // 'input', or a size still being typed: about one megapixel
   }
+}
+
+/** The model list: the families' groups (FLUX.2, FLUX.1 Kontext), then any other name. */
+function modelOptions(models: readonly string[], selected: string, groups: readonly { readonly label: string; readonly models: readonly string[] }[] | undefined): TemplateResult[] {
+  const option = (m: string) => html`<option value=${m} ?selected=${m === selected}>${m}</option>`;
+  if (!groups?.length) return models.map(option);
+  const grouped = new Set(groups.flatMap((g) => g.models));
+  return [
+    ...groups.filter((g) => g.models.some((m) => models.includes(m))).map((g) => html`<optgroup label=${g.label}>${g.models.filter((m) => models.includes(m)).map(option)}</optgroup>`),
+    ...models.filter((m) => !grouped.has(m)).map(option),
+  ];
 }
