@@ -3,13 +3,12 @@ import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
-import { pngDimensions } from '../core/imageType';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
-import { hasContentCredentials, labelImage } from '../core/imageMeta';
+import { hasContentCredentials, imageSize, labelImage } from '../core/imageMeta';
 import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
@@ -274,7 +273,7 @@ export class GenerationService implements vscode.Disposable {
 
   private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage): ImageRecord {
     const { request } = job;
-    const dims = pngDimensions(image.bytes);
+    const dims = imageSize(image.bytes);
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { hasContentCredentials, labelImage, readImageMeta, readWebpChunksAt } from '../../src/core/imageMeta';
+import { hasContentCredentials, imageSize, labelImage, readImageMeta, readWebpChunksAt } from '../../src/core/imageMeta';
 import type { ImageMeta } from '../../src/core/imageMeta';
 import { scanJpegHead } from '../../src/core/jpeg';
 import { pngTextChunks } from '../../src/core/png';
@@ -192,6 +192,21 @@ describe('image labels: writing and reading in PNG, JPEG and WebP', () => {
     assert.equal(labelImage(WEBP_BYTES.subarray(0, 30), { recipe, embedRecipe: true }), undefined);
     assert.equal(labelImage(makePng(8, 8).subarray(0, 40), { recipe, embedRecipe: true }), undefined);
     assert.deepEqual(readImageMeta(NOT_AN_IMAGE), { aiGenerated: false, contentCredentials: false, needMore: false });
+  });
+});
+
+describe('image sizes of every format', () => {
+  it('reads PNG IHDR, JPEG SOF, WebP VP8X and simple bitstreams, and nothing from other bytes', () => {
+    const jpeg = Buffer.from(JPEG_BYTES);
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.writeUInt16BE(0x123, sof + 5);
+    jpeg.writeUInt16BE(0x456, sof + 7);
+    assert.deepEqual(imageSize(jpeg), { width: 0x456, height: 0x123 });
+    assert.deepEqual(imageSize(written(jpeg)), { width: 0x456, height: 0x123 });
+    assert.deepEqual(imageSize(makePng(40, 30)), { width: 40, height: 30 });
+    for (const webp of [WEBP_BYTES, WEBP_LOSSY_BYTES, written(WEBP_BYTES)]) assert.deepEqual(imageSize(webp), { width: 1, height: 1 });
+    assert.equal(imageSize(NOT_AN_IMAGE), undefined);
+    assert.equal(imageSize(JPEG_BYTES.subarray(0, 40)), undefined);
   });
 });
 
