@@ -138,6 +138,20 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   return undefined;
 }
 
+/** What a head and the windows read after it found together (WebP). */
+export function mergeMeta(a: ImageMeta, b: ImageMeta): ImageMeta {
+  const recipe = a.recipe ?? b.recipe;
+  const aiSystem = a.aiSystem ?? b.aiSystem;
+  return {
+    ...(a.format ? { format: a.format } : {}),
+    ...(recipe ? { recipe } : {}),
+    aiGenerated: a.aiGenerated || b.aiGenerated,
+    ...(aiSystem ? { aiSystem } : {}),
+    contentCredentials: a.contentCredentials || b.contentCredentials,
+    needMore: b.needMore,
+  };
+}
+
 // ---- PNG ----
 
 function labelPng(png: Uint8Array, input: LabelInput): Uint8Array[] | undefined {

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readImageMetaFile } from '../../src/services/fileHead';
 import { hasContentCredentials, imageSize, labelImage, readImageMeta, readWebpChunksAt } from '../../src/core/imageMeta';
 import type { ImageMeta } from '../../src/core/imageMeta';
 import { scanJpegHead } from '../../src/core/jpeg';
@@ -275,4 +279,37 @@ describe('image labels: hostile files', () => {
       if (name !== 'signed JPEG') assert.ok(found > 50, `recipes still read: ${found}`);
     });
   }
+});
+
+describe('reading a file on disk stays bounded', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'flux-meta-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A labelled JPEG padded to 20 MB inside its entropy-coded data (before EOI). */
+  function bigJpeg(): Buffer {
+    const labelled = written(JPEG_BYTES);
+    return Buffer.concat([labelled.subarray(0, labelled.length - 2), Buffer.alloc(20 * 1024 * 1024, 0x11), labelled.subarray(labelled.length - 2)]);
+  }
+
+  it('a 20 MB JPEG: the label and recipe from its first 64 KiB', async () => {
+    const file = join(dir, 'big.jpg');
+    writeFileSync(file, bigJpeg());
+    const m = await readImageMetaFile(file);
+    assert.deepEqual(m.recipe, recipe);
+    assert.equal(m.aiGenerated, true);
+    assert.equal(m.bytesRead, RECIPE_HEAD_BYTES);
+  });
+
+  it('a WebP with its XMP after a big bitstream: one more window, skipping the bitstream', async () => {
+    const bitstream = Buffer.concat([WEBP_BYTES.subarray(20, 33), crypto.randomBytes(5 * 1024 * 1024)]);
+    const riff = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8L'), Buffer.alloc(4), bitstream, Buffer.alloc(1)]);
+    riff.writeUInt32LE(bitstream.length, 16);
+    riff.writeUInt32LE(riff.length - 8, 4);
+    const file = join(dir, 'big.webp');
+    writeFileSync(file, written(riff));
+    const m = await readImageMetaFile(file);
+    assert.deepEqual(m.recipe, recipe);
+    assert.ok(m.bytesRead <= 2 * RECIPE_HEAD_BYTES, `${m.bytesRead} bytes read`);
+  });
 });
