@@ -19,7 +19,7 @@ import { readImageMetaFile } from '../src/services/fileHead';
 import { JPEG_BYTES, WEBP_BYTES } from '../test/fake/png';
 import { FakeControl } from './fake';
 import { clientConfig, PROMPT, saveLikeTheExtension } from './pipeline';
-import { fmt, median, pairedRatio } from './stats';
+import { fmt, median, pairedRatio, pairedRounds } from './stats';
 
 const QUICK = process.argv.includes('--quick');
 const TARGET_BYTES = 20 * 1024 * 1024;
@@ -92,25 +92,10 @@ async function pipelineBench(dir: string): Promise<void> {
       const file = await saveLikeTheExtension(path.join(dir, label ? `with-${n}` : `without-${n}`), params.prompt, bytes, image.type.extension);
       return { ms: performance.now() - t0, file, imageBytes: image.bytes.length };
     };
-    for (let i = 0; i < 3; i++) {
-      await once(true, -1 - i);
-      await once(false, -1 - i);
-    }
-    const rounds = QUICK ? 7 : 21;
-    const withMs: number[] = [];
-    const withoutMs: number[] = [];
-    let imageBytes = 0;
-    for (let i = 0; i < rounds; i++) {
-      // Alternating order, so neither side always runs on a warmer machine.
-      const first = i % 2 === 0;
-      const a = await once(first, i);
-      const b = await once(!first, i);
-      const [w, wo] = first ? [a, b] : [b, a];
-      withMs.push(w.ms);
-      withoutMs.push(wo.ms);
-      imageBytes = w.imageBytes;
+    const { withMs, withoutMs, last } = await pairedRounds(once, QUICK ? 7 : 21, async (w) => {
       if (!readImageMeta((await readFile(w.file)).subarray(0, RECIPE_HEAD_BYTES)).aiGenerated) throw new Error('the written file has no label');
-    }
+    });
+    const imageBytes = last?.imageBytes ?? 0;
     const ratio = pairedRatio(withMs, withoutMs);
     const share = median(labelMs) / median(withoutMs);
     console.log(`label step (labelImage + joining the pieces) on the pipeline's PNG: ${fmt(median(labelMs), 3)} ms median, ${fmt(share * 100, 2)} % of the pipeline's ${fmt(median(withoutMs))} ms (target <= 5 %: ${share <= 0.05 ? 'met' : 'MISSED'})`);
