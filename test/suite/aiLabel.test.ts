@@ -47,6 +47,29 @@ describe('AI label', function () {
     assert.equal(recipe?.prompt, 'A red fox in fresh snow [jpeg]');
     await waitFor('the recipe document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'flux-recipe');
     assert.ok(vscode.window.activeTextEditor!.document.getText().includes('Model: flux-kontext-pro'));
+
+    // Regenerate from the JPEG's recipe, as the hover's link does: a new .jpg, the reference retargeted.
+    await vscode.window.showTextDocument(editor.document);
+    const again = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.regenerateImage', { image: uri });
+    assert.ok(again && again.toString() !== uri.toString(), 'regenerated');
+    assert.match(again.path, /\.jpg$/);
+    assert.ok(editor.document.getText().includes(`](../assets/${again.path.split('/').pop()!})`), editor.document.getText());
+    assert.equal((fake().generationRequests.at(-1)?.body as { prompt?: string } | undefined)?.prompt, 'A red fox in fresh snow [jpeg]');
+  });
+
+  it('AI label: a [webp] answer is a .webp in the extended layout with the label, listed in the history', async () => {
+    const editor = await openMarkdown('notes/ai-webp.md', '# Kite\n\nA red kite over the moor [webp]\n');
+    selectLine(editor, 2);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+    assert.ok(uri, 'generated');
+    assert.match(uri.path, /\.webp$/);
+    const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+    assert.equal(bytes.toString('latin1', 12, 16), 'VP8X');
+    assert.equal(bytes.readUInt32LE(4), bytes.length - 8);
+    const meta = readImageMeta(bytes);
+    assert.equal(meta.aiGenerated, true);
+    assert.equal(meta.recipe?.prompt, 'A red kite over the moor [webp]');
+    assert.ok((await testingApi()).services.history.list().some((r) => r.file === uri.toString()));
   });
 
   it('AI label: a [c2pa] PNG is written byte for byte; the hover says Content Credentials and shows the recipe from the history', async () => {
