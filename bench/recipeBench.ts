@@ -18,7 +18,7 @@ import { readFileHead } from '../src/services/fileHead';
 import { makePng } from '../test/fake/png';
 import { FakeControl } from './fake';
 import { clientConfig, PROMPT, saveLikeTheExtension } from './pipeline';
-import { fmt, median, pairedRatio } from './stats';
+import { fmt, median, pairedRatio, pairedRounds } from './stats';
 
 const QUICK = process.argv.includes('--quick');
 const TARGET_BYTES = 20 * 1024 * 1024;
@@ -81,26 +81,11 @@ async function pipelineBench(dir: string): Promise<void> {
       const ms = performance.now() - t0;
       return { ms, file, imageBytes: image.bytes.length };
     };
-    for (let i = 0; i < 3; i++) {
-      await once(true, -1 - i);
-      await once(false, -1 - i);
-    }
-    const rounds = QUICK ? 7 : 21;
-    const withMs: number[] = [];
-    const withoutMs: number[] = [];
-    let imageBytes = 0;
-    for (let i = 0; i < rounds; i++) {
-      // Alternating order, so neither side always runs on a warmer machine.
-      const first = i % 2 === 0;
-      const a = await once(first, i);
-      const b = await once(!first, i);
-      const [w, wo] = first ? [a, b] : [b, a];
-      withMs.push(w.ms);
-      withoutMs.push(wo.ms);
-      imageBytes = w.imageBytes;
+    const { withMs, withoutMs, last } = await pairedRounds(once, QUICK ? 7 : 21, async (w) => {
       const written = await readFile(w.file);
       if (readRecipe(written.subarray(0, RECIPE_HEAD_BYTES)).recipe?.prompt !== PROMPT) throw new Error('the written file has no recipe');
-    }
+    });
+    const imageBytes = last?.imageBytes ?? 0;
     const ratio = pairedRatio(withMs, withoutMs);
     console.log(`pipeline, ${fmt(imageBytes / 1024 / 1024, 2)} MB PNG: with recipe ${fmt(median(withMs))} ms median, without ${fmt(median(withoutMs))} ms median, paired ratio ${fmt(ratio, 3)}x (target <= 1.05x: ${ratio <= 1.05 ? 'met' : 'MISSED'})`);
   } finally {

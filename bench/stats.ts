@@ -20,6 +20,32 @@ export function range(values: readonly number[], digits = 1): string {
   return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 }
 
+/**
+ * Three warm-up pairs, then `rounds` pairs of `once(true)` and `once(false)` in alternating
+ * order, so neither side always runs on a warmer machine; `check` looks at each "with" result
+ * after its pair. The times of each side, and the last "with" result.
+ */
+export async function pairedRounds<T extends { ms: number }>(once: (withIt: boolean, n: number) => Promise<T>, rounds: number, check: (withResult: T) => Promise<void>): Promise<{ withMs: number[]; withoutMs: number[]; last: T | undefined }> {
+  for (let i = 0; i < 3; i++) {
+    await once(true, -1 - i);
+    await once(false, -1 - i);
+  }
+  const withMs: number[] = [];
+  const withoutMs: number[] = [];
+  let last: T | undefined;
+  for (let i = 0; i < rounds; i++) {
+    const first = i % 2 === 0;
+    const a = await once(first, i);
+    const b = await once(!first, i);
+    const [w, wo] = first ? [a, b] : [b, a];
+    withMs.push(w.ms);
+    withoutMs.push(wo.ms);
+    last = w;
+    await check(w);
+  }
+  return { withMs, withoutMs, last };
+}
+
 export function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }

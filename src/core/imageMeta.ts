@@ -3,7 +3,7 @@
 // The pixels are never re-encoded: new chunks or segments go in, the rest is handed on as
 // subarrays of the input. A file that carries Content Credentials (C2PA) is never changed.
 import { APP0, APP1, hasJpegSignature, isC2paSegment, makeSegment, MAX_SEGMENT_PAYLOAD, scanJpegHead, segmentStartsWith } from './jpeg';
-import { concatBytes, hasPngSignature, iTxtChunk, PNG_SIGNATURE, readTextChunk, scanHead, textKeyword } from './png';
+import { concatBytes, hasPngSignature, iTxtChunk, pngSize, PNG_SIGNATURE, readTextChunk, scanHead, textKeyword } from './png';
 import type { Recipe } from './recipe';
 import { parseRecipeJson, RECIPE_HEAD_BYTES, RECIPE_KEYWORD, RECIPE_KEYWORDS, recipeChunks, SOFTWARE, validRecipe, withHeadChunks } from './recipe';
 import { alphaFlag, bitstreamSize, hasWebpSignature, makeRiffChunk, riffSize, scanRiff, VP8X_XMP_FLAG, vp8xChunk, WEBP_HEADER_BYTES, writeU32le } from './webp';
@@ -107,6 +107,49 @@ export function readWebpChunksAt(window: Uint8Array): ImageMeta {
   } catch {
     return { aiGenerated: false, contentCredentials: false, needMore: false };
   }
+}
+
+/** Width and height of a PNG (IHDR), a JPEG (its SOF segment) or a WebP (VP8X canvas, else its bitstream). */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    if (hasPngSignature(bytes)) return pngSize(bytes);
+    if (hasJpegSignature(bytes)) {
+      // SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
+      const sof = scanJpegHead(bytes).segments.find((s) => s.marker >= 0xc0 && s.marker <= 0xcf && s.marker !== 0xc4 && s.marker !== 0xc8 && s.marker !== 0xcc);
+      if (!sof || sof.end - sof.dataStart < 5) return undefined;
+      const height = (bytes[sof.dataStart + 1]! << 8) | bytes[sof.dataStart + 2]!;
+      const width = (bytes[sof.dataStart + 3]! << 8) | bytes[sof.dataStart + 4]!;
+      return width && height ? { width, height } : undefined;
+    }
+    if (hasWebpSignature(bytes)) {
+      const first = scanRiff(bytes, WEBP_HEADER_BYTES, WEBP_HEADER_BYTES + 8 + 64).chunks[0];
+      if (!first) return undefined;
+      if (first.fourcc !== 'VP8X') {
+        const size = bitstreamSize(bytes, first);
+        return size && { width: size.width, height: size.height };
+      }
+      if (first.dataEnd - first.dataStart < 10) return undefined;
+      const d = first.dataStart;
+      return { width: (bytes[d + 4]! | (bytes[d + 5]! << 8) | (bytes[d + 6]! << 16)) + 1, height: (bytes[d + 7]! | (bytes[d + 8]! << 8) | (bytes[d + 9]! << 16)) + 1 };
+    }
+  } catch {
+    // untrusted bytes
+  }
+  return undefined;
+}
+
+/** What a head and the windows read after it found together (WebP). */
+export function mergeMeta(a: ImageMeta, b: ImageMeta): ImageMeta {
+  const recipe = a.recipe ?? b.recipe;
+  const aiSystem = a.aiSystem ?? b.aiSystem;
+  return {
+    ...(a.format ? { format: a.format } : {}),
+    ...(recipe ? { recipe } : {}),
+    aiGenerated: a.aiGenerated || b.aiGenerated,
+    ...(aiSystem ? { aiSystem } : {}),
+    contentCredentials: a.contentCredentials || b.contentCredentials,
+    needMore: b.needMore,
+  };
 }
 
 // ---- PNG ----

@@ -15,12 +15,14 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = { maxFiles: 500, maxMs: 3000 };
 /** Ids of entries found in files: `file-` and a hash of the file's URI, so a rescan finds the same id. */
 export const FILE_ENTRY_PREFIX = 'file-';
 const DISMISSED_KEY = 'flux.studio.dismissedFiles';
+/** The files that may carry a recipe: what the extension writes (the format the service answered with). */
+const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp}';
 const MAX_DISMISSED = 2000;
 const MIN_CREATED = Date.UTC(2020, 0, 1);
 const MAX_CREATED = Date.UTC(2100, 0, 1);
 
 export interface ScanResult {
-  /** PNG files looked at (stat), and how many of them were read. */
+  /** Image files (PNG, JPEG, WebP) looked at (stat), and how many of them were read. */
   readonly found: number;
   readonly read: number;
   readonly added: number;
@@ -57,7 +59,7 @@ export class FileHistory implements vscode.Disposable {
         if (dismissed.length) void this.dismiss(dismissed);
       }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.png', true, true, false);
+    const watcher = vscode.workspace.createFileSystemWatcher(IMAGE_GLOB, true, true, false);
     this.subscriptions.push(
       watcher,
       watcher.onDidDelete((uri) => {
@@ -141,11 +143,11 @@ export class FileHistory implements vscode.Disposable {
     }
     const added = await this.history.addMany(entries);
     const result = { found: candidates.length, read, added: added.length, removed: stale.length, limited };
-    this.log.info(`Recipes in the output folders: ${result.found} PNG files, ${read} read, ${result.added} added to the history, ${stale.length} gone, in ${Date.now() - started} ms${limited ? ' (stopped at the limit)' : ''}`);
+    this.log.info(`Recipes in the output folders: ${result.found} image files, ${read} read, ${result.added} added to the history, ${stale.length} gone, in ${Date.now() - started} ms${limited ? ' (stopped at the limit)' : ''}`);
     return result;
   }
 
-  /** The PNG files under each workspace folder's output folder (the part before any `${…}` variable). */
+  /** The image files under each workspace folder's output folder (the part before any `${…}` variable). */
   private async candidates(): Promise<vscode.Uri[]> {
     const out: vscode.Uri[] = [];
     const seen = new Set<string>();
@@ -154,7 +156,7 @@ export class FileHistory implements vscode.Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const prefix = staticPrefix(readConfig(folder.uri).outputFolder);
       if (prefix === undefined) continue;
-      const pattern = new vscode.RelativePattern(folder, prefix ? `${prefix}/**/*.png` : '**/*.png');
+      const pattern = new vscode.RelativePattern(folder, prefix ? `${prefix}/${IMAGE_GLOB}` : IMAGE_GLOB);
       const found = await vscode.workspace.findFiles(pattern, '**/node_modules/**', maxResults);
       for (const uri of found) {
         const key = uri.toString();

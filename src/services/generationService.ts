@@ -6,7 +6,7 @@ import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
-import { pngDimensions, sniffImageType } from '../core/imageType';
+import { sniffImageType } from '../core/imageType';
 import { checkModelRequest, modelRoute, takesPixels } from '../core/models';
 import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
@@ -16,7 +16,7 @@ import type { TaskJournal } from './journal';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import type { Recipe } from '../core/recipe';
-import { hasContentCredentials, labelImage } from '../core/imageMeta';
+import { hasContentCredentials, imageSize, labelImage } from '../core/imageMeta';
 import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
@@ -377,7 +377,7 @@ export class GenerationService implements vscode.Disposable {
   private recordFor(job: GenerationJob, config: FluxConfig, image: ProviderImage, request: ImageRequest, references: readonly ReferenceFile[]): ImageRecord {
     const route = modelRoute(request.model, config.provider);
     // FLUX.2: the pixels sent (the recipe records what was asked); else what the image says.
-    const dims = (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined) ?? pngDimensions(image.bytes);
+    const dims = (route.size === 'pixels' && request.size !== undefined ? dimensionsFor(request.size, request.megapixels ?? 1) : undefined) ?? imageSize(image.bytes);
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),

@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
 import type { ImageMeta } from '../core/imageMeta';
-import { readImageMeta, readWebpChunksAt } from '../core/imageMeta';
+import { mergeMeta, readImageMeta, readWebpChunksAt } from '../core/imageMeta';
 import type { Recipe } from '../core/recipe';
 import { RECIPE_HEAD_BYTES } from '../core/recipe';
-import { readFileHead, readFileRange } from './fileHead';
+import { readImageMetaFile } from './fileHead';
 
 /** Files larger than this are never read where only a whole-file read exists (virtual file systems). */
 export const MAX_RECIPE_FILE_BYTES = 20 * 1024 * 1024;
-/** A WebP's XMP chunk comes after its bitstream: at most this many more windows are read to reach it. */
-const MAX_WEBP_WINDOWS = 3;
 
 export interface RecipeRead {
   /** The validated recipe; undefined when the file has none (or not a valid one). */
@@ -37,42 +35,18 @@ export async function readImageRecipe(uri: vscode.Uri): Promise<RecipeRead> {
     if (uri.scheme !== 'file') {
       const whole = await readWholeSmall(uri);
       if (!whole) return { bytesRead: 0, unreadable: 'tooBig' };
-      let meta = readImageMeta(whole.subarray(0, RECIPE_HEAD_BYTES));
-      if (meta.nextChunk !== undefined) meta = merge(meta, readWebpChunksAt(whole.subarray(meta.nextChunk)));
-      return fromMeta(meta, whole.length);
+      const meta = readImageMeta(whole.subarray(0, RECIPE_HEAD_BYTES));
+      return fromMeta({ ...(meta.nextChunk === undefined ? meta : mergeMeta(meta, readWebpChunksAt(whole.subarray(meta.nextChunk)))), bytesRead: whole.length });
     }
-    const head = await readFileHead(uri.fsPath, RECIPE_HEAD_BYTES);
-    let bytesRead = head.length;
-    let meta = readImageMeta(head);
-    let next = meta.nextChunk;
-    for (let i = 0; i < MAX_WEBP_WINDOWS && next !== undefined && head.length === RECIPE_HEAD_BYTES; i++) {
-      const window = await readFileRange(uri.fsPath, next, RECIPE_HEAD_BYTES);
-      bytesRead += window.length;
-      const more = readWebpChunksAt(window);
-      meta = merge(meta, more);
-      next = more.nextChunk !== undefined && more.nextChunk > 0 && window.length === RECIPE_HEAD_BYTES ? next + more.nextChunk : undefined;
-    }
-    return fromMeta(meta, bytesRead);
+    return fromMeta(await readImageMetaFile(uri.fsPath));
   } catch (err) {
     const code = (err as { code?: string } | undefined)?.code;
     return { bytesRead: 0, unreadable: code === 'ENOENT' || code === 'FileNotFound' ? 'missing' : 'error' };
   }
 }
 
-function merge(a: ImageMeta, b: ImageMeta): ImageMeta {
-  const recipe = a.recipe ?? b.recipe;
-  const aiSystem = a.aiSystem ?? b.aiSystem;
-  return {
-    ...(a.format ? { format: a.format } : {}),
-    ...(recipe ? { recipe } : {}),
-    aiGenerated: a.aiGenerated || b.aiGenerated,
-    ...(aiSystem ? { aiSystem } : {}),
-    contentCredentials: a.contentCredentials || b.contentCredentials,
-    needMore: b.needMore,
-  };
-}
-
-function fromMeta(meta: ImageMeta, bytesRead: number): RecipeRead {
+function fromMeta(meta: ImageMeta & { bytesRead: number }): RecipeRead {
+  const { bytesRead } = meta;
   return {
     ...(meta.recipe ? { recipe: meta.recipe } : {}),
     ...(meta.aiGenerated ? { aiGenerated: true } : {}),

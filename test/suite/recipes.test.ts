@@ -105,10 +105,14 @@ describe('Recipes', function () {
     assert.deepEqual(Buffer.from(bytes.subarray(0, 33)), original.subarray(0, 33), 'signature and IHDR unchanged');
   });
 
-  it('Recipes: flux.embedRecipe false writes the bytes exactly as sent', async () => {
+  it('Recipes: flux.embedRecipe false writes only the AI label: no prompt, the pixels as sent', async () => {
     await vscode.workspace.getConfiguration('flux').update('embedRecipe', false, vscode.ConfigurationTarget.Workspace);
     const { uri, original } = await generated('norecipe', 'A plain image', 1);
-    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), original);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    assert.deepEqual(pngTextChunks(bytes).map((t) => t.keyword), ['XML:com.adobe.xmp']);
+    assert.ok(!Buffer.from(bytes).toString('latin1').includes('A plain image'), 'the prompt stays out');
+    assert.match(Buffer.from(bytes).toString('latin1'), /trainedAlgorithmicMedia/);
+    assert.deepEqual(Buffer.from(bytes.subarray(firstIdat(bytes))), original.subarray(firstIdat(original)));
   });
 
   it('Recipes: the hover shows the recipe as escaped text with only the allowed command links', async () => {
