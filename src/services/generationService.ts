@@ -166,7 +166,10 @@ export class GenerationService implements vscode.Disposable {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
       const references = job.references?.length ? await readReferences(job.references) : [];
-      const request = prepareRequest(job.request, config, references);
+      // A file asked for by name (Missing Images, the chat tool's path) is asked of the service in
+      // that name's format, so a `.png` never holds a JPEG.
+      const named = job.target ? formatOfName(job.target.path) : undefined;
+      const request = prepareRequest(named ? { ...job.request, outputFormat: named } : job.request, config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
       if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
@@ -434,6 +437,12 @@ export function prepareRequest(request: ImageRequest, config: FluxConfig, refere
   };
   checkModelRequest(prepared, config.provider);
   return prepared;
+}
+
+/** The output format a file name asks for: `png`, or `jpeg` for `.jpg`/`.jpeg`; else none. */
+export function formatOfName(path: string): 'png' | 'jpeg' | undefined {
+  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return ext === 'png' ? 'png' : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
 }
 
 /** A link to `image` in the document's own syntax, its path relative to the document. */
