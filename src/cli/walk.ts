@@ -3,7 +3,8 @@
 // `node_modules` and `.git` left out. Symbolic links are not followed: they may lead out of the
 // repository.
 import type { Dirent } from 'node:fs';
-import * as fs from 'node:fs/promises';
+// Synchronous, as the scan: many small folders go faster without a thread-pool round trip each.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -50,7 +51,7 @@ export async function findDocuments(root: string, targets: readonly string[]): P
     const rules = own && !chain.includes(own) ? [...chain, own] : chain;
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
@@ -71,7 +72,7 @@ export async function findDocuments(root: string, targets: readonly string[]): P
   };
 
   for (const target of targets) {
-    const stat = await fs.lstat(target);
+    const stat = fs.lstatSync(target);
     const parent = path.dirname(target);
     const chain = target === root ? [] : await chainTo(parent);
     const rel = repoRelative(root, target);
@@ -89,7 +90,7 @@ export async function findDocuments(root: string, targets: readonly string[]): P
 async function readRules(root: string, dir: string): Promise<Rules | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8');
+    text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
   } catch {
     return undefined;
   }
