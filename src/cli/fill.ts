@@ -30,6 +30,8 @@ export interface Connection {
 export interface FillPlan {
   readonly image: MissingImage;
   readonly request: ImageRequest;
+  /** The same file named from other documents: not made again, their references changed with it. */
+  readonly others: MissingImage[];
 }
 
 export interface Written {
@@ -115,7 +117,7 @@ export class Filler {
     await this.proxies?.dispose();
   }
 
-  private async one({ image, request }: FillPlan): Promise<Written> {
+  private async one({ image, request, others }: FillPlan): Promise<Written> {
     const folder = path.dirname(image.target);
     // Checked before any paid request: a folder we cannot write to fails this image only.
     await fs.mkdir(folder, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
@@ -136,17 +138,19 @@ export class Filler {
       throw new FluxError('write', `Cannot write ${image.repoPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
     }
     if (!(await this.temps.placeNew(temp, image.target))) throw new FluxError('write', `${image.repoPath} exists already; it is never written over.`);
-    const places: RetargetPlace[] = [
-      ...(image.retargetTo ? [{ ref: image.ref, written: image.written, retargetTo: image.retargetTo }] : []),
-      ...image.also,
-    ];
-    const pair = (p: RetargetPlace) => `${p.ref.path} → ${p.retargetTo}`;
-    let changed: string[] = [];
-    let unchanged: string[] = [];
-    if (places.length) {
-      const outcome = await this.editor.retarget(image.document, places).catch((err: unknown) => ({ changed: false as const, why: `the document could not be written (${(err as NodeJS.ErrnoException).code ?? 'error'})` }));
-      if (outcome.changed) changed = places.map(pair);
-      else unchanged = places.map((p) => `${pair(p)} (${outcome.why})`);
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    for (const named of [image, ...others]) {
+      const places: RetargetPlace[] = [
+        ...(named.retargetTo ? [{ ref: named.ref, written: named.written, retargetTo: named.retargetTo }] : []),
+        ...named.also,
+      ];
+      if (!places.length) continue;
+      const where = named === image ? '' : ` in ${named.document.repoPath}`;
+      const pair = (p: RetargetPlace) => `${p.ref.path} → ${p.retargetTo}${where}`;
+      const outcome = await this.editor.retarget(named.document, places).catch((err: unknown) => ({ changed: false as const, why: `the document could not be written (${(err as NodeJS.ErrnoException).code ?? 'error'})` }));
+      if (outcome.changed) changed.push(...places.map(pair));
+      else unchanged.push(...places.map((p) => `${pair(p)} (${outcome.why})`));
     }
     return { path: image.repoPath, document: image.document.repoPath, prompt: image.prompt, changed, unchanged };
   }

@@ -128,9 +128,16 @@ async function fill(io: Io, command: Extract<Command, { command: 'fill' }>): Pro
   const skipped: { path: string; document: string; reason: string }[] = scan.skipped.map((s) => ({ path: s.reference, document: s.document, reason: reasonText(s) }));
   const failed: { path: string; document: string; message: string }[] = [];
   const plans: FillPlan[] = [];
+  const byTarget = new Map<string, FillPlan>();
   let total = 0;
   for (const image of scan.missing) {
     if (!inShard(image.repoPath, command.shard)) continue;
+    // Named by another document too: made once, with the first; this document's references follow it.
+    const first = byTarget.get(image.repoPath);
+    if (first) {
+      first.others.push(image);
+      continue;
+    }
     const skip = (reason: string) => skipped.push({ path: image.repoPath, document: image.document.repoPath, reason });
     if (image.throughLink) skip(reasonText({ why: 'symlink' }));
     else if (!image.prompt) skip(reasonText({ why: 'noText' }));
@@ -148,7 +155,9 @@ async function fill(io: Io, command: Extract<Command, { command: 'fill' }>): Pro
         continue;
       }
       total += cost;
-      plans.push({ image, request });
+      const plan: FillPlan = { image, request, others: [] };
+      byTarget.set(image.repoPath, plan);
+      plans.push(plan);
     }
   }
   const planned = plans.map((p) => ({ ...missingJson(p.image), model: p.request.model }));

@@ -73,6 +73,7 @@ describe('flux-docs end to end (the built CLI against the fake)', function () {
   it('check → fill → check over Markdown, HTML, reStructuredText, AsciiDoc and LaTeX, with .jpg, a failure and a blocked folder', async () => {
     write(dir, 'docs/guide.md', '# Guide\n\n![A red fox in snow](img/fox.png)\n\nA lighthouse: ![A lighthouse at dusk](img/light.jpg)\n\nAgain ![A lighthouse at dusk](img/light.jpg)\n\n![[moderated] a thing](img/bad.png)\n\n![A blocked bird](blocked/bird.png)\n');
     write(dir, 'docs/blocked', 'a file where a folder would go');
+    write(dir, 'docs/other.md', 'The same picture: ![Lighthouse](img/light.jpg)\n');
     write(dir, 'site/page.html', '<p><img src="html/cat.png" alt="A cat on a mat"></p>\n');
     write(dir, 'docs/index.rst', 'Title\n=====\n\n.. image:: rst/owl.png\n   :alt: An owl at night\n');
     write(dir, 'docs/book.adoc', '= Book\n\nimage::adoc/bee.png[A bee on a flower]\n');
@@ -81,7 +82,8 @@ describe('flux-docs end to end (the built CLI against the fake)', function () {
     const first = await flux(dir, ['check', '--json']);
     assert.equal(first.code, 1, first.stderr);
     const missing = (JSON.parse(first.stdout) as { missing: { path: string; prompt: string }[] }).missing;
-    assert.deepEqual(missing.map((m) => m.path).sort(), ['docs/adoc/bee.png', 'docs/blocked/bird.png', 'docs/img/bad.png', 'docs/img/fox.png', 'docs/img/light.png', 'docs/rst/owl.png', 'paper/tex/wave.png', 'site/html/cat.png']);
+    // Each document that names it: light.jpg from guide.md and other.md.
+    assert.deepEqual(missing.map((m) => m.path).sort(), ['docs/adoc/bee.png', 'docs/blocked/bird.png', 'docs/img/bad.png', 'docs/img/fox.png', 'docs/img/light.png', 'docs/img/light.png', 'docs/rst/owl.png', 'paper/tex/wave.png', 'site/html/cat.png']);
 
     const fill = await flux(dir, ['fill', '--json'], env());
     assert.equal(fill.code, 1, fill.stderr);
@@ -96,7 +98,9 @@ describe('flux-docs end to end (the built CLI against the fake)', function () {
     assert.equal(guide.match(/img\/light\.png/g)?.length, 2, guide);
     assert.doesNotMatch(guide, /light\.jpg/);
     assert.match(guide, /!\[A red fox in snow\]\(img\/fox\.png\)/);
-    assert.deepEqual(result.written.find((w) => w.path === 'docs/img/light.png')!.changed, ['img/light.jpg → img/light.png', 'img/light.jpg → img/light.png']);
+    assert.deepEqual(result.written.find((w) => w.path === 'docs/img/light.png')!.changed, ['img/light.jpg → img/light.png', 'img/light.jpg → img/light.png', 'img/light.jpg → img/light.png in docs/other.md']);
+    // Named from another document too: made once, that document's reference changed with it.
+    assert.equal(fs.readFileSync(path.join(dir, 'docs/other.md'), 'utf8'), 'The same picture: ![Lighthouse](img/light.png)\n');
     // Made once each; no temporary file left anywhere.
     assert.equal(fake.generationRequests.length, 7);
     assert.deepEqual(files(dir).filter((f) => f.includes('.flux-')), []);
