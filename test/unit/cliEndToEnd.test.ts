@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { concatBytes } from '../../src/core/png';
 import { labelImage, readImageMeta } from '../../src/core/imageMeta';
 import { FakeService } from '../fake/fakeService';
+import { startProxy } from '../fake/proxy';
 
 const REPO = path.resolve(__dirname, '../../..');
 const BIN = path.join(REPO, 'cli/dist/flux-docs.js');
@@ -175,5 +176,37 @@ describe('flux-docs end to end (the built CLI against the fake)', function () {
     assert.equal(r.code, 130, r.stdout + r.stderr);
     assert.equal(fake.generationRequests.length, 2);
     assert.deepEqual(files(dir).filter((f) => !f.endsWith('.md')), []);
+  });
+
+  it('goes through the proxy of HTTP_PROXY, and never prints its credentials', async () => {
+    const proxy = await startProxy({ auth: { username: 'corp', password: 'proxy-pass-4321' }, hosts: { 'flux-upstream.test': '127.0.0.1' } });
+    try {
+      write(dir, 'a.md', '![A quiet harbour](img/harbour.png)\n');
+      const port = new URL(fake.baseUrl).port;
+      const proxyUrl = proxy.url.replace('http://', 'http://corp:proxy-pass-4321@');
+      const r = await flux(dir, ['fill'], { FLUX_API_KEY: KEY, FLUX_BASE_URL: `http://flux-upstream.test:${port}`, HTTP_PROXY: proxyUrl });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok((proxy.requests.get('flux-upstream.test') ?? 0) >= 1, proxy.log.join('\n'));
+      assert.doesNotMatch(r.stdout + r.stderr, /proxy-pass-4321|sk-cli-e2e/);
+      assert.ok(fs.existsSync(path.join(dir, 'img/harbour.png')));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('fails the image of a read-only folder and makes the others', async function () {
+    if (process.getuid?.() === 0) this.skip(); // root writes anywhere; the blocked folder above covers this as root
+    write(dir, 'a.md', '![One](ro/one.png)\n\n![Two](rw/two.png)\n');
+    fs.mkdirSync(path.join(dir, 'ro'));
+    fs.chmodSync(path.join(dir, 'ro'), 0o555);
+    try {
+      const r = await flux(dir, ['fill', '--json'], env());
+      assert.equal(r.code, 1);
+      const result = JSON.parse(r.stdout) as { written: { path: string }[]; failed: { path: string }[] };
+      assert.deepEqual(result.written.map((w) => w.path), ['rw/two.png']);
+      assert.deepEqual(result.failed.map((f) => f.path), ['ro/one.png']);
+    } finally {
+      fs.chmodSync(path.join(dir, 'ro'), 0o755);
+    }
   });
 });
