@@ -46,7 +46,7 @@ export async function findDocuments(root: string, targets: readonly string[]): P
     return (await Promise.all(dirs.map(rulesOf))).filter((r): r is Rules => r !== undefined);
   };
 
-  const visit = async (dir: string, chain: readonly Rules[]): Promise<void> => {
+  const visit = async (dir: string, dirRel: string, chain: readonly Rules[]): Promise<void> => {
     const own = await rulesOf(dir);
     const rules = own && !chain.includes(own) ? [...chain, own] : chain;
     let entries: Dirent[];
@@ -56,19 +56,20 @@ export async function findDocuments(root: string, targets: readonly string[]): P
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const folders: string[] = [];
+    const folders: [string, string][] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      const rel = repoRelative(root, full);
+      // Built from the folder's own: path.relative for each of thousands of entries is what a scan would spend.
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED.has(entry.name) || ignored(rules, `${rel}/`)) continue;
-        folders.push(full);
+        folders.push([full, rel]);
       } else if (entry.isFile()) {
         const language = languageOfPath(entry.name);
         if (language && !ignored(rules, rel)) found.set(full, { file: full, repoPath: rel, language });
       }
     }
-    for (const folder of folders) await visit(folder, rules);
+    for (const [folder, folderRel] of folders) await visit(folder, folderRel, rules);
   };
 
   for (const target of targets) {
@@ -77,7 +78,7 @@ export async function findDocuments(root: string, targets: readonly string[]): P
     const chain = target === root ? [] : await chainTo(parent);
     const rel = repoRelative(root, target);
     if (stat.isDirectory()) {
-      if (target === root || !ignored(chain, `${rel}/`)) await visit(target, chain);
+      if (target === root || !ignored(chain, `${rel}/`)) await visit(target, rel, chain);
     } else if (stat.isFile()) {
       // A file named on the command line is read even when ignored: it was asked for.
       const language = languageOfPath(target);
