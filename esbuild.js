@@ -7,6 +7,9 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+// `npm run cli`: only the flux-docs bundle, nothing else touched.
+const cliOnly = process.argv.includes('--cli');
+const CLI_OUT = 'cli/dist/flux-docs.js';
 
 function listTs(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -69,11 +72,19 @@ async function main() {
         { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [vendorApart, problemMatcher] },
         { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'dist/undici.js' },
         { ...nodeBundle, entryPoints: ['src/vendor/markdownIt.ts'], outfile: 'dist/markdown-it.js' },
+        // flux-docs (cli/): the command line on the same core, self-contained so it runs from the
+        // repository after `npm ci` and from its own package alike; undici apart, as for the
+        // extension, so `check` never parses it.
+        { ...nodeBundle, entryPoints: ['src/cli/main.ts'], outfile: CLI_OUT, banner: { js: '#!/usr/bin/env node' }, supported: { 'dynamic-import': false }, plugins: [vendorApart, problemMatcher] },
+        { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'cli/dist/undici.js' },
+        { ...nodeBundle, entryPoints: ['src/vendor/markdownIt.ts'], outfile: 'cli/dist/markdown-it.js' },
         { ...nodeBundle, entryPoints: ['webview/main.ts'], outfile: 'media/build/studio.js', format: 'iife', platform: 'browser', target: 'es2022', tsconfig: 'webview/tsconfig.json' },
-      ].filter((c) => c.entryPoints.every((p) => fs.existsSync(p)));
-  if (!tests) {
+      ].filter((c) => c.entryPoints.every((p) => fs.existsSync(p)) && (!cliOnly || c.outfile.startsWith('cli/')));
+  if (cliOnly) {
+    fs.rmSync('cli/dist', { recursive: true, force: true });
+  } else if (!tests) {
     // A release build must not ship a development build's leftovers (source maps).
-    for (const dir of ['dist', 'media/build']) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of ['dist', 'media/build', 'cli/dist']) fs.rmSync(dir, { recursive: true, force: true });
   } else {
     // A test file whose source was deleted or renamed must not keep running from out/.
     fs.rmSync('out', { recursive: true, force: true });

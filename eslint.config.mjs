@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'media/build/', '.vscode-test/', '.run/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'cli/dist/', 'out/', 'media/build/', '.vscode-test/', '.run/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
