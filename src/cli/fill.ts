@@ -2,6 +2,9 @@
 // the request normalised by core/params, one core/queue at --concurrency, the provider of
 // core/providers with a proxy from the environment (core/http/proxy), the AI label and recipe of
 // core/imageMeta, then the file and (for `.jpg`) the reference changed to the `.png`.
+import { dimensionsFor, MEGAPIXELS } from '../core/dimensions';
+import { takesPixels } from '../core/models';
+import { recipeOf } from '../core/recipe';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { FluxError, asFluxError, redact } from '../core/errors';
@@ -62,18 +65,21 @@ export function requestFor(image: MissingImage, model: string | undefined, root:
   return normalizeParams({ prompt, model: model ?? DEFAULT_SETTINGS.model, size: DEFAULT_SETTINGS.size, seed: DEFAULT_SETTINGS.seed });
 }
 
-/** The recipe the extension's pipeline writes for a generation (services/generationService `recipeOf`). */
+/** The recipe the extension's pipeline writes for a generation: the one `recipeOf` of core. */
 export function recipeFor(request: ImageRequest, image: ProviderImage, provider: ProviderId, created: Date): Recipe {
   const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
-  return {
-    v: 1,
+  const dims = request.size && takesPixels(request.model) ? dimensionsFor(request.size, request.megapixels ?? MEGAPIXELS.default) : undefined;
+  return recipeOf({
+    id: 'flux-docs',
     prompt: request.prompt,
     model: request.model,
     size: request.size ?? '1x1',
-    seed: seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? seed : null,
+    ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),
     provider,
-    created: created.toISOString(),
-  };
+    createdAt: created.getTime(),
+    ...(dims ? { width: dims.width, height: dims.height } : {}),
+    file: '',
+  });
 }
 
 export class Filler {

@@ -17,6 +17,10 @@
  * Moderated and failed requests are not charged (BFL), and are never counted here.
  */
 
+import { dimensionsFor, MEGAPIXELS } from './dimensions';
+import { takesPixels } from './models';
+import { parseSize, ratioPixels } from './params';
+
 /** How a model is priced: flat per image, or BFL's per-megapixel formula. */
 export type PriceRule =
   | { readonly kind: 'image'; readonly usd: number }
@@ -132,4 +136,29 @@ export function formatUsd(usd: number): string {
 /** Sub-cent prices (klein's 0.001/MP) add up exactly enough at six decimals. */
 function round(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
+}
+
+/**
+ * What one request is likely to cost: the size asked for, in pixels where it can be known (FLUX.2
+ * at `megapixels` for a ratio, as the request will send it), and the images sent with it.
+ */
+export function costItem(
+  request: { readonly model: string; readonly size?: string | undefined; readonly image?: unknown; readonly references?: readonly unknown[] },
+  count = 1,
+  megapixels: number = MEGAPIXELS.default,
+): CostItem {
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    if (request.size && takesPixels(request.model)) ({ width, height } = dimensionsFor(request.size, megapixels));
+    else {
+      const size = request.size ? parseSize(request.size) : undefined;
+      if (size?.kind === 'ratio') ({ width, height } = ratioPixels(size.ratio));
+      else if (size) ({ width, height } = size);
+    }
+  } catch {
+    // A size the request will refuse anyway: priced at about one megapixel.
+  }
+  const inputs = (request.image ? 1 : 0) + (request.references?.length ?? 0);
+  return { model: request.model, width, height, inputs: new Array<undefined>(inputs).fill(undefined), count };
 }

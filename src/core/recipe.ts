@@ -1,5 +1,7 @@
 // How an image was made, stored inside the PNG itself (CONTRACT.md "Recipes"), so a copied or
 // cloned image still knows its prompt. Everything read back from a file is untrusted data.
+import type { ImageRecord } from './imageRecord';
+import { takesPixels } from './models';
 import { MAX_PROMPT_LENGTH } from './params';
 import { concatBytes, iTxtChunk, pngSize, readTextChunk, scanHead, textChunk, textKeyword } from './png';
 
@@ -277,4 +279,24 @@ function isIsoDate(s: string): boolean {
 function isRelativePath(p: string): boolean {
   if (LINE_BAD.test(p) || p.includes('\\') || p.includes(':') || p.startsWith('/')) return false;
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+/** The PNG recipe of a record (the contract's fields). */
+export function recipeOf(record: ImageRecord): Recipe {
+  const size = record.size || (record.width && record.height ? `${record.width}x${record.height}` : '1x1');
+  return {
+    v: 1,
+    prompt: record.prompt,
+    model: record.model,
+    size,
+    seed: record.seed ?? null,
+    provider: record.provider ?? 'dmxapi',
+    created: new Date(record.createdAt).toISOString(),
+    ...(record.source ? { source: record.source } : {}),
+    // What FLUX.2 was sent; Kontext's recipe stays as it was.
+    ...(record.width && record.height && takesPixels(record.model) ? { width: record.width, height: record.height } : {}),
+    ...(record.outputFormat ? { outputFormat: record.outputFormat } : {}),
+    ...(record.promptUpsampling !== undefined ? { promptUpsampling: record.promptUpsampling } : {}),
+    ...(record.references?.length ? { references: record.references } : {}),
+  };
 }

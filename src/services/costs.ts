@@ -4,9 +4,6 @@ import type { CostItem, PriceBook, PriceProblem } from '../core/prices';
 import { estimateAll, formatUsd, priceBook } from '../core/prices';
 import type { Spending } from '../core/spending';
 import { overBudget, spending } from '../core/spending';
-import { dimensionsFor, MEGAPIXELS } from '../core/dimensions';
-import { takesPixels } from '../core/models';
-import { ratioPixels, parseSize } from '../core/params';
 import { readConfig } from './config';
 
 /** A question the person answers before money is spent: true to go on. */
@@ -100,30 +97,7 @@ export class Costs {
   }
 }
 
-/**
- * What one request is likely to cost: the size asked for, in pixels where it can be known (FLUX.2
- * at `megapixels` for a ratio, as the request will send it), and the images sent with it.
- */
-export function costItem(
-  request: { readonly model: string; readonly size?: string | undefined; readonly image?: unknown; readonly references?: readonly unknown[] },
-  count = 1,
-  megapixels: number = MEGAPIXELS.default,
-): CostItem {
-  let width: number | undefined;
-  let height: number | undefined;
-  try {
-    if (request.size && takesPixels(request.model)) ({ width, height } = dimensionsFor(request.size, megapixels));
-    else {
-      const size = request.size ? parseSize(request.size) : undefined;
-      if (size?.kind === 'ratio') ({ width, height } = ratioPixels(size.ratio));
-      else if (size) ({ width, height } = size);
-    }
-  } catch {
-    // A size the request will refuse anyway: priced at about one megapixel.
-  }
-  const inputs = (request.image ? 1 : 0) + (request.references?.length ?? 0);
-  return { model: request.model, width, height, inputs: new Array<undefined>(inputs).fill(undefined), count };
-}
+export { costItem } from '../core/prices';
 
 export function estimateText(usd: number, unknown: number, items: number): string {
   if (unknown === 0) return formatUsd(usd);

@@ -7,7 +7,7 @@ import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
 import { sniffImageType } from '../core/imageType';
-import { checkModelRequest, modelRoute, takesPixels } from '../core/models';
+import { checkModelRequest, modelRoute } from '../core/models';
 import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderCallOptions, ProviderId, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
@@ -15,7 +15,7 @@ import type { JournalJob } from '../core/journal';
 import type { TaskJournal } from './journal';
 import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
-import type { Recipe } from '../core/recipe';
+import { recipeOf } from '../core/recipe';
 import { hasContentCredentials, imageSize, labelImage } from '../core/imageMeta';
 import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
@@ -466,28 +466,11 @@ function proxySettings(): ProxySettings {
   };
 }
 
-/** The PNG recipe of a record (the contract's fields). */
-export function recipeOf(record: ImageRecord): Recipe {
-  const size = record.size || (record.width && record.height ? `${record.width}x${record.height}` : '1x1');
-  return {
-    v: 1,
-    prompt: record.prompt,
-    model: record.model,
-    size,
-    seed: record.seed ?? null,
-    provider: record.provider ?? 'dmxapi',
-    created: new Date(record.createdAt).toISOString(),
-    ...(record.source ? { source: record.source } : {}),
-    // What FLUX.2 was sent; Kontext's recipe stays as it was.
-    ...(record.width && record.height && takesPixels(record.model) ? { width: record.width, height: record.height } : {}),
-    ...(record.outputFormat ? { outputFormat: record.outputFormat } : {}),
-    ...(record.promptUpsampling !== undefined ? { promptUpsampling: record.promptUpsampling } : {}),
-    ...(record.references?.length ? { references: record.references } : {}),
-  };
-}
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
+
+export { recipeOf };
