@@ -5,7 +5,7 @@ import { IMAGE_FILE_NAME } from '../core/imageType';
 import type { HistoryEntry } from '../core/history';
 import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
-import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSize } from '../core/params';
+import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
 import { TrackedAnchor } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
@@ -284,7 +284,8 @@ export class StudioController implements vscode.Disposable {
       return fail('model', e);
     }
     try {
-      size = sizeOptional ? '' : normalizeSize(input.size);
+      // FLUX.2 takes pixels in multiples of 16 up to 4 MP; Kontext 256–2048 per side.
+      size = sizeOptional ? '' : normalizeSizeFor(input.size, model);
     } catch (e) {
       return fail('size', e);
     }

@@ -4,24 +4,14 @@ import { FluxError } from '../../src/core/errors';
 import { aspectRatioFor, mayCarryKey } from '../../src/core/providers/bfl';
 import { providerFor } from '../../src/core/providers';
 import type { ImageRequest, ProviderSettings } from '../../src/core/providers/types';
+import { failsWith } from './failsWith';
 import { FakeService } from '../fake/fakeService';
 import { makePng } from '../fake/png';
 
 const KEY = 'sk-bfl-0123456789abcdefghij';
 const REQ: ImageRequest = { prompt: 'a fox', model: 'flux-kontext-pro', size: '16x9', seed: 5 };
 
-async function fails(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<FluxError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FluxError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    assert.ok(!e.message.includes(KEY));
-    return e;
-  }
-  assert.fail(`expected ${kind}`);
-}
+const fails = (p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<FluxError> => failsWith(KEY, p, kind, pattern);
 
 describe('bfl provider', () => {
   let fake: FakeService;

@@ -1,8 +1,9 @@
 // FLUX.2 through both providers against the fake, which knows FLUX.2 strictly as documented.
 import * as assert from 'node:assert/strict';
-import { FluxError } from '../../src/core/errors';
+import type { FluxError } from '../../src/core/errors';
 import { providerFor } from '../../src/core/providers';
 import type { ImageRequest, InputImage, ProviderSettings } from '../../src/core/providers/types';
+import { failsWith } from './failsWith';
 import { FakeService } from '../fake/fakeService';
 import { JPEG_BYTES, makePng, WEBP_BYTES } from '../fake/png';
 
@@ -10,18 +11,7 @@ const KEY = 'sk-flux2-0123456789abcdefghij';
 const REQ: ImageRequest = { prompt: 'the dog from image 1 asleep in the garden of image 2', model: 'flux-2-pro', size: '16x9', seed: 5 };
 const png = (w: number): InputImage => ({ bytes: makePng(w, 4), name: `p${w}.png`, mime: 'image/png' });
 
-async function fails(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<FluxError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FluxError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    assert.ok(!e.message.includes(KEY));
-    return e;
-  }
-  assert.fail(`expected ${kind}`);
-}
+const fails = (p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<FluxError> => failsWith(KEY, p, kind, pattern);
 
 async function post(fake: FakeService, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: { detail?: { loc: string[] }[] } }> {
   const res = await fetch(`${fake.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
