@@ -162,6 +162,7 @@ export class GenerationService implements vscode.Disposable {
     };
     const retargetRanges = job.retarget ? [job.retarget, ...(job.retarget.also ?? [])].map((place) => ({ place, range: rangeOf(job.retarget!.document, place) })) : [];
     const journalId = globalThis.crypto.randomUUID();
+    let keep = false;
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
@@ -243,12 +244,15 @@ export class GenerationService implements vscode.Disposable {
       // A bug here is ours: logged with its stack, shown as such (never as a network failure).
       const e = asFluxError(err);
       if (e !== err) this.log.error(`internal: ${e.details.bug}`);
+      // Cancelled after the service accepted it (Cancel, the Studio closed, the window going):
+      // it is paid for, so it stays in the journal and the next start brings it as a draft.
+      if (e.kind === 'cancelled') keep = true;
       throw e;
     } finally {
       ownAnchor?.dispose();
       for (const own of ownRanges) own.dispose();
       // Saved, or failed in front of the person: nothing left to recover.
-      await this.journal?.settled(journalId);
+      if (!keep) await this.journal?.settled(journalId);
     }
   }
 

@@ -32,14 +32,18 @@ describe('Recovery after VS Code stops', function () {
     const running = services.generation.run({ request: { prompt: 'A lantern in the fog', model: 'flux-2-pro', size: '1x1', seed: 7 }, signal: controller.signal, approved: true });
     await waitFor('the accepted task in the journal', async () => journal.size === 1 && (await journalFiles(journal.folder)).length === 1);
     const [name] = await journalFiles(journal.folder);
-    const written = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(journal.folder, name!)))) as { pid: number; entries: { task?: { pollUrl: string } }[] };
+    const written = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(journal.folder, name!)))) as { pid: number; entries: { id: string; task?: { pollUrl: string } }[] };
     assert.ok(written.entries[0]?.task?.pollUrl.includes('/flux/v1/get_result?id='), JSON.stringify(written));
     assert.ok(!JSON.stringify(written).includes('sk-test'), 'no key in the journal');
-    // The window stops: its journal stays as written, under a process that is gone.
-    written.pid = GONE_PID;
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(journal.folder, 'window-stopped-1.json'), new TextEncoder().encode(JSON.stringify(written)));
+    // Cancelled after the service accepted it: paid for, so it stays in the journal.
     controller.abort();
     await running.catch(() => undefined);
+    assert.equal(journal.size, 1, 'kept: the next start brings it');
+    // The window stops: its journal stays as written, under a process that is gone (this window
+    // lets go of its own copy, as if it were the next one).
+    written.pid = GONE_PID;
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(journal.folder, 'window-stopped-1.json'), new TextEncoder().encode(JSON.stringify(written)));
+    await journal.settled(written.entries[0]!.id);
     await waitFor('this window to let go of its own entry', async () => journal.size === 0 && (await journalFiles(journal.folder)).length === 1);
 
     // The service finishes while nobody asks; the next window starts.
