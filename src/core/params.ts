@@ -3,8 +3,6 @@ import { normalizePixelSize } from './dimensions';
 import { MODEL_IDS, takesPixels } from './models';
 import { MODEL_PATTERN } from './settings';
 
-/** The models the table knows (FLUX.2 first, then FLUX.1 Kontext); see `./models`. */
-export const KNOWN_MODELS: readonly string[] = MODEL_IDS;
 export const ASPECT_RATIOS = ['1x1', '2x3', '3x2', '3x4', '4x3', '9x16', '16x9'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
@@ -86,7 +84,7 @@ export function normalizeSeed(input: unknown): number {
 export function normalizeModel(input: unknown): string {
   const model = typeof input === 'string' ? input.trim() : '';
   if (!MODEL_PATTERN.test(model)) {
-    throw new FluxError('invalidInput', text('“{0}” is not a model name. Use {1}.', clip(String(input ?? '')), KNOWN_MODELS.join(', ')));
+    throw new FluxError('invalidInput', text('“{0}” is not a model name. Use {1}.', clip(String(input ?? '')), MODEL_IDS.join(', ')));
   }
   return model;
 }

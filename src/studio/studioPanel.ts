@@ -4,7 +4,8 @@ import { readConfig } from '../services/config';
 import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { outputFolderSegments } from '../core/outputFolder';
 import { MODEL_FAMILIES, MODELS } from '../core/models';
-import { ASPECT_RATIOS, KNOWN_MODELS, MAX_PROMPT_LENGTH } from '../core/params';
+import { MODEL_IDS } from '../core/models';
+import { ASPECT_RATIOS, MAX_PROMPT_LENGTH } from '../core/params';
 import type { Services } from '../services/services';
 import type { InsertTargetTracker } from './insertTarget';
 import type { Bootstrap, HostToWebview, WebviewStrings } from './protocol';
@@ -178,7 +179,7 @@ export function resourceRoots(deps: Pick<StudioDependencies, 'extensionUri' | 's
 
 function bootstrap(deps: StudioDependencies): Bootstrap {
   const config = readConfig(deps.target.current()?.document.uri);
-  const models: string[] = [...KNOWN_MODELS];
+  const models: string[] = [...MODEL_IDS];
   if (!models.includes(config.model)) models.push(config.model);
   return {
     strings: webviewStrings(),
