@@ -8,11 +8,11 @@
 import { type BlockModel, type Span, runs } from './blocks';
 
 const RAW_TEXT = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
+const NAME = /<\/?([a-zA-Z][^\s/>]*)/y;
 const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/y;
 const WHOLE = /^(pre|listing|table|ul|ol|dl|menu|select|datalist|svg|math|template|object|video|audio|picture|head|map)$/i;
 
-export function htmlBlocks(lines: readonly string[]): BlockModel {
-  const text = lines.join('\n');
+export function htmlBlocks(lines: readonly string[], text = lines.join('\n')): BlockModel {
   const lineStarts: number[] = [];
   let offset = 0;
   for (const l of lines) {
@@ -44,6 +44,13 @@ export function htmlBlocks(lines: readonly string[]): BlockModel {
       i = end;
       continue;
     }
+    // only the elements named above matter: any other tag is passed by its name
+    NAME.lastIndex = lt;
+    const named = NAME.exec(text);
+    if (named && !RAW_TEXT.test(named[1]!) && !WHOLE.test(named[1]!) && !/^(body|html)$/i.test(named[1]!)) {
+      i = lt + named[0].length;
+      continue;
+    }
     TAG.lastIndex = lt;
     const tag = TAG.exec(text);
     if (!tag) {
@@ -60,8 +67,11 @@ export function htmlBlocks(lines: readonly string[]): BlockModel {
         spans.push({ start: lineOf(opened.at), end: lineOf(end - 1) });
       }
     } else if (RAW_TEXT.test(name)) {
-      const close = text.slice(end).search(new RegExp(`</${name}[\\s/>]`, 'i'));
-      const stop = close < 0 ? text.length : end + close + text.slice(end + close).indexOf('>') + 1;
+      const closer = new RegExp(`</${name}[\\s/>]`, 'gi');
+      closer.lastIndex = end;
+      const close = closer.exec(text)?.index ?? -1;
+      const gt = close < 0 ? -1 : text.indexOf('>', close);
+      const stop = close < 0 ? text.length : gt < 0 ? text.length : gt + 1;
       spans.push({ start: lineOf(lt), end: lineOf(Math.max(stop - 1, lt)) });
       i = stop;
       continue;
