@@ -5,7 +5,7 @@
  * the `head` (from the start of the document to the `<body>` tag, which it follows at the earliest);
  * nor after `</body>`. Otherwise units are runs of non-blank lines.
  */
-import { type BlockModel, type Span, runs } from './blocks';
+import { type BlockModel, type Span, lineLocator, runs } from './blocks';
 
 const RAW_TEXT = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
 const NAME = /<\/?([a-zA-Z][^\s/>]*)/y;
@@ -13,22 +13,7 @@ const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/y;
 const WHOLE = /^(pre|listing|table|ul|ol|dl|menu|select|datalist|svg|math|template|object|video|audio|picture|head|map)$/i;
 
 export function htmlBlocks(lines: readonly string[], text = lines.join('\n')): BlockModel {
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    lineStarts.push(offset);
-    offset += l.length + 1;
-  }
-  const lineOf = (at: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = lineLocator(lines);
   const spans: Span[] = [];
   const open: { name: string; at: number }[] = [];
   const breakAfter = new Set<number>();

@@ -8,7 +8,7 @@
  * - between `\begin{itemize}` (any list) and its first `\item`: in a list the link joins the item.
  * Units are runs of non-blank lines joined where one of these goes on.
  */
-import { type BlockModel, type Span, runs } from './blocks';
+import { type BlockModel, type Span, lineLocator, runs } from './blocks';
 import { maskLatex } from './latex';
 
 const TEXT_ENVIRONMENTS = new Set([
@@ -22,22 +22,7 @@ const ITEM = /\\item(?![a-zA-Z@])/g;
 const LISTS = /^(itemize|enumerate|description|compactitem|compactenum|compactdesc|asparaitem|asparaenum|inparaitem|inparaenum|list|dinglist|checklist|tasks)$/;
 
 export function latexBlocks(lines: readonly string[], text = lines.join('\n')): BlockModel {
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    lineStarts.push(offset);
-    offset += l.length + 1;
-  }
-  const lineOf = (at: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = lineLocator(lines);
   const spans: Span[] = [];
   const masked = maskLatex(text, (from, to) => spans.push({ start: lineOf(from), end: lineOf(Math.max(from, to - 1)) }));
   const text_ = new Set(TEXT_ENVIRONMENTS);
