@@ -88,14 +88,16 @@ const ATOMIC = new Set(['table_open', 'fence', 'code_block', 'html_block']);
 /** The text to insert, and where, so that `link` stands alone as its own paragraph. */
 export function placeLink(documentText: string, anchorOffset: number, mode: PlacementMode, link: string, eol: string, language: PlacementLanguage = 'markdown'): LinkInsertion {
   const family: DocumentFamily = language === 'markdown' ? 'markdown' : 'plain';
-  const layout = analyse(documentText, family);
+  const layout = analyse(documentText, family, language !== 'markdown' && language !== 'plain');
   const { lines } = layout;
   const anchor = Math.max(0, Math.min(anchorOffset, documentText.length));
   let index = lineAt(lines, anchor);
   if (mode === 'afterBlock' && index > 0 && anchor === lines[index].start) index -= 1;
 
   if (language !== 'markdown' && language !== 'plain') {
-    const model = blockModel(language, lines.map((l) => l.text));
+    // the models read offsets in the text with `\n` line breaks: the document's own when it has no other
+    const texts = lines.map((l) => l.text);
+    const model = blockModel(language, texts, documentText.includes('\r') ? texts.join('\n') : documentText);
     const unit = unitFor(model, index);
     if (unit) return afterBlock(layout, { start: unit.start, end: unit.end, chain: [], prefix: unit.indent, ...(unit.join ? { join: unit.join } : {}) }, link, eol);
     if (index < model.tail && isBlank(layout, index)) return onBlankLine(layout, index, link, eol);
@@ -114,8 +116,10 @@ export function placeLink(documentText: string, anchorOffset: number, mode: Plac
   return afterBlock(layout, looseBlock(layout, index), link, eol);
 }
 
-function analyse(text: string, family: DocumentFamily): Layout {
+function analyse(text: string, family: DocumentFamily, modelled = false): Layout {
   const lines = splitLines(text);
+  // a language with a block model needs only the lines
+  if (modelled) return { lines, family, leaves: [], containers: [] };
   if (family === 'plain') return { lines, family, leaves: plainBlocks(lines), containers: [] };
 
   const leaves: Block[] = [];

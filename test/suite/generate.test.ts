@@ -63,6 +63,23 @@ describe('Generate commands', function () {
     });
   }
 
+  // Other languages' blocks: never inside a list's markup or a verbatim environment.
+  for (const [file, doc, line, selected, expected, link] of [
+    ['list.html', '<ul>\n<li>The keeper climbed</li>\n\n<li>three</li>\n</ul>\n\n<p>After.</p>\n', 1, 'The keeper climbed',
+      '<ul>\n<li>The keeper climbed</li>\n\n<li>three</li>\n</ul>\n\nLINK\n\n<p>After.</p>\n', (alt: string, path: string) => `<img src="${path}" alt="${alt}">`],
+    ['verbatim.tex', '\\begin{verbatim}\nThe keeper climbed\n\nmore\n\\end{verbatim}\n\nAfter.\n', 1, 'The keeper climbed',
+      '\\begin{verbatim}\nThe keeper climbed\n\nmore\n\\end{verbatim}\n\nLINK\n\nAfter.\n', (_alt: string, path: string) => `\\includegraphics[width=\\linewidth]{${path}}`],
+  ] as const) {
+    it(`from a selection in ${file}: the link follows the list or the verbatim block`, async () => {
+      const editor = await openMarkdown(`notes/blocks-${file}`, doc);
+      const from = editor.document.lineAt(line).text.indexOf(selected);
+      editor.selection = new vscode.Selection(line, from, line, from + selected.length);
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
+      assert.ok(uri, 'generated');
+      assert.equal(editor.document.getText(), expected.replace('LINK', link(selected, `../assets/${uri.path.split('/').pop()}`)));
+    });
+  }
+
   it('takes back both the link and the file with one Undo', async () => {
     const editor = await openMarkdown('notes/undo.md', CHAPTER);
     selectLine(editor, 4);

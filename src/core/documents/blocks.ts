@@ -122,3 +122,23 @@ export function runs(lines: readonly string[], to: number, spans: readonly Span[
   }
   return units;
 }
+
+/** The line (0-based) of an offset in `lines` joined with `\n`. */
+export function lineLocator(lines: readonly string[]): (offset: number) => number {
+  const starts = new Int32Array(lines.length);
+  let offset = 0;
+  lines.forEach((l, i) => {
+    starts[i] = offset;
+    offset += l.length + 1;
+  });
+  return (at) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}

@@ -5,30 +5,15 @@
  * the `head` (from the start of the document to the `<body>` tag, which it follows at the earliest);
  * nor after `</body>`. Otherwise units are runs of non-blank lines.
  */
-import { type BlockModel, type Span, runs } from './blocks';
+import { type BlockModel, type Span, lineLocator, runs } from './blocks';
 
 const RAW_TEXT = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/i;
+const NAME = /<\/?([a-zA-Z][^\s/>]*)/y;
 const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/y;
 const WHOLE = /^(pre|listing|table|ul|ol|dl|menu|select|datalist|svg|math|template|object|video|audio|picture|head|map)$/i;
 
-export function htmlBlocks(lines: readonly string[]): BlockModel {
-  const text = lines.join('\n');
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    lineStarts.push(offset);
-    offset += l.length + 1;
-  }
-  const lineOf = (at: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+export function htmlBlocks(lines: readonly string[], text = lines.join('\n')): BlockModel {
+  const lineOf = lineLocator(lines);
   const spans: Span[] = [];
   const open: { name: string; at: number }[] = [];
   const breakAfter = new Set<number>();
@@ -42,6 +27,13 @@ export function htmlBlocks(lines: readonly string[]): BlockModel {
       const end = close < 0 ? text.length : close + 3;
       spans.push({ start: lineOf(lt), end: lineOf(end - 1) });
       i = end;
+      continue;
+    }
+    // only the elements named above matter: any other tag is passed by its name
+    NAME.lastIndex = lt;
+    const named = NAME.exec(text);
+    if (named && !RAW_TEXT.test(named[1]!) && !WHOLE.test(named[1]!) && !/^(body|html)$/i.test(named[1]!)) {
+      i = lt + named[0].length;
       continue;
     }
     TAG.lastIndex = lt;
@@ -60,8 +52,11 @@ export function htmlBlocks(lines: readonly string[]): BlockModel {
         spans.push({ start: lineOf(opened.at), end: lineOf(end - 1) });
       }
     } else if (RAW_TEXT.test(name)) {
-      const close = text.slice(end).search(new RegExp(`</${name}[\\s/>]`, 'i'));
-      const stop = close < 0 ? text.length : end + close + text.slice(end + close).indexOf('>') + 1;
+      const closer = new RegExp(`</${name}[\\s/>]`, 'gi');
+      closer.lastIndex = end;
+      const close = closer.exec(text)?.index ?? -1;
+      const gt = close < 0 ? -1 : text.indexOf('>', close);
+      const stop = close < 0 ? text.length : gt < 0 ? text.length : gt + 1;
       spans.push({ start: lineOf(lt), end: lineOf(Math.max(stop - 1, lt)) });
       i = stop;
       continue;

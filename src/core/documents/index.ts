@@ -30,8 +30,8 @@ interface LanguageSyntax {
   link(alt: string, path: string): string;
   /** The text that replaces `ref.pathStart..ref.pathEnd` for `newPath`. */
   retarget(ref: ImageReference, newPath: string): string;
-  /** Its block model for placement; Markdown's is placement's own (markdown-it). */
-  blocks?(lines: readonly string[]): BlockModel;
+  /** Its block model for placement (`text` is `lines` joined with `\n`); Markdown's is placement's own (markdown-it). */
+  blocks?(lines: readonly string[], text: string): BlockModel;
 }
 
 const none: readonly SkippedReference[] = [];
@@ -62,8 +62,8 @@ export function readImageReferencesWithSkipped(text: string, language: DocumentL
 }
 
 /** The language's block model over a document's lines (HTML, reStructuredText, AsciiDoc, LaTeX). */
-export function blockModel(language: Exclude<DocumentLanguage, 'markdown'>, lines: readonly string[]): BlockModel {
-  return SYNTAX[language].blocks!(lines);
+export function blockModel(language: Exclude<DocumentLanguage, 'markdown'>, lines: readonly string[], text = lines.join('\n')): BlockModel {
+  return SYNTAX[language].blocks!(lines, text);
 }
 
 /**

@@ -29,49 +29,67 @@ const FIGURE_ENVIRONMENTS = /^(figure\*?|subfigure|wrapfigure|SCfigure|sidewaysf
  * The text with comments, verbatim environments and `\verb` arguments blanked out (same length,
  * line breaks kept), so offsets found in it are offsets in the original.
  */
+const LINE_BREAK = /[\r\n]/g;
+const BEGIN = /\\begin\s*\{([^}]*)\}/y;
+const VERB = /\\verb\*?([^a-zA-Z\s*])/y;
+const SPECIAL = /[\\%]/g;
+
 export function maskLatex(text: string, onVerbatim?: (from: number, to: number) => void): string {
   const custom = customVerbatim(text);
-  const out = text.split('');
+  // the blanked ranges, in order; the text is built once from them (no array of characters)
+  const ranges: [number, number][] = [];
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+    if (to > from) ranges.push([from, to]);
   };
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') {
-      const begin = /^\\begin\s*\{([^}]*)\}/.exec(text.slice(i, i + 80));
+  // the offset of the line break at or after `from` (or the end): no copy of the rest of the text
+  const lineEnd = (from: number): number => {
+    LINE_BREAK.lastIndex = from;
+    return LINE_BREAK.exec(text)?.index ?? text.length;
+  };
+  SPECIAL.lastIndex = 0;
+  for (let m = SPECIAL.exec(text); m; m = SPECIAL.exec(text)) {
+    const i = m.index;
+    if (m[0] === '\\') {
+      BEGIN.lastIndex = i;
+      const begin = text.startsWith('\\begin', i) ? BEGIN.exec(text) : null;
       if (begin && isVerbatim(begin[1]!, custom)) {
         const endTag = `\\end{${begin[1]}}`;
         const close = text.indexOf(endTag, i + begin[0].length);
         const stop = close < 0 ? text.length : close + endTag.length;
         blank(i, stop);
         onVerbatim?.(i, stop);
-        i = stop;
+        SPECIAL.lastIndex = stop;
         continue;
       }
-      const verb = /^\\verb\*?([^a-zA-Z\s*])/.exec(text.slice(i, i + 8));
+      VERB.lastIndex = i;
+      const verb = text.startsWith('\\verb', i) ? VERB.exec(text) : null;
       if (verb) {
         const open = i + verb[0].length;
         let close = text.indexOf(verb[1]!, open);
-        const eol = text.slice(open).search(/[\r\n]/);
-        if (close < 0 || (eol >= 0 && close > open + eol)) close = eol < 0 ? text.length - 1 : open + eol - 1;
+        const eol = lineEnd(open);
+        if (close < 0 || close > eol) close = eol - 1;
         blank(i, close + 1);
-        i = close + 1;
+        SPECIAL.lastIndex = Math.max(close + 1, i + 1);
         continue;
       }
-      i += 2; // a control symbol such as \% or \\ is never a comment
+      SPECIAL.lastIndex = i + 2; // a control symbol such as \% or \\ is never a comment
       continue;
     }
-    if (c === '%') {
-      const eol = text.slice(i).search(/[\r\n]/);
-      const stop = eol < 0 ? text.length : i + eol;
-      blank(i, stop);
-      i = stop;
-      continue;
-    }
-    i++;
+    // a comment, to the end of its line
+    const stop = lineEnd(i);
+    blank(i, stop);
+    SPECIAL.lastIndex = stop;
   }
-  return out.join('');
+  if (!ranges.length) return text;
+  // joined once: a flat string, quick for the regular expressions that read it next
+  const parts: string[] = [];
+  let at = 0;
+  for (const [from, to] of ranges) {
+    parts.push(text.slice(at, from), text.slice(from, to).replace(/[^\r\n]/g, ' '));
+    at = to;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** The index just after the group that opens at `open` (a `{` or `[`), braces balanced; -1 when it never closes. */

@@ -8,7 +8,7 @@
  * - between `\begin{itemize}` (any list) and its first `\item`: in a list the link joins the item.
  * Units are runs of non-blank lines joined where one of these goes on.
  */
-import { type BlockModel, type Span, runs } from './blocks';
+import { type BlockModel, type Span, lineLocator, runs } from './blocks';
 import { maskLatex } from './latex';
 
 const TEXT_ENVIRONMENTS = new Set([
@@ -16,71 +16,90 @@ const TEXT_ENVIRONMENTS = new Set([
   'alertblock', 'exampleblock', 'columns', 'column', 'multicols', 'multicols*', 'landscape', 'sloppypar', 'spacing',
   'singlespace', 'singlespacing', 'doublespace', 'onehalfspace', 'adjustwidth', 'proof', 'itemize', 'enumerate', 'description',
 ]);
+const SPECIAL = /[\\{}$]/g;
+const ENVIRONMENT = /\\(begin|end)\s*\{([^}]*)\}/y;
+const ITEM = /\\item(?![a-zA-Z@])/g;
 const LISTS = /^(itemize|enumerate|description|compactitem|compactenum|compactdesc|asparaitem|asparaenum|inparaitem|inparaenum|list|dinglist|checklist|tasks)$/;
 
-export function latexBlocks(lines: readonly string[]): BlockModel {
-  const text = lines.join('\n');
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    lineStarts.push(offset);
-    offset += l.length + 1;
-  }
-  const lineOf = (at: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+export function latexBlocks(lines: readonly string[], text = lines.join('\n')): BlockModel {
+  const lineOf = lineLocator(lines);
   const spans: Span[] = [];
   const masked = maskLatex(text, (from, to) => spans.push({ start: lineOf(from), end: lineOf(Math.max(from, to - 1)) }));
   const text_ = new Set(TEXT_ENVIRONMENTS);
-  for (const m of masked.matchAll(/\\newtheorem\*?\s*\{([^}]+)\}/g)) text_.add(m[1]!.trim());
+  if (masked.includes('\\newtheorem')) for (const m of masked.matchAll(/\\newtheorem\*?\s*\{([^}]+)\}/g)) text_.add(m[1]!.trim());
   const breakAfter = new Set<number>();
   let tail = lines.length;
   const stack: { name: string; at: number; end: number }[] = [];
   const groups: number[] = [];
-  const re = /\\(begin|end)\s*\{([^}]*)\}|\\\[|\\\]|\$\$|\\[{}$]|\\\\|[{}]/g;
   let mathOpen = -1;
-  for (let m = re.exec(masked); m; m = re.exec(masked)) {
-    const token = m[0];
-    if (m[1] === 'begin') {
-      const name = m[2]!.trim();
-      stack.push({ name, at: m.index, end: m.index + token.length });
+  // one pass over the characters that can open or close something: `\`, braces, `$`
+  SPECIAL.lastIndex = 0;
+  for (let m = SPECIAL.exec(masked); m; m = SPECIAL.exec(masked)) {
+    const at = m.index;
+    const c = masked[at];
+    if (c === '{') {
+      groups.push(at);
+      continue;
+    }
+    if (c === '}') {
+      const open = groups.pop();
+      if (open !== undefined) {
+        const first = lineOf(open);
+        const last = lineOf(at);
+        if (last > first) spans.push({ start: first, end: last });
+      }
+      continue;
+    }
+    if (c === '$') {
+      if (masked[at + 1] !== '$') continue;
+      SPECIAL.lastIndex = at + 2;
+      if (mathOpen < 0) mathOpen = at;
+      else {
+        spans.push({ start: lineOf(mathOpen), end: lineOf(at) });
+        mathOpen = -1;
+      }
+      continue;
+    }
+    const next = masked[at + 1];
+    if (next === '[' || next === ']') {
+      SPECIAL.lastIndex = at + 2;
+      if (next === '[') mathOpen = at;
+      else if (mathOpen >= 0) {
+        spans.push({ start: lineOf(mathOpen), end: lineOf(at) });
+        mathOpen = -1;
+      }
+      continue;
+    }
+    if (next !== 'b' && next !== 'e') {
+      SPECIAL.lastIndex = at + 2; // `\{`, `\}`, `\$`, `\\` and other control sequences
+      continue;
+    }
+    ENVIRONMENT.lastIndex = at;
+    const env = ENVIRONMENT.exec(masked);
+    if (!env) continue;
+    SPECIAL.lastIndex = at + env[0].length;
+    const name = env[2]!.trim();
+    if (env[1] === 'begin') {
+      stack.push({ name, at, end: at + env[0].length });
       if (name === 'document') {
         // the preamble is one unit; a link for an anchor in it goes right after this line
-        spans.push({ start: 0, end: lineOf(m.index) });
-        breakAfter.add(lineOf(m.index));
+        spans.push({ start: 0, end: lineOf(at) });
+        breakAfter.add(lineOf(at));
       }
-    } else if (m[1] === 'end') {
-      const name = m[2]!.trim();
-      if (name === 'document') tail = Math.min(tail, lineOf(m.index));
-      const at = stack.map((s) => s.name).lastIndexOf(name);
-      if (at < 0) continue;
-      const open = stack.splice(at)[0]!;
-      if (LISTS.test(name)) {
-        // from \begin to the first \item of this list
-        const item = /\\item(?![a-zA-Z@])/g;
-        item.lastIndex = open.end;
-        const first = item.exec(masked);
-        spans.push({ start: lineOf(open.at), end: lineOf(first && first.index < m.index ? first.index : m.index) });
-      } else if (!text_.has(name)) {
-        spans.push({ start: lineOf(open.at), end: lineOf(m.index) });
-      }
-    } else if (token === '\\[' || (token === '$$' && mathOpen < 0)) {
-      mathOpen = m.index;
-    } else if (token === '\\]' || token === '$$') {
-      if (mathOpen >= 0) spans.push({ start: lineOf(mathOpen), end: lineOf(m.index) });
-      mathOpen = -1;
-    } else if (token === '{') {
-      groups.push(m.index);
-    } else if (token === '}') {
-      const open = groups.pop();
-      if (open !== undefined) spans.push({ start: lineOf(open), end: lineOf(m.index) });
+      continue;
+    }
+    if (name === 'document') tail = Math.min(tail, lineOf(at));
+    let index = stack.length - 1;
+    while (index >= 0 && stack[index]!.name !== name) index--;
+    if (index < 0) continue;
+    const open = stack.splice(index)[0]!;
+    if (LISTS.test(name)) {
+      // from \begin to the first \item of this list
+      ITEM.lastIndex = open.end;
+      const first = ITEM.exec(masked);
+      spans.push({ start: lineOf(open.at), end: lineOf(first && first.index < at ? first.index : at) });
+    } else if (!text_.has(name)) {
+      spans.push({ start: lineOf(open.at), end: lineOf(at) });
     }
   }
   // environments and groups left open run to the end
