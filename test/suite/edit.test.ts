@@ -316,16 +316,20 @@ describe('Edit Image', function () {
     const asked: ProviderId[] = [];
     before(async () => {
       const { services } = await testingApi();
-      // The person types the BFL key into the box the extension shows.
-      (services.keys as unknown as { ask: unknown }).ask = async (provider: ProviderId) => {
-        asked.push(provider);
-        await services.keys.store(BFL_KEY, provider);
-        return BFL_KEY;
-      };
+      // The person types the BFL key into the box the extension shows (ui/keyPrompt.ts asks
+      // through getOrAsk, which asks once however many generations start together).
+      const keys = services.keys;
+      const getOrAsk = keys.getOrAsk.bind(keys);
+      (keys as unknown as { getOrAsk: unknown }).getOrAsk = (provider: ProviderId) =>
+        getOrAsk(provider, async (p) => {
+          asked.push(p);
+          await keys.store(BFL_KEY, p);
+          return BFL_KEY;
+        });
     });
     after(async () => {
       const { services } = await testingApi();
-      delete (services.keys as unknown as { ask?: unknown }).ask;
+      delete (services.keys as unknown as { getOrAsk?: unknown }).getOrAsk;
       await services.keys.clear('bfl');
       await vscode.workspace.getConfiguration('flux').update('provider', undefined, vscode.ConfigurationTarget.Global);
       await vscode.workspace.getConfiguration('flux').update('bflBaseUrl', undefined, vscode.ConfigurationTarget.Global);

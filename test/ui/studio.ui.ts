@@ -491,6 +491,30 @@ describe('Image Studio drafts and edits in VS Code', function () {
     assert.deepEqual(assetsStartingWith('a-quiet-harbour-at-dawn'), []);
   });
 
+  it('a click right after typing over another prompt sends the new prompt, once', async () => {
+    const { page, fake } = ui();
+    const s = await openStudio(page);
+    await s.filter.fill('');
+    await s.count(1).click();
+    await s.seedMode('Random').click();
+    await s.prompt.fill('An older prompt still in the form');
+    await page.waitForTimeout(800); // the form has settled on the older prompt
+    assert.equal(await s.prompt.inputValue(), 'An older prompt still in the form');
+    fake.reset();
+    fake.enqueue({ kind: 'b64', delayMs: 300 });
+    // Select it all, type the new one and click at once, as a quick person does.
+    await s.prompt.click();
+    await s.prompt.press('Control+a');
+    await s.prompt.pressSequentially('A lantern on a jetty');
+    await s.generate.click();
+    await waitForLoadedImages(s.cards('A lantern on a jetty'), 1);
+    await page.waitForTimeout(1000); // a second request would have arrived by now
+    assert.deepEqual(
+      fake.generationRequests.map((r) => (r.body as { prompt: string }).prompt),
+      ['A lantern on a jetty'],
+    );
+  });
+
   it('Insert copies a draft into assets/ and links it at the cursor; the card then shows the saved file', async () => {
     const { page, workspace } = ui();
     fs.writeFileSync(path.join(workspace, 'notes', 'drafts.md'), '# Drafts\n\nThe kite rose.\n');
