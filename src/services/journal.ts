@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { JournalEntry, JournalFile, JournalJob } from '../core/journal';
 import { HEARTBEAT_MS, isStopped, JOURNAL_VERSION, parseJournal, serializeJournal } from '../core/journal';
@@ -53,8 +54,8 @@ export class TaskJournal implements vscode.Disposable {
     const bytesFile = `${id}.bin`;
     if (this.closed) return;
     try {
-      await vscode.workspace.fs.createDirectory(this.folder);
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.folder, bytesFile), concat(bytes));
+      await files.mkdir(this.folder);
+      await files.write(vscode.Uri.joinPath(this.folder, bytesFile), concat(bytes));
     } catch (err) {
       this.log.warn(`Journal: could not keep the image's bytes (${err instanceof Error ? err.message : String(err)}); it is saved as usual.`);
       return;
@@ -80,7 +81,7 @@ export class TaskJournal implements vscode.Disposable {
     const found: JournalEntry[] = [];
     let names: [string, vscode.FileType][] = [];
     try {
-      names = await vscode.workspace.fs.readDirectory(this.folder);
+      names = (await files.list(this.folder)).map((name) => [name, vscode.FileType.File] as [string, vscode.FileType]);
     } catch {
       // No folder: no journal was ever written.
     }
@@ -91,7 +92,7 @@ export class TaskJournal implements vscode.Disposable {
       if (journal && !isStopped(journal, this.now(), this.processAlive)) continue;
       const claimed = vscode.Uri.joinPath(this.folder, `${name}.claimed-${this.pid}`);
       try {
-        await vscode.workspace.fs.rename(uri, claimed, { overwrite: false });
+        await files.rename(uri, claimed, false);
       } catch {
         continue; // another window took it first
       }
@@ -108,7 +109,7 @@ export class TaskJournal implements vscode.Disposable {
       bytes: async (entry) => {
         if (!entry.bytesFile) return undefined;
         try {
-          return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, entry.bytesFile));
+          return await files.read(vscode.Uri.joinPath(this.folder, entry.bytesFile));
         } catch {
           return undefined;
         }
@@ -149,10 +150,10 @@ export class TaskJournal implements vscode.Disposable {
         return;
       }
       const journal: JournalFile = { version: JOURNAL_VERSION, pid: this.pid, heartbeat: this.now(), entries: [...this.entries.values()] };
-      await vscode.workspace.fs.createDirectory(this.folder);
+      await files.mkdir(this.folder);
       const temp = this.file.with({ path: `${this.file.path}.tmp` });
-      await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(serializeJournal(journal)));
-      await vscode.workspace.fs.rename(temp, this.file, { overwrite: true });
+      await files.write(temp, new TextEncoder().encode(serializeJournal(journal)));
+      await files.rename(temp, this.file, true);
     } catch (err) {
       this.log.warn(`Journal: could not write ${this.file.path.split('/').pop()}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -171,7 +172,7 @@ export class TaskJournal implements vscode.Disposable {
 
 async function readJournal(uri: vscode.Uri): Promise<JournalFile | undefined> {
   try {
-    return parseJournal(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    return parseJournal(new TextDecoder().decode(await files.read(uri)));
   } catch {
     return undefined;
   }
@@ -179,7 +180,7 @@ async function readJournal(uri: vscode.Uri): Promise<JournalFile | undefined> {
 
 async function deleteQuietly(uri: vscode.Uri): Promise<void> {
   try {
-    await vscode.workspace.fs.delete(uri, { useTrash: false });
+    await files.remove(uri);
   } catch {
     // Gone already.
   }
@@ -199,3 +200,36 @@ function concat(bytes: Uint8Array | readonly Uint8Array[]): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   return Buffer.concat(bytes.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
 }
+
+/**
+ * The journal's file operations. Global storage is on the extension host's own disk: there Node's
+ * fs is used directly, so an entry is on disk within a millisecond of the service accepting a
+ * request (through VS Code's file service it took long enough for a reload to overtake it).
+ * Anywhere else, VS Code's file system.
+ */
+const files = {
+  local: (uri: vscode.Uri) => uri.scheme === 'file',
+  async mkdir(uri: vscode.Uri): Promise<void> {
+    if (files.local(uri)) await fs.mkdir(uri.fsPath, { recursive: true });
+    else await vscode.workspace.fs.createDirectory(uri);
+  },
+  async write(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+    if (files.local(uri)) await fs.writeFile(uri.fsPath, bytes);
+    else await vscode.workspace.fs.writeFile(uri, bytes);
+  },
+  async read(uri: vscode.Uri): Promise<Uint8Array> {
+    return files.local(uri) ? fs.readFile(uri.fsPath) : vscode.workspace.fs.readFile(uri);
+  },
+  async list(uri: vscode.Uri): Promise<string[]> {
+    return files.local(uri) ? fs.readdir(uri.fsPath) : (await vscode.workspace.fs.readDirectory(uri)).map(([name]) => name);
+  },
+  /** Atomic: when two windows take the same file (each to a name of its own), one of them fails. */
+  async rename(from: vscode.Uri, to: vscode.Uri, overwrite: boolean): Promise<void> {
+    if (!files.local(from)) return vscode.workspace.fs.rename(from, to, { overwrite });
+    await fs.rename(from.fsPath, to.fsPath);
+  },
+  async remove(uri: vscode.Uri): Promise<void> {
+    if (files.local(uri)) await fs.rm(uri.fsPath, { force: true });
+    else await vscode.workspace.fs.delete(uri, { useTrash: false });
+  },
+};

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { runDirs } from '../harness/codeServer';
 import { ui } from '../harness/uiContext';
 import { clearNotifications, runCommand, screenshot, typeIntoQuickInput, waitForNotification, waitUntil } from '../harness/workbench';
 
@@ -12,6 +13,18 @@ const PROMPT = 'A lighthouse keeper asleep by the lamp';
 
 function studio(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Accepted tasks in the windows' journals on disk. */
+function journalTasks(folder: string): number {
+  try {
+    return fs
+      .readdirSync(folder)
+      .filter((n) => /^window-.*\.json$/.test(n))
+      .reduce((n, name) => n + (JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as { entries: { task?: unknown }[] }).entries.filter((e) => e.task).length, 0);
+  } catch {
+    return 0;
+  }
 }
 
 describe('Recovery after a reload, as a person sees it', function () {
@@ -47,8 +60,11 @@ describe('Recovery after a reload, as a person sees it', function () {
     await frame.locator('.counts label.tile', { hasText: '4' }).click();
     await frame.locator('#generate').click();
     await waitUntil('the service to accept four requests', () => fake.flux2SubmitRequests.length === 4, 30_000);
-    // Polled at least once each: the extension has heard the answers and noted them.
+    // Polled at least once each, and noted in the window's journal (a reload a moment after the
+    // service accepted a request can be faster than any disk).
     await waitUntil('a poll for each', () => new Set(fake.flux2PollRequests.map((r) => r.path)).size === 4, 30_000);
+    const journal = path.join(runDirs('ui').userDataDir, 'User', 'globalStorage', 'flux-vscode.flux-vscode', 'journal');
+    await waitUntil('four tasks in the journal', () => journalTasks(journal) === 4, 10_000);
 
     await reload();
     // The service finishes while the window is away.
