@@ -31,7 +31,11 @@ export function withFallbacks(s: WebviewStrings): Strings {
     fromSource: 'from {0}',
     showSource: 'Show {0}, the image this one was made from',
     asInput: 'Keep the input image’s shape',
-    generateEdit: 'Generate edit',
+    generateEdit: 'Edit image',
+    editInstruction: 'What should change?',
+    leaveEdit: 'Stop editing',
+    editedWith: 'Edit: {0}',
+    editPlaceholder: 'For example: make it night; add a red umbrella',
     alreadySaved: 'Already in the workspace: {0}',
     ...s,
   };

@@ -266,7 +266,11 @@ function webviewStrings(): WebviewStrings {
     fromSource: t('from {0}'),
     showSource: t('Show {0}, the image this one was made from'),
     asInput: t('Keep the input image’s shape'),
-    generateEdit: t('Generate edit'),
+    generateEdit: t('Edit image'),
+    editInstruction: t('What should change?'),
+    leaveEdit: t('Stop editing'),
+    editedWith: t('Edit: {0}'),
+    editPlaceholder: t('For example: make it night; add a red umbrella'),
     alreadySaved: t('Already in the workspace: {0}'),
   };
 }
