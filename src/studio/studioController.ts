@@ -376,7 +376,7 @@ export class StudioController implements vscode.Disposable {
       this.send({
         type: 'notice',
         level: 'error',
-        message: vscode.l10n.t('There is no Markdown editor to insert into. Open a Markdown file, put the cursor where the image goes, then choose Insert again.'),
+        message: vscode.l10n.t('There is no document to insert into. Open a Markdown, HTML, reStructuredText, AsciiDoc or LaTeX document, put the cursor where the image goes, then choose Insert again.'),
         id: entry.id,
       });
       return;

@@ -220,7 +220,7 @@ function webviewStrings(): WebviewStrings {
     emptyHistory: t('Images you generate appear here, newest first.'),
     noMatch: t('No image has a prompt with “{0}”.'),
     insertTarget: t('Insert goes to {0}'),
-    noInsertTarget: t('Open a Markdown file to insert images into it.'),
+    noInsertTarget: t('Open a document (Markdown, HTML, reStructuredText, AsciiDoc or LaTeX) to insert images into it.'),
     insert: t('Insert'),
     insertInto: t('Insert a link into {0} at the cursor'),
     copyLink: t('Copy Markdown link'),

@@ -591,6 +591,40 @@ describe('Image Studio drafts and edits in VS Code', function () {
     await s.seedMode('Random').click();
   });
 
+  it('Fixed seed: the field takes focus with its number selected, so typing replaces it; a card’s ⋯ menu at the bottom opens upward', async () => {
+    const { page } = ui();
+    const s = await openStudio(page);
+    await s.seedMode('Random').click();
+    await s.seedMode('Fixed').click();
+    await page.waitForTimeout(300);
+    const state = await s.seedValue.evaluate((el) => {
+      const input = el as HTMLInputElement;
+      return { focused: el === el.ownerDocument.activeElement, start: input.selectionStart, end: input.selectionEnd, length: input.value.length };
+    });
+    assert.ok(state.focused, 'the seed field has focus');
+    assert.ok(state.length > 0 && state.start === 0 && state.end === state.length, `the suggested number is selected: ${JSON.stringify(state)}`);
+    await page.keyboard.type('42');
+    assert.equal(await s.seedValue.inputValue(), '42', 'typing replaced the number');
+    await s.seedMode('Random').click();
+
+    if ((await s.items.count()) === 0) await generateOne(s, 'A menu test image');
+    const card = s.items.first();
+    // The card's bottom at the bottom of the panel: no room below its ⋯ button.
+    await card.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await card.locator('.menu-button').click();
+    const menu = card.locator('.menu');
+    await menu.waitFor({ timeout: 5_000 });
+    const fit = await menu.evaluate((el) => {
+      const m = el.getBoundingClientRect();
+      const b = el.parentElement!.querySelector('.menu-button')!.getBoundingClientRect();
+      return { top: m.top, bottom: m.bottom, buttonTop: b.top, height: window.innerHeight };
+    });
+    await screenshot(page, 'studio-dark-menu-upward');
+    assert.ok(fit.bottom <= fit.height + 1 && fit.top >= -1, `the whole menu is on screen: ${JSON.stringify(fit)}`);
+    assert.ok(fit.bottom <= fit.buttonTop + 1, `it opened upward: ${JSON.stringify(fit)}`);
+    await page.keyboard.press('Escape');
+  });
+
   it('a failure: Edit prompt puts it back into the form; once the cause is fixed, Try again makes the image', async () => {
     const { page, fake } = ui();
     const s = await openStudio(page);

@@ -270,7 +270,12 @@ export class FluxCompose extends LightElement {
 
   private onFixed = (): void => {
     this.ctx.dispatch({ type: 'setSeedMode', mode: 'fixed', suggestion: Math.floor(Math.random() * 1_000_000) });
-    void this.updateComplete.then(() => this.querySelector<HTMLInputElement>('#seed-value')?.focus());
+    // Typing replaces the suggested number rather than appending to it.
+    void this.updateComplete.then(() => {
+      const field = this.querySelector<HTMLInputElement>('#seed-value');
+      field?.focus();
+      field?.select();
+    });
   };
 
   private onKey = (e: KeyboardEvent): void => {
