@@ -270,12 +270,15 @@ export class FluxCompose extends LightElement {
 
   private onFixed = (): void => {
     this.ctx.dispatch({ type: 'setSeedMode', mode: 'fixed', suggestion: Math.floor(Math.random() * 1_000_000) });
-    // Typing replaces the suggested number rather than appending to it.
-    void this.updateComplete.then(() => {
-      const field = this.querySelector<HTMLInputElement>('#seed-value');
-      field?.focus();
-      field?.select();
-    });
+    // Typing replaces the suggested number rather than appending to it. After the click has
+    // finished (its label would take focus back to the radio), not just after the render.
+    void this.updateComplete.then(() =>
+      setTimeout(() => {
+        const field = this.querySelector<HTMLInputElement>('#seed-value');
+        field?.focus();
+        field?.select();
+      }, 0),
+    );
   };
 
   private onKey = (e: KeyboardEvent): void => {
