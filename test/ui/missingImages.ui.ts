@@ -63,7 +63,9 @@ describe('Generate Missing Images, as a person does', () => {
     await details.first().waitFor({ timeout: 10_000 });
     await waitUntil('the whole summary', async () => (await page.locator('.editor-instance .view-lines').last().innerText()).includes('Written:'));
     await screenshot(page, 'missing-images-details');
-    await openFile(page, DOC);
+    // Read, then closed: the document is in front again.
+    await runCommand(page, 'View: Close Editor');
+    await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'gallery.md' }).waitFor({ timeout: 10_000 });
     assert.deepEqual(fs.readdirSync(path.join(folder, 'img')).sort(), ['boat.png', 'gulls.png', 'lighthouse.png']);
     assert.equal(fs.readFileSync(path.join(workspace, DOC), 'utf8'), TEXT, 'the document is not changed');
     assert.equal(fake.generationRequests.length - before, 3);
