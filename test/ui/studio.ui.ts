@@ -608,21 +608,34 @@ describe('Image Studio drafts and edits in VS Code', function () {
     await s.seedMode('Random').click();
 
     if ((await s.items.count()) === 0) await generateOne(s, 'A menu test image');
-    const card = s.items.first();
-    // The card's bottom at the bottom of the panel: no room below its ⋯ button.
-    await card.evaluate((el) => el.scrollIntoView({ block: 'end' }));
-    await card.locator('.menu-button').click();
-    const menu = card.locator('.menu');
-    await menu.waitFor({ timeout: 5_000 });
-    const fit = await menu.evaluate((el) => {
-      const m = el.getBoundingClientRect();
-      const b = el.parentElement!.querySelector('.menu-button')!.getBoundingClientRect();
-      return { top: m.top, bottom: m.bottom, buttonTop: b.top, height: window.innerHeight };
-    });
-    await screenshot(page, 'studio-dark-menu-upward');
-    assert.ok(fit.bottom <= fit.height + 1 && fit.top >= -1, `the whole menu is on screen: ${JSON.stringify(fit)}`);
-    assert.ok(fit.bottom <= fit.buttonTop + 1, `it opened upward: ${JSON.stringify(fit)}`);
-    await page.keyboard.press('Escape');
+    // A short panel, and a card whose ⋯ button sits at its bottom edge: no room below.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: size?.width ?? 1280, height: 520 });
+    try {
+      await page.waitForTimeout(700);
+      const card = s.items.first();
+      const fit = await card.locator('.menu-button').evaluate((button) => {
+        const rect = button.getBoundingClientRect();
+        window.scrollBy(0, rect.bottom - window.innerHeight + 4);
+        const after = button.getBoundingClientRect();
+        return { below: window.innerHeight - after.bottom };
+      });
+      assert.ok(fit.below < 60, `the button is at the bottom: ${JSON.stringify(fit)}`);
+      await card.locator('.menu-button').click();
+      const menu = card.locator('.menu');
+      await menu.waitFor({ timeout: 5_000 });
+      const placed = await menu.evaluate((el) => {
+        const m = el.getBoundingClientRect();
+        const b = el.parentElement!.querySelector('.menu-button')!.getBoundingClientRect();
+        return { top: m.top, bottom: m.bottom, buttonTop: b.top, height: window.innerHeight };
+      });
+      await screenshot(page, 'studio-dark-menu-upward');
+      assert.ok(placed.bottom <= placed.height + 1 && placed.top >= -1, `the whole menu is on screen: ${JSON.stringify(placed)}`);
+      assert.ok(placed.bottom <= placed.buttonTop + 1, `it opened upward: ${JSON.stringify(placed)}`);
+      await page.keyboard.press('Escape');
+    } finally {
+      if (size) await page.setViewportSize(size);
+    }
   });
 
   it('a failure: Edit prompt puts it back into the form; once the cause is fixed, Try again makes the image', async () => {
