@@ -28,6 +28,7 @@ import { ImageCodeActionProvider } from './languageFeatures/codeActions';
 import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover';
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
+import { registerDetails } from './ui/details';
 import { registerKeyContext } from './ui/keyContext';
 import { pipelinePrompts } from './ui/keyPrompt';
 import type { MessageLog } from './ui/messages';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     ...registerGenerateMissingImages(services),
     registerImageTool(services),
     registerKeyContext(keys, context.secrets),
+    registerDetails(),
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.

@@ -242,11 +242,8 @@ export function reduce(state: State, action: Action): State {
       return state.menu === action.menu ? state : { ...state, menu: action.menu };
     case 'showMore':
       return { ...state, shown: state.shown + PAGE };
-    case 'removeInput': {
-      if (!state.input) return state;
-      const s = clearError({ ...state, input: undefined }, 'input');
-      return s.form.ratio === 'input' ? withForm(s, { ratio: defaultForm(s.choices).ratio }) : s;
-    }
+    case 'removeInput':
+      return withoutInput(state);
     case 'highlight':
       return state.highlight === action.id ? state : { ...state, highlight: action.id };
   }
@@ -275,7 +272,9 @@ function fromHost(state: State, message: HostToWebview): State {
     case 'jobsStarted': {
       // A new batch goes first, its own jobs in the order sent (seed order); it clears the form's errors.
       const ids = new Set(message.jobs.map((j) => j.jobId));
-      return { ...state, errors: {}, jobs: [...message.jobs, ...state.jobs.filter((j) => !ids.has(j.jobId))] };
+      const s: State = { ...state, errors: {}, jobs: [...message.jobs, ...state.jobs.filter((j) => !ids.has(j.jobId))] };
+      // The edit is on its way: the form leaves edit mode, so the next Generate makes a new image.
+      return state.input && message.jobs.some((j) => j.input?.id === state.input?.id) ? withoutInput(s) : s;
     }
     case 'jobProgress':
       return { ...state, jobs: state.jobs.map((j) => (j.jobId === message.jobId ? { ...j, message: message.message } : j)) };
@@ -315,9 +314,12 @@ function fromHost(state: State, message: HostToWebview): State {
       const seq = state.seq + 1;
       return { ...state, seq, notices: { ...state.notices, [key]: { level: message.level, message: message.message, seq } } };
     }
-    case 'input':
-      // An edit keeps the input's shape unless another ratio is chosen.
-      return withForm(clearError({ ...state, input: message.input }, 'input'), { ratio: 'input' });
+    case 'input': {
+      // An edit keeps the input's shape unless another ratio is chosen, and makes one image with a random seed.
+      const s = withForm(clearError({ ...state, input: message.input }, 'input'), { ratio: 'input', count: 1, seedMode: 'random', seedValue: '' });
+      // A card's Edit…: the field waits for what should change, not the card's description.
+      return message.startEdit ? withForm(clearError(s, 'prompt'), { prompt: '' }) : s;
+    }
     case 'itemUpdated':
       // In place: a saved draft stays where it was, now showing the saved file.
       return {
@@ -328,6 +330,13 @@ function fromHost(state: State, message: HostToWebview): State {
     case 'reveal':
       return revealItem(state, message.id);
   }
+}
+
+/** Edit mode left: no input image, and a ratio that needs none. */
+function withoutInput(state: State): State {
+  if (!state.input) return state;
+  const s = clearError({ ...state, input: undefined }, 'input');
+  return s.form.ratio === 'input' ? withForm(s, { ratio: defaultForm(s.choices).ratio }) : s;
 }
 
 function withForm(state: State, patch: Partial<FormState>): State {
@@ -430,7 +439,4 @@ export function sizeDims(size: string): readonly [number, number] | undefined {
 }
 
 /** `16x9` → `16:9`; a pixel size → `1024×768`. */
-export function sizeLabel(size: string): string {
-  const ratio = /^(\d{1,2})x(\d{1,2})$/.exec(size);
-  return ratio ? `${ratio[1]}:${ratio[2]}` : size.replace('x', '×');
-}
+export { sizeLabel } from '../src/core/sizeText';

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
+import { altText, markupShare } from '../core/markdown';
 import { normalizeParams, readCommandArgs } from '../core/params';
 import { readConfig } from '../services/config';
 import { referenceUris } from '../services/editInputFile';
 import { takesImageLinks } from '../services/constants';
 import { generateWithProgress } from '../ui/generate';
+import { showWarning } from '../ui/messages';
 import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
 import type { Services } from '../services/services';
@@ -18,7 +20,21 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
     const selected = editor && selection && !selection.isEmpty ? editor.document.getText(selection) : '';
     const prompt = args.prompt ?? selected;
     if (!prompt.trim()) {
+      // What to do next, with the one button that helps (Open Settings or Show Log would not).
+      if (!editor) {
+        const open = vscode.l10n.t('Open a Document');
+        void showWarning(vscode.l10n.t('Open a document, select the sentence that describes the picture, then run “Flux: Generate Image from Selection” again.'), open).then((choice) =>
+          choice === open ? vscode.commands.executeCommand('workbench.action.quickOpen') : undefined,
+        );
+        return undefined;
+      }
       throw new FluxError('invalidInput', vscode.l10n.t('Select the text that describes the image, then run “Flux: Generate Image from Selection” again.'));
+    }
+    // A selection that is mostly link or image markup (it moved while links landed above it): ask before spending.
+    if (args.prompt === undefined && markupShare(prompt) > 0.5) {
+      const go = vscode.l10n.t('Generate Anyway');
+      const choice = await showWarning(vscode.l10n.t('The selection is mostly link or image markup, not a description: “{0}”. Generate an image from it anyway?', altText(prompt, 80)), { modal: true }, go);
+      if (choice !== go) return undefined;
     }
     const config = readConfig(editor?.document.uri);
     const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
@@ -29,6 +45,9 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
       link = { document: editor.document, position: end, mode: 'afterBlock' as const };
     }
     const references = referenceUris(args.references);
-    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
+    const made = await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
+    // The walkthrough's step is done when an image was made, not when the button was pressed.
+    if (made) void vscode.commands.executeCommand('setContext', 'flux.madeImageFromSelection', true);
+    return made;
   });
 }

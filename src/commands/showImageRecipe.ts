@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Recipe } from '../core/recipe';
 import { recipeLines } from '../core/recipe';
 import { plainText } from '../core/safeText';
+import { sizeLabel } from '../core/sizeText';
 import type { ReferenceIndex } from '../languageFeatures/imageReferences';
 import { IMAGE_FILE_NAME } from '../core/imageType';
 import { imageArgument } from '../languageFeatures/imageReferences';
@@ -66,7 +67,24 @@ async function imageFor(arg: unknown, references: ReferenceIndex): Promise<vscod
   return undefined;
 }
 
-/** The recipe as plain text, labels translated, then its JSON as found in the file. */
+/** Wider lines are wrapped at a space, the rest indented, so a long prompt reads without scrolling sideways. */
+const WRAP = 100;
+
+function wrapped(line: string): string {
+  const out: string[] = [];
+  let rest = line;
+  while ([...rest].length > WRAP) {
+    const head = [...rest].slice(0, WRAP).join('');
+    const space = head.lastIndexOf(' ');
+    const cut = space > WRAP / 3 ? space : head.length;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = `  ${rest.slice(cut).trimStart()}`;
+  }
+  out.push(rest);
+  return out.join('\n');
+}
+
+/** The recipe as a readable page: labels translated, the time in local time, sizes as 16:9, then its JSON as found in the file. */
 export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
   const labels: Record<string, string> = {
     prompt: vscode.l10n.t('Prompt'),
@@ -78,7 +96,17 @@ export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
     source: vscode.l10n.t('Source'),
   };
   const lines = [vscode.l10n.t('Recipe of {0}', displayPath(image)), ''];
-  for (const line of recipeLines(recipe)) lines.push(`${labels[line.key] ?? line.label}: ${line.value}`);
-  lines.push('', 'JSON:', JSON.stringify(recipe, null, 2), '');
+  for (const line of recipeLines(recipe)) lines.push(wrapped(`${labels[line.key] ?? line.label}: ${readable(line.key, line.value)}`));
+  // The stored form last, for whoever needs it exactly; indented, so the editor can fold it away.
+  lines.push('', '', vscode.l10n.t('As stored in the file (JSON):'), ...JSON.stringify(recipe, null, 2).split('\n').map((l) => `  ${l}`), '');
   return lines.join('\n');
+}
+
+function readable(key: string, value: string): string {
+  if (key === 'size') return sizeLabel(value);
+  if (key === 'created') {
+    const time = new Date(value);
+    return Number.isNaN(time.getTime()) ? value : time.toLocaleString(vscode.env.language, { dateStyle: 'long', timeStyle: 'short' });
+  }
+  return value;
 }

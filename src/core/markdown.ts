@@ -12,10 +12,14 @@ export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
   let text = stripBidiControls(prompt).replace(/\s+/g, ' ').trim();
   const chars = [...text];
   if (chars.length > maxLength) {
-    let cut = chars.slice(0, maxLength).join('');
-    const space = cut.lastIndexOf(' ');
-    if (space > maxLength * 0.6) cut = cut.slice(0, space);
-    text = `${cut.replace(/[\s,;:.-]+$/, '')}…`;
+    const cut = chars.slice(0, maxLength).join('');
+    // Whole sentences when they fill a fair part of it ("A cottage in snow. Smoke rises."), else whole words and an ellipsis.
+    const sentence = /^.*[.!?。！？](?=\s|$)/su.exec(cut)?.[0];
+    if (sentence && [...sentence].length >= maxLength * 0.4) text = sentence;
+    else {
+      const space = cut.lastIndexOf(' ');
+      text = `${(space > maxLength * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+    }
   }
   return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
@@ -43,4 +47,19 @@ export function relativePath(fromFolder: string, toFile: string): string {
 
 export function markdownImageLink(prompt: string, linkPath: string): string {
   return `![${altText(prompt)}](${encodeLinkPath(linkPath)})`;
+}
+
+// Link and image syntax, whole or cut off by a selection's edge: `![alt](path)`, `](../assets/x.png)`,
+// `<img src="…">`, and bare paths or URLs to image files.
+const MARKUP = /!?\[[^\]\n]*\]\([^)\n]*\)?|\]\([^)\n]*\)?|<img\b[^>\n]*>?|\S*\/\S*\.(?:png|jpe?g|webp|gif|svg)\b\)?|https?:\/\/\S+/gi;
+
+/**
+ * How much of a selection is link or image markup rather than words, from 0 to 1: a selection
+ * that moved under the writer's drag while links landed above it reads like `windowsill](../assets/`.
+ */
+export function markupShare(text: string): number {
+  const total = text.replace(/\s+/g, '').length;
+  if (!total) return 0;
+  const words = text.replace(MARKUP, ' ').replace(/[[\]()!<>]/g, ' ').replace(/\s+/g, '').length;
+  return 1 - words / total;
 }

@@ -3,14 +3,17 @@
  * `vscode`), so what goes where can be tested in Node: every piece of text from the file (the
  * recipe) goes through `appendText`, which VS Code escapes; `appendMarkdown` only ever gets our
  * own labels (escaped here too), the image preview and the three command links.
+ * Order: the words and the actions first, the thumbnail last, so a writer reads the recipe and
+ * reaches Regenerate · Edit… · Open in Studio without scrolling inside the hover.
  */
 import type { Recipe } from './recipe';
+import { sizeLabel } from './sizeText';
 
 /** The commands a hover may link to; the host trusts exactly these (`isTrusted.enabledCommands`). */
 export const HOVER_COMMANDS: readonly string[] = ['flux.regenerateImage', 'flux.editImage', 'flux.openStudio'];
 
-/** The widest the preview is drawn, in CSS pixels. */
-export const HOVER_IMAGE_WIDTH = 240;
+/** The widest the preview is drawn, in CSS pixels: a thumbnail under the words, so they need no scrolling. */
+export const HOVER_IMAGE_WIDTH = 120;
 /** A long prompt is cut here in the hover; Show Image Recipe shows it whole. */
 export const HOVER_PROMPT_LENGTH = 600;
 
@@ -70,32 +73,32 @@ export function imagePreview(src: string, width = HOVER_IMAGE_WIDTH): string | u
   return PLAIN_URI.test(src) && src.length <= 4096 ? `![](${src}|width=${Math.round(width)})` : undefined;
 }
 
-/** Writes the hover: the preview, the recipe as text, the command links. */
+/** Writes the hover: the recipe as text, the command links, then the thumbnail. */
 export function writeRecipeHover(sink: MarkdownSink, input: RecipeHoverInput): void {
   const { labels, recipe } = input;
   const preview = input.imageSrc ? imagePreview(input.imageSrc) : undefined;
-  if (preview) sink.appendMarkdown(`${preview}\n\n`);
   const image = { image: input.imageArg };
   const marks = [input.aiGenerated ? labels.aiGenerated : undefined, input.contentCredentials ? labels.contentCredentials : undefined].filter((m) => m !== undefined);
   if (marks.length) sink.appendMarkdown(`${marks.map((m) => `*${escapeLabel(m)}*`).join(' · ')}\n\n`);
   if (!recipe) {
     sink.appendText(labels.noRecipe);
     sink.appendMarkdown(`\n\n${commandLink(labels.edit, 'flux.editImage', image)}`);
-    return;
+  } else {
+    const field = (label: string, value: string, last = false) => {
+      sink.appendMarkdown(`**${escapeLabel(label)}:** `);
+      sink.appendText(value);
+      sink.appendMarkdown(last ? '\n\n' : ' · ');
+    };
+    const prompt = recipe.prompt.length > HOVER_PROMPT_LENGTH ? `${recipe.prompt.slice(0, HOVER_PROMPT_LENGTH)}…` : recipe.prompt;
+    sink.appendMarkdown(`**${escapeLabel(labels.prompt)}:** `);
+    sink.appendText(prompt);
+    sink.appendMarkdown('\n\n');
+    field(labels.model, recipe.model);
+    field(labels.size, sizeLabel(recipe.size), recipe.seed === null);
+    if (recipe.seed !== null) field(labels.seed, String(recipe.seed), true);
+    sink.appendMarkdown(
+      [commandLink(labels.regenerate, 'flux.regenerateImage', image), commandLink(labels.edit, 'flux.editImage', image), commandLink(labels.studio, 'flux.openStudio')].join(' · '),
+    );
   }
-  const field = (label: string, value: string, last = false) => {
-    sink.appendMarkdown(`**${escapeLabel(label)}:** `);
-    sink.appendText(value);
-    sink.appendMarkdown(last ? '\n\n' : ' · ');
-  };
-  const prompt = recipe.prompt.length > HOVER_PROMPT_LENGTH ? `${recipe.prompt.slice(0, HOVER_PROMPT_LENGTH)}…` : recipe.prompt;
-  sink.appendMarkdown(`**${escapeLabel(labels.prompt)}:** `);
-  sink.appendText(prompt);
-  sink.appendMarkdown('\n\n');
-  field(labels.model, recipe.model);
-  field(labels.size, recipe.size, recipe.seed === null);
-  if (recipe.seed !== null) field(labels.seed, String(recipe.seed), true);
-  sink.appendMarkdown(
-    [commandLink(labels.regenerate, 'flux.regenerateImage', image), commandLink(labels.edit, 'flux.editImage', image), commandLink(labels.studio, 'flux.openStudio')].join(' · '),
-  );
+  if (preview) sink.appendMarkdown(`\n\n${preview}`);
 }

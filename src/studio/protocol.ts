@@ -26,6 +26,11 @@ export type HistoryItemView = Omit<ImageRecord, 'file' | 'durationMs' | 'source'
   readonly draft?: boolean;
   /** For an edit: the input image's file name (`parent` is its history id, when it has one). */
   readonly sourceName?: string;
+  /**
+   * For an edit whose source is in the history: what the picture shows (the source's own
+   * description, else its prompt). The card's title and the alt text on Insert; `prompt` is the edit.
+   */
+  readonly description?: string;
 };
 
 /** The image the next Generate edits, chosen by the person; the host keeps its URI under `id`. */
@@ -152,7 +157,12 @@ export type HostToWebview =
   | { readonly type: 'formError'; readonly field: FormField; readonly message: string }
   | { readonly type: 'removed'; readonly id: string }
   /** The input image for the next Generate (an edit). */
-  | { readonly type: 'input'; readonly input: InputView }
+  | {
+      readonly type: 'input';
+      readonly input: InputView;
+      /** A card's Edit…: the form becomes a fresh edit (empty instruction, one image, random seed). */
+      readonly startEdit?: boolean;
+    }
   /** An image changed in place: a draft saved into the workspace. */
   | { readonly type: 'itemUpdated'; readonly item: HistoryItemView }
   /** Show this history card: scrolled into view and highlighted (an edit's parent). */
@@ -285,6 +295,13 @@ export interface WebviewStrings {
   readonly asInput: string;
   /** Generate's label with an input image. */
   readonly generateEdit: string;
+  /** The prompt field's label with an input image. */
+  readonly editInstruction: string;
+  /** The input image's way out: the form makes new images again. */
+  readonly leaveEdit: string;
+  /** {0} = the instruction an edited image was made with */
+  readonly editedWith: string;
+  readonly editPlaceholder: string;
   /** {0} = path: why Save to assets is disabled on a saved image. */
   readonly alreadySaved: string;
 }

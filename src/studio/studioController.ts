@@ -355,7 +355,7 @@ export class StudioController implements vscode.Disposable {
         return this.saveAction(entry, uri);
       case 'edit':
         if (await this.missing(entry, uri)) return;
-        return this.offerInput({ uri, name: fileName(uri), parent: entry.id });
+        return this.offerInput({ uri, name: fileName(uri), parent: entry.id }, true);
       case 'openSource':
         return this.openSource(entry);
       case 'copyLink':
@@ -396,7 +396,7 @@ export class StudioController implements vscode.Disposable {
       this.send({
         type: 'notice',
         level: 'error',
-        message: vscode.l10n.t('There is no Markdown editor to insert into. Open a Markdown file, put the cursor where the image goes, then choose Insert again.'),
+        message: vscode.l10n.t('There is no document to insert into. Open a Markdown, HTML, reStructuredText, AsciiDoc or LaTeX document, put the cursor where the image goes, then choose Insert again.'),
         id: entry.id,
       });
       return;
@@ -412,7 +412,8 @@ export class StudioController implements vscode.Disposable {
     const anchor = new TrackedAnchor(document, position);
     let outcome;
     try {
-      const link = await linkText(document, entry.prompt, saved);
+      // An edit keeps its source's description as the alt text: the instruction says what changed, not what is shown.
+      const link = await linkText(document, this.description(entry) ?? entry.prompt, saved);
       outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
     } finally {
       anchor.dispose();
@@ -488,7 +489,7 @@ export class StudioController implements vscode.Disposable {
   // ---- input images (edits) ----
 
   /** Hands an image to the webview as the next Generate's input, under a fresh id. */
-  private offerInput(choice: InputChoice): void {
+  private offerInput(choice: InputChoice, startEdit = false): void {
     const id = newId();
     this.inputs.set(id, choice);
     if (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value!);
@@ -501,7 +502,23 @@ export class StudioController implements vscode.Disposable {
       ...(choice.parent ? { parent: choice.parent } : {}),
     };
     if (reloads) this.pendingInput = input;
-    this.send({ type: 'input', input });
+    this.send({ type: 'input', input, ...(startEdit ? { startEdit } : {}) });
+  }
+
+  /**
+   * What an edit's picture shows: the description of its source in the history (followed up
+   * through edits of edits), or undefined for an image that is not an edit of a known image.
+   */
+  private description(entry: HistoryEntry): string | undefined {
+    let source = entry.parent ? this.options.services.history.get(entry.parent) : undefined;
+    if (!source) return undefined;
+    // Bounded: a tampered history could hold a loop of parents.
+    for (let depth = 0; depth < 32 && source.parent; depth++) {
+      const up = this.options.services.history.get(source.parent);
+      if (!up) break;
+      source = up;
+    }
+    return source.prompt;
   }
 
   /** The input image of an edit in the history (to make it again), as an id the webview can send. */
@@ -661,11 +678,13 @@ export class StudioController implements vscode.Disposable {
 
   private view(entry: HistoryEntry): HistoryItemView {
     const uri = vscode.Uri.parse(entry.file, true);
+    const description = this.description(entry);
     const draft = this.drafts?.contains(uri) ?? false;
     return {
       id: entry.id,
       ...(entry.parent ? { parent: entry.parent } : {}),
       ...(entry.source ? { sourceName: entry.source.path.split('/').pop() || entry.source.path } : {}),
+      ...(description !== undefined ? { description } : {}),
       ...(draft ? { draft: true } : {}),
       ...(entry.recovered ? { recovered: true } : {}),
       prompt: entry.prompt,

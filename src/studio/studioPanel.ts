@@ -227,7 +227,7 @@ function webviewStrings(): WebviewStrings {
     emptyHistory: t('Images you generate appear here, newest first.'),
     noMatch: t('No image has a prompt with “{0}”.'),
     insertTarget: t('Insert goes to {0}'),
-    noInsertTarget: t('Open a Markdown file to insert images into it.'),
+    noInsertTarget: t('Open a document (Markdown, HTML, reStructuredText, AsciiDoc or LaTeX) to insert images into it.'),
     insert: t('Insert'),
     insertInto: t('Insert a link into {0} at the cursor'),
     copyLink: t('Copy Markdown link'),
@@ -274,7 +274,11 @@ function webviewStrings(): WebviewStrings {
     fromSource: t('from {0}'),
     showSource: t('Show {0}, the image this one was made from'),
     asInput: t('Keep the input image’s shape'),
-    generateEdit: t('Generate edit'),
+    generateEdit: t('Edit image'),
+    editInstruction: t('What should change?'),
+    leaveEdit: t('Stop editing'),
+    editedWith: t('Edit: {0}'),
+    editPlaceholder: t('For example: make it night; add a red umbrella'),
     alreadySaved: t('Already in the workspace: {0}'),
   };
 }

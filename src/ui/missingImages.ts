@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../services/services';
+import { sizeLabel } from '../core/sizeText';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
+import { providerName } from '../services/keys';
 import type { BatchOutcome, DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
 import { disposeScans, generateBatch, rescanFailed } from '../services/missingImages';
 import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
+import { showDetails } from './details';
 import { showInformation, showWarning } from './messages';
 
 /** What Generate Missing Images (and its workspace form) resolves to, for scripts that run it. */
@@ -81,14 +84,16 @@ async function pick(services: Services, all: readonly MissingImage[], grouped: b
       last = image.document;
     }
     // Alt text and paths come from the document: plain labels, never icons.
-    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), picked: true, image });
+    // A `street.jpg` becomes `street.png`: said before anything is spent, on the item itself.
+    const rewrite = image.retargetTo ? { detail: plainLabel(vscode.l10n.t('The reference {0} will be changed to {1}: the service answers PNG.', image.written, image.retargetTo)) } : {};
+    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), ...rewrite, picked: true, image });
   }
   const name = grouped ? vscode.l10n.t('Flux: Generate Missing Images in Workspace') : vscode.l10n.t('Flux: Generate Missing Images');
   const qp = vscode.window.createQuickPick<Item>();
   qp.canSelectMany = true;
   qp.ignoreFocusOut = true;
   qp.matchOnDescription = true;
-  qp.placeholder = vscode.l10n.t('{0} missing images: uncheck those to leave alone, then press Enter', all.length);
+  qp.placeholder = pickPlaceholder(all);
   qp.items = items;
   qp.selectedItems = items.filter((i) => i.image);
   // The title says what the images picked would cost, and follows every tick.
@@ -117,6 +122,13 @@ function missingEstimate(services: Services, images: readonly MissingImage[]) {
   return services.costs.estimate(images.map((image) => missingCost(image)), images[0]?.document.uri);
 }
 
+/** How many, and with what: model, size and provider from the settings of the first document. */
+function pickPlaceholder(all: readonly MissingImage[]): string {
+  const config = readConfig(all[0]?.document.uri);
+  const recipe = `${config.model} · ${sizeLabel(config.size)} · ${providerName(config.provider)}`;
+  return vscode.l10n.t('{0} missing images ({1}): uncheck those to leave alone, then press Enter', all.length, recipe);
+}
+
 async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
   let cancelled = false;
   const batch = await vscode.window.withProgress(
@@ -140,43 +152,53 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
   return { ...batch, cancelled };
 }
 
-/** The summary, not modal; Retry Failed reruns only the failed ones. */
+/**
+ * The summary: one short sentence in a notification (not modal), the whole of it in the log and,
+ * with Show Details, in a read-only document where it can be read whole. Retry Failed reruns only
+ * the failed ones; after Cancel nothing failed, so Generate the Rest comes second, not first.
+ */
 async function summarize(services: Services, outcome: Outcome, asked: number, skipped: readonly string[], options: MissingRunOptions): Promise<void> {
-  const sentences: string[] = [];
   const { written, failed } = outcome;
-  if (outcome.cancelled) sentences.push(vscode.l10n.t('Cancelled: {0} of {1} images were written; the others left nothing behind.', written.length, asked));
-  else if (!failed.length) sentences.push(vscode.l10n.t('Generated {0} of {1} missing images, each at the path its reference names.', written.length, asked));
-  else sentences.push(vscode.l10n.t('Generated {0} of {1} missing images; {2} failed.', written.length, asked, failed.length));
-  const real = failed.filter((f) => !(f.error instanceof FluxError && f.error.kind === 'cancelled'));
-  if (real.length) sentences.push(vscode.l10n.t('{0}: {1}', workspacePath(real[0]!.image.target), localizedMessage(real[0]!.error)));
+  const short = outcome.cancelled
+    ? vscode.l10n.t('Cancelled: {0} of {1} images were written; the others left nothing behind.', written.length, asked)
+    : failed.length
+      ? vscode.l10n.t('Generated {0} of {1} missing images; {2} failed.', written.length, asked, failed.length)
+      : vscode.l10n.t('Generated {0} of {1} missing images.', written.length, asked);
+  const where = (w: { image: MissingImage }) => (options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ` : '');
+  const paragraphs: string[] = [short];
+  if (written.length) paragraphs.push([vscode.l10n.t('Written:'), ...written.map((w) => `- ${where(w)}${workspacePath(w.uri)}`)].join('\n'));
   const changed = [...new Set(written.flatMap((w) => w.changed))];
-  if (changed.length) {
-    const pairs = changed.join(', ');
-    sentences.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', pairs));
-  }
+  if (changed.length) paragraphs.push(vscode.l10n.t('The service answers PNG, so these references now name the .png file (one Undo takes each back): {0}.', changed.join(', ')));
   // Written, but the reference could not be changed (the person changed it meanwhile, say).
   const left = written.filter((w) => w.unchanged.length);
   if (left.length) {
-    const items = left.map((w) => {
-      const item = w.unchanged.map((u) => `${u.pair} (${whyNotLinked(u.reason)})`).join(', ');
-      return options.workspace ? `${vscode.workspace.asRelativePath(w.image.document.uri)}: ${item}` : item;
-    });
-    sentences.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));
+    const items = left.map((w) => `${where(w)}${w.unchanged.map((u) => `${u.pair} (${whyNotLinked(u.reason)})`).join(', ')}`);
+    paragraphs.push(vscode.l10n.t('These references could not be changed to name the .png written for them; change them yourself: {0}.', items.join('; ')));
   }
+  const real = failed.filter((f) => !(f.error instanceof FluxError && f.error.kind === 'cancelled'));
+  if (real.length) paragraphs.push([vscode.l10n.t('Not generated:'), ...real.map((f) => `- ${where(f)}${workspacePath(f.image.target)}: ${localizedMessage(f.error)}`)].join('\n'));
   const skip = skippedSentence(skipped);
-  if (skip) sentences.push(skip);
-  const message = plainText(sentences.join(' '));
-  const retry = vscode.l10n.t('Retry Failed');
-  const showLog = vscode.l10n.t('Show Log');
-  const choice = failed.length ? await showWarning(message, retry, showLog) : left.length ? await showWarning(message, showLog) : await showInformation(message);
+  if (skip) paragraphs.push(skip);
+  // Line by line: no control or bidi characters, but the lines and lists stay.
+  const details = paragraphs
+    .join('\n\n')
+    .split('\n')
+    .map((line) => (line ? plainText(line, 20_000) : line))
+    .join('\n');
+  for (const line of details.split('\n')) if (line) services.log.info(`Missing images: ${line}`);
+  const showDetailsLabel = vscode.l10n.t('Show Details');
+  const retry = outcome.cancelled ? vscode.l10n.t('Generate the Rest') : vscode.l10n.t('Retry Failed');
+  const buttons = !failed.length ? [showDetailsLabel] : outcome.cancelled ? [showDetailsLabel, retry] : [retry, showDetailsLabel];
+  const message = plainText(short);
+  const choice = failed.length || left.length ? await showWarning(message, ...buttons) : await showInformation(message, ...buttons);
   if (choice === retry) {
     await retryFailed(
       services,
       failed.map((f) => f.image),
       options,
     );
-  } else if (choice === showLog) {
-    await vscode.commands.executeCommand('flux.showLog');
+  } else if (choice === showDetailsLabel) {
+    await showDetails(vscode.l10n.t('Missing Images summary'), `${details}\n`);
   }
 }
 

@@ -170,9 +170,10 @@ describe('Faults and bad input', function () {
 
   describe('service faults leave nothing behind', () => {
     for (const [name, behaviour, severity, message] of [
-      ['moderation', { kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter' }, 'warning', 'The service refused this prompt (moderation: “Safety Filter”). Rephrase it and try again.'],
-      ['no credit', { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' }, 'error', 'Your account has no credit left for this (403 quota_not_enough). Top up at your provider, then try again.'],
-      ['garbage', { kind: 'raw', status: 200, body: '<html>oops</html>', contentType: 'text/html' }, 'error', /^The service sent an answer that is not JSON \(.+\)\. Try again; if it persists, check flux\.baseUrl\.$/],
+      ['moderation', { kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter' }, 'warning', 'The service would not make this picture (moderation: “Safety Filter”). Change the prompt, then try again.'],
+      ['no credit', { kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' }, 'error', 'Your account is out of credit (403 quota_not_enough). Top up your account with the provider, then try again.'],
+      ['garbage', { kind: 'raw', status: 200, body: 'oops, not an answer', contentType: 'text/plain' }, 'error', /^The service sent an answer that is not JSON \(.+\)\. Try again; if it persists, check flux\.baseUrl\.$/],
+      ['a web page', { kind: 'raw', status: 200, body: '<!DOCTYPE html><html><title>502 Bad Gateway</title></html>', contentType: 'text/html' }, 'error', 'The address in flux.baseUrl answered with a web page, not the image service. Check flux.baseUrl.'],
       ['a reset connection', { kind: 'reset', afterBytes: 64 }, 'error', /^Could not reach the image service: .+\. Check your connection and flux\.baseUrl, then try again\.$/],
       ['an expired image URL', { kind: 'url', imageStatus: 404 }, 'error', /^Downloading the image from 127\.0\.0\.2:\d+ failed \(404\)\. Its address may have expired; generate again\.$/],
     ] as const) {

@@ -29,6 +29,22 @@ describe('Messages in Chinese @zh-cn', () => {
     await assertWorkspaceUnchanged(before);
   });
 
+  it('plain words in Chinese: a web page at flux.baseUrl, an empty account', async () => {
+    await (await testingApi()).setApiKey('sk-good-key-for-the-zh-cn-words-0000');
+    const editor = await openMarkdown('notes/zh-cn-words.md', DOC);
+    selectLine(editor, 2);
+    const before = await snapshotWorkspace();
+    fake().enqueue({ kind: 'raw', status: 200, body: '<!DOCTYPE html><html><title>502 Bad Gateway</title></html>', contentType: 'text/html' });
+    assert.equal(await vscode.commands.executeCommand('flux.generateFromSelection'), undefined);
+    await expectMessage('error', 'flux.baseUrl 中的地址返回了一个网页,而不是图片服务。请检查 flux.baseUrl。');
+    (await testingApi()).messages.clear();
+    fake().enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' });
+    assert.equal(await vscode.commands.executeCommand('flux.generateFromSelection'), undefined);
+    await expectMessage('error', '您的账户余额不足(403 quota_not_enough)。请到服务商处为账户充值,然后重试。');
+    assert.equal(editor.document.getText(), DOC);
+    await assertWorkspaceUnchanged(before);
+  });
+
   it('a size that is not one: the warning in Chinese', async () => {
     await openMarkdown('notes/zh-cn-size.md', DOC);
     const before = await snapshotWorkspace();

@@ -54,13 +54,15 @@ type Window = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.wind
  * gets the same `vscode` object as this suite, so its calls land here.
  */
 class Stubs {
-  readonly messages: { level: 'info' | 'warning'; text: string; buttons: string[] }[] = [];
+  /** `details`: the read-only document Show Details opened for that message (the stub presses it unless `answer` chose). */
+  readonly messages: { level: 'info' | 'warning'; text: string; buttons: string[]; details?: string }[] = [];
   readonly progress: string[] = [];
   answer: ((text: string, buttons: string[]) => string | undefined | Promise<string | undefined>) | undefined;
   pick: ((items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined | Promise<vscode.QuickPickItem[] | undefined>) | undefined;
   pickedFrom: vscode.QuickPickItem[] = [];
   /** The pick's title when it opened, and after the ticks were changed. */
   readonly titles: string[] = [];
+  placeHolder: string | undefined;
   readonly cancel = new vscode.CancellationTokenSource();
   private readonly saved: Partial<Window> = {};
   private readonly win = vscode.window as unknown as Window;
@@ -69,8 +71,13 @@ class Stubs {
     const record = (level: 'info' | 'warning') => (text: string, ...rest: unknown[]) => {
       const buttons = rest.filter((b): b is string => typeof b === 'string');
       this.messages.push({ level, text, buttons });
-      return Promise.resolve(this.answer?.(text, buttons));
+      return Promise.resolve(this.answer?.(text, buttons)).then((chosen) => chosen ?? (buttons.includes('Show Details') ? 'Show Details' : undefined));
     };
+    this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.uri.scheme !== 'flux-details') return;
+      const waiting = this.messages.find((m) => m.buttons.includes('Show Details') && m.details === undefined);
+      if (waiting) waiting.details = doc.getText();
+    });
     this.replace('showInformationMessage', record('info') as Window['showInformationMessage']);
     this.replace('showWarningMessage', record('warning') as Window['showWarningMessage']);
     // The pick as the person meets it: its items, its title after each change of ticks, Enter.
@@ -82,11 +89,13 @@ class Stubs {
         items: [] as vscode.QuickPickItem[],
         selectedItems: [] as readonly vscode.QuickPickItem[],
         title: undefined as string | undefined,
+        placeholder: undefined as string | undefined,
         onDidChangeSelection: selection.event,
         onDidAccept: accept.event,
         onDidHide: hide.event,
         show: () => {
           this.pickedFrom = qp.items;
+          this.placeHolder = qp.placeholder;
           this.titles.push(qp.title ?? '');
           void (async () => {
             const chosen = this.pick ? await this.pick(qp.items) : qp.items.filter((i) => i.picked);
@@ -109,6 +118,14 @@ class Stubs {
     return this;
   }
 
+  private opened: vscode.Disposable | undefined;
+
+  /** Message `i` and the whole summary behind its Show Details, as one text. */
+  async whole(i: number): Promise<string> {
+    await waitFor(`the details of message ${i}`, () => this.messages[i]?.details !== undefined);
+    return `${this.messages[i]!.text}\n${this.messages[i]!.details!}`;
+  }
+
   private replace<K extends keyof Window>(key: K, value: Window[K]): void {
     this.saved[key] = this.win[key];
     this.win[key] = value;
@@ -117,6 +134,9 @@ class Stubs {
   restore(): void {
     for (const [key, value] of Object.entries(this.saved)) (this.win as unknown as Record<string, unknown>)[key] = value;
     this.cancel.dispose();
+    this.opened?.dispose();
+    const details = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'flux-details');
+    void vscode.window.tabGroups.close(details);
   }
 }
 
@@ -184,6 +204,9 @@ describe('Generate Missing Images', function () {
         ['A fox in snow', `${DIR}/img/fox.png`, true],
       ],
     );
+    // What it will do: the model, size and provider, and which reference will be rewritten.
+    assert.match(stubs.placeHolder ?? '', /^3 missing images \(flux-kontext-pro · 1:1 · DMXAPI\): uncheck/);
+    assert.deepEqual(stubs.pickedFrom.map((i) => i.detail), [undefined, undefined, 'The reference img/fox.jpg will be changed to img/fox.png: the service answers PNG.']);
 
     const after = await listAll();
     assert.deepEqual(
@@ -195,11 +218,16 @@ describe('Generate Missing Images', function () {
     await waitFor('the summary', () => stubs.messages.length > 0);
     const summary = stubs.messages[0]!;
     assert.equal(summary.level, 'info');
-    assert.match(summary.text, /Generated 3 of 3 missing images/);
-    assert.match(summary.text, /img\/fox\.jpg → img\/fox\.png/);
-    assert.match(summary.text, /Skipped 2: \.\.\/\.\.\/outside\.png \(outside the workspace\); img\/empty-alt\.png \(no alt text/);
+    // One short sentence in the notification, the rest behind Show Details.
+    assert.equal(summary.text, 'Generated 3 of 3 missing images.');
+    assert.deepEqual(summary.buttons, ['Show Details']);
+    const whole = await stubs.whole(0);
+    assert.match(whole, /img\/fox\.jpg → img\/fox\.png/);
+    assert.match(whole, /Skipped 2: \.\.\/\.\.\/outside\.png \(outside the workspace\); img\/empty-alt\.png \(no alt text/);
+    assert.match(whole, new RegExp(`Written:\\n- ${DIR}/img/gull\\.png\\n`));
 
-    // Again: nothing is missing now, and it says so.
+    // Again: nothing is missing now, and it says so (the document in front again, after Show Details).
+    await vscode.window.showTextDocument(editor.document);
     stubs.messages.length = 0;
     const again = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
     assert.deepEqual(again.written, []);
@@ -250,6 +278,8 @@ describe('Generate Missing Images', function () {
     assert.equal(editor.document.getText(), text);
     await waitFor('the summary', () => stubs.messages.length > 0);
     assert.match(stubs.messages[0]!.text, /Cancelled: 4 of 8 images were written/);
+    // Nothing failed: the way on is not the highlighted button.
+    assert.deepEqual(stubs.messages[0]!.buttons, ['Show Details', 'Generate the Rest']);
   });
 
   it('Retry Failed reruns only the failed one', async () => {
@@ -316,7 +346,7 @@ describe('Generate Missing Images', function () {
       for (const uri of result.written) assert.ok(await isPng(uri));
       // b.rst was not open: its retargeted reference is saved, not left in a hidden buffer.
       await waitFor('the summary', () => stubs.messages.length > 0);
-      assert.match(stubs.messages[0]!.text, /b-img\/hill\.jpg → b-img\/hill\.png/, 'the reference was retargeted');
+      assert.match(await stubs.whole(0), /b-img\/hill\.jpg → b-img\/hill\.png/, 'the reference was retargeted');
       const b = new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(`${DIR}/ws/b.rst`)));
       assert.match(b, /\.\. figure:: b-img\/hill\.png\n {3}:alt: A green hill/);
     } finally {
@@ -346,7 +376,7 @@ describe('Generate Missing Images', function () {
       sub.dispose();
     }
     await waitFor('the summary', () => stubs.messages.length > 0);
-    assert.match(stubs.messages[0]!.text, /img\/hill\.jpg → img\/hill\.png/);
+    assert.match(await stubs.whole(0), /img\/hill\.jpg → img\/hill\.png/);
     const a = new TextDecoder().decode(await vscode.workspace.fs.readFile(uriOf(`${DIR}/many/a.md`)));
     assert.equal(a, '# A\n\n![A green hill](img/hill.png)\n', 'retargeted and saved');
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriOf(`${DIR}/many/a.md`).toString());
@@ -404,7 +434,7 @@ describe('Generate Missing Images', function () {
     assert.equal(editor.document.getText(), `Typed first.\n${text.replace('img/fox.jpg', 'img/fox.png')}`, 'their line, and the reference where it moved to');
     await waitFor('the summary', () => stubs.messages.length > 0);
     assert.equal(stubs.messages[0]!.level, 'info');
-    assert.match(stubs.messages[0]!.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
+    assert.match(await stubs.whole(0), /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
     assert.ok((await testingApi()).liveAnchors() <= before, 'nothing stays followed after the run');
   });
 
@@ -462,7 +492,7 @@ describe('Generate Missing Images', function () {
     await waitFor('the summary', () => stubs.messages.length > 0);
     const summary = stubs.messages[0]!;
     assert.equal(summary.level, 'info');
-    assert.match(summary.text, /\(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png, img\/hare\.jpg → img\/hare\.png, img\/owl\.jpg → img\/owl\.png\./);
+    assert.match(await stubs.whole(0), /\(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png, img\/hare\.jpg → img\/hare\.png, img\/owl\.jpg → img\/owl\.png\./);
     assert.ok((await testingApi()).liveAnchors() <= before, 'nothing stays followed after the run');
 
     await vscode.window.showTextDocument(editor.document);
@@ -497,8 +527,9 @@ describe('Generate Missing Images', function () {
     const summary = stubs.messages[0]!;
     assert.equal(summary.level, 'warning');
     // Exactly the one changed: a list with ./img/fox.jpg would go on after a comma.
-    assert.match(summary.text, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
-    assert.match(summary.text, /change them yourself: \.\/img\/fox\.jpg → \.\/img\/fox\.png \(the document changed there meanwhile\)\./);
+    const whole = await stubs.whole(0);
+    assert.match(whole, /now name the \.png file \(one Undo takes each back\): img\/fox\.jpg → img\/fox\.png\./);
+    assert.match(whole, /change them yourself: \.\/img\/fox\.jpg → \.\/img\/fox\.png \(the document changed there meanwhile\)\./);
   });
 
   it('a reference the person changes while its image is made keeps their words; the summary says it was not changed', async () => {
@@ -517,9 +548,10 @@ describe('Generate Missing Images', function () {
     await waitFor('the summary', () => stubs.messages.length > 0);
     const summary = stubs.messages[0]!;
     assert.equal(summary.level, 'warning');
-    assert.match(summary.text, /These references could not be changed to name the \.png written for them; change them yourself: img\/fox\.jpg → img\/fox\.png \(the document changed there meanwhile\)\./);
-    assert.doesNotMatch(summary.text, /now name the \.png/);
-    assert.deepEqual(summary.buttons, ['Show Log']);
+    const whole = await stubs.whole(0);
+    assert.match(whole, /These references could not be changed to name the \.png written for them; change them yourself: img\/fox\.jpg → img\/fox\.png \(the document changed there meanwhile\)\./);
+    assert.doesNotMatch(whole, /now name the \.png/);
+    assert.deepEqual(summary.buttons, ['Show Details']);
   });
 });
 

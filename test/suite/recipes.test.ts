@@ -264,8 +264,15 @@ describe('Recipes', function () {
     assert.equal(recipe?.prompt, HOSTILE);
     await waitFor('the recipe document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'flux-recipe');
     const text = vscode.window.activeTextEditor!.document.getText();
-    assert.ok(text.includes(`Prompt: ${HOSTILE}`), text);
+    // Wrapped at about 100 characters, continued with an indent.
+    assert.ok(text.split('\n').every((line) => [...line].length <= 100 || line.startsWith('  ')), text);
+    assert.ok(text.replace(/\n {2}/g, ' ').includes(`Prompt: ${HOSTILE}`), text);
     assert.ok(text.includes('Seed: 12'));
+    // Local time, not the stored ISO string, above the JSON.
+    const [page, json] = text.split('As stored in the file (JSON):');
+    assert.doesNotMatch(page ?? '', /Created: \d{4}-\d\d-\d\dT/);
+    assert.match(page ?? '', /Created: \S/);
+    assert.match(json ?? '', /"created": "\d{4}-/);
   });
 
   it('Recipes: the Studio history is rebuilt from the files, and deleted files drop out', async () => {

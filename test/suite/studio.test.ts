@@ -182,7 +182,7 @@ describe('Image Studio (host side)', function () {
       const notice = harness.of('notice').at(-1);
       assert.equal(notice?.level, 'error');
       assert.equal(notice?.id, item.id);
-      assert.match(notice?.message ?? '', /no Markdown editor/i);
+      assert.match(notice?.message ?? '', /no document to insert into/i);
       await harness.send({ type: 'ready' });
       assert.equal(harness.of('init')[0]?.target.label, undefined);
     } finally {

@@ -54,7 +54,18 @@ describe('Generate Missing Images, as a person does', () => {
     await screenshot(page, 'missing-images-pick');
     await page.keyboard.press('Enter');
 
-    await waitForNotification(page, /Generated 3 of 3 missing images/);
+    // One short sentence, and the whole summary one click away.
+    const toast = await waitForNotification(page, /Generated 3 of 3 missing images\./);
+    assert.equal((await toast.locator('.notification-list-item-message').innerText()).trim(), 'Generated 3 of 3 missing images.', 'one short sentence');
+    await screenshot(page, 'missing-images-summary');
+    await toast.locator('.monaco-button', { hasText: 'Show Details' }).click();
+    const details = page.locator('.tabs-container .tab', { hasText: 'Missing Images summary' });
+    await details.first().waitFor({ timeout: 10_000 });
+    await waitUntil('the whole summary', async () => (await page.locator('.editor-instance .view-lines').last().innerText()).includes('Written:'));
+    await screenshot(page, 'missing-images-details');
+    // Read, then closed: the document is in front again.
+    await runCommand(page, 'View: Close Editor');
+    await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'gallery.md' }).waitFor({ timeout: 10_000 });
     assert.deepEqual(fs.readdirSync(path.join(folder, 'img')).sort(), ['boat.png', 'gulls.png', 'lighthouse.png']);
     assert.equal(fs.readFileSync(path.join(workspace, DOC), 'utf8'), TEXT, 'the document is not changed');
     assert.equal(fake.generationRequests.length - before, 3);

@@ -39,12 +39,26 @@ describe('Recipes in the editor, as a person sees them', () => {
     // appendText keeps spaces as &nbsp;.
     const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
     assert.ok(text.includes('[x](command:workbench.action.terminal.new) **bold** `tick`'), `the prompt is shown literally: ${text}`);
-    assert.ok(text.includes('1234') && text.includes('flux-kontext-pro') && text.includes('16x9'));
+    assert.ok(text.includes('1234') && text.includes('flux-kontext-pro') && text.includes('16:9'), `the size reads 16:9: ${text}`);
     const links = await hover.locator('a').allInnerTexts();
     assert.deepEqual(links.map((l) => l.trim()), ['Regenerate', 'Edit…', 'Open in Studio'], 'only our three links');
     assert.equal(await hover.locator('strong', { hasText: 'bold' }).count(), 0, 'no bold from the prompt');
     const width = await hover.locator('img').first().evaluate((img) => img.getBoundingClientRect().width);
-    assert.ok(width > 0 && width <= 241, `the preview is scaled down (${width}px)`);
+    assert.ok(width > 0 && width <= 121, `the preview is a thumbnail (${width}px)`);
+    // Without scrolling inside the hover: the prompt and the three links lie inside its visible box.
+    const unseen = await hover.evaluate((root) => {
+      const box = (root.querySelector('.monaco-scrollable-element') ?? root).getBoundingClientRect();
+      const pieces = [...root.querySelectorAll('a')].map((a) => ({ name: a.textContent ?? '', rect: a.getBoundingClientRect() }));
+      const prompt = [...root.querySelectorAll('p')].find((p) => p.textContent?.includes('A harbour at dusk') || p.textContent?.includes('A\u00a0harbour'));
+      if (prompt) pieces.push({ name: 'prompt', rect: prompt.getBoundingClientRect() });
+      else pieces.push({ name: 'prompt (not found)', rect: new DOMRect(0, -1e6, 0, 0) });
+      return pieces.filter(({ rect }) => rect.top < box.top - 1 || rect.bottom > box.bottom + 1 || rect.height === 0).map(({ name }) => name);
+    });
+    assert.deepEqual(unseen, [], 'the prompt and Regenerate · Edit… · Open in Studio are seen without scrolling');
+    assert.ok(await hover.locator('img').first().evaluate((img, prompt) => {
+      const links = [...document.querySelectorAll('.monaco-hover a')].filter((a) => a.textContent === prompt);
+      return links.every((a) => a.getBoundingClientRect().bottom <= img.getBoundingClientRect().top + 1);
+    }, 'Open in Studio'), 'the thumbnail comes after the actions');
     await screenshot(page, 'recipes-hover');
 
     const requests = fake.generationRequests.length;

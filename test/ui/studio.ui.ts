@@ -559,34 +559,115 @@ describe('Image Studio drafts and edits in VS Code', function () {
     await s.seedMode('Random').click();
   });
 
-  it('Edit… on a card puts its image in the form; Generate sends it with the instruction; the new card leads back', async () => {
-    const { page, fake } = ui();
+  it('Edit… on a card enters an edit mode: one click, the instruction, one click make one edit; Insert keeps the source’s description', async () => {
+    const { page, fake, workspace } = ui();
+    fs.writeFileSync(path.join(workspace, 'notes', 'castle.md'), '# Castle\n\nThe castle stood.\n');
+    await openFile(page, 'notes/castle.md');
+    await selectLines(page, 3);
     const s = await openStudio(page);
+    await s.count(4).click();
+    await s.seedMode('Fixed').click();
     const original = await generateOne(s, 'A castle on a hill');
+    // Enter and leave: the way out is named, and leaves a plain Generate.
+    await s.editButton(original).click();
+    await s.inputImage.waitFor({ timeout: 10_000 });
+    assert.match(await s.removeInput.innerText(), /Stop editing/);
+    await s.removeInput.click();
+    assert.equal(await s.inputImage.count(), 0);
+    assert.ok(await s.chooseInput.isVisible());
+    assert.doesNotMatch(await s.generate.innerText(), /edit/i);
+
+    // One click on Edit…
     await s.editButton(original).click();
     await s.inputImage.waitFor({ timeout: 10_000 });
     assert.match(await s.inputImage.innerText(), /a-castle-on-a-hill/);
-    assert.match(await s.generate.innerText(), /edit/i);
+    assert.equal(await s.prompt.inputValue(), '', 'the field waits for the instruction');
+    assert.equal(await frame(page).locator('label[for=prompt]').innerText(), 'What should change?');
+    assert.equal((await s.generate.innerText()).trim(), 'Edit image');
+    assert.ok(await s.count(1).locator('input').isChecked(), 'one image');
+    assert.ok(await s.seedMode('Random').locator('input').isChecked(), 'a random seed');
     await screenshot(page, 'studio-dark-edit-input');
     fake.reset();
-    const edited = await generateOne(s, 'Make it snowy');
+    // …type the instruction, one click.
+    await s.prompt.pressSequentially('Make it snowy', { delay: 5 });
+    await s.generate.click();
+    const edited = s.items.filter({ has: frame(page).locator('.card-edit', { hasText: 'Make it snowy' }) }).first();
+    await edited.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000); // a second request would have arrived by now
     assert.equal(fake.generationRequests.length, 0);
-    assert.equal(fake.editRequests.length, 1);
+    assert.equal(fake.editRequests.length, 1, 'exactly one request');
     const parts = (fake.editRequests[0]?.body as { parts: { name: string; value?: string; bytes?: Buffer; filename?: string }[] }).parts;
     const image = parts.find((p) => p.name === 'image');
     assert.ok(image?.bytes && image.bytes.subarray(1, 4).toString('latin1') === 'PNG', 'the card’s PNG was sent');
     assert.match(image.filename ?? '', /^a-castle-on-a-hill/);
     assert.equal(parts.find((p) => p.name === 'prompt')?.value, 'Make it snowy');
+    // The new card: titled with what it shows, the instruction as the edit.
+    assert.equal((await edited.locator('.card-prompt').innerText()).trim(), 'A castle on a hill');
+    assert.equal((await edited.locator('.card-edit').innerText()).trim(), 'Edit: Make it snowy');
+    // The edit is done: the input image does not stay for the next Generate.
+    assert.equal(await s.inputImage.count(), 0);
+    assert.doesNotMatch(await s.generate.innerText(), /edit/i);
+    await waitForLoadedImages(edited, 1);
+    await screenshot(page, 'studio-dark-edit-done');
+    // Insert: the alt text is the source's description.
+    await s.insertButton(edited).click();
+    await s.notice(edited).filter({ hasText: /Inserted into notes\/castle\.md/ }).waitFor({ timeout: 15_000 });
+    const text = await savedText(page, 'notes/castle.md', /!\[/);
+    assert.match(text, /!\[A castle on a hill\]\(\.\.\/assets\/[^)]+\.png\)/);
+    assert.doesNotMatch(text, /Make it snowy/);
+    // The way back to the source.
     const from = s.sourceLink(edited);
     assert.match(await from.innerText(), /from a-castle-on-a-hill/);
     await from.click();
-    await frame(page).locator('li.card.item.highlight').filter({ has: frame(page).locator('.card-prompt', { hasText: /^A castle on a hill$/ }) }).waitFor({ timeout: 5_000 });
-    await screenshot(page, 'studio-dark-edit-parent');
-    // The input stays for more edits until removed; removing it gives a plain Generate back.
-    await s.removeInput.click();
-    assert.equal(await s.inputImage.count(), 0);
-    assert.ok(await s.chooseInput.isVisible());
-    assert.doesNotMatch(await s.generate.innerText(), /edit/i);
+    await frame(page).locator('li.card.item.highlight').filter({ has: frame(page).locator('.card-prompt', { hasText: /^A castle on a hill$/ }) }).first().waitFor({ timeout: 5_000 });
+    await s.seedMode('Random').click();
+  });
+
+  it('Fixed seed: the field takes focus with its number selected, so typing replaces it; a card’s ⋯ menu at the bottom opens upward', async () => {
+    const { page } = ui();
+    const s = await openStudio(page);
+    await s.seedMode('Random').click();
+    await s.seedMode('Fixed').click();
+    await page.waitForTimeout(300);
+    const state = await s.seedValue.evaluate((el) => {
+      const input = el as HTMLInputElement;
+      return { focused: el === el.ownerDocument.activeElement, start: input.selectionStart, end: input.selectionEnd, length: input.value.length };
+    });
+    assert.ok(state.focused, 'the seed field has focus');
+    assert.ok(state.length > 0 && state.start === 0 && state.end === state.length, `the suggested number is selected: ${JSON.stringify(state)}`);
+    await page.keyboard.type('42');
+    assert.equal(await s.seedValue.inputValue(), '42', 'typing replaced the number');
+    await s.seedMode('Random').click();
+
+    if ((await s.items.count()) === 0) await generateOne(s, 'A menu test image');
+    // A short panel, and a card whose ⋯ button sits at its bottom edge: no room below.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: size?.width ?? 1280, height: 520 });
+    try {
+      await page.waitForTimeout(700);
+      const card = s.items.first();
+      const fit = await card.locator('.menu-button').evaluate((button) => {
+        const rect = button.getBoundingClientRect();
+        window.scrollBy(0, rect.bottom - window.innerHeight + 4);
+        const after = button.getBoundingClientRect();
+        return { below: window.innerHeight - after.bottom };
+      });
+      assert.ok(fit.below < 60, `the button is at the bottom: ${JSON.stringify(fit)}`);
+      await card.locator('.menu-button').click();
+      const menu = card.locator('.menu');
+      await menu.waitFor({ timeout: 5_000 });
+      const placed = await menu.evaluate((el) => {
+        const m = el.getBoundingClientRect();
+        const b = el.parentElement!.querySelector('.menu-button')!.getBoundingClientRect();
+        return { top: m.top, bottom: m.bottom, buttonTop: b.top, height: window.innerHeight };
+      });
+      await screenshot(page, 'studio-dark-menu-upward');
+      assert.ok(placed.bottom <= placed.height + 1 && placed.top >= -1, `the whole menu is on screen: ${JSON.stringify(placed)}`);
+      assert.ok(placed.bottom <= placed.buttonTop + 1, `it opened upward: ${JSON.stringify(placed)}`);
+      await page.keyboard.press('Escape');
+    } finally {
+      if (size) await page.setViewportSize(size);
+    }
   });
 
   it('a failure: Edit prompt puts it back into the form; once the cause is fixed, Try again makes the image', async () => {

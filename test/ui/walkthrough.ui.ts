@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, pickQuickItem, runCommand, screenshot, setTheme, typeIntoQuickInput, waitUntil } from '../harness/workbench';
+import { clearNotifications, pickQuickItem, runCommand, screenshot, setTheme, typeIntoQuickInput, waitForNotification, waitUntil } from '../harness/workbench';
 
 const TITLE = 'Get Started with Flux';
 
@@ -47,6 +47,17 @@ describe('Walkthrough', () => {
     await waitUntil('the first step to be checked', () => isChecked(keyStep), 15_000);
     await clearNotifications(page);
     await screenshot(page, 'walkthrough-key-set');
+
+    // Step 2 with no editor open (the walkthrough is in front): it says what to do, and is not ticked.
+    const selectionStep = step(page, 'Generate from a selection');
+    await selectionStep.click();
+    await selectionStep.getByRole('button', { name: 'Generate Image from Selection' }).click();
+    const toast = await waitForNotification(page, /Open a document, select the sentence that describes the picture/);
+    const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+    assert.deepEqual(buttons, ['Open a Document'], 'one button, the one that helps');
+    await screenshot(page, 'walkthrough-step2-no-editor');
+    assert.equal(await isChecked(selectionStep), false, 'nothing was made: the step is not done');
+    await clearNotifications(page);
     // The pictures take the theme's colours: look at them in a light theme too.
     await setTheme(page, 'Default Light Modern');
     try {

@@ -127,7 +127,7 @@ describe('client', function () {
 
     it('quota in the flat shape says to top up', async () => {
       fake.enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' });
-      const e = await rejects(generateImage(PARAMS, config), 'quota', /no credit/);
+      const e = await rejects(generateImage(PARAMS, config), 'quota', /out of credit.*Top up your account/);
       assert.equal(e.details.code, 'quota_not_enough');
     });
 
@@ -144,9 +144,9 @@ describe('client', function () {
       await rejects(generateImage(PARAMS, config), 'moderation');
     });
 
-    it('moderation (422) asks to rephrase and is not retried', async () => {
+    it('moderation (422) asks for a changed prompt and is not retried', async () => {
       fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: prompt rejected' });
-      await rejects(generateImage(PARAMS, config), 'moderation', /refused this prompt.*Safety Filter.*Rephrase/);
+      await rejects(generateImage(PARAMS, config), 'moderation', /would not make this picture.*Safety Filter.*Change the prompt/);
       assert.equal(fake.generationRequests.length, 1);
     });
 
@@ -199,6 +199,11 @@ describe('client', function () {
         await rejects(generateImage(PARAMS, config), kind);
       });
     }
+
+    it('a web page where the image service should be says so in plain words', async () => {
+      fake.enqueue(rawHtml());
+      await rejects(generateImage(PARAMS, config), 'malformed', /^The address in flux\.baseUrl answered with a web page, not the image service\./);
+    });
 
     it('an image URL that 404s is a download error', async () => {
       fake.enqueue({ kind: 'url', imageStatus: 404 });

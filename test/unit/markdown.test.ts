@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { altText, encodeLinkPath, markdownImageLink, relativePath } from '../../src/core/markdown';
+import { altText, encodeLinkPath, markdownImageLink, relativePath, markupShare } from '../../src/core/markdown';
 
 describe('markdown links', () => {
   it('puts the prompt on one line and escapes brackets', () => {
@@ -14,6 +14,13 @@ describe('markdown links', () => {
     const alt = altText('word '.repeat(60));
     assert.ok([...alt].length <= 101, alt);
     assert.ok(alt.endsWith('word…'));
+  });
+  it('ends a long prompt at its last whole sentence when that is most of it', () => {
+    const prompt = 'A cottage in deep snow at night, its windows lit. Smoke rises from the chimney into a sky of stars. The path to the door is still glowing.';
+    assert.equal(altText(prompt), 'A cottage in deep snow at night, its windows lit. Smoke rises from the chimney into a sky of stars.');
+    // A first sentence too short to stand for the picture: cut at a word, with an ellipsis.
+    const short = altText(`Snow. ${'a lit cottage window '.repeat(8)}`);
+    assert.ok(short.startsWith('Snow. a lit') && short.endsWith(' lit…'), short);
   });
   it('makes paths relative to the document folder with / separators', () => {
     assert.equal(relativePath('/ws/notes', '/ws/assets/a.png'), '../assets/a.png');
@@ -36,5 +43,17 @@ describe('markdown links', () => {
   });
   it('builds the whole link', () => {
     assert.equal(markdownImageLink('a red fox', '../assets/a-red-fox.png'), '![a red fox](../assets/a-red-fox.png)');
+  });
+});
+
+describe('markup in a selection', () => {
+  it('tells a selection of words from one that is mostly link or image markup', () => {
+    assert.equal(markupShare('A cottage in the snow at night, its windows lit.'), 0);
+    assert.ok(markupShare('windowsill](../assets/a-cottage-window-20261207.png)') > 0.5);
+    assert.ok(markupShare('![A cottage](../assets/cottage.png)\n\n![A lake](../assets/lake.png)') > 0.5);
+    assert.ok(markupShare('<img src="../assets/cottage.png" alt="x">') > 0.5);
+    // A paragraph with one link in it is still mostly words.
+    assert.ok(markupShare('The fox crossed the frozen river at dawn, as [the map](map.md) showed, and the village slept.') < 0.5);
+    assert.equal(markupShare('   '), 0);
   });
 });

@@ -77,7 +77,8 @@ describe('recipe hover', () => {
     const sink = new RecordingSink();
     writeRecipeHover(sink, { imageSrc: 'file:///ws/assets/fox%20%281%29.png', imageArg: IMAGE, recipe, labels: LABELS });
     assert.ok(sink.text.includes(HOSTILE), 'the prompt is appended as text');
-    assert.ok(sink.text.includes('flux-kontext-pro') && sink.text.includes('16x9') && sink.text.includes('42'));
+    // The size as a person reads it (16:9), the recipe keeps 16x9.
+    assert.ok(sink.text.includes('flux-kontext-pro') && sink.text.includes('16:9') && sink.text.includes('42'));
     for (const md of sink.markdown) {
       for (const piece of ['command:workbench', '<img', '**bold**', '`code`', 'onerror']) assert.ok(!md.includes(piece), `markdown part ${JSON.stringify(md)} holds ${piece}`);
     }
@@ -94,10 +95,19 @@ describe('recipe hover', () => {
     assert.equal(r.code, 0, 'no code span from the prompt');
     // Our own bold labels: Prompt, Model, Size, Seed.
     assert.equal(r.strong, 4);
-    assert.deepEqual(r.images, ['file:///ws/assets/fox%20%281%29.png|width=240']);
+    assert.deepEqual(r.images, ['file:///ws/assets/fox%20%281%29.png|width=120']);
     const commands = r.links.map((href) => /^command:([^?]*)/.exec(href)?.[1]);
     assert.deepEqual(commands, ['flux.regenerateImage', 'flux.editImage', 'flux.openStudio']);
     assert.ok(r.text.includes('[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`'), r.text);
+  });
+
+  it('puts the prompt, the fields and the three links before the thumbnail, which is small', () => {
+    const sink = new RecordingSink();
+    writeRecipeHover(sink, { imageSrc: 'file:///a.png', imageArg: IMAGE, recipe: { ...recipe, prompt: 'fox' }, labels: LABELS });
+    const at = (piece: string) => sink.value.indexOf(piece);
+    assert.ok(at('fox') < at('kontext') && at('kontext') < at('command:flux.regenerateImage'), sink.value);
+    assert.ok(at('command:flux.openStudio') < at('![](file:///a.png|width=120)'), `the thumbnail comes last: ${sink.value}`);
+    assert.ok(sink.value.endsWith('![](file:///a.png|width=120)'));
   });
 
   it('encodes the command arguments as encodeURIComponent(JSON)', () => {
@@ -111,7 +121,7 @@ describe('recipe hover', () => {
     const sink = new RecordingSink();
     writeRecipeHover(sink, { imageSrc: 'file:///a.png', imageArg: IMAGE, labels: LABELS });
     const r = render(sink.value);
-    assert.deepEqual(r.images, ['file:///a.png|width=240']);
+    assert.deepEqual(r.images, ['file:///a.png|width=120']);
     assert.deepEqual(r.links.map((h) => h.split('?')[0]), ['command:flux.editImage']);
     assert.ok(r.text.includes('This image has no recipe.'));
   });
@@ -120,7 +130,7 @@ describe('recipe hover', () => {
     assert.equal(imagePreview('file:///a (1).png'), undefined);
     assert.equal(imagePreview('file:///a.png)[x](command:y'), undefined);
     assert.equal(imagePreview('javascript alert'), undefined);
-    assert.equal(imagePreview('file:///a%20b.png'), '![](file:///a%20b.png|width=240)');
+    assert.equal(imagePreview('file:///a%20b.png'), '![](file:///a%20b.png|width=120)');
     const sink = new RecordingSink();
     writeRecipeHover(sink, { imageSrc: 'file:///a.png)![](https://evil', imageArg: IMAGE, recipe: { ...recipe, prompt: 'fox' }, labels: LABELS });
     assert.deepEqual(render(sink.value).images, []);

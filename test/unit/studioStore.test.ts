@@ -257,3 +257,36 @@ describe('Studio store: the gallery', () => {
     assert.equal(sizeDims('wide'), undefined);
   });
 });
+
+describe('Studio store: edit mode', () => {
+  const input = { id: 'in-1', name: 'castle.png', src: 'https://file+.vscode-resource/castle.png', path: 'assets/castle.png', parent: 'a' };
+
+  it('a card’s Edit… empties the field, asks for one image with a random seed, and keeps the input’s shape', () => {
+    let s = run(ready([item('a', 'A castle on a hill')]), { type: 'setPrompt', prompt: 'A castle on a hill' }, { type: 'setCount', count: 4 }, { type: 'setSeedMode', mode: 'fixed', suggestion: 42 });
+    s = run(s, { type: 'host', message: { type: 'input', input, startEdit: true } });
+    assert.deepEqual(s.form, { ...s.form, prompt: '', count: 1, seedMode: 'random', seedValue: '', ratio: 'input' });
+    assert.equal(s.input?.id, 'in-1');
+    s = run(s, { type: 'setPrompt', prompt: 'Make it snowy' });
+    const request = generateRequest(s);
+    assert.ok('message' in request);
+    assert.deepEqual(request.message, { type: 'generate', prompt: 'Make it snowy', model: 'flux-kontext-pro', size: '', seed: -1, count: 1, input: 'in-1' });
+  });
+
+  it('an image chosen or dropped keeps the instruction already typed', () => {
+    const s = run(ready(), { type: 'setPrompt', prompt: 'Make it snowy' }, { type: 'host', message: { type: 'input', input } });
+    assert.equal(s.form.prompt, 'Make it snowy');
+    assert.equal(s.form.count, 1);
+  });
+
+  it('once the edit is on its way the form leaves edit mode: the next Generate makes a new image', () => {
+    let s = run(ready(), { type: 'host', message: { type: 'input', input, startEdit: true } }, { type: 'setPrompt', prompt: 'Make it snowy' });
+    // Another batch (a card's Reproduce of an older edit) does not end this edit.
+    s = run(s, { type: 'host', message: { type: 'jobsStarted', jobs: [job('j0', -1, { input: { id: 'other', name: 'x.png' } })] } });
+    assert.equal(s.input?.id, 'in-1');
+    s = run(s, { type: 'host', message: { type: 'jobsStarted', jobs: [job('j1', -1, { input: { id: 'in-1', name: 'castle.png' } })] } });
+    assert.equal(s.input, undefined);
+    assert.equal(s.form.ratio, '1x1', 'the default ratio again');
+    const request = generateRequest(s);
+    assert.ok('message' in request && request.message.input === undefined);
+  });
+});

@@ -101,7 +101,7 @@ export class FluxItemCard extends LightElement {
       >
         <img
           src=${item.src}
-          alt=${item.prompt}
+          alt=${item.description ?? item.prompt}
           loading="lazy"
           decoding="async"
           draggable="false"
@@ -112,7 +112,8 @@ export class FluxItemCard extends LightElement {
         ${this.missing ? html`<span class="missing-text">${S.fileMissing}</span>` : nothing}
       </button>
       <div class="card-body">
-        <p class="card-prompt" title=${item.prompt}>${item.prompt}</p>
+        <p class="card-prompt" title=${item.description ?? item.prompt}>${item.description ?? item.prompt}</p>
+        ${item.description !== undefined ? html`<p class="card-edit" title=${item.prompt}>${format(S.editedWith, item.prompt)}</p>` : nothing}
         <p class="card-meta" title=${`${item.model} · ${sizeLabel(item.size)}${pixels} · ${item.path}`}>
           ${item.draft ? html`<span class="badge draft" title=${S.draftHint}>${S.draft}</span> ` : nothing}${modelLabel(item.model)}${item.size ? ` · ${sizeLabel(item.size)}` : ''} · ${seedText(S, item.seed)} ·
           <time datetime=${new Date(item.createdAt).toISOString()}>${this.dateFormat(item.createdAt)}</time>

@@ -67,7 +67,7 @@ export class FluxCompose extends LightElement {
 
       <div class="field">
         <div class="label-row">
-          <label for="prompt">${S.prompt}</label>
+          <label for="prompt">${st.input ? S.editInstruction : S.prompt}</label>
           <flux-menu
             class="recent"
             .ctx=${this.ctx}
@@ -83,7 +83,7 @@ export class FluxCompose extends LightElement {
           id="prompt"
           rows="4"
           maxlength=${this.maxPromptLength}
-          placeholder=${S.promptPlaceholder}
+          placeholder=${st.input ? S.editPlaceholder : S.promptPlaceholder}
           spellcheck="true"
           aria-describedby="prompt-hint prompt-error"
           aria-invalid=${err.prompt ? 'true' : 'false'}
@@ -194,7 +194,7 @@ export class FluxCompose extends LightElement {
         ? html`<div class="input-image" role="group" aria-labelledby="input-label">
             <img class="input-thumb" src=${input.src} alt=${input.name} draggable="false" />
             <span class="input-name" title=${input.path}>${input.name}</span>
-            <button type="button" id="remove-input" class="icon-button" aria-label=${`${S.removeInput}: ${input.name}`} title=${S.removeInput} @click=${this.removeInput}>${icon('close')}</button>
+            <button type="button" id="remove-input" class="button secondary leave-edit" aria-label=${`${S.leaveEdit}: ${input.name}`} title=${S.removeInput} @click=${this.removeInput}>${icon('close')}<span>${S.leaveEdit}</span></button>
           </div>`
         : html`<div class="input-empty">
             <button type="button" id="choose-input" class="button secondary" aria-describedby="input-hint input-error" @click=${() => this.ctx.post({ type: 'pickInput' })}>${icon('image')}<span>${S.chooseImage}</span></button>
@@ -277,7 +277,15 @@ export class FluxCompose extends LightElement {
 
   private onFixed = (): void => {
     this.ctx.dispatch({ type: 'setSeedMode', mode: 'fixed', suggestion: Math.floor(Math.random() * 1_000_000) });
-    void this.updateComplete.then(() => this.querySelector<HTMLInputElement>('#seed-value')?.focus());
+    // Typing replaces the suggested number rather than appending to it. After the click has
+    // finished (its label would take focus back to the radio), not just after the render.
+    void this.updateComplete.then(() =>
+      setTimeout(() => {
+        const field = this.querySelector<HTMLInputElement>('#seed-value');
+        field?.focus();
+        field?.select();
+      }, 0),
+    );
   };
 
   private onKey = (e: KeyboardEvent): void => {

@@ -88,7 +88,22 @@ export class FluxMenu extends LightElement {
 
   protected override updated(changed: Map<string, unknown>): void {
     // Opened from the keyboard or by a click: the first item takes focus, as in VS Code's menus.
-    if (changed.has('open') && this.open && changed.get('open') === false) this.menuItems()[0]?.focus();
+    if (changed.has('open') && this.open && changed.get('open') === false) {
+      this.placeMenu();
+      this.menuItems()[0]?.focus({ preventScroll: true });
+    }
+  }
+
+  /** Below the button when it fits, else above it when there is more room there (a card at the bottom of a short panel). */
+  private placeMenu(): void {
+    const menu = this.querySelector<HTMLElement>('.menu');
+    const button = this.querySelector<HTMLElement>('.menu-button');
+    if (!menu || !button) return;
+    menu.classList.remove('up');
+    const below = window.innerHeight - button.getBoundingClientRect().bottom;
+    const above = button.getBoundingClientRect().top;
+    const height = menu.getBoundingClientRect().height + 4;
+    if (height > below && above > below) menu.classList.add('up');
   }
 
   private menuItems(): HTMLElement[] {

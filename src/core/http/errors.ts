@@ -47,10 +47,10 @@ export function errorFromAnswer(status: number, answer: Buffer, headers: Record<
   const statusText = status >= 200 && status < 300 ? 'an error' : `${status}`;
 
   if (/quota|insufficient|balance|credit|余额|额度/.test(haystack) || status === 402) {
-    return new FluxError('quota', text('Your account has no credit left for this ({0}). Top up at your provider, then try again.', code ? `${statusText} ${code}` : statusText), details);
+    return new FluxError('quota', text('Your account is out of credit ({0}). Top up your account with the provider, then try again.', code ? `${statusText} ${code}` : statusText), details);
   }
   if (status === 422 || /moderat|safety|content[_ ]policy|nsfw|sensitive|违规|敏感/.test(haystack)) {
-    return new FluxError('moderation', text('The service refused this prompt (moderation{0}). Rephrase it and try again.', said), details);
+    return new FluxError('moderation', text('The service would not make this picture (moderation{0}). Change the prompt, then try again.', said), details);
   }
   if (status === 401) {
     return new FluxError('auth', text('The API key was rejected (401{0}). Set a valid key with “Flux: Set API Key”.', said), details);
@@ -69,9 +69,8 @@ export function errorFromAnswer(status: number, answer: Buffer, headers: Record<
 export function rateLimited(details: { status: number; code?: string; retryAfterMs?: number }): FluxError {
   return new FluxError(
     'rateLimit',
-    details.retryAfterMs !== undefined
-      ? text('The service is busy or your account has too many images in progress (429). It asked to wait {0} s. Wait a moment and try again.', Math.ceil(details.retryAfterMs / 1000))
-      : text('The service is busy or your account has too many images in progress (429). Wait a moment and try again.'),
+    // No "asked to wait N s": by the time this is shown the retries have waited longer than that.
+    text('The service is busy or your account has too many images in progress (429). Wait a moment and try again.'),
     details,
   );
 }

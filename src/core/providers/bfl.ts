@@ -75,7 +75,7 @@ export function bflError(status: number, answer: Buffer, headers: Headers, apiKe
   const details = { status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
   const said = clipMessage(redactForDisplay(detailText(readJson(answer)), apiKey, 1000));
   const suffix = said ? `: “${said}”` : '';
-  if (status === 402) return new FluxError('quota', text('Your account has no credit left for this ({0}). Top up at your provider, then try again.', '402'), details);
+  if (status === 402) return new FluxError('quota', text('Your account is out of credit ({0}). Top up your account with the provider, then try again.', '402'), details);
   if (status === 401 || status === 403) {
     return new FluxError('auth', text('Black Forest Labs refused the key ({0}{1}). Set a valid key with “Flux: Set API Key”.', status, suffix), details);
   }

@@ -152,6 +152,10 @@ export function parseGenerationAnswer(answer: Buffer): { bytes: Uint8Array; seed
   try {
     json = JSON.parse(fast ? fast.rest : answer.toString('utf8'));
   } catch {
+    // A gateway's or a website's HTML page: the address is wrong, not the service busy.
+    if (/^\s*<(!doctype html|html)/i.test(answer.subarray(0, 512).toString('utf8'))) {
+      throw new FluxError('malformed', text('The address in flux.baseUrl answered with a web page, not the image service. Check flux.baseUrl.'));
+    }
     throw new FluxError('malformed', text('The service sent an answer that is not JSON ({0}). Try again; if it persists, check flux.baseUrl.', describeBytes(answer)));
   }
   const item = Array.isArray((json as { data?: unknown })?.data) ? ((json as { data: unknown[] }).data[0] as Record<string, unknown> | undefined) : undefined;
