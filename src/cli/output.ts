@@ -37,6 +37,7 @@ export function reasonText(s: Pick<SkippedReference, 'why' | 'detail'>): string 
     outside: 'it climbs out of the repository',
     symlink: 'its folder is a symbolic link, which may lead out of the repository',
     noText: 'no alt text or caption to use as the prompt',
+    unresolved: 'it names an attribute the document does not define, so its path is not known',
     unreadable: 'the document cannot be read',
     notUtf8: 'the document is not UTF-8 text',
     reader: s.detail ?? 'the reference cannot be read',

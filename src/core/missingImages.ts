@@ -8,7 +8,7 @@ import { hasScheme } from './documents/text';
 import { isInsideFolder, resolvePathSegments } from './workspacePath';
 
 /** Why a reference is not generated: each is listed with its reason. */
-export type SkipReason = 'url' | 'absolute' | 'notImage' | 'outside' | 'symlink' | 'noText';
+export type SkipReason = 'url' | 'absolute' | 'notImage' | 'outside' | 'symlink' | 'noText' | 'unresolved';
 
 /** What the service answers: a reference to another of these is written as PNG and retargeted. */
 const GENERATED_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;

@@ -39,7 +39,8 @@ export interface AlsoReference {
 
 export interface SkippedReference {
   readonly document: vscode.TextDocument;
-  readonly ref: ImageReference;
+  /** The path as written (for a reference the reader could not resolve, its whole text). */
+  readonly path: string;
   readonly reason: SkipReason;
 }
 
@@ -61,9 +62,11 @@ export function languageOf(document: vscode.TextDocument): DocumentLanguage | un
  */
 export async function scanDocument(document: vscode.TextDocument, language: DocumentLanguage): Promise<DocumentScan> {
   // Loaded on first use, like the pipeline's own readers.
-  const { readImageReferences } = await import('../core/documents');
+  const { readImageReferencesWithSkipped } = await import('../core/documents');
   const text = document.getText();
-  const refs = readImageReferences(text, language);
+  // A reference the reader could not resolve (an AsciiDoc attribute the document does not define)
+  // is never used as a path: it is listed with the others skipped.
+  const { refs, skipped: unresolved } = readImageReferencesWithSkipped(text, language);
   // Followed from the same text: the person may type while the pick is open.
   const ranges = new Map<ImageReference, TrackedRange>();
   for (const ref of refs) {
@@ -74,7 +77,8 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
   try {
     const scan = await scanReferences(document, language, text, refs, ranges);
     for (const range of ranges.values()) range.dispose();
-    return scan;
+    const early = unresolved.map((u) => ({ document, path: text.slice(u.start, u.end).trim(), reason: 'unresolved' as const }));
+    return early.length ? { ...scan, skipped: [...early, ...scan.skipped] } : scan;
   } catch (err) {
     for (const range of all) range.dispose();
     throw err;
@@ -110,12 +114,12 @@ async function scanReferences(
   for (const ref of refs) {
     const plan = planReference(ref, language);
     if (plan.kind === 'skip') {
-      skipped.push({ document, ref, reason: plan.reason });
+      skipped.push({ document, path: ref.path, reason: plan.reason });
       continue;
     }
     const place = placeInside(dir.path, plan.writePath, folders.map((f) => f.uri.path));
     if (!place) {
-      skipped.push({ document, ref, reason: 'outside' });
+      skipped.push({ document, path: ref.path, reason: 'outside' });
       continue;
     }
     const target = dir.with({ path: place.path });
@@ -147,11 +151,11 @@ async function scanReferences(
       continue;
     }
     if (await throughLink(dir.with({ path: place.folder }), foldersBetween(place.folder, place.path), stats)) {
-      skipped.push({ document, ref, reason: 'symlink' });
+      skipped.push({ document, path: ref.path, reason: 'symlink' });
       continue;
     }
     if (!plan.prompt) {
-      skipped.push({ document, ref, reason: 'noText' });
+      skipped.push({ document, path: ref.path, reason: 'noText' });
       continue;
     }
     const range = ranges.get(ref);

@@ -208,7 +208,7 @@ function skippedSentence(skipped: readonly string[]): string {
 
 /** `img/x.png (no alt text or caption)`, with the document first when there are several. */
 function describeSkip(k: SkippedReference, withDocument: boolean): string {
-  const path = k.ref.path.length > 120 ? `${k.ref.path.slice(0, 119)}…` : k.ref.path;
+  const path = k.path.length > 120 ? `${k.path.slice(0, 119)}…` : k.path;
   const text = `${path} (${reasonText(k.reason)})`;
   return withDocument ? `${vscode.workspace.asRelativePath(k.document.uri)}: ${text}` : text;
 }
@@ -227,6 +227,8 @@ function reasonText(reason: SkippedReference['reason']): string {
       return vscode.l10n.t('its folder is a symbolic link, which may lead out of the workspace');
     case 'noText':
       return vscode.l10n.t('no alt text or caption to use as the prompt');
+    case 'unresolved':
+      return vscode.l10n.t('it names an attribute the document does not define, so its path is not known');
   }
 }
 

@@ -383,6 +383,16 @@ describe('Generate Missing Images', function () {
     assert.ok(!open?.isDirty, 'no unsaved change left in a buffer nobody sees');
   });
 
+  it('AsciiDoc: imagesdir and the document’s attributes are resolved; a reference naming an undefined attribute is skipped with why, never used as a path', async () => {
+    stubs.install();
+    await show(`${DIR}/guide.adoc`, '= Guide\n:imagesdir: img\n:animals: beasts\n\nimage::{animals}/wolf.png[A grey wolf]\n\nimage::{nowhere}/fox.png[A red fox]\n');
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    assert.deepEqual(result.written.map(rel), [`${DIR}/img/beasts/wolf.png`]);
+    assert.deepEqual(result.skipped, ['image::{nowhere}/fox.png[A red fox] (it names an attribute the document does not define, so its path is not known)']);
+    assert.equal(fake().generationRequests.length, 1);
+    assert.ok(!(await exists(uriOf(`${DIR}/{nowhere}`))) && !(await exists(uriOf(`${DIR}/img/{nowhere}`))), 'no folder named after the attribute');
+  });
+
   it('the pick says what the images picked cost as ticks change, and a batch past the monthly budget asks once and sends nothing when refused', async () => {
     stubs.install();
     const config = vscode.workspace.getConfiguration('flux');
