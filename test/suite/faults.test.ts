@@ -54,7 +54,7 @@ describe('Faults and bad input', function () {
       ['a ratio the service does not offer', { prompt: 'a boat', size: '21x9' }, `The aspect ratio 21:9 is not offered. Choose one of ${RATIOS}, or give pixels such as 1024x768.`],
       ['pixels out of range', { prompt: 'a boat', size: '8000x8000' }, '8000x8000 is out of range: width and height must each be between 256 and 2048 pixels.'],
       ['a seed that is not a whole number', { prompt: 'a boat', seed: 1.5 }, 'The command\'s “seed” must be a whole number (-1 for random).'],
-      ['a model name that is garbage', { prompt: 'a boat', model: 'not a model!' }, '“not a model!” is not a model name. Use flux-kontext-max, flux-kontext-pro, flux-kontext-dev.'],
+      ['a model name that is garbage', { prompt: 'a boat', model: 'not a model!' }, '“not a model!” is not a model name. Use flux-2-pro, flux-2-max, flux-2-flex, flux-2-klein-4b, flux-2-klein-9b, flux-kontext-max, flux-kontext-pro, flux-kontext-dev.'],
       ['a prompt of the wrong type', { prompt: 42 }, 'The command\'s “prompt” must be a string.'],
     ] as const) {
       it(name, async () => {
