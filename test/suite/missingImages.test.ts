@@ -398,12 +398,19 @@ describe('Generate Missing Images', function () {
     const config = vscode.workspace.getConfiguration('flux');
     await config.update('model', 'flux-kontext-max', vscode.ConfigurationTarget.Global); // $0.08 an image
     try {
-      await show(`${DIR}/cost.md`, '# Costs\n\n![A gull](img/gull.png)\n\n![A fox](img/fox.png)\n\n![A boat](img/boat.png)\n');
+      const editor = await show(`${DIR}/cost.md`, '# Costs\n\n![A gull](img/gull.png)\n\n![A fox](img/fox.png)\n\n![A boat](img/boat.png)\n');
+      // The summary's Show Details opens a document of its own: the next runs are on cost.md again.
+      const backToDocument = async () => {
+        await waitFor('the summary and its details', () => stubs.messages.some((m) => m.details !== undefined));
+        await waitFor('the details shown', () => vscode.window.activeTextEditor?.document.uri.scheme === 'flux-details');
+        await vscode.window.showTextDocument(editor.document);
+      };
       stubs.pick = (items) => items.filter((i) => i.label !== 'A boat');
       const first = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
       assert.deepEqual(stubs.titles, ['Flux: Generate Missing Images: 3 images, ≈ $0.24', 'Flux: Generate Missing Images: 2 images, ≈ $0.16']);
       assert.equal(first.written.length, 2);
       assert.equal(fake().generationRequests.length, 2);
+      await backToDocument();
 
       // This month's figure now holds those two; a budget with room for less than one more.
       const month = (await testingApi()).services.costs.spending().monthUsd;
@@ -418,6 +425,7 @@ describe('Generate Missing Images', function () {
       const asked = stubs.messages.filter((m) => /past your Flux budget/.test(m.text));
       assert.equal(asked.length, 1, 'asked once for the batch');
       assert.deepEqual(asked[0]!.buttons, ['Generate Anyway']);
+      assert.equal(vscode.window.activeTextEditor?.document, editor.document, 'a refusal opens nothing');
 
       stubs.answer = (_text, buttons) => (buttons.includes('Generate Anyway') ? 'Generate Anyway' : undefined);
       const agreed = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });

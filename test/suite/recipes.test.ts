@@ -128,7 +128,7 @@ describe('Recipes', function () {
     assert.ok(value.includes('777'), 'the seed');
     assert.ok(value.includes('flux\\-kontext\\-pro'), 'the model');
     assert.deepEqual(commandLinks(value), ['flux.regenerateImage', 'flux.editImage', 'flux.openStudio']);
-    assert.match(value, /!\[\]\(file:\/\/[^)\s]*\.png\|width=240\)/, 'the preview');
+    assert.match(value, /!\[\]\(file:\/\/[^)\s]*\.png\|width=120\)/, 'the preview');
     if (trusted !== undefined) assert.notEqual(trusted, true, 'never isTrusted: true');
     // Not on the reference: no Flux hover.
     const elsewhere = await hoverText(editor.document.uri, new vscode.Position(0, 2));
