@@ -70,8 +70,13 @@ class Stubs {
   install(options: { progress?: boolean } = {}): this {
     const record = (level: 'info' | 'warning') => (text: string, ...rest: unknown[]) => {
       const buttons = rest.filter((b): b is string => typeof b === 'string');
-      this.messages.push({ level, text, buttons });
-      return Promise.resolve(this.answer?.(text, buttons)).then((chosen) => chosen ?? (buttons.includes('Show Details') ? 'Show Details' : undefined));
+      const message: Stubs['messages'][number] = { level, text, buttons };
+      this.messages.push(message);
+      return Promise.resolve(this.answer?.(text, buttons)).then((chosen) => {
+        const pressed = chosen ?? (buttons.includes('Show Details') ? 'Show Details' : undefined);
+        if (pressed === 'Show Details') this.pressed.push(message);
+        return pressed;
+      });
     };
     this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
       if (doc.uri.scheme !== 'flux-details') return;
@@ -131,6 +136,14 @@ class Stubs {
     this.win[key] = value;
   }
 
+  /** The messages whose Show Details was pressed (by the stub or the test's answer). */
+  private readonly pressed: Stubs['messages'][number][] = [];
+
+  /** Every Show Details the stub pressed has opened its document (up to 5 s). */
+  async settled(): Promise<void> {
+    await waitFor('the summaries\' details', () => this.pressed.every((m) => m.details !== undefined), 5000).catch(() => undefined);
+  }
+
   restore(): void {
     for (const [key, value] of Object.entries(this.saved)) (this.win as unknown as Record<string, unknown>)[key] = value;
     this.cancel.dispose();
@@ -173,6 +186,9 @@ describe('Generate Missing Images', function () {
     stubs = new Stubs();
   });
   afterEach(async () => {
+    // A summary's Show Details (pressed by the stub) opens its document a moment later: let it,
+    // so it is closed here and never becomes the next test's active editor.
+    await stubs.settled();
     stubs.restore();
     await setLimit(undefined);
     await closeAllEditors();
@@ -386,7 +402,7 @@ describe('Generate Missing Images', function () {
   it('AsciiDoc: imagesdir and the document’s attributes are resolved; a reference naming an undefined attribute is skipped with why, never used as a path', async () => {
     stubs.install();
     await show(`${DIR}/guide.adoc`, '= Guide\n:imagesdir: img\n:animals: beasts\n\nimage::{animals}/wolf.png[A grey wolf]\n\nimage::{nowhere}/fox.png[A red fox]\n');
-    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+    const result = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { uri: uriOf(`${DIR}/guide.adoc`), pick: false });
     assert.deepEqual(result.written.map(rel), [`${DIR}/img/beasts/wolf.png`]);
     assert.deepEqual(result.skipped, ['image::{nowhere}/fox.png[A red fox] (it names an attribute the document does not define, so its path is not known)']);
     assert.equal(fake().generationRequests.length, 1);
@@ -406,7 +422,7 @@ describe('Generate Missing Images', function () {
         await vscode.window.showTextDocument(editor.document);
       };
       stubs.pick = (items) => items.filter((i) => i.label !== 'A boat');
-      const first = await vscode.commands.executeCommand<Result>('flux.generateMissingImages');
+      const first = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', editor.document.uri);
       assert.deepEqual(stubs.titles, ['Flux: Generate Missing Images: 3 images, ≈ $0.24', 'Flux: Generate Missing Images: 2 images, ≈ $0.16']);
       assert.equal(first.written.length, 2);
       assert.equal(fake().generationRequests.length, 2);
@@ -418,7 +434,7 @@ describe('Generate Missing Images', function () {
       fake().reset();
       stubs.messages.length = 0;
       stubs.answer = () => undefined; // the person closes the question
-      const refused = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+      const refused = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { uri: editor.document.uri, pick: false });
       assert.deepEqual(refused.written, []);
       assert.equal(fake().generationRequests.length, 0, 'nothing sent');
       assert.ok(!(await exists(uriOf(`${DIR}/img/boat.png`))), 'nothing written');
@@ -428,7 +444,7 @@ describe('Generate Missing Images', function () {
       assert.equal(vscode.window.activeTextEditor?.document, editor.document, 'a refusal opens nothing');
 
       stubs.answer = (_text, buttons) => (buttons.includes('Generate Anyway') ? 'Generate Anyway' : undefined);
-      const agreed = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { pick: false });
+      const agreed = await vscode.commands.executeCommand<Result>('flux.generateMissingImages', { uri: editor.document.uri, pick: false });
       assert.deepEqual(agreed.written.map(rel), [`${DIR}/img/boat.png`]);
       assert.equal(fake().generationRequests.length, 1);
     } finally {

@@ -119,6 +119,12 @@ describe('AsciiDoc image references', () => {
       assert.equal(readImageReferences(edited, 'asciidoc')[0]!.path, target, edited);
     }
   });
+  it('reads the attributes of the document header, under its title and author lines; a line of text is not a header', () => {
+    const header = ['= The Guide', 'Jane Doe <jane@example.org>', 'v1.0, 2026-12-07', ':imagesdir: img', ':animals: beasts', '', 'image::{animals}/wolf.png[A grey wolf]'].join('\n');
+    assert.deepEqual(readImageReferences(header, 'asciidoc').map((r) => r.path), ['img/beasts/wolf.png']);
+    const prose = ['Some text', ':imagesdir: img', '', 'image::wolf.png[A]'].join('\n');
+    assert.deepEqual(readImageReferences(prose, 'asciidoc').map((r) => r.path), ['wolf.png']);
+  });
   it('does not read a source block in an AsciiDoc table cell, nor a literal cell', () => {
     const text = ['|===', 'a|', '[source,asciidoc]', 'image::in-source.png[]', '', 'a|[source]', '----', 'image::in-listing.png[]', '----', 'l|image:literal.png[]', '| image:cell.png[]', '|===', 'image::out.png[]'].join('\n');
     assert.deepEqual(readImageReferences(text, 'asciidoc').map((r) => r.path), ['cell.png', 'out.png']);

@@ -19,12 +19,14 @@ export function judge(language: DocumentLanguage, before: string, after: string,
   const damage: Damage[] = [];
   const notes: string[] = [];
   const refsAfter = readImageReferences(after, language);
-  if (!refsAfter.some((r) => r.path === probe && r.start === linkStart)) {
+  // The probe as written: a document's own base folder (AsciiDoc's imagesdir) may stand before it when read.
+  const isProbe = (r: { path: string; start: number; pathStart: number; pathEnd: number }) => r.start === linkStart && after.slice(r.pathStart, r.pathEnd) === probe;
+  if (!refsAfter.some(isProbe)) {
     damage.push('unread');
     notes.push('the link is not read as an image (code, comment or verbatim)');
   }
   const paths = (refs: readonly { path: string }[]) => refs.map((r) => r.path).sort();
-  const kept = paths(refsAfter.filter((r) => !(r.path === probe && r.start === linkStart)));
+  const kept = paths(refsAfter.filter((r) => !isProbe(r)));
   if (JSON.stringify(kept) !== JSON.stringify(paths(readImageReferences(before, language)))) {
     damage.push('lost');
     notes.push('a reference of the document is no longer read the same');

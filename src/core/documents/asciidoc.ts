@@ -142,6 +142,7 @@ export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: S
     }
     refs.push(reference(start, end, pathStart, target, joinPath(base, resolved.value), base, attrs, kind));
   };
+  let header: boolean | undefined;
   for (const line of lines) {
     let l = line.text.trimEnd();
     let lineStart = line.start;
@@ -178,9 +179,13 @@ export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: S
     if (isBlank(l)) {
       verbatimParagraph = false;
       previousBlank = true;
+      header = false;
       continue;
     }
-    const startsParagraph = previousBlank;
+    // The document header: `= Title`, then author and revision lines and attribute entries, up to
+    // the first blank line. Its entries are the document's attributes (imagesdir among them).
+    if (header === undefined) header = /^=[ \t]+\S/.test(l);
+    const startsParagraph = previousBlank || (header && !/^=[ \t]/.test(l));
     previousBlank = false;
     if (verbatimParagraph) continue;
     if (l.startsWith('//')) continue; // a comment line (`////` blocks are handled above)
