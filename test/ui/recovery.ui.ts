@@ -57,6 +57,8 @@ describe('Recovery after a reload, as a person sees it', function () {
     await prompt.waitFor({ state: 'visible', timeout: 30_000 });
     await prompt.click();
     await prompt.fill(PROMPT);
+    // The form keeps what earlier tests chose: FLUX.2 on purpose.
+    await frame.locator('#model').selectOption('flux-2-pro');
     await frame.locator('.counts label.tile', { hasText: '4' }).click();
     await frame.locator('#generate').click();
     await waitUntil('the service to accept four requests', () => fake.flux2SubmitRequests.length === 4, 30_000);
@@ -82,5 +84,8 @@ describe('Recovery after a reload, as a person sees it', function () {
     await screenshot(page, 'studio-dark-recovered');
     const strays = fs.existsSync(path.join(workspace, 'assets')) ? fs.readdirSync(path.join(workspace, 'assets')).filter((n) => n.endsWith('.part')) : [];
     assert.deepEqual(strays, []);
+    // The form as the other tests expect it (it is kept across reloads).
+    await after.locator('#model').selectOption('flux-kontext-pro');
+    await after.locator('.counts label.tile', { hasText: '1' }).click();
   });
 });

@@ -615,7 +615,8 @@ describe('Image Studio drafts and edits in VS Code', function () {
     const text = await savedText(page, 'notes/castle.md', /!\[/);
     assert.match(text, /!\[A castle on a hill\]\(\.\.\/assets\/[^)]+\.png\)/);
     assert.doesNotMatch(text, /Make it snowy/);
-    // The way back to the source.
+    // The way back to the source (the Studio in front again: saving the document may have hidden it).
+    await openStudio(page);
     const from = s.sourceLink(edited);
     assert.match(await from.innerText(), /from a-castle-on-a-hill/);
     await from.click();
