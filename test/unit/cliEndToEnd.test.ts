@@ -21,10 +21,10 @@ interface Ran {
   readonly stderr: string;
 }
 
-function flux(cwd: string, args: string[], env: Record<string, string> = {}, whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+function flux(cwd: string, args: string[], env: Record<string, string> = {}, whileRunning?: (child: ReturnType<typeof spawn>) => void, user?: { uid: number; gid: number; bin: string }): Promise<Ran> {
   return new Promise((resolve, reject) => {
     // A clean environment: no proxy or key of the machine's own.
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [user?.bin ?? BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -194,19 +194,32 @@ describe('flux-docs end to end (the built CLI against the fake)', function () {
     }
   });
 
-  it('fails the image of a read-only folder and makes the others', async function () {
-    if (process.getuid?.() === 0) this.skip(); // root writes anywhere; the blocked folder above covers this as root
+  it('fails the image of a read-only folder and makes the others', async () => {
     write(dir, 'a.md', '![One](ro/one.png)\n\n![Two](rw/two.png)\n');
     fs.mkdirSync(path.join(dir, 'ro'));
     fs.chmodSync(path.join(dir, 'ro'), 0o555);
+    // Root writes anywhere: as root (CI), the run is made as the unprivileged user "nobody".
+    const asRoot = process.getuid?.() === 0;
+    let bin = BIN;
+    if (asRoot) {
+      fs.mkdirSync(path.join(dir, 'rw'));
+      fs.chmodSync(path.join(dir, 'rw'), 0o777);
+      fs.chmodSync(dir, 0o755);
+      // The built tool beside the documents: the repository's folders may be closed to "nobody".
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-docs-bin-'));
+      fs.cpSync(path.dirname(BIN), copy, { recursive: true });
+      fs.chmodSync(copy, 0o755);
+      bin = path.join(copy, path.basename(BIN));
+    }
     try {
-      const r = await flux(dir, ['fill', '--json'], env());
+      const r = await flux(dir, ['fill', '--json'], env(), undefined, asRoot ? { uid: 65534, gid: 65534, bin } : undefined);
       assert.equal(r.code, 1);
       const result = JSON.parse(r.stdout) as { written: { path: string }[]; failed: { path: string }[] };
       assert.deepEqual(result.written.map((w) => w.path), ['rw/two.png']);
       assert.deepEqual(result.failed.map((f) => f.path), ['ro/one.png']);
     } finally {
       fs.chmodSync(path.join(dir, 'ro'), 0o755);
+      if (bin !== BIN) fs.rmSync(path.dirname(bin), { recursive: true, force: true });
     }
   });
 });
