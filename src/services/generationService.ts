@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { Costs } from './costs';
 import { costItem } from './costs';
@@ -212,7 +213,7 @@ export class GenerationService implements vscode.Disposable {
         const reservation = await reserve();
         try {
           const temp = await this.files.writeTemp(folder, bytes);
-          const text = await linkText(job.link.document, job.request.prompt, reservation.uri);
+          const text = await linkText(job.link.document, job.request.prompt, reservation.uri, anchor.offset);
           link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
           uri = reservation.uri;
@@ -449,11 +450,15 @@ export function formatOfName(path: string): 'png' | 'jpeg' | undefined {
   return ext === 'png' ? 'png' : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
 }
 
-/** A link to `image` in the document's own syntax, its path relative to the document. */
-export async function linkText(document: vscode.TextDocument, alt: string, image: vscode.Uri): Promise<string> {
+/**
+ * A link to `image` in the document's own syntax, its path relative to the document (in AsciiDoc,
+ * to the `imagesdir` the document sets above `offset`, the end of the text when not given).
+ */
+export async function linkText(document: vscode.TextDocument, alt: string, image: vscode.Uri, offset?: number): Promise<string> {
   // Loaded on first use, like the parser the readers share.
   const { documentLanguage, imageLink } = await import('../core/documents');
-  return imageLink(documentLanguage(document.languageId) ?? 'markdown', alt, linkPathFor(document.uri, image));
+  const text = document.getText();
+  return imageLink(documentLanguage(document.languageId) ?? 'markdown', alt, linkPathFor(document.uri, image), { text, offset: offset ?? text.length, folder: posix.dirname(document.uri.path) });
 }
 
 /** VS Code's proxy settings, then the environment: every request honours them. */
