@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
 import { LANGUAGE_IDS, documentLanguage } from '../core/documents/types';
+import { IMAGE_FILE_NAME } from '../core/imageType';
 import { takesImageLinks } from '../services/constants';
 import { isInside, isInWorkspace } from '../services/imageStore';
-
-/** The image files the extension reads a recipe from or regenerates. */
-export const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
 /** The languages (VS Code ids) whose image references get a hover and code actions. */
 export const REFERENCE_LANGUAGE_IDS: readonly string[] = LANGUAGE_IDS;
@@ -76,7 +74,7 @@ export class ReferenceIndex {
  */
 export function referenceUri(document: vscode.TextDocument, ref: ImageReference): vscode.Uri | undefined {
   const path = ref.path;
-  if (!path || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') || !IMAGE_FILE.test(path)) return undefined;
+  if (!path || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') || !IMAGE_FILE_NAME.test(path)) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? (document.isUntitled ? vscode.workspace.workspaceFolders?.[0] : undefined);
   let base: vscode.Uri | undefined;
   if (path.startsWith('/')) base = folder?.uri;

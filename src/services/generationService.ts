@@ -7,7 +7,7 @@ import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
-import { sniffImageType } from '../core/imageType';
+import { outputFormatOfName, sniffImageType } from '../core/imageType';
 import { checkModelRequest, modelRoute } from '../core/models';
 import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
@@ -170,7 +170,7 @@ export class GenerationService implements vscode.Disposable {
       const references = job.references?.length ? await readReferences(job.references) : [];
       // A file asked for by name (Missing Images, the chat tool's path) is asked of the service in
       // that name's format, so a `.png` never holds a JPEG.
-      const named = job.target ? formatOfName(job.target.path) : undefined;
+      const named = job.target ? outputFormatOfName(job.target.path) : undefined;
       const request = prepareRequest(named ? { ...job.request, outputFormat: named } : job.request, config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
       if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
@@ -442,12 +442,6 @@ export function prepareRequest(request: ImageRequest, config: FluxConfig, refere
   };
   checkModelRequest(prepared, config.provider);
   return prepared;
-}
-
-/** The output format a file name asks for: `png`, or `jpeg` for `.jpg`/`.jpeg`; else none. */
-export function formatOfName(path: string): 'png' | 'jpeg' | undefined {
-  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return ext === 'png' ? 'png' : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { asFluxError } from '../core/errors';
 import type { JournalEntry } from '../core/journal';
-import { isCompleteImage, recoveryOf, RESULT_LIFETIME_MS } from '../core/journal';
+import { isCompleteImage } from '../core/imageType';
+import { recoveryOf, RESULT_LIFETIME_MS } from '../core/journal';
 import { readImageMeta } from '../core/imageMeta';
 import { outputFolderSegments } from '../core/outputFolder';
 import { readConfig } from './config';
