@@ -1,5 +1,5 @@
 /**
- * The journal of paid work in flight (CONTRACT.md, "Nothing paid for is lost when VS Code
+ * The journal of paid work in flight (docs/CONTRACT.md, "Nothing paid for is lost when VS Code
  * stops"): for each image a window is making, what is needed to get it back after a reload or a
  * crash. A request a polling service accepted (BFL, FLUX.2 through DMXAPI) is charged and waits
  * at the provider for ten minutes: its polling address is noted. Bytes that arrived but are not

@@ -430,7 +430,7 @@ export class GenerationService implements vscode.Disposable {
 /**
  * The request as sent: the settings' megapixels, output format and prompt upsampling where the
  * caller did not choose (Regenerate passes the recipe's), the references' bytes, and the model's
- * limits checked (CONTRACT.md, "FLUX.2 models and reference images") before any request.
+ * limits checked (docs/CONTRACT.md, "FLUX.2 models and reference images") before any request.
  */
 export function prepareRequest(request: ImageRequest, config: FluxConfig, references: readonly ReferenceFile[]): ImageRequest {
   const prepared: ImageRequest = {

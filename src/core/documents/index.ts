@@ -1,5 +1,5 @@
 /**
- * Image references in documents, read and written in each language's own syntax (CONTRACT.md,
+ * Image references in documents, read and written in each language's own syntax (docs/CONTRACT.md,
  * "Documents"). Pure: the host passes the document's text and language.
  *
  * The language registry's code: `LANGUAGES` (types.ts) says what each language is; `SYNTAX` here
