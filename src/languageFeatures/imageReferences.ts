@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
-import { LANGUAGE_IDS, documentLanguage } from '../core/documents/types';
+import { documentLanguage } from '../core/documents/types';
 import { takesImageLinks } from '../services/constants';
 import { isInside, isInWorkspace } from '../services/imageStore';
 
 /** The image files the extension reads a recipe from or regenerates. */
 export const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
-
-/** The languages (VS Code ids) whose image references get a hover and code actions. */
-export const REFERENCE_LANGUAGE_IDS: readonly string[] = LANGUAGE_IDS;
 
 export interface ReferenceAt {
   readonly document: vscode.TextDocument;
