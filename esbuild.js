@@ -28,6 +28,15 @@ const vendorApart = {
   },
 };
 
+// dist/extension.js is only what runs at activation (src/activation.ts); it requires the features
+// (src/extension.ts, dist/features.js) on their first use.
+const featuresApart = {
+  name: 'features-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/extension$/ }, (args) => (args.importer.endsWith(path.join('src', 'activation.ts')) ? { path: './features.js', external: true } : undefined));
+  },
+};
+
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
@@ -69,7 +78,8 @@ async function main() {
         logLevel: 'warning',
       }]
     : [
-        { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [vendorApart, problemMatcher] },
+        { ...nodeBundle, entryPoints: ['src/activation.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [featuresApart, vendorApart, problemMatcher] },
+        { ...nodeBundle, entryPoints: ['src/extension.ts'], outfile: 'dist/features.js', external: ['vscode'], supported: { 'dynamic-import': false }, plugins: [vendorApart, problemMatcher] },
         { ...nodeBundle, entryPoints: ['src/vendor/undici.ts'], outfile: 'dist/undici.js' },
         { ...nodeBundle, entryPoints: ['src/vendor/markdownIt.ts'], outfile: 'dist/markdown-it.js' },
         // flux-docs (cli/): the command line on the same core, self-contained so it runs from the

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ActivationRun } from './activationChild';
 import { run } from './stats';
+import { LANGUAGE_IDS } from '../src/core/documents/types';
 import { VSCE_PACKAGE_ARGS } from '../test/harness/vsix';
 
 /**
@@ -27,6 +28,38 @@ export async function activationBench(bundles: readonly string[], rounds: number
     log(`  ${baseUrl ? 'first/second generate' : 'activation'} ${bundle}: ${runs[k]!.map(what).join(' ')} ms`);
   }
   return runs;
+}
+
+/**
+ * The floor for activation: the least an extension with these contributions does when it is
+ * activated (each contributed command, a hover and a code action provider for the document
+ * languages, the Studio's serializer, all doing nothing), as one small file beside the
+ * project's `dist/`. Timed in the same processes and rounds as the real bundle, so the ratio
+ * holds on a busy machine where the milliseconds do not.
+ */
+export function writeActivationFloor(root: string): string {
+  const dir = path.join(root, '.bench-floor');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'extension.js');
+  fs.writeFileSync(
+    file,
+    `"use strict";
+const vscode = require("vscode");
+exports.activate = function (context) {
+  const contributes = context.extension.packageJSON.contributes || {};
+  const none = () => undefined;
+  for (const c of contributes.commands || []) context.subscriptions.push(vscode.commands.registerCommand(c.command, none));
+  const selector = ${JSON.stringify(LANGUAGE_IDS.map((language) => ({ language })))};
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(selector, { provideHover: none }),
+    vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: none }),
+    vscode.window.registerWebviewPanelSerializer("flux.studio", { deserializeWebviewPanel: none }),
+  );
+  return {};
+};
+`,
+  );
+  return file;
 }
 
 export interface Sizes {

@@ -1,7 +1,7 @@
 // Figure 4, in a fresh Node process each time:
 //   node out/bench/activationChild.js BUNDLE [BASE_URL]
 // Installs the `vscode` stand-in, then times require(BUNDLE) and activate(context) apart, and
-// records which Node built-ins the bundle pulled in and whether undici ran (undici sets its
+// records which Node built-ins and which of dist/'s bundles it pulled in, and whether undici ran (undici sets its
 // global dispatcher, Symbol.for('undici.globalDispatcher.1'), when its module is evaluated).
 // With BASE_URL, it then runs `flux.generateImage` twice against that service, timing the
 // first (which loads the HTTP client) and the second. Prints one JSON line.
@@ -16,16 +16,28 @@ export interface ActivationRun {
   readonly activateMs: number;
   readonly undiciAtActivation: boolean;
   readonly builtinsAtActivation: string[];
+  /** The files of the bundle's folder loaded by then (dist/extension.js alone, when the features wait for their first use). */
+  readonly bundlesAtActivation: string[];
   readonly commands: string[];
   readonly firstCommandMs?: number;
   readonly secondCommandMs?: number;
   readonly undiciAfterCommand?: boolean;
   readonly builtinsAfterCommand?: string[];
+  readonly bundlesAfterCommand?: string[];
   readonly commandWrote?: boolean;
   readonly messages?: string[];
 }
 
 const UNDICI_MARK = Symbol.for('undici.globalDispatcher.1');
+
+/** `dist/extension.js`, `dist/features.js`…: the loaded modules of the bundle's own folder. */
+function loadedBundles(bundle: string): string[] {
+  const dir = path.dirname(bundle);
+  return Object.keys(require.cache)
+    .filter((f) => path.dirname(f) === dir)
+    .map((f) => `${path.basename(dir)}/${path.basename(f)}`)
+    .sort();
+}
 
 async function main(): Promise<void> {
   const [bundle, baseUrl] = process.argv.slice(2) as [string, string | undefined];
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
     activateMs: t2 - t1,
     undiciAtActivation: UNDICI_MARK in globalThis,
     builtinsAtActivation: [...builtins].sort(),
+    bundlesAtActivation: loadedBundles(bundle),
     commands: [...stub.stubState.commands.keys()].sort(),
   };
   if (!baseUrl) {
@@ -67,6 +80,7 @@ async function main(): Promise<void> {
         secondCommandMs: c2 - c1,
         undiciAfterCommand: UNDICI_MARK in globalThis,
         builtinsAfterCommand: [...builtins].sort(),
+        bundlesAfterCommand: loadedBundles(bundle),
         commandWrote: written.length === 2,
         messages: stub.stubState.messages,
       } satisfies ActivationRun)}\n`,

@@ -5,7 +5,6 @@
 // Prints one JSON line tagged `hostSave:` per figure.
 import * as vscode from 'vscode';
 import type { TestingApi } from '../src/extension';
-import { TrackedAnchor } from '../src/services/anchor';
 import { taggedLog } from '../test/suite/hostConsole';
 import { HOST_SAVE_SIZES } from './hostSaveSizes';
 
@@ -14,7 +13,7 @@ export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension<{ testing?: TestingApi }>('flux-vscode.flux-vscode');
   const api = (await ext?.activate())?.testing;
   if (!api) throw new Error('the extension exposes its testing hook only in test mode');
-  const { files, links } = api.services;
+  const { files, links, places: tracker } = api.services;
   const root = vscode.workspace.workspaceFolders![0]!.uri;
   const folder = vscode.Uri.joinPath(root, 'bench-assets');
   const images = process.env.FLUX_BENCH_IMAGES;
@@ -38,14 +37,15 @@ export async function run(): Promise<void> {
       const uri = vscode.Uri.joinPath(root, `bench-${round}.md`);
       await vscode.workspace.fs.writeFile(uri, Buffer.from('A sentence about the harbour.\n'));
       const editor = await vscode.window.showTextDocument(uri);
-      const anchor = new TrackedAnchor(editor.document, editor.document.lineAt(0).range.end);
+      const places = tracker.scope();
+      const anchor = places.at(editor.document, editor.document.lineAt(0).range.end);
       const t2 = performance.now();
       const reservation = await files.reserve(folder, 'linked save', '.png');
       const temp = await files.writeTemp(folder, bytes);
       const outcome = await links.insert({ document: editor.document, anchor, mode: 'afterBlock', link: `![x](bench-assets/${reservation.uri.path.split('/').pop()})`, file: { temp, target: reservation.uri } });
       reservation.release();
       const t3 = performance.now();
-      anchor.dispose();
+      places.dispose();
       if (!outcome.linked) throw new Error(`the link was not placed (${outcome.reason})`);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       if (round > 0) {

@@ -405,7 +405,8 @@ export const fallback = permissive('vscode');
 
 /**
  * Makes `require('vscode')` return this stand-in (members above, permissive stubs for the
- * rest), and records which other modules `bundle` requires, for the activation checks.
+ * rest), and records which Node modules `bundle` (and the bundles beside it) require, for the
+ * activation checks.
  */
 export function installVscodeStub(bundle?: string): { builtins: Set<string> } {
   const Module = NodeModule as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown; prototype: { require: (id: string) => unknown } };
@@ -419,7 +420,8 @@ export function installVscodeStub(bundle?: string): { builtins: Set<string> } {
   const builtins = new Set<string>();
   const req = Module.prototype.require;
   Module.prototype.require = function (this: { filename?: string }, id: string) {
-    if (bundle && this.filename === bundle && id !== 'vscode') builtins.add(id.replace(/^node:/, ''));
+    // The bundle and the bundles it loads from its own folder (dist/features.js on first use).
+    if (bundle && this.filename && nodePath.dirname(this.filename) === nodePath.dirname(bundle) && id !== 'vscode' && !id.startsWith('.')) builtins.add(id.replace(/^node:/, ''));
     return req.call(this, id);
   };
   return { builtins };

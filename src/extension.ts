@@ -1,5 +1,8 @@
+// Every feature of the extension, loaded on the first use of any of them (activation.ts is what
+// VS Code runs at activation, and registers the stand-ins that load this module).
 import * as vscode from 'vscode';
-import { registerImageTool } from './chat/imageTool';
+import { ImageTool } from './chat/imageTool';
+import type { ImageToolInput } from './core/toolInput';
 import { registerCancelGenerations } from './commands/cancelGenerations';
 import { registerClearApiKey } from './commands/clearApiKey';
 import { registerEditImage } from './commands/editImage';
@@ -10,13 +13,13 @@ import { registerOpenStudio } from './commands/openStudio';
 import { registerRegenerateImage } from './commands/regenerateImage';
 import type { Services } from './services/services';
 import { registerSetApiKey } from './commands/setApiKey';
-import { registerShowImageRecipe } from './commands/showImageRecipe';
+import { recipeDocuments, registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { registerShowSpending } from './commands/showSpending';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
-import { TrackedAnchor } from './services/anchor';
+import type { PlaceTracker } from './services/places';
 import { GenerationService, recipeOf } from './services/generationService';
 import { ImageStore } from './services/imageStore';
 import { ApiKeyStore } from './services/keys';
@@ -25,16 +28,16 @@ import { costsUi } from './ui/costs';
 import { FileHistory } from './services/fileHistory';
 import { RecipeCache } from './services/recipeReader';
 import { ImageCodeActionProvider } from './languageFeatures/codeActions';
-import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover';
+import { ImageHoverProvider } from './languageFeatures/hover';
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
-import { registerDetails } from './ui/details';
 import { registerKeyContext } from './ui/keyContext';
 import { pipelinePrompts } from './ui/keyPrompt';
 import type { MessageLog } from './ui/messages';
 import { TaskJournal } from './services/journal';
 import { Recovery } from './services/recovery';
 import { draftsFolderOf } from './studio/drafts';
+import type { InsertTargetTracker } from './studio/insertTarget';
 import { STALE_AFTER_MS } from './core/journal';
 import { recoveryUi } from './ui/recovery';
 import { recordMessages } from './ui/messages';
@@ -57,19 +60,38 @@ export interface TestingApi {
   readonly recovery: Recovery;
 }
 
-export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
+/** What activation.ts registers at activation and hands on to, once this module is loaded. */
+export interface Features {
+  readonly hover: vscode.HoverProvider;
+  readonly codeActions: vscode.CodeActionProvider;
+  readonly studio: vscode.WebviewPanelSerializer;
+  readonly imageTool: vscode.LanguageModelTool<ImageToolInput>;
+  readonly recipeDocuments: vscode.TextDocumentContentProvider;
+  /** Only in ExtensionMode.Test. */
+  readonly testing?: TestingApi;
+}
+
+/** What activation.ts made at activation: the places followed in documents, and the editor Insert goes to. */
+export interface Activated {
+  readonly places: PlaceTracker;
+  readonly target: InsertTargetTracker;
+}
+
+/** Builds the services and registers the commands. */
+export function activate(context: vscode.ExtensionContext, { places, target }: Activated): Features {
   const messages = context.extensionMode === vscode.ExtensionMode.Test ? recordMessages() : undefined;
   const log = vscode.window.createOutputChannel('Flux', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const files = new ImageStore();
-  const links = new LinkInserter();
+  const links = new LinkInserter(places);
   const history = new HistoryStore(context.workspaceState);
   const costs = new Costs(history, costsUi());
   // Paid work in flight, noted as it changes, so a reload or a crash loses none of it.
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
-  const services: Services = { generation, files, links, history, keys, log, costs };
+  const services: Services = { generation, files, links, history, keys, log, costs, places };
+  const studio = registerOpenStudio(context, services, target);
 
   context.subscriptions.push(
     log,
@@ -84,11 +106,9 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerCancelGenerations(generation),
     registerShowLog(log),
     registerShowSpending(costs, generation),
-    ...registerOpenStudio(context, services),
+    ...studio.disposables,
     ...registerGenerateMissingImages(services),
-    registerImageTool(services),
     registerKeyContext(keys, context.secrets),
-    registerDetails(),
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
@@ -101,10 +121,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const fileHistory = new FileHistory(history, recipes, context.workspaceState, log);
   context.subscriptions.push(
     fileHistory,
-    vscode.languages.registerHoverProvider(referenceSelector(), new ImageHoverProvider(references, recipes)),
-    vscode.languages.registerCodeActionsProvider(referenceSelector(), new ImageCodeActionProvider(references, recipes), ImageCodeActionProvider.metadata),
     registerRegenerateImage(services, references, recipes),
-    ...registerShowImageRecipe(references, recipes),
+    registerShowImageRecipe(references, recipes),
   );
   // In the background, after start-up has settled: a cloned workspace's images join the history.
   const scanTimer = setTimeout(() => void fileHistory.scan(), 2000);
@@ -117,12 +135,15 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const recoveryTimers = messages ? [] : [setTimeout(() => void recovery.run(), 3000), setTimeout(() => void recovery.run(), STALE_AFTER_MS + 10_000)];
   context.subscriptions.push({ dispose: () => recoveryTimers.forEach(clearTimeout) });
 
+  const features: Features = {
+    hover: new ImageHoverProvider(references, recipes),
+    codeActions: new ImageCodeActionProvider(references, recipes),
+    studio: studio.studio,
+    imageTool: new ImageTool(services),
+    recipeDocuments: recipeDocuments(recipes),
+  };
   if (messages) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery } };
+    return { ...features, testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => places.live, journal, recovery } };
   }
-  return {};
-}
-
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+  return features;
 }

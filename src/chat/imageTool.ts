@@ -18,12 +18,6 @@ import { providerName } from '../services/keys';
 import { costItem } from '../services/costs';
 import { caughtError, localizedMessage } from '../ui/notifications';
 
-export const IMAGE_TOOL_NAME = 'flux_generate_image';
-
-export function registerImageTool(services: Services): vscode.Disposable {
-  return vscode.lm.registerTool<ImageToolInput>(IMAGE_TOOL_NAME, new ImageTool(services));
-}
-
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
   constructor(private readonly services: Services) {}
 

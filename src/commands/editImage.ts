@@ -9,7 +9,7 @@ import { plainLabel } from '../core/safeText';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
 import type { GenerationJob, Retarget } from '../services/generationService';
-import { TrackedRange } from '../services/anchor';
+import type { PlaceScope } from '../services/places';
 import { readChosenEditInput, referenceUris, workspaceImageUri } from '../services/editInputFile';
 import { displayPath, linkPathFor } from '../services/imageStore';
 import { generateWithProgress } from '../ui/generate';
@@ -38,8 +38,6 @@ interface Source {
     readonly pathStart: number;
     readonly pathEnd: number;
     readonly written: string;
-    /** Followed from when the reference was read, through the instruction box. */
-    readonly range: TrackedRange;
   };
 }
 
@@ -50,17 +48,16 @@ interface Source {
  */
 export function registerEditImage(services: Services): vscode.Disposable {
   return registerFluxCommand(COMMANDS.editImage, services.log, { failed: () => undefined, openSettings: refusedEdit }, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
-    // The reference's range, until generateWithProgress takes it over.
-    let range: TrackedRange | undefined;
+    // The job's places: the reference's path is followed from when it is read, through the instruction box.
+    const places = services.places.scope();
     try {
       // A menu (Explorer, image preview title) passes the file's Uri: the person's explicit choice.
       const menuUri = arg instanceof vscode.Uri ? arg : undefined;
       const args = menuUri ? {} : readEditArgs(arg);
       // Checked before anything is asked: a reference outside the workspace is refused first.
       const references = referenceUris(args.references);
-      const source = menuUri ? { uri: menuUri } : await chooseSource(args.image);
+      const source = menuUri ? { uri: menuUri } : await chooseSource(args.image, places);
       if (!source) return undefined;
-      range = source.reference?.range;
       const input = await readChosenEditInput(source.uri, plainLabel(displayPath(source.uri), 200));
       const scope = source.reference?.document.uri ?? source.uri;
       const config = readConfig(scope);
@@ -81,11 +78,12 @@ export function registerEditImage(services: Services): vscode.Disposable {
         ...(parent ? { parent } : {}),
         ...(retarget ? { retarget } : {}),
         ...(references.length ? { references } : {}),
+        places,
       };
-      range = undefined;
       return await generateWithProgress(services.generation, job, { openBeside: true, settingsFor: refusedEdit });
     } finally {
-      range?.dispose();
+      // Try Again keeps them followed until its last try (generateWithProgress holds the scope).
+      places.dispose();
     }
   });
 }
@@ -106,9 +104,9 @@ function refusedEdit(err: unknown): boolean {
 }
 
 /** In order: the argument; the reference under the cursor; the image preview; a quick pick. */
-async function chooseSource(image: vscode.Uri | string | undefined): Promise<Source | undefined> {
+async function chooseSource(image: vscode.Uri | string | undefined, places: PlaceScope): Promise<Source | undefined> {
   if (image !== undefined) return { uri: workspaceImageUri(image) };
-  const fromReference = await referenceUnderCursor();
+  const fromReference = await referenceUnderCursor(places);
   if (fromReference) return fromReference;
   const preview = previewedImage();
   if (preview) return { uri: preview };
@@ -117,7 +115,7 @@ async function chooseSource(image: vscode.Uri | string | undefined): Promise<Sou
 }
 
 /** The image reference at the cursor of the active document, resolved against the document. */
-async function referenceUnderCursor(): Promise<Source | undefined> {
+async function referenceUnderCursor(places: PlaceScope): Promise<Source | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const { document } = editor;
@@ -131,8 +129,8 @@ async function referenceUnderCursor(): Promise<Source | undefined> {
     throw new FluxError('invalidInput', vscode.l10n.t('The image under the cursor is not a file in the workspace ({0}). Download it into the workspace first, then edit it there.', plainLabel(ref.path, 120)));
   }
   const uri = referenceTarget(document.uri, ref.path);
-  const range = new TrackedRange(document, ref.pathStart, ref.pathEnd);
-  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), range, retarget: (newPath) => retargetPath(language, ref, newPath) } };
+  places.range(document, ref.pathStart, ref.pathEnd);
+  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), retarget: (newPath) => retargetPath(language, ref, newPath) } };
 }
 
 /** A reference's file: relative to the document's folder; `/…` from its workspace folder. Never outside the workspace. */
@@ -172,7 +170,6 @@ function retargetFor(reference: NonNullable<Source['reference']>): Retarget {
     pathStart: reference.pathStart,
     pathEnd: reference.pathEnd,
     written: reference.written,
-    range: reference.range,
     pathText: (image) => reference.retarget(linkPathFor(reference.document.uri, image)),
   };
 }

@@ -4,6 +4,7 @@ import { DOCUMENT_GLOB, languageOfPath } from '../core/missingImages';
 import type { readImageReferences as ReadImageReferences } from '../core/documents';
 import type { DocumentScan } from '../services/missingImages';
 import { disposeScans, languageOf, scanDocument } from '../services/missingImages';
+import type { PlaceTracker } from '../services/places';
 import type { MissingImagesResult } from '../ui/missingImages';
 import { generateMissingImages } from '../ui/missingImages';
 import { registerFluxCommand } from './command';
@@ -40,14 +41,14 @@ export function registerGenerateMissingImages(services: Services): vscode.Dispos
       if (document.uri.scheme === 'untitled') {
         throw new FluxError('invalidInput', vscode.l10n.t('Save the document first: its image paths are relative to its folder.'));
       }
-      return await generateMissingImages(services, [await scanDocument(document, language)], { pick: args.pick, workspace: false });
+      return await generateMissingImages(services, [await scanDocument(document, language, services.places)], { pick: args.pick, workspace: false });
     }),
     registerFluxCommand(COMMANDS.generateMissingImagesInWorkspace, services.log, { failed: empty }, async (arg?: unknown): Promise<MissingImagesResult> => {
       const args = readArgs(arg);
       if (!vscode.workspace.workspaceFolders?.length) {
         throw new FluxError('invalidInput', vscode.l10n.t('Open a folder (File > Open Folder), then run “Flux: Generate Missing Images in Workspace” again.'));
       }
-      const scans = await scanWorkspace();
+      const scans = await scanWorkspace(services.places);
       return await generateMissingImages(services, scans, { pick: args.pick, workspace: true });
     }),
   ];
@@ -64,11 +65,11 @@ async function findDocuments(): Promise<vscode.Uri[]> {
   return all.filter((u) => kept.has(u.toString()) && !u.path.split('/').includes('node_modules')).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function scanWorkspace(): Promise<DocumentScan[]> {
+async function scanWorkspace(places: PlaceTracker): Promise<DocumentScan[]> {
   const { readImageReferences } = await import('../core/documents');
   const scans: DocumentScan[] = [];
   try {
-    await scanEach(scans, readImageReferences);
+    await scanEach(scans, readImageReferences, places);
   } catch (err) {
     disposeScans(scans);
     throw err;
@@ -78,7 +79,7 @@ async function scanWorkspace(): Promise<DocumentScan[]> {
 
 type ReadReferences = typeof ReadImageReferences;
 
-async function scanEach(scans: DocumentScan[], readImageReferences: ReadReferences): Promise<void> {
+async function scanEach(scans: DocumentScan[], readImageReferences: ReadReferences, places: PlaceTracker): Promise<void> {
   for (const uri of await findDocuments()) {
     let document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const language = document ? languageOf(document) : undefined;
@@ -96,7 +97,8 @@ async function scanEach(scans: DocumentScan[], readImageReferences: ReadReferenc
     }
     const lang = language ?? languageOf(document);
     if (!lang) continue;
-    const scan = await scanDocument(document, lang);
+    const scan = await scanDocument(document, lang, places);
     if (scan.missing.length || scan.skipped.length) scans.push(scan);
+    else scan.places.dispose();
   }
 }

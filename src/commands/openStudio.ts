@@ -1,29 +1,29 @@
 import * as vscode from 'vscode';
 import { MAX_PROMPT_LENGTH } from '../core/params';
-import { STUDIO_VIEW_TYPE } from '../services/constants';
 import { draftsFolderOf } from '../studio/drafts';
-import { InsertTargetTracker } from '../studio/insertTarget';
+import type { InsertTargetTracker } from '../studio/insertTarget';
 import { Studio } from '../studio/studioPanel';
 import { COMMANDS } from './ids';
 import type { Services } from '../services/services';
 
 /**
  * Flux: Open Image Studio — opens (or reveals) the one Studio panel, its prompt prefilled with
- * the editor's selection; also restores the panel after a window reload.
+ * the editor's selection. The Studio is also the serializer that restores the panel after a window
+ * reload (registered at activation, activation.ts). `target` was made at activation too: it must
+ * know the editor that was active before.
  */
-export function registerOpenStudio(context: vscode.ExtensionContext, services: Services): vscode.Disposable[] {
-  // Created now, not when the Studio opens: it must know the editor that was active before.
-  const target = new InsertTargetTracker();
+export function registerOpenStudio(context: vscode.ExtensionContext, services: Services, target: InsertTargetTracker): { studio: Studio; disposables: vscode.Disposable[] } {
   // Results are drafts in the extension's storage until inserted or saved (drafts.ts).
   const studio = new Studio({ extensionUri: context.extensionUri, services, target, draftsFolder: draftsFolderOf(context) });
-  return [
-    target,
+  return {
     studio,
-    vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, studio),
-    vscode.commands.registerCommand(COMMANDS.openStudio, () => {
-      studio.createOrShow(selectedText());
-    }),
-  ];
+    disposables: [
+      studio,
+      vscode.commands.registerCommand(COMMANDS.openStudio, () => {
+        studio.createOrShow(selectedText());
+      }),
+    ],
+  };
 }
 
 /** The active editor's selection, trimmed to what the service accepts; undefined without one. */

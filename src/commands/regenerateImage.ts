@@ -9,7 +9,7 @@ import { plainLabel, plainText } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
 import { imageArgument } from '../languageFeatures/imageReferences';
-import { TrackedRange } from '../services/anchor';
+import type { PlaceScope } from '../services/places';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
 import type { GenerationJob } from '../services/generationService';
@@ -47,8 +47,8 @@ export function readRegenerateArgs(arg: unknown): RegenerateArgs {
  */
 export function registerRegenerateImage(services: Services, references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
   return registerFluxCommand(COMMANDS.regenerateImage, services.log, { failed: () => undefined }, async (arg?: unknown): Promise<vscode.Uri | undefined> => {
-    // The reference's range, from when it was read until generateWithProgress takes it over.
-    let range: TrackedRange | undefined;
+    // The job's places: the reference's path is followed from when it is read.
+    const places = services.places.scope();
     try {
       const args = readRegenerateArgs(arg);
       const editor = vscode.window.activeTextEditor;
@@ -70,7 +70,7 @@ export function registerRegenerateImage(services: Services, references: Referenc
         image = here.uri;
       }
       // Followed from now: reading the recipe and the input takes a moment, and the person types on.
-      if (target && target.document.version === target.version) range = new TrackedRange(target.document, target.ref.pathStart, target.ref.pathEnd);
+      if (target && target.document.version === target.version) places.range(target.document, target.ref.pathStart, target.ref.pathEnd);
       const read = await recipes.get(image);
       if (read.unreadable === 'missing') {
         void showWarning(vscode.l10n.t('{0} is not there, so it has no recipe to make it again from.', plainText(displayPath(image))));
@@ -92,14 +92,13 @@ export function registerRegenerateImage(services: Services, references: Referenc
       if (!refs) return undefined;
       if (target) {
         const { retargetPath } = await import('../core/documents');
-        const tracked = range;
-        range = undefined;
-        return await regenerateInPlace(services, target, request, source, tracked, retargetPath, refs);
+        return await regenerateInPlace(services, target, request, source, places, retargetPath, refs);
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
       return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}) });
     } finally {
-      range?.dispose();
+      // Try Again keeps them followed until its last try (generateWithProgress holds the scope).
+      places.dispose();
     }
   });
 }
@@ -181,14 +180,14 @@ type RetargetPath = typeof RetargetPathFn;
 /**
  * Makes the image and points the reference at it: one edit, so one Undo takes back the path and
  * the file. The same progress, cancel, Try Again and outcome message as an edit started from a
- * reference (generateWithProgress with a `retarget` job, which takes over `range`).
+ * reference (generateWithProgress with a `retarget` job in the command's scope of places).
  */
 function regenerateInPlace(
   services: Services,
   target: ReferenceAt,
   request: ImageRequest,
   source: GenerationJob['source'],
-  range: TrackedRange | undefined,
+  places: PlaceScope,
   retargetPath: RetargetPath,
   references: readonly vscode.Uri[],
 ): Promise<vscode.Uri | undefined> {
@@ -198,7 +197,8 @@ function regenerateInPlace(
     scope: document.uri,
     ...(source ? { source } : {}),
     ...(references.length ? { references } : {}),
-    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, ...(range ? { range } : {}), pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
+    places,
+    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }
 

@@ -9,10 +9,9 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
+import { RECIPE_SCHEME } from '../ui/details';
 import { showInformation, showWarning } from '../ui/messages';
 
-/** Read-only documents that show a recipe: `flux-recipe:/NAME.recipe.txt?IMAGE-URI`. */
-export const RECIPE_SCHEME = 'flux-recipe';
 
 /**
  * Flux: Show Image Recipe — the recipe of the image given (Explorer context menu, a code action,
@@ -21,15 +20,8 @@ export const RECIPE_SCHEME = 'flux-recipe';
  * plain text is never rendered, so nothing in it can act. Resolves to the recipe, or undefined
  * after saying the image has none.
  */
-export function registerShowImageRecipe(references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable[] {
-  const provider: vscode.TextDocumentContentProvider = {
-    provideTextDocumentContent: async (uri) => {
-      const image = vscode.Uri.parse(uri.query, true);
-      const { recipe } = await recipes.get(image);
-      return recipe ? recipeDocument(image, recipe) : vscode.l10n.t('{0} has no recipe.', displayPath(image));
-    },
-  };
-  const command = vscode.commands.registerCommand(COMMANDS.showImageRecipe, async (arg?: unknown): Promise<Recipe | undefined> => {
+export function registerShowImageRecipe(references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.showImageRecipe, async (arg?: unknown): Promise<Recipe | undefined> => {
     const image = await imageFor(arg, references);
     if (!image) {
       void showInformation(vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'));
@@ -50,7 +42,17 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
     return read.recipe;
   });
-  return [vscode.workspace.registerTextDocumentContentProvider(RECIPE_SCHEME, provider), command];
+}
+
+/** The text of `flux-recipe:` documents (registered at activation, activation.ts). */
+export function recipeDocuments(recipes: RecipeCache): vscode.TextDocumentContentProvider {
+  return {
+    provideTextDocumentContent: async (uri) => {
+      const image = vscode.Uri.parse(uri.query, true);
+      const { recipe } = await recipes.get(image);
+      return recipe ? recipeDocument(image, recipe) : vscode.l10n.t('{0} has no recipe.', displayPath(image));
+    },
+  };
 }
 
 /** The argument (a Uri, `{ image }`), the reference under the cursor, or the image preview in front. */

@@ -3,7 +3,6 @@ import type { HoverLabels } from '../core/recipeHover';
 import { HOVER_COMMANDS, writeRecipeHover } from '../core/recipeHover';
 import type { RecipeCache } from '../services/recipeReader';
 import type { ReferenceIndex } from './imageReferences';
-import { REFERENCE_LANGUAGE_IDS } from './imageReferences';
 
 /**
  * The hover on an image reference: the image, scaled down, and when the file carries a recipe
@@ -46,8 +45,4 @@ export function hoverLabels(): HoverLabels {
     aiGenerated: t('AI-generated'),
     contentCredentials: t('Content Credentials from the service'),
   };
-}
-
-export function referenceSelector(): vscode.DocumentSelector {
-  return REFERENCE_LANGUAGE_IDS.map((language) => ({ language }));
 }

@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
-import { LANGUAGE_IDS, documentLanguage } from '../core/documents/types';
+import { documentLanguage } from '../core/documents/types';
 import { IMAGE_FILE_NAME } from '../core/imageType';
 import { takesImageLinks } from '../services/constants';
 import { isInside, isInWorkspace } from '../services/imageStore';
-
-/** The languages (VS Code ids) whose image references get a hover and code actions. */
-export const REFERENCE_LANGUAGE_IDS: readonly string[] = LANGUAGE_IDS;
 
 export interface ReferenceAt {
   readonly document: vscode.TextDocument;

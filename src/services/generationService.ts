@@ -18,7 +18,6 @@ import type { ProxyDispatchers, ProxySettings } from '../core/http/proxy';
 import { RequestQueue } from '../core/queue';
 import { recipeOf } from '../core/recipe';
 import { hasContentCredentials, imageSize, labelImage } from '../core/imageMeta';
-import { TrackedAnchor, TrackedRange } from './anchor';
 import type { FluxConfig } from './config';
 import { readConfig } from './config';
 import { GENERATING_CONTEXT } from './constants';
@@ -28,14 +27,13 @@ import { readReferences } from './editInputFile';
 import { displayPath, linkPathFor, statOrUndefined } from './imageStore';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
+import type { PlaceScope, PlaceTracker } from './places';
 
 /** Where the new image's link goes, if anywhere. */
 export interface LinkPlacement {
   readonly document: vscode.TextDocument;
   readonly position: vscode.Position;
   readonly mode: PlacementMode;
-  /** An anchor the caller keeps (to try again at the same place); else one is made from `position`. */
-  readonly anchor?: TrackedAnchor;
 }
 
 /** An existing reference whose path is pointed at the new image (edit, regenerate). */
@@ -55,18 +53,18 @@ export interface RetargetPlace {
    * box is open: if the offsets no longer hold it, the reference is left alone, never a guess.
    */
   readonly written: string;
-  /**
-   * The path's range, followed since the reference was read (before a pick or an input box), so
-   * typing above it meanwhile does not lose it. Its owner disposes it; without one, it is
-   * followed from when the job starts.
-   */
-  readonly range?: TrackedRange;
   /** The text that replaces the path, for the new file. */
   readonly pathText: (image: vscode.Uri) => Promise<string> | string;
 }
 
 export interface GenerationJob {
   readonly request: ImageRequest;
+  /**
+   * The job's places (services/places.ts): its link's `position` and its references' offsets, as
+   * read, are followed from when the scope was first asked for them (before a pick or an input
+   * box, say), so typing meanwhile moves them with the text. Without one, from when the run starts.
+   */
+  readonly places?: PlaceScope;
   /** Write exactly here (Generate Missing Images, the chat tool's path); never over an existing file. */
   readonly target?: vscode.Uri;
   readonly retarget?: Retarget;
@@ -146,22 +144,20 @@ export class GenerationService implements vscode.Disposable {
     this.queue = new RequestQueue(() => this.limit);
   }
 
+  /** Where jobs' places are followed (the link inserter's, which places every link). */
+  get places(): PlaceTracker {
+    return this.links.places;
+  }
+
   async run(job: GenerationJob): Promise<GenerationResult> {
     // Read now: a retry after "raise the limit" sees the new value.
     const config = readConfig(job.scope);
     this.limit = config.maxParallelRequests;
-    // Created first: typing while the image is made moves the target with the text.
-    const ownAnchor = job.link && !job.link.anchor ? new TrackedAnchor(job.link.document, job.link.position) : undefined;
-    const anchor = job.link?.anchor ?? ownAnchor;
-    // Each place's range: the caller's, followed since it was read, or one of our own from now.
-    const ownRanges: TrackedRange[] = [];
-    const rangeOf = (document: vscode.TextDocument, place: RetargetPlace): TrackedRange => {
-      if (place.range) return place.range;
-      const own = new TrackedRange(document, place.pathStart, place.pathEnd);
-      ownRanges.push(own);
-      return own;
-    };
-    const retargetRanges = job.retarget ? [job.retarget, ...(job.retarget.also ?? [])].map((place) => ({ place, range: rangeOf(job.retarget!.document, place) })) : [];
+    // First: typing while the image is made moves the targets with the text. The job's own scope
+    // (followed since its places were read) is kept followed until this run lets go of it.
+    const places = this.places.scope(job.places);
+    const anchor = job.link ? places.at(job.link.document, job.link.position) : undefined;
+    const retargetRanges = job.retarget ? [job.retarget, ...(job.retarget.also ?? [])].map((place) => ({ place, range: places.range(job.retarget!.document, place.pathStart, place.pathEnd) })) : [];
     const journalId = globalThis.crypto.randomUUID();
     let keep = false;
     try {
@@ -250,8 +246,7 @@ export class GenerationService implements vscode.Disposable {
       if (e.kind === 'cancelled') keep = true;
       throw e;
     } finally {
-      ownAnchor?.dispose();
-      for (const own of ownRanges) own.dispose();
+      places.dispose();
       // Saved, or failed in front of the person: nothing left to recover.
       if (!keep) await this.journal?.settled(journalId);
     }

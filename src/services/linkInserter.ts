@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { documentLanguage } from '../core/documents/types';
 import type { PlacementLanguage, PlacementMode } from '../core/placement';
-import { TrackedAnchor } from './anchor';
+import type { Place, PlaceTracker } from './places';
 import { eolOf, statOrUndefined } from './imageStore';
 
 export interface LinkRequest {
   readonly document: vscode.TextDocument;
   /** Follows the person's edits since the request was made. */
-  readonly anchor: TrackedAnchor;
+  readonly anchor: Place;
   readonly mode: PlacementMode;
   /** The link text for the document (its syntax, its relative path); may have several lines. */
   readonly link: string;
@@ -19,8 +19,8 @@ export interface LinkRequest {
 export interface ReplaceRequest {
   readonly document: vscode.TextDocument;
   /** The range to replace, followed through edits since the reference was read. */
-  readonly start: TrackedAnchor;
-  readonly end: TrackedAnchor;
+  readonly start: Place;
+  readonly end: Place;
   /** What the range held when the reference was read: if that changed, nothing is replaced. */
   readonly expected: string;
   readonly text: string;
@@ -30,8 +30,8 @@ export interface ReplaceRequest {
 }
 
 export interface ReplacePlace {
-  readonly start: TrackedAnchor;
-  readonly end: TrackedAnchor;
+  readonly start: Place;
+  readonly end: Place;
   readonly expected: string;
   readonly text: string;
 }
@@ -63,6 +63,9 @@ const MAX_UNEXPLAINED_REFUSALS = 8;
 export class LinkInserter {
   private readonly queues = new Map<string, Promise<unknown>>();
   private refusedEdits = 0;
+
+  /** `places`: where the links' places are followed (a caller's job brings its own scope of them). */
+  constructor(readonly places: PlaceTracker) {}
 
   /** How many link edits VS Code has refused so far, each then tried again (tests read it). */
   get refusals(): number {
@@ -126,13 +129,14 @@ export class LinkInserter {
       }
       if (applied) {
         // Where the new path is, followed through a save that may change the text (format on save).
-        const start = new TrackedAnchor(document, document.positionAt(startOffset));
+        const places = this.places.scope();
+        const start = places.at(document, startOffset);
         try {
           if (hidden) await saveHidden(document);
           const range = new vscode.Range(document.positionAt(start.offset), document.positionAt(start.offset + first.text.length));
           return { linked: true, document, range, ...(left.length ? { left } : {}) };
         } finally {
-          start.dispose();
+          places.dispose();
         }
       }
       const outcome = await again(version);
@@ -161,7 +165,8 @@ export class LinkInserter {
       if (request.file) edit.renameFile(request.file.temp, request.file.target, { overwrite: false, ignoreIfExists: false });
       const kept = selectionsBefore(document, placement.offset);
       // Where the inserted text starts, followed through edits that land meanwhile.
-      const start = new TrackedAnchor(document, at);
+      const places = this.places.scope();
+      const start = places.at(document, at);
       let applied: boolean;
       try {
         applied = await vscode.workspace.applyEdit(edit, { isRefactoring: false });
@@ -191,7 +196,7 @@ export class LinkInserter {
         if (await removeText(document, start.offset, placement.text)) return { linked: false, reason: 'refused' };
         if (outcome) return outcome;
       } finally {
-        start.dispose();
+        places.dispose();
       }
     }
   }

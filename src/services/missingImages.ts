@@ -5,7 +5,7 @@ import type { SkipReason } from '../core/missingImages';
 import { findMissingImages, languageOfPath, planReference } from '../core/missingImages';
 import { FluxError } from '../core/errors';
 import { normalizeParams } from '../core/params';
-import { TrackedRange } from './anchor';
+import type { PlaceScope, PlaceTracker } from './places';
 import { readConfig } from './config';
 import type { GenerationService } from './generationService';
 import type { LinkOutcome } from './linkInserter';
@@ -18,8 +18,8 @@ export interface MissingImage {
   readonly ref: ImageReference;
   /** The path as written when the document was scanned (the person may type before it is used). */
   readonly written: string;
-  /** For a reference to retarget: its path, followed from the scan on, through the pick. Disposed by disposeScans. */
-  readonly range?: TrackedRange;
+  /** Where its references' paths are followed from the scan on, through the pick (the scan's; disposeScans lets go). */
+  readonly places: PlaceScope;
   readonly prompt: string;
   /** Where the image is written (the reference's path, or its `.png` twin). */
   readonly target: vscode.Uri;
@@ -33,7 +33,6 @@ export interface MissingImage {
 export interface AlsoReference {
   readonly ref: ImageReference;
   readonly written: string;
-  readonly range?: TrackedRange;
   readonly retargetTo: string;
 }
 
@@ -46,6 +45,8 @@ export interface SkippedReference {
 
 export interface DocumentScan {
   readonly document: vscode.TextDocument;
+  /** The places its references are followed in until the batch ends (disposeScans). */
+  readonly places: PlaceScope;
   readonly missing: MissingImage[];
   readonly skipped: SkippedReference[];
 }
@@ -60,7 +61,7 @@ export function languageOf(document: vscode.TextDocument): DocumentLanguage | un
  * through symbolic links) and names a file that does not exist; the others that cannot be
  * generated, with their reason. A file named by two references is generated once.
  */
-export async function scanDocument(document: vscode.TextDocument, language: DocumentLanguage): Promise<DocumentScan> {
+export async function scanDocument(document: vscode.TextDocument, language: DocumentLanguage, tracker: PlaceTracker): Promise<DocumentScan> {
   // Loaded on first use, like the pipeline's own readers.
   const { readImageReferencesWithSkipped } = await import('../core/documents');
   const text = document.getText();
@@ -68,41 +69,27 @@ export async function scanDocument(document: vscode.TextDocument, language: Docu
   // is never used as a path: it is listed with the others skipped.
   const { refs, skipped: unresolved } = readImageReferencesWithSkipped(text, language);
   // Followed from the same text: the person may type while the pick is open.
-  const ranges = new Map<ImageReference, TrackedRange>();
+  const places = tracker.scope();
   for (const ref of refs) {
     const plan = planReference(ref, language);
-    if (plan.kind !== 'skip' && plan.retargetTo) ranges.set(ref, new TrackedRange(document, ref.pathStart, ref.pathEnd));
+    if (plan.kind !== 'skip' && plan.retargetTo) places.range(document, ref.pathStart, ref.pathEnd);
   }
-  const all = [...ranges.values()];
   try {
-    const scan = await scanReferences(document, language, text, refs, ranges);
-    for (const range of ranges.values()) range.dispose();
+    const scan = await scanReferences(document, language, text, refs, places);
     const early = unresolved.map((u) => ({ document, path: text.slice(u.start, u.end).trim(), reason: 'unresolved' as const }));
     return early.length ? { ...scan, skipped: [...early, ...scan.skipped] } : scan;
   } catch (err) {
-    for (const range of all) range.dispose();
+    places.dispose();
     throw err;
   }
 }
 
-/** Disposes what the scans follow in their documents; after the run (a retry scans again). */
+/** Lets go of what the scans follow in their documents; after the run (a retry scans again). */
 export function disposeScans(scans: readonly DocumentScan[]): void {
-  for (const scan of scans) {
-    for (const image of scan.missing) {
-      image.range?.dispose();
-      for (const other of image.also) other.range?.dispose();
-    }
-  }
+  for (const scan of scans) scan.places.dispose();
 }
 
-/** `ranges`: those taken for a missing image are removed from it (the caller disposes the rest). */
-async function scanReferences(
-  document: vscode.TextDocument,
-  language: DocumentLanguage,
-  text: string,
-  refs: readonly ImageReference[],
-  ranges: Map<ImageReference, TrackedRange>,
-): Promise<DocumentScan> {
+async function scanReferences(document: vscode.TextDocument, language: DocumentLanguage, text: string, refs: readonly ImageReference[], places: PlaceScope): Promise<DocumentScan> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === document.uri.scheme && f.uri.authority === document.uri.authority);
   const dir = vscode.Uri.joinPath(document.uri, '..');
   const at = (path: string) => dir.with({ path });
@@ -127,27 +114,21 @@ async function scanReferences(
       skips.push({ ref: image.ref, reason: image.throughLink ? 'symlink' : 'noText' });
       continue;
     }
-    const take = (ref: ImageReference) => {
-      const range = ranges.get(ref);
-      ranges.delete(ref);
-      return range ? { range } : {};
-    };
-    const also = image.also.map((a) => ({ ...a, ...take(a.ref) }));
     missing.push({
       document,
       language,
       ref: image.ref,
       written: image.written,
+      places,
       prompt: image.prompt,
       target: at(image.path),
-      also,
-      ...take(image.ref),
+      also: image.also,
       ...(image.retargetTo ? { retargetTo: image.retargetTo } : {}),
     });
   }
   // In the document's order, as the person reads them.
   const skipped: SkippedReference[] = skips.sort((a, b) => a.ref.start - b.ref.start).map((s) => ({ document, path: s.ref.path, reason: s.reason }));
-  return { document, missing, skipped };
+  return { document, places, missing, skipped };
 }
 
 /** What became of one written image's references: `a.jpg → a.png` changed, or left with why. */
@@ -199,12 +180,11 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
   const { language } = image;
   const { retargetPath } = await import('../core/documents');
   // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
-  const toChange = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, range: image.range, retargetTo: image.retargetTo }] : []), ...image.also];
+  const toChange = [...(image.retargetTo ? [{ ref: image.ref, written: image.written, retargetTo: image.retargetTo }] : []), ...image.also];
   const places = toChange.map((p) => ({
     pathStart: p.ref.pathStart,
     pathEnd: p.ref.pathEnd,
     written: p.written,
-    ...(p.range ? { range: p.range } : {}),
     pathText: () => retargetPath(language, p.ref, p.retargetTo),
   }));
   const [main, ...also] = places;
@@ -214,6 +194,7 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
     target: image.target,
     // The batch was agreed against the budget once, before the first request.
     approved: true,
+    places: image.places,
     ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
     signal,
   });
@@ -232,7 +213,7 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
 }
 
 /** The documents of `failed` scanned again: only those still missing, each followed anew. */
-export async function rescanFailed(failed: readonly MissingImage[]): Promise<DocumentScan[]> {
+export async function rescanFailed(failed: readonly MissingImage[], tracker: PlaceTracker): Promise<DocumentScan[]> {
   const targets = new Set(failed.map((f) => f.target.toString()));
   const documents = [...new Set(failed.map((f) => f.document))];
   const scans: DocumentScan[] = [];
@@ -240,10 +221,9 @@ export async function rescanFailed(failed: readonly MissingImage[]): Promise<Doc
     for (const document of documents) {
       const language = languageOf(document);
       if (document.isClosed || !language) continue;
-      const scan = await scanDocument(document, language);
-      scans.push({ document, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
-      // Those not retried (unchecked in the pick, say) are not followed any longer.
-      disposeScans([{ ...scan, missing: scan.missing.filter((m) => !targets.has(m.target.toString())) }]);
+      const scan = await scanDocument(document, language, tracker);
+      // Those not retried (unchecked in the pick, say) are let go of with the retry's scans.
+      scans.push({ document, places: scan.places, missing: scan.missing.filter((m) => targets.has(m.target.toString())), skipped: [] });
     }
   } catch (err) {
     disposeScans(scans);

@@ -5,6 +5,7 @@ import type { GenerationService } from './generationService';
 import type { ImageStore } from './imageStore';
 import type { ApiKeyStore } from './keys';
 import type { LinkInserter } from './linkInserter';
+import type { PlaceTracker } from './places';
 
 /** What commands are given: the services, built once in extension.ts. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   readonly keys: ApiKeyStore;
   readonly log: vscode.LogOutputChannel;
   readonly costs: Costs;
+  /** The one owner of places followed in documents (a scope per job). */
+  readonly places: PlaceTracker;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { takesImageLinks } from '../services/constants';
-import { shiftOffset } from '../core/tracking';
+import type { MovablePlace, PlaceTracker } from '../services/places';
 
 export interface InsertTarget {
   readonly document: vscode.TextDocument;
@@ -10,19 +10,22 @@ export interface InsertTarget {
 
 /**
  * Remembers the last active Markdown editor and its cursor, so the Studio's Insert works after
- * focus has moved into the webview (when `activeTextEditor` becomes undefined). The cursor
- * follows typing and edits made elsewhere, as a TrackedAnchor does.
+ * focus has moved into the webview (when `activeTextEditor` becomes undefined). The cursor is a
+ * place of the PlaceTracker: it follows typing and edits made elsewhere.
  */
 export class InsertTargetTracker implements vscode.Disposable {
   private document: vscode.TextDocument | undefined;
   private editor: vscode.TextEditor | undefined;
-  private offset = 0;
+  private cursor: MovablePlace | undefined;
   private viewColumn: vscode.ViewColumn | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscriptions: vscode.Disposable[];
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly accepts: (document: vscode.TextDocument) => boolean = takesImageLinks) {
+  constructor(
+    private readonly places: PlaceTracker,
+    private readonly accepts: (document: vscode.TextDocument) => boolean = takesImageLinks,
+  ) {
     if (!this.follow(vscode.window.activeTextEditor)) this.follow(vscode.window.visibleTextEditors.find((e) => accepts(e.document)));
     this.subscriptions = [
       this.changed,
@@ -33,17 +36,16 @@ export class InsertTargetTracker implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor.document === this.document && e.selections[0]) {
           this.editor = e.textEditor;
-          this.offset = this.document.offsetAt(e.selections[0].active);
+          this.cursor?.moveTo(this.document.offsetAt(e.selections[0].active));
           this.viewColumn = e.textEditor.viewColumn ?? this.viewColumn;
         }
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === this.document && e.contentChanges.length) this.offset = shiftOffset(this.offset, e.contentChanges);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document !== this.document) return;
         this.document = undefined;
         this.editor = undefined;
+        this.cursor?.dispose();
+        this.cursor = undefined;
         this.follow(vscode.window.visibleTextEditors.find((e) => e.document !== document && accepts(e.document)));
         this.changed.fire();
       }),
@@ -56,13 +58,13 @@ export class InsertTargetTracker implements vscode.Disposable {
     if (!document || document.isClosed) return undefined;
     // The editor's own cursor while it is on screen; the followed offset once it is not.
     const live = this.editor && vscode.window.visibleTextEditors.includes(this.editor) ? this.editor : undefined;
-    const position = live ? live.selection.active : document.positionAt(this.offset);
+    const position = live ? live.selection.active : document.positionAt(this.cursor?.offset ?? 0);
     return { document, position, viewColumn: live?.viewColumn ?? this.viewColumn };
   }
 
   /** After a link went in at the cursor: the next one goes after it. */
   movedTo(document: vscode.TextDocument, offset: number): void {
-    if (document === this.document) this.offset = offset;
+    if (document === this.document) this.cursor?.moveTo(offset);
   }
 
   /** For people: `notes/chapter.md`. */
@@ -74,6 +76,7 @@ export class InsertTargetTracker implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+    this.cursor?.dispose();
   }
 
   private follow(editor: vscode.TextEditor | undefined): boolean {
@@ -81,7 +84,8 @@ export class InsertTargetTracker implements vscode.Disposable {
     const same = editor.document === this.document;
     this.document = editor.document;
     this.editor = editor;
-    this.offset = editor.document.offsetAt(editor.selection.active);
+    this.cursor?.dispose();
+    this.cursor = this.places.cursor(editor.document, editor.document.offsetAt(editor.selection.active));
     this.viewColumn = editor.viewColumn;
     return !same;
   }

@@ -7,7 +7,6 @@ import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
-import { TrackedAnchor } from '../services/anchor';
 import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
@@ -409,14 +408,16 @@ export class StudioController implements vscode.Disposable {
     const current = this.options.target.current() ?? target;
     const { document, position } = current;
     const label = this.options.target.label() ?? document.uri.path;
-    const anchor = new TrackedAnchor(document, position);
+    // This Insert's places: the cursor, followed while the link text is made.
+    const places = this.options.services.places.scope();
     let outcome;
     try {
+      const anchor = places.at(document, position);
       // An edit keeps its source's description as the alt text: the instruction says what changed, not what is shown.
       const link = await linkText(document, this.description(entry) ?? entry.prompt, saved, anchor.offset);
       outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
     } finally {
-      anchor.dispose();
+      places.dispose();
     }
     if (!outcome.linked) {
       this.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });

@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
  */
 export const DETAILS_SCHEME = 'flux-details';
 
+/** Read-only documents that show a recipe: `flux-recipe:/NAME.recipe.txt?IMAGE-URI` (commands/showImageRecipe.ts). */
+export const RECIPE_SCHEME = 'flux-recipe';
+
 export function registerDetails(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, { provideTextDocumentContent: (uri) => uri.query });
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
 import { plainText } from '../core/safeText';
-import { TrackedAnchor, TrackedRange } from '../services/anchor';
 import { type GenerationJob, type GenerationResult, type GenerationService, linkText } from '../services/generationService';
 import { displayPath } from '../services/imageStore';
 import { showFluxError } from './notifications';
@@ -20,24 +19,16 @@ export interface ProgressOptions {
  * Studio), or the failure with its next step. With no document to link into, the image opens.
  * Resolves to the image's URI, or undefined when cancelled or failed.
  *
- * Takes over the job's retarget range (the caller disposes it only when this is never called):
- * it and the link's place are followed until no Try Again can come any more.
+ * The job's places (its own scope, or one made now) are followed until no Try Again can come any
+ * more, so Try Again links under the same sentence, or retargets the same reference, even after
+ * more typing.
  */
 export async function generateWithProgress(service: GenerationService, job: GenerationJob, options: ProgressOptions = {}): Promise<vscode.Uri | undefined> {
-  // Kept past a failure, so Try Again links under the same sentence, or retargets the same
-  // reference, even after more typing.
-  const anchor = job.link ? (job.link.anchor ?? new TrackedAnchor(job.link.document, job.link.position)) : undefined;
-  const range = job.retarget ? (job.retarget.range ?? new TrackedRange(job.retarget.document, job.retarget.pathStart, job.retarget.pathEnd)) : undefined;
-  const tracked: GenerationJob = {
-    ...job,
-    ...(job.link && anchor ? { link: { ...job.link, anchor } } : {}),
-    ...(job.retarget && range ? { retarget: { ...job.retarget, range } } : {}),
-  };
-  const done = () => {
-    if (!job.link?.anchor) anchor?.dispose();
-    range?.dispose();
-  };
-  return attempt(service, tracked, options, done);
+  const places = service.places.scope(job.places);
+  // Followed from now (a scope follows a value from when it is first asked for it).
+  if (job.link) places.at(job.link.document, job.link.position);
+  if (job.retarget) for (const p of [job.retarget, ...(job.retarget.also ?? [])]) places.range(job.retarget.document, p.pathStart, p.pathEnd);
+  return attempt(service, { ...job, places }, options, () => places.dispose());
 }
 
 /** One try; a failure offers Try Again, which is the next try. `done` runs once, after the last. */
@@ -64,10 +55,10 @@ async function attempt(service: GenerationService, job: GenerationJob, options: 
   } catch (err) {
     // Not awaited: the command resolves now; the message waits for the person.
     let retried = false;
-    const anchor = job.link?.anchor;
+    // The same job: its places have followed the text since the first try.
     const retry = () => {
       retried = true;
-      return attempt(service, job.link && anchor ? { ...job, link: { ...job.link, position: job.link.document.positionAt(anchor.offset) } } : job, options, done);
+      return attempt(service, job, options, done);
     };
     void showFluxError(err, { retry, openSettings: options.settingsFor?.(err) }).finally(() => {
       if (!retried) done();

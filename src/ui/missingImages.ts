@@ -71,7 +71,7 @@ async function generateScanned(services: Services, scans: readonly DocumentScan[
 
 /** Scans the documents again and generates those of `failed` that are still missing. */
 async function retryFailed(services: Services, failed: readonly MissingImage[], options: MissingRunOptions): Promise<MissingImagesResult> {
-  return generateMissingImages(services, await rescanFailed(failed), { ...options, pick: false });
+  return generateMissingImages(services, await rescanFailed(failed, services.places), { ...options, pick: false });
 }
 
 async function pick(services: Services, all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {

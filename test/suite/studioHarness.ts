@@ -57,14 +57,16 @@ export class StudioHarness implements vscode.Disposable {
   constructor(api: TestingApi, options: StudioHarnessOptions = {}) {
     this.storage = options.storage ?? new MemoryStorage();
     this.history = new HistoryStore(this.storage);
-    this.tracker = new InsertTargetTracker(options.accepts);
+    // The extension's own owner of places: what the harness follows counts in liveAnchors() too.
+    const places = api.services.places;
+    this.tracker = new InsertTargetTracker(places, options.accepts);
     const files = new ImageStore();
-    const links = new LinkInserter();
+    const links = new LinkInserter(places);
     // Built from the same source as the controller: one FluxError class on both sides, so the
     // controller tells a refusal from a network failure as it does in the shipped bundle.
     const costs = new Costs(this.history, api.services.costs.ui);
     const generation = new GenerationService(pipelinePrompts(api.services.keys), files, links, this.history, this.log, 'flux-vscode/test', costs);
-    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs };
+    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs, places };
     this.controller = new StudioController({
       services: this.services,
       target: this.tracker,
