@@ -1,6 +1,10 @@
 // House styles' pure part: the file read and checked, which style a document uses in every
 // language, the template filled, and the one edit that writes a declaration.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { MODEL_IDS } from '../../src/core/models';
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '../../src/core/documents/types';
 import { formatText } from '../../src/core/errors';
 import {
@@ -228,5 +232,35 @@ describe('house styles: adding a reference to the file', () => {
     assert.deepEqual(parseStylesFile(other).styles.flat, { prompt: '{prompt}, flat colours', references: ['c.png'] });
     const noRefs = addReferenceToStylesText('{"styles": {"x": {"prompt": "p"}}}', 'x', 'd.png');
     assert.deepEqual(parseStylesFile(noRefs).styles.x, { prompt: 'p', references: ['d.png'] });
+  });
+});
+
+describe('house styles: the JSON schema', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'flux-styles.schema.json'), 'utf8')) as { definitions: { style: { properties: { model: { enum: string[] } } } } };
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+  it('accepts the contract’s example', () => {
+    const contract = fs.readFileSync(path.join(root, '..', 'shared', 'CONTRACT.md'), 'utf8');
+    // The example as the contract shows it, when the contract is beside the repository; else the copy above.
+    const shown = /## House styles[\s\S]*?```json\n([\s\S]*?)```/.exec(contract)?.[1] ?? CONTRACT_EXAMPLE;
+    assert.ok(validate(JSON.parse(shown)), JSON.stringify(validate.errors));
+    assert.ok(validate(JSON.parse(CONTRACT_EXAMPLE)), JSON.stringify(validate.errors));
+  });
+
+  it('refuses what the reader refuses', () => {
+    for (const bad of [{}, { styles: { ink: {} } }, { styles: { ink: { prompt: 'x', outputFormat: 'gif' } } }, { styles: { none: { prompt: 'x' } } }, { styles: { ink: { prompt: 'x', megapixels: 9 } } }]) {
+      assert.equal(validate(bad), false, JSON.stringify(bad));
+    }
+  });
+
+  it('lists the models of the model table', () => {
+    assert.deepEqual([...schema.definitions.style.properties.model.enum].sort(), [...MODEL_IDS].sort());
+  });
+
+  it('is contributed for .vscode/flux-styles.json, and shipped', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
+    assert.ok(manifest.contributes.jsonValidation.some((j) => j.fileMatch === '.vscode/flux-styles.json' && j.url === './schemas/flux-styles.schema.json'));
+    assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!schemas\/\*\.json$/m);
   });
 });
