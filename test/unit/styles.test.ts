@@ -2,9 +2,13 @@
 // language, the template filled, and the one edit that writes a declaration.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { MODEL_IDS } from '../../src/core/models';
+import { recipeFor, requestFor } from '../../src/cli/fill';
+import { parseRecipeJson } from '../../src/core/recipe';
+import { makePng } from '../fake/png';
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '../../src/core/documents/types';
 import { formatText } from '../../src/core/errors';
 import {
@@ -262,5 +266,38 @@ describe('house styles: the JSON schema', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
     assert.ok(manifest.contributes.jsonValidation.some((j) => j.fileMatch === '.vscode/flux-styles.json' && j.url === './schemas/flux-styles.schema.json'));
     assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!schemas\/\*\.json$/m);
+  });
+});
+
+describe('house styles: flux-docs reads the same file', () => {
+  it('sends the template, references and model of the document’s style; the recipe keeps the words', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-styles-'));
+    try {
+      fs.mkdirSync(path.join(root, '.vscode'));
+      fs.mkdirSync(path.join(root, 'docs', 'style'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'docs', 'style', 'ink-1.png'), makePng(2, 2));
+      fs.writeFileSync(path.join(root, '.vscode', 'flux-styles.json'), '{ "default": "none", "styles": { "ink": { "prompt": "{prompt}. Loose ink sketch", "references": ["docs/style/ink-1.png"], "model": "flux-2-pro", "size": "3x2" }, "bad": { "prompt": "x", "references": ["../out.png"] } } }');
+      const image = (text: string) => ({ prompt: 'A fox in snow', document: { file: path.join(root, 'a.md'), text, language: 'markdown' as const } }) as unknown as Parameters<typeof requestFor>[0];
+      const request = requestFor(image('---\nflux-style: ink\n---\n![A fox in snow](a.png)\n'), 'flux-kontext-pro', root);
+      assert.equal(request.prompt, 'A fox in snow. Loose ink sketch');
+      assert.equal(request.model, 'flux-2-pro');
+      assert.equal(request.size, '3x2');
+      assert.equal(request.references?.length, 1);
+      const recipe = recipeFor(request, { bytes: new Uint8Array(), type: { format: 'png', extension: '.png', mime: 'image/png' }, source: 'url', durationMs: 1, attempts: 1 } as never, 'bfl', new Date());
+      assert.equal(recipe.prompt, 'A fox in snow');
+      assert.equal(recipe.sentPrompt, 'A fox in snow. Loose ink sketch');
+      assert.deepEqual(recipe.style, { name: 'ink', prompt: '{prompt}. Loose ink sketch' });
+      assert.equal(recipe.references?.[0]?.path, 'docs/style/ink-1.png');
+      // Read back from a file as it was written; a wrong style field makes the recipe unreadable.
+      assert.deepEqual(parseRecipeJson(JSON.stringify(recipe)), recipe);
+      assert.equal(parseRecipeJson(JSON.stringify({ ...recipe, style: { name: 'ink' } })), undefined);
+      assert.equal(parseRecipeJson(JSON.stringify({ ...recipe, style: { name: 'two words', prompt: 'x' } })), undefined);
+      // The file's default is none: a document without a declaration has no style.
+      assert.equal(requestFor(image('# A\n'), undefined, root).prompt, 'A fox in snow');
+      assert.throws(() => requestFor(image('---\nflux-style: bad\n---\n'), undefined, root), /The style “bad” in \.vscode\/flux-styles\.json names the reference image “\.\.\/out\.png”, which is outside the workspace/);
+      assert.throws(() => requestFor(image('---\nflux-style: gone\n---\n'), undefined, root), /The style “gone” is not in \.vscode\/flux-styles\.json/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
