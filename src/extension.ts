@@ -31,6 +31,7 @@ import { ImageCodeActionProvider } from './languageFeatures/codeActions';
 import { ImageHoverProvider } from './languageFeatures/hover';
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
+import { StyleRegistry } from './services/styles';
 import { registerKeyContext } from './ui/keyContext';
 import { pipelinePrompts } from './ui/keyPrompt';
 import type { MessageLog } from './ui/messages';
@@ -90,7 +91,8 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
   // Paid work in flight, noted as it changes, so a reload or a crash loses none of it.
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
-  const services: Services = { generation, files, links, history, keys, log, costs, places };
+  const styles = new StyleRegistry();
+  const services: Services = { generation, files, links, history, keys, log, costs, places, styles };
   const studio = registerOpenStudio(context, services, target);
 
   context.subscriptions.push(
@@ -98,6 +100,7 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
     files,
     journal,
     generation,
+    styles,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
     registerEditImage(services),

@@ -12,7 +12,8 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import type { PlaceScope } from '../services/places';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
-import type { GenerationJob } from '../services/generationService';
+import type { GenerationJob, JobStyle } from '../services/generationService';
+import { recordedStyle } from '../services/generationService';
 import type { retargetPath as RetargetPathFn } from '../core/documents';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
@@ -92,10 +93,12 @@ export function registerRegenerateImage(services: Services, references: Referenc
       if (!refs) return undefined;
       if (target) {
         const { retargetPath } = await import('../core/documents');
-        return await regenerateInPlace(services, target, request, source, places, retargetPath, refs);
+        return await regenerateInPlace(services, target, request, source, places, retargetPath, refs, recordedStyle(recipe));
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
-      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}) });
+      // The style as recorded (its sent prompt; its references are the recipe's), never as it is now.
+      const style = recordedStyle(recipe);
+      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}), ...(style ? { style } : {}) });
     } finally {
       // Try Again keeps them followed until its last try (generateWithProgress holds the scope).
       places.dispose();
@@ -190,6 +193,7 @@ function regenerateInPlace(
   places: PlaceScope,
   retargetPath: RetargetPath,
   references: readonly vscode.Uri[],
+  style: JobStyle | undefined,
 ): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   return generateWithProgress(services.generation, {
@@ -198,6 +202,7 @@ function regenerateInPlace(
     ...(source ? { source } : {}),
     ...(references.length ? { references } : {}),
     places,
+    ...(style ? { style } : {}),
     retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }

@@ -6,6 +6,7 @@ import type { ImageStore } from './imageStore';
 import type { ApiKeyStore } from './keys';
 import type { LinkInserter } from './linkInserter';
 import type { PlaceTracker } from './places';
+import type { StyleRegistry } from './styles';
 
 /** What commands are given: the services, built once in extension.ts. */
 export interface Services {
@@ -18,4 +19,6 @@ export interface Services {
   readonly costs: Costs;
   /** The one owner of places followed in documents (a scope per job). */
   readonly places: PlaceTracker;
+  /** House styles: `.vscode/flux-styles.json` per folder, and which style a document uses. */
+  readonly styles: StyleRegistry;
 }
