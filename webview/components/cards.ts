@@ -81,6 +81,7 @@ export class FluxItemCard extends LightElement {
       { label: S.variations, icon: 'sparkle', run: send('variations', this.count) },
       { label: S.reproduce, icon: 'refresh', run: send('reproduce'), ...reason(noSeed) },
       { label: S.editImage, icon: 'edit', run: send('edit'), className: 'edit', ...reason(gone) },
+      { label: S.useAsReference, icon: 'image', run: send('reference'), className: 'use-reference', ...reason(gone) },
       { label: S.saveToAssets, icon: 'save', run: send('save'), className: 'save', ...reason(saveReason) },
       { label: S.useSettings, icon: 'settings', run: this.useSettings },
       { label: S.copyLink, icon: 'copy', run: send('copyLink'), ...reason(notSaved) },
