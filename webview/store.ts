@@ -32,6 +32,9 @@ export interface Failure {
   readonly error: ErrorView;
   /** An edit's input image, so Try again edits it again. */
   readonly input?: { readonly id: string; readonly name: string };
+  /** The references and megapixels sent, so Try again sends them again. */
+  readonly references?: readonly string[];
+  readonly megapixels?: number;
 }
 
 export interface Notice {
@@ -325,7 +328,17 @@ function fromHost(state: State, message: HostToWebview): State {
       if (!job) return { ...state, jobs };
       // Cancelled on purpose, with nothing to do about it: no card, a word in the status line.
       if (message.error.kind === 'cancelled' && message.error.commands.length === 0) return announce({ ...state, jobs }, message.error.message);
-      const failure: Failure = { jobId: job.jobId, prompt: job.prompt, model: job.model, size: job.size, seed: job.seed, error: message.error, ...(job.input ? { input: job.input } : {}) };
+      const failure: Failure = {
+        jobId: job.jobId,
+        prompt: job.prompt,
+        model: job.model,
+        size: job.size,
+        seed: job.seed,
+        error: message.error,
+        ...(job.input ? { input: job.input } : {}),
+        ...(job.references?.length ? { references: job.references } : {}),
+        ...(job.megapixels !== undefined ? { megapixels: job.megapixels } : {}),
+      };
       return { ...state, jobs, failures: [failure, ...state.failures.filter((f) => f.jobId !== job.jobId)] };
     }
     case 'formError':

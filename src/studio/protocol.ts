@@ -67,6 +67,10 @@ export interface JobView {
   readonly message?: string;
   /** An edit: the input image (its id, to try again, and its name). */
   readonly input?: { readonly id: string; readonly name: string };
+  /** The reference images sent (their ids, to try again). */
+  readonly references?: readonly string[];
+  /** The megapixels asked for, to try again. */
+  readonly megapixels?: number;
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */

@@ -301,6 +301,8 @@ export class StudioController implements vscode.Disposable {
         seed,
         startedAt,
         ...(choice && inputId ? { input: { id: inputId, name: choice.name } } : {}),
+        ...(referenceIds.length ? { references: [...referenceIds] } : {}),
+        ...(megapixels !== undefined ? { megapixels } : {}),
       },
       controller: new AbortController(),
       ...(choice ? { input: choice.uri.toString() } : {}),
@@ -453,8 +455,15 @@ export class StudioController implements vscode.Disposable {
         // An edit is made again from its input image, when the history still has it.
         const input = this.parentInput(entry);
         const size = entry.size || (input ? '' : '1x1');
+        // The same references again (as recorded: by path), so a series keeps its cat and its garden.
+        const references = (entry.references ?? []).map((r) => {
+          const uri = sourceUri(r.path);
+          const id = newId();
+          if (uri) this.inputs.set(id, { uri, name: fileName(uri) });
+          return id;
+        });
         // Variations: new random seeds, each request pays for a new picture, never the same one again.
-        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input);
+        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references);
       }
       case 'remove':
         return this.remove(entry, uri);
@@ -810,6 +819,7 @@ export class StudioController implements vscode.Disposable {
       ...(description !== undefined ? { description } : {}),
       ...(draft ? { draft: true } : {}),
       ...(entry.recovered ? { recovered: true } : {}),
+      ...(entry.references?.length ? { references: entry.references } : {}),
       prompt: entry.prompt,
       model: entry.model,
       size: entry.size,
