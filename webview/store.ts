@@ -4,7 +4,10 @@
  * time carries it), so the unit tests run it in plain Node. Components render from the state;
  * `main.ts` turns host messages into actions and posts what the person asks for.
  */
-import type { CostsView, ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, TargetView, WebviewToHost } from '../src/studio/protocol';
+import type { CostsView, ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, ReferenceView, TargetView, WebviewToHost } from '../src/studio/protocol';
+import { MAX_REFERENCES } from '../src/studio/protocol';
+import { MEGAPIXELS } from '../src/core/dimensions';
+import { modelRoute, takesPixels } from '../src/core/models';
 
 export interface FormState {
   readonly prompt: string;
@@ -29,6 +32,9 @@ export interface Failure {
   readonly error: ErrorView;
   /** An edit's input image, so Try again edits it again. */
   readonly input?: { readonly id: string; readonly name: string };
+  /** The references and megapixels sent, so Try again sends them again. */
+  readonly references?: readonly string[];
+  readonly megapixels?: number;
 }
 
 export interface Notice {
@@ -71,6 +77,10 @@ export interface State {
   readonly ready: boolean;
   /** The image the next Generate edits. */
   readonly input?: InputView;
+  /** Reference images sent with the next Generate, in order (kept after it: a series shares them). */
+  readonly references: readonly ReferenceView[];
+  /** FLUX.2: the megapixels chosen in the Studio; undefined = `flux.megapixels`. */
+  readonly megapixels?: number;
   /** Prices in force and this month's spending, from the host. */
   readonly costs?: CostsView;
   /** The card shown on purpose (an edit's parent), highlighted until something else is chosen. */
@@ -108,6 +118,8 @@ export type Action =
   | { readonly type: 'showMore' }
   /** The input image's remove button: Generate makes a new image again. */
   | { readonly type: 'removeInput' }
+  | { readonly type: 'removeReference'; readonly id: string }
+  | { readonly type: 'setMegapixels'; readonly megapixels: number }
   | { readonly type: 'highlight'; readonly id: string | undefined };
 
 /** What the webview keeps across reloads with `setState`. */
@@ -118,6 +130,8 @@ export interface SavedState {
   readonly scrollY?: number;
   /** The input image (the page is re-created when the panel is hidden and shown again). */
   readonly input?: InputView;
+  readonly references?: readonly ReferenceView[];
+  readonly megapixels?: number;
 }
 
 export function defaultForm(choices: FormChoices): FormState {
@@ -146,6 +160,8 @@ export function initialState(choices: FormChoices, saved: unknown): State {
   const seedMode = f.seedMode === 'fixed' || f.seedMode === 'random' ? f.seedMode : base.seedMode;
   const count = typeof f.count === 'number' && Number.isInteger(f.count) && f.count >= 1 && f.count <= choices.maxCount ? f.count : base.count;
   const input = savedInput(s.input);
+  const references = Array.isArray(s.references) ? s.references.slice(0, MAX_REFERENCES).map(savedInput).filter((r) => r !== undefined) : [];
+  const megapixels = validMegapixels(s.megapixels) ? s.megapixels : undefined;
   return {
     choices,
     form: {
@@ -169,7 +185,13 @@ export function initialState(choices: FormChoices, saved: unknown): State {
     ready: false,
     seq: 0,
     ...(input ? { input } : {}),
+    references,
+    ...(megapixels !== undefined ? { megapixels } : {}),
   };
+}
+
+function validMegapixels(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= MEGAPIXELS.min && value <= MEGAPIXELS.max;
 }
 
 /** A kept input image, if it still has the shape of one. */
@@ -181,7 +203,15 @@ function savedInput(value: unknown): InputView | undefined {
 }
 
 export function savedState(state: State, scrollY?: number): SavedState {
-  return { version: 2, form: state.form, filter: state.filter, ...(scrollY !== undefined ? { scrollY } : {}), ...(state.input ? { input: state.input } : {}) };
+  return {
+    version: 2,
+    form: state.form,
+    filter: state.filter,
+    ...(scrollY !== undefined ? { scrollY } : {}),
+    ...(state.input ? { input: state.input } : {}),
+    ...(state.references.length ? { references: state.references } : {}),
+    ...(state.megapixels !== undefined ? { megapixels: state.megapixels } : {}),
+  };
 }
 
 export function reduce(state: State, action: Action): State {
@@ -244,6 +274,10 @@ export function reduce(state: State, action: Action): State {
       return { ...state, shown: state.shown + PAGE };
     case 'removeInput':
       return withoutInput(state);
+    case 'removeReference':
+      return state.references.some((r) => r.id === action.id) ? clearError({ ...state, references: state.references.filter((r) => r.id !== action.id) }, 'references') : state;
+    case 'setMegapixels':
+      return validMegapixels(action.megapixels) ? clearError({ ...state, megapixels: action.megapixels }, 'size') : state;
     case 'highlight':
       return state.highlight === action.id ? state : { ...state, highlight: action.id };
   }
@@ -261,6 +295,7 @@ function fromHost(state: State, message: HostToWebview): State {
     case 'init': {
       let s: State = { ...state, items: [...message.items], jobs: [...message.jobs], target: message.target, ready: true };
       if (message.input) s = withForm({ ...s, input: message.input }, { ratio: 'input' });
+      for (const reference of message.references ?? []) s = withReference(s, reference);
       return message.prefill !== undefined ? withForm(clearError(s, 'prompt'), { prompt: message.prefill }) : s;
     }
     case 'prefill':
@@ -293,7 +328,17 @@ function fromHost(state: State, message: HostToWebview): State {
       if (!job) return { ...state, jobs };
       // Cancelled on purpose, with nothing to do about it: no card, a word in the status line.
       if (message.error.kind === 'cancelled' && message.error.commands.length === 0) return announce({ ...state, jobs }, message.error.message);
-      const failure: Failure = { jobId: job.jobId, prompt: job.prompt, model: job.model, size: job.size, seed: job.seed, error: message.error, ...(job.input ? { input: job.input } : {}) };
+      const failure: Failure = {
+        jobId: job.jobId,
+        prompt: job.prompt,
+        model: job.model,
+        size: job.size,
+        seed: job.seed,
+        error: message.error,
+        ...(job.input ? { input: job.input } : {}),
+        ...(job.references?.length ? { references: job.references } : {}),
+        ...(job.megapixels !== undefined ? { megapixels: job.megapixels } : {}),
+      };
       return { ...state, jobs, failures: [failure, ...state.failures.filter((f) => f.jobId !== job.jobId)] };
     }
     case 'formError':
@@ -320,6 +365,8 @@ function fromHost(state: State, message: HostToWebview): State {
       // A card's Edit…: the field waits for what should change, not the card's description.
       return message.startEdit ? withForm(clearError(s, 'prompt'), { prompt: '' }) : s;
     }
+    case 'reference':
+      return withReference(state, message.reference);
     case 'itemUpdated':
       // In place: a saved draft stays where it was, now showing the saved file.
       return {
@@ -330,6 +377,13 @@ function fromHost(state: State, message: HostToWebview): State {
     case 'reveal':
       return revealItem(state, message.id);
   }
+}
+
+/** One more reference, at the end; the same file twice is kept once (its newest id). */
+function withReference(state: State, reference: ReferenceView): State {
+  const others = state.references.filter((r) => r.path !== reference.path);
+  if (others.length >= MAX_REFERENCES) return state;
+  return clearError({ ...state, references: [...others, reference] }, 'references');
 }
 
 /** Edit mode left: no input image, and a ratio that needs none. */
@@ -405,7 +459,36 @@ export function generateRequest(state: State): { readonly message: Extract<Webvi
   const input = state.input?.id;
   // Without an input image there is no shape to keep: the default ratio then.
   const size = f.ratio === 'input' && !input ? formSize(defaultForm(state.choices)) : formSize(f);
-  return { message: { type: 'generate', prompt: f.prompt, model: f.model, size, seed, count: f.count, ...(input ? { input } : {}) } };
+  const references = state.references.map((r) => r.id);
+  const megapixels = takesPixels(f.model) && f.ratio !== 'custom' ? state.megapixels : undefined;
+  return {
+    message: {
+      type: 'generate',
+      prompt: f.prompt,
+      model: f.model,
+      size,
+      seed,
+      count: f.count,
+      ...(input ? { input } : {}),
+      ...(references.length ? { references } : {}),
+      ...(megapixels !== undefined ? { megapixels } : {}),
+    },
+  };
+}
+
+/**
+ * How many references the form's model takes through the provider in force, after an edit's
+ * input image (which counts as one); 0 for a model that takes none (Kontext through DMXAPI).
+ */
+export function referenceLimit(state: State): number {
+  const route = modelRoute(state.form.model, state.costs?.provider ?? 'dmxapi');
+  if (route.api === 'openai') return 0;
+  return Math.max(0, Math.min(MAX_REFERENCES, route.maxImages - (state.input ? 1 : 0)));
+}
+
+/** The megapixels a FLUX.2 ratio becomes: the Studio's choice, else the setting. */
+export function formMegapixels(state: State): number {
+  return state.megapixels ?? state.costs?.megapixels ?? MEGAPIXELS.default;
 }
 
 /** The seeds a fixed-seed batch will use, for the hint under the seed field; undefined otherwise. */

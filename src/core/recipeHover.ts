@@ -36,6 +36,8 @@ export interface HoverLabels {
   readonly aiGenerated: string;
   /** "Content Credentials from the service": the file carries C2PA. */
   readonly contentCredentials: string;
+  /** "References": the images sent with the prompt, listed by their workspace paths. Optional for older callers. */
+  readonly references?: string;
 }
 
 export interface RecipeHoverInput {
@@ -96,6 +98,12 @@ export function writeRecipeHover(sink: MarkdownSink, input: RecipeHoverInput): v
     field(labels.model, recipe.model);
     field(labels.size, sizeLabel(recipe.size), recipe.seed === null);
     if (recipe.seed !== null) field(labels.seed, String(recipe.seed), true);
+    // The references by path, as text: a path from the file is never a link or markup.
+    if (recipe.references?.length) {
+      sink.appendMarkdown(`**${escapeLabel(labels.references ?? 'References')}:** `);
+      sink.appendText(recipe.references.map((r, i) => `${i + 1}. ${r.path}`).join(' · '));
+      sink.appendMarkdown('\n\n');
+    }
     sink.appendMarkdown(
       [commandLink(labels.regenerate, 'flux.regenerateImage', image), commandLink(labels.edit, 'flux.editImage', image), commandLink(labels.studio, 'flux.openStudio')].join(' · '),
     );

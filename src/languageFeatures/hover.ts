@@ -44,5 +44,6 @@ export function hoverLabels(): HoverLabels {
     noRecipe: t('This image has no recipe: it was not made by Flux for VS Code, or recipes were turned off.'),
     aiGenerated: t('AI-generated'),
     contentCredentials: t('Content Credentials from the service'),
+    references: t('References'),
   };
 }

@@ -9,6 +9,7 @@
  */
 
 import type { PriceRule } from '../core/prices';
+import type { ProviderId } from '../core/providers/types';
 import type { ImageRecord } from '../core/imageRecord';
 import { ID_PATTERN, MAX_MODEL_FIELD, MAX_PROMPT_FIELD, MAX_SIZE_FIELD } from '../core/imageRecord';
 
@@ -46,6 +47,12 @@ export interface InputView {
   readonly parent?: string;
 }
 
+/** A reference image chosen for the next Generate: like an input image, named by a host-made id. */
+export type ReferenceView = InputView;
+
+/** References one request may carry at most (FLUX.2 [pro], [max], [flex]); the model may take fewer. */
+export const MAX_REFERENCES = 8;
+
 /** One request in flight. */
 export interface JobView {
   readonly jobId: string;
@@ -60,6 +67,10 @@ export interface JobView {
   readonly message?: string;
   /** An edit: the input image (its id, to try again, and its name). */
   readonly input?: { readonly id: string; readonly name: string };
+  /** The reference images sent (their ids, to try again). */
+  readonly references?: readonly string[];
+  /** The megapixels asked for, to try again. */
+  readonly megapixels?: number;
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
@@ -94,9 +105,11 @@ export interface FormDefaults {
  * - `save`: a draft is copied into the output folder (the card then shows the saved file).
  * - `edit`: the image becomes the input image of the next Generate (the host answers `input`).
  * - `openSource`: an edit's input image: its card when the history has it, else the file.
+ * - `reference`: Use as Reference: the image goes with the next Generate (the host answers `reference`;
+ *   a draft is saved into the workspace first, so the recipe can name it).
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource'];
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource' | 'reference';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'reference'];
 
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
@@ -117,11 +130,19 @@ export type WebviewToHost =
       readonly count: number;
       /** An edit of this input image (an `InputView.id` the host handed out). */
       readonly input?: string;
+      /** Reference images, in order (`ReferenceView.id`s the host handed out). */
+      readonly references?: readonly string[];
+      /** FLUX.2: the megapixels a ratio becomes; absent = `flux.megapixels`. */
+      readonly megapixels?: number;
     }
   /** Asks the host for a quick pick of the workspace's images; the choice comes back as `input`. */
   | { readonly type: 'pickInput' }
   /** Files dropped on the compose area (`text/uri-list`); the host checks them and answers `input` or a `formError` on 'input'. */
   | { readonly type: 'dropInput'; readonly uris: readonly string[] }
+  /** Asks the host for an open dialog of images in the workspace; each choice comes back as `reference`. */
+  | { readonly type: 'pickReferences' }
+  /** Files dropped on the References row; the host checks each and answers `reference` or a `formError` on 'references'. */
+  | { readonly type: 'dropReferences'; readonly uris: readonly string[] }
   /** Aborts every request this panel has in flight. */
   | { readonly type: 'cancel' }
   | {
@@ -145,6 +166,8 @@ export type HostToWebview =
       readonly prefill?: string;
       /** An input image offered while the page was reloading (to load it from a new folder). */
       readonly input?: InputView;
+      /** References offered while the page was reloading. */
+      readonly references?: readonly ReferenceView[];
     }
   | { readonly type: 'prefill'; readonly prompt: string }
   | { readonly type: 'costs'; readonly costs: CostsView }
@@ -163,6 +186,8 @@ export type HostToWebview =
       /** A card's Edit…: the form becomes a fresh edit (empty instruction, one image, random seed). */
       readonly startEdit?: boolean;
     }
+  /** One more reference image for the next Generate. */
+  | { readonly type: 'reference'; readonly reference: ReferenceView }
   /** An image changed in place: a draft saved into the workspace. */
   | { readonly type: 'itemUpdated'; readonly item: HistoryItemView }
   /** Show this history card: scrolled into view and highlighted (an edit's parent). */
@@ -170,7 +195,7 @@ export type HostToWebview =
   /** The outcome of an item action, shown next to that item (or at the top without one). */
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly id?: string };
 
-export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input';
+export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input' | 'references';
 
 /** Strings the webview shows, localized by the host and handed over in a `data-` attribute. */
 /** What the Studio needs to say what a click costs: the prices in force and this month's figures (USD). */
@@ -181,6 +206,8 @@ export interface CostsView {
   readonly budget: number;
   /** `flux.megapixels`: the size of a ratio for FLUX.2 models. */
   readonly megapixels: number;
+  /** `flux.provider`: how many reference images a model takes depends on it. */
+  readonly provider?: ProviderId;
 }
 
 export interface WebviewStrings {
@@ -304,6 +331,27 @@ export interface WebviewStrings {
   readonly editPlaceholder: string;
   /** {0} = path: why Save to assets is disabled on a saved image. */
   readonly alreadySaved: string;
+  // Reference images and megapixels (FLUX.2).
+  readonly references: string;
+  /** A card's action: the image goes with the next Generate. */
+  readonly useAsReference: string;
+  readonly chooseReferences: string;
+  /** {0} = how many are chosen, {1} = how many the model takes */
+  readonly referenceCount: string;
+  readonly referencesHint: string;
+  /** {0} = model */
+  readonly noReferences: string;
+  /** {0} = file name */
+  readonly removeReference: string;
+  /** {0} = how many the model takes */
+  readonly referencesFull: string;
+  /** {0} = count: on a card made with references */
+  readonly madeWithReferences: string;
+  readonly megapixels: string;
+  /** {0} = the megapixels, {1} = width × height of a ratio at that size */
+  readonly megapixelsOption: string;
+  /** Why the megapixels are disabled with a custom size. */
+  readonly megapixelsCustom: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */
@@ -352,22 +400,38 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
     case 'cancel':
       return { type: 'cancel' };
     case 'generate': {
-      const { prompt, model, size, seed, count, input } = raw;
+      const { prompt, model, size, seed, count, input, references, megapixels } = raw;
       if (!boundedString(prompt, MAX_PROMPT_FIELD)) return undefined;
       if (!boundedString(model, MAX_MODEL_FIELD)) return undefined;
       if (!boundedString(size, MAX_SIZE_FIELD)) return undefined;
       if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -1) return undefined;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) return undefined;
       if (input !== undefined && !isId(input)) return undefined;
-      return { type: 'generate', prompt, model, size, seed, count, ...(input !== undefined ? { input } : {}) };
+      if (references !== undefined && (!Array.isArray(references) || references.length > MAX_REFERENCES || !references.every(isId))) return undefined;
+      // The range (0.25–4) is the host's check, with a message; here only a plain number.
+      if (megapixels !== undefined && (typeof megapixels !== 'number' || !Number.isFinite(megapixels))) return undefined;
+      return {
+        type: 'generate',
+        prompt,
+        model,
+        size,
+        seed,
+        count,
+        ...(input !== undefined ? { input } : {}),
+        ...(Array.isArray(references) && references.length ? { references: [...(references as string[])] } : {}),
+        ...(megapixels !== undefined ? { megapixels } : {}),
+      };
     }
+    case 'pickReferences':
+      return { type: 'pickReferences' };
     case 'pickInput':
       return { type: 'pickInput' };
-    case 'dropInput': {
+    case 'dropInput':
+    case 'dropReferences': {
       const { uris } = raw;
       if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_DROPPED_URIS) return undefined;
       if (!uris.every((u) => boundedString(u, MAX_URI_FIELD) && u.length > 0)) return undefined;
-      return { type: 'dropInput', uris: [...(uris as string[])] };
+      return { type: raw.type, uris: [...(uris as string[])] };
     }
     case 'item': {
       const { action, id, count } = raw;

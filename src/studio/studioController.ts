@@ -7,7 +7,9 @@ import type { GenerationParams } from '../core/params';
 import type { InputImage } from '../core/providers/types';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import { markdownImageLink } from '../core/markdown';
-import { readChosenEditInput } from '../services/editInputFile';
+import { readChosenEditInput, readReferences } from '../services/editInputFile';
+import { checkModelRequest } from '../core/models';
+import { MEGAPIXELS } from '../core/dimensions';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
 import { linkText } from '../services/generationService';
@@ -16,7 +18,7 @@ import { caughtError, localizedMessage } from '../ui/notifications';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { Drafts } from './drafts';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
-import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, WebviewToHost } from './protocol';
+import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, ReferenceView, WebviewToHost } from './protocol';
 import { batchSeeds, MAX_URI_FIELD, validateWebviewMessage } from './protocol';
 import { showWarning } from '../ui/messages';
 
@@ -41,6 +43,8 @@ export interface StudioControllerOptions {
   readonly draftsFolder?: vscode.Uri;
   /** Asks for an input image from the workspace; default a quick pick of its images, newest first. */
   readonly pickImage?: () => Thenable<vscode.Uri | undefined>;
+  /** Asks for reference images in the workspace; default an open dialog of images, several at once. */
+  readonly pickReferences?: () => Thenable<readonly vscode.Uri[] | undefined>;
   readonly now?: () => number;
 }
 
@@ -75,6 +79,8 @@ export class StudioController implements vscode.Disposable {
   private pendingPrefill: string | undefined;
   /** An input offered while the page reloads for its folder: it goes with the next `init`. */
   private pendingInput: InputView | undefined;
+  /** References offered while the page reloads for their folder. */
+  private pendingReferences: ReferenceView[] = [];
   /** Records made by this panel's own jobs: announced with their job, not as outside additions. */
   private readonly ownRecords = new Set<string>();
   private readonly inputs = new Map<string, InputChoice>();
@@ -90,7 +96,7 @@ export class StudioController implements vscode.Disposable {
       options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['flux.prices', 'flux.monthlyBudget', 'flux.megapixels'].some((k) => e.affectsConfiguration(k))) this.sendCosts();
+        if (['flux.prices', 'flux.monthlyBudget', 'flux.megapixels', 'flux.provider'].some((k) => e.affectsConfiguration(k))) this.sendCosts();
       }),
       options.services.history.onDidChange((change) => {
         if (change.added) this.sendCosts();
@@ -144,11 +150,15 @@ export class StudioController implements vscode.Disposable {
       case 'ready':
         return this.sendInit();
       case 'generate':
-        return this.generate(message, message.count, message.input);
+        return this.generate(message, message.count, message.input, message.references, message.megapixels);
       case 'pickInput':
         return this.pickInput();
       case 'dropInput':
         return this.dropInput(message.uris);
+      case 'pickReferences':
+        return this.pickReferences();
+      case 'dropReferences':
+        return this.dropReferences(message.uris);
       case 'cancel':
         return this.cancelAll();
       case 'item':
@@ -163,6 +173,8 @@ export class StudioController implements vscode.Disposable {
     this.pendingPrefill = undefined;
     const input = this.pendingInput;
     this.pendingInput = undefined;
+    const references = this.pendingReferences;
+    this.pendingReferences = [];
     this.send({
       type: 'init',
       items: this.options.services.history.list().flatMap((e) => {
@@ -176,6 +188,7 @@ export class StudioController implements vscode.Disposable {
       target: { label: this.options.target.label() },
       ...(prefill !== undefined ? { prefill } : {}),
       ...(input ? { input } : {}),
+      ...(references.length ? { references } : {}),
     });
     this.sendCosts();
   }
@@ -184,12 +197,19 @@ export class StudioController implements vscode.Disposable {
   private sendCosts(): void {
     const { costs } = this.options.services;
     const scope = this.options.target.current()?.document.uri;
-    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope), megapixels: readConfig(scope).megapixels } });
+    const config = readConfig(scope);
+    this.send({ type: 'costs', costs: { prices: costs.book(scope).rules, monthUsd: costs.spending(scope).monthUsd, budget: costs.budget(scope), megapixels: config.megapixels, provider: config.provider } });
   }
 
   // ---- generating ----
 
-  private async generate(input: { prompt: string; model: string; size: string; seed: number }, count: number, inputId?: string): Promise<void> {
+  private async generate(
+    input: { prompt: string; model: string; size: string; seed: number },
+    count: number,
+    inputId?: string,
+    referenceIds: readonly string[] = [],
+    megapixels?: number,
+  ): Promise<void> {
     let choice: InputChoice | undefined;
     if (inputId !== undefined) {
       choice = this.inputs.get(inputId);
@@ -198,9 +218,43 @@ export class StudioController implements vscode.Disposable {
         return;
       }
     }
+    const referenceChoices: InputChoice[] = [];
+    for (const id of referenceIds) {
+      const reference = this.inputs.get(id);
+      if (!reference) {
+        this.send({ type: 'formError', field: 'references', message: vscode.l10n.t('A reference image is no longer available. Remove it and choose it again.') });
+        return;
+      }
+      referenceChoices.push(reference);
+    }
+    if (megapixels !== undefined && !(megapixels >= MEGAPIXELS.min && megapixels <= MEGAPIXELS.max)) {
+      this.send({ type: 'formError', field: 'size', message: vscode.l10n.t('Megapixels must be from {0} to {1}.', MEGAPIXELS.min, MEGAPIXELS.max) });
+      return;
+    }
     // An edit without a size keeps its input's aspect ratio.
     const params = this.checkForm(input, count, choice !== undefined && input.size === '');
     if (!params) return;
+    const config = readConfig(this.options.target.current()?.document.uri);
+    const references = referenceChoices.map((r) => r.uri);
+    // The model's limit (an edit's input counts as one), before anything is read or sent.
+    try {
+      checkModelRequest(
+        { prompt: params.prompt, model: params.model, size: params.size || undefined, seed: params.seed, megapixels: megapixels ?? config.megapixels, references: references.map(() => PLACEHOLDER_IMAGE), ...(choice ? { image: PLACEHOLDER_IMAGE } : {}) },
+        config.provider,
+      );
+    } catch (err) {
+      this.send({ type: 'formError', field: references.length ? 'references' : 'size', message: localizedMessage(err) });
+      return;
+    }
+    // Each reference read now (an image, 20 MB at most, still there): a problem names the file before any request.
+    if (references.length) {
+      try {
+        await readReferences(references);
+      } catch (err) {
+        this.send({ type: 'formError', field: 'references', message: localizedMessage(err) });
+        return;
+      }
+    }
     // Each image is a paid request: two full batches in flight are plenty.
     if (this.running.size + count > MAX_RUNNING) {
       this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('{0} images are still being made. Wait for them, or cancel, before starting more.', this.running.size) });
@@ -231,8 +285,8 @@ export class StudioController implements vscode.Disposable {
       }
     }
     // The whole batch is one question against the monthly budget, asked before anything is sent.
-    const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}) };
-    if (!(await this.options.services.costs.approve([costItem(request, count, readConfig(scope).megapixels)], scope))) {
+    const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}), references };
+    if (!(await this.options.services.costs.approve([costItem(request, count, megapixels ?? readConfig(scope).megapixels)], scope))) {
       this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.') });
       return;
     }
@@ -246,6 +300,8 @@ export class StudioController implements vscode.Disposable {
         seed,
         startedAt,
         ...(choice && inputId ? { input: { id: inputId, name: choice.name } } : {}),
+        ...(referenceIds.length ? { references: [...referenceIds] } : {}),
+        ...(megapixels !== undefined ? { megapixels } : {}),
       },
       controller: new AbortController(),
       ...(choice ? { input: choice.uri.toString() } : {}),
@@ -253,7 +309,7 @@ export class StudioController implements vscode.Disposable {
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit)));
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) })));
     void this.pruneDrafts();
   }
 
@@ -302,12 +358,22 @@ export class StudioController implements vscode.Disposable {
     params: GenerationParams,
     scope: vscode.Uri | undefined,
     edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined,
+    flux2: { references: readonly vscode.Uri[]; megapixels?: number } = { references: [] },
   ): Promise<void> {
     const { services } = this.options;
     const { signal } = job.controller;
     try {
       const result = await services.generation.run({
-        request: { prompt: params.prompt, model: params.model, size: params.size || undefined, seed: job.view.seed, ...(edit ? { image: edit.image } : {}) },
+        request: {
+          prompt: params.prompt,
+          model: params.model,
+          size: params.size || undefined,
+          seed: job.view.seed,
+          ...(edit ? { image: edit.image } : {}),
+          ...(flux2.megapixels !== undefined ? { megapixels: flux2.megapixels } : {}),
+        },
+        // The pipeline reads them again when the request leaves the queue: one changed meanwhile is sent as it is then.
+        ...(flux2.references.length ? { references: flux2.references } : {}),
         ...(scope ? { scope } : {}),
         ...(this.drafts ? { folder: this.drafts.folder } : {}),
         ...(edit ? { source: edit.source, ...(edit.parent ? { parent: edit.parent } : {}) } : {}),
@@ -355,6 +421,13 @@ export class StudioController implements vscode.Disposable {
       case 'edit':
         if (await this.missing(entry, uri)) return;
         return this.offerInput({ uri, name: fileName(uri), parent: entry.id }, true);
+      case 'reference': {
+        if (await this.missing(entry, uri)) return;
+        // A recipe names its references by workspace path: a draft goes into the workspace first.
+        const file = draft ? await this.save(entry, uri, this.options.target.current()?.document.uri) : uri;
+        if (file) await this.acceptReference(file);
+        return;
+      }
       case 'openSource':
         return this.openSource(entry);
       case 'copyLink':
@@ -381,8 +454,15 @@ export class StudioController implements vscode.Disposable {
         // An edit is made again from its input image, when the history still has it.
         const input = this.parentInput(entry);
         const size = entry.size || (input ? '' : '1x1');
+        // The same references again (as recorded: by path), so a series keeps its cat and its garden.
+        const references = (entry.references ?? []).map((r) => {
+          const uri = sourceUri(r.path);
+          const id = newId();
+          if (uri) this.inputs.set(id, { uri, name: fileName(uri) });
+          return id;
+        });
         // Variations: new random seeds, each request pays for a new picture, never the same one again.
-        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input);
+        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references);
       }
       case 'remove':
         return this.remove(entry, uri);
@@ -538,6 +618,58 @@ export class StudioController implements vscode.Disposable {
     return id;
   }
 
+  // ---- reference images ----
+
+  private async pickReferences(): Promise<void> {
+    const uris = await (this.options.pickReferences ?? pickReferenceFiles)();
+    for (const uri of uris ?? []) {
+      if (!(await this.acceptReference(uri))) return;
+    }
+  }
+
+  /** Files dropped on the References row: every image among them, in order. */
+  private async dropReferences(uris: readonly string[]): Promise<void> {
+    let any = false;
+    for (const raw of uris) {
+      let uri: vscode.Uri;
+      try {
+        uri = vscode.Uri.parse(raw, true);
+      } catch {
+        continue;
+      }
+      if (!IMAGE_FILE_NAME.test(uri.path)) continue;
+      any = true;
+      if (!(await this.acceptReference(uri))) return;
+    }
+    if (!any) this.send({ type: 'formError', field: 'references', message: vscode.l10n.t('Drop a PNG, JPEG or WebP image from the Explorer.') });
+  }
+
+  /**
+   * Checks a reference as the pipeline will (in the workspace, an image of at most 20 MB) and
+   * hands it to the webview under a fresh id. False (after a message) when it cannot be used.
+   */
+  private async acceptReference(uri: vscode.Uri): Promise<boolean> {
+    const name = fileName(uri);
+    if (!isInWorkspace(uri)) {
+      this.send({ type: 'formError', field: 'references', message: vscode.l10n.t('{0} is not in the workspace. Only images in the workspace can be references: copy it into the workspace first.', name) });
+      return false;
+    }
+    try {
+      await readReferences([uri]);
+    } catch (err) {
+      this.send({ type: 'formError', field: 'references', message: localizedMessage(err) });
+      return false;
+    }
+    const id = newId();
+    this.inputs.set(id, { uri, name });
+    if (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value!);
+    const reloads = this.options.allowFolder?.(vscode.Uri.joinPath(uri, '..')) === true;
+    const reference: ReferenceView = { id, name, src: this.options.asWebviewUri(uri).toString(), path: displayPath(uri) };
+    if (reloads) this.pendingReferences.push(reference);
+    this.send({ type: 'reference', reference });
+    return true;
+  }
+
   private async pickInput(): Promise<void> {
     const uri = await (this.options.pickImage ?? pickWorkspaceImage)();
     if (!uri) return;
@@ -688,6 +820,7 @@ export class StudioController implements vscode.Disposable {
       ...(description !== undefined ? { description } : {}),
       ...(draft ? { draft: true } : {}),
       ...(entry.recovered ? { recovered: true } : {}),
+      ...(entry.references?.length ? { references: entry.references } : {}),
       prompt: entry.prompt,
       model: entry.model,
       size: entry.size,
@@ -703,6 +836,22 @@ export class StudioController implements vscode.Disposable {
     if (this.disposed) return;
     void Promise.resolve(this.options.post(message)).then(undefined, () => undefined);
   }
+}
+
+/** Stands in for an image when only the count matters (the model's limit). */
+const PLACEHOLDER_IMAGE: InputImage = { bytes: new Uint8Array(0), name: '', mime: 'image/png' };
+
+/** An open dialog of images, starting in the first workspace folder; several may be chosen. */
+async function pickReferenceFiles(): Promise<readonly vscode.Uri[] | undefined> {
+  return vscode.window.showOpenDialog({
+    canSelectMany: true,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    openLabel: vscode.l10n.t('Use as Reference'),
+    title: vscode.l10n.t('Reference images'),
+    filters: { [vscode.l10n.t('Image files')]: ['png', 'jpg', 'jpeg', 'webp'] },
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
 }
 
 export function newId(): string {

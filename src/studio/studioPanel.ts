@@ -280,6 +280,18 @@ function webviewStrings(): WebviewStrings {
     editedWith: t('Edit: {0}'),
     editPlaceholder: t('For example: make it night; add a red umbrella'),
     alreadySaved: t('Already in the workspace: {0}'),
+    references: t('References'),
+    useAsReference: t('Use as Reference'),
+    chooseReferences: t('Choose images…'),
+    referenceCount: t('{0} of {1}'),
+    referencesHint: t('Images sent with the prompt: “the dog from image 1 in the garden of image 2”. Or drop images from the Explorer here.'),
+    noReferences: t('{0} takes no reference images here. Choose a FLUX.2 model to send some.'),
+    removeReference: t('Remove reference {0}'),
+    referencesFull: t('This model takes {0} references at most. Remove one to add another.'),
+    madeWithReferences: t('{0} references'),
+    megapixels: t('Megapixels'),
+    megapixelsOption: t('{0} MP ({1})'),
+    megapixelsCustom: t('A custom size gives the pixels itself.'),
   };
 }
 

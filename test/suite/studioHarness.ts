@@ -53,6 +53,8 @@ export class StudioHarness implements vscode.Disposable {
   readonly allowed: vscode.Uri[] = [];
   /** What the image picker answers. */
   picked: vscode.Uri | undefined;
+  /** What the references' open dialog answers. */
+  pickedReferences: vscode.Uri[] | undefined;
 
   /** `api`: the extension's testing hook; its key store is the real one (SecretStorage). */
   constructor(api: TestingApi, options: StudioHarnessOptions = {}) {
@@ -80,6 +82,7 @@ export class StudioHarness implements vscode.Disposable {
       confirmRemove: async () => this.removeChoice,
       ...(options.drafts ? { draftsFolder: options.drafts } : {}),
       pickImage: async () => this.picked,
+      pickReferences: async () => this.pickedReferences,
     });
   }
 

@@ -101,6 +101,25 @@ describe('recipe hover', () => {
     assert.ok(r.text.includes('[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`'), r.text);
   });
 
+  it('lists the references by path, as text: a path from the file never becomes a link or markup', () => {
+    const hostilePath = 'refs/[dog](command:workbench.action.terminal.new) **x** <b>.png';
+    const sink = new RecordingSink();
+    const withRefs: Recipe = { ...recipe, prompt: 'the dog from image 1 in the garden of image 2', references: [{ path: 'refs/dog.png', sha256: 'a'.repeat(64) }, { path: hostilePath, sha256: 'b'.repeat(64) }] };
+    writeRecipeHover(sink, { imageSrc: 'file:///a.png', imageArg: IMAGE, recipe: withRefs, labels: { ...LABELS, references: 'References' } });
+    assert.ok(sink.text.some((t) => t.includes('1. refs/dog.png') && t.includes(`2. ${hostilePath}`)), sink.text.join(' | '));
+    assert.ok(sink.markdown.every((md) => !md.includes('refs/')), 'no path goes in as markdown');
+    const r = render(sink.value);
+    assert.deepEqual(r.links.map((href) => /^command:([^?]*)/.exec(href)?.[1]), ['flux.regenerateImage', 'flux.editImage', 'flux.openStudio']);
+    assert.equal(r.html, 0);
+    // Our bold labels only: Prompt, Model, Size, Seed, References.
+    assert.equal(r.strong, 5);
+    assert.ok(r.text.includes(`References: 1. refs/dog.png · 2. ${hostilePath}`), r.text);
+    // Without references, no such line.
+    const plain = new RecordingSink();
+    writeRecipeHover(plain, { imageSrc: 'file:///a.png', imageArg: IMAGE, recipe, labels: { ...LABELS, references: 'References' } });
+    assert.ok(!plain.value.includes('References'));
+  });
+
   it('puts the prompt, the fields and the three links before the thumbnail, which is small', () => {
     const sink = new RecordingSink();
     writeRecipeHover(sink, { imageSrc: 'file:///a.png', imageArg: IMAGE, recipe: { ...recipe, prompt: 'fox' }, labels: LABELS });

@@ -81,6 +81,7 @@ export class FluxItemCard extends LightElement {
       { label: S.variations, icon: 'sparkle', run: send('variations', this.count) },
       { label: S.reproduce, icon: 'refresh', run: send('reproduce'), ...reason(noSeed) },
       { label: S.editImage, icon: 'edit', run: send('edit'), className: 'edit', ...reason(gone) },
+      { label: S.useAsReference, icon: 'image', run: send('reference'), className: 'use-reference', ...reason(gone) },
       { label: S.saveToAssets, icon: 'save', run: send('save'), className: 'save', ...reason(saveReason) },
       { label: S.useSettings, icon: 'settings', run: this.useSettings },
       { label: S.copyLink, icon: 'copy', run: send('copyLink'), ...reason(notSaved) },
@@ -118,6 +119,9 @@ export class FluxItemCard extends LightElement {
           ${item.draft ? html`<span class="badge draft" title=${S.draftHint}>${S.draft}</span> ` : nothing}${item.recovered ? html`<span class="badge recovered" title=${S.recoveredHint}>${S.recovered}</span> ` : nothing}${modelLabel(item.model)}${item.size ? ` · ${sizeLabel(item.size)}` : ''} · ${seedText(S, item.seed)} ·
           <time datetime=${new Date(item.createdAt).toISOString()}>${this.dateFormat(item.createdAt)}</time>
         </p>
+        ${item.references?.length
+          ? html`<p class="card-references" title=${item.references.map((r, i) => `${i + 1}: ${r.path}`).join('\n')}>${icon('image')}<span>${format(S.madeWithReferences, item.references.length)}</span></p>`
+          : nothing}
         ${item.sourceName
           ? html`<button type="button" class="link-button source-link" title=${format(S.showSource, item.sourceName)} @click=${send('openSource')}>
               ${icon('edit')}<span>${format(S.fromSource, item.sourceName)}</span>
@@ -208,7 +212,17 @@ export class FluxFailureCard extends LightElement {
   private retry = (): void => {
     const f = this.failure;
     this.ctx.dispatch({ type: 'dismissFailure', jobId: f.jobId });
-    this.ctx.post({ type: 'generate', prompt: f.prompt, model: f.model, size: f.size, seed: f.seed, count: 1, ...(f.input ? { input: f.input.id } : {}) });
+    this.ctx.post({
+      type: 'generate',
+      prompt: f.prompt,
+      model: f.model,
+      size: f.size,
+      seed: f.seed,
+      count: 1,
+      ...(f.input ? { input: f.input.id } : {}),
+      ...(f.references?.length ? { references: f.references } : {}),
+      ...(f.megapixels !== undefined ? { megapixels: f.megapixels } : {}),
+    });
   };
 }
 customElements.define('flux-failure-card', FluxFailureCard);

@@ -14,9 +14,10 @@ import type { FormField, WebviewStrings } from '../../src/studio/protocol';
 import { LightElement, shorten } from '../context';
 import type { StudioContext } from '../context';
 import { icon } from '../icons';
-import { recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
+import { formMegapixels, recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
 import type { State } from '../store';
 import type { MenuItem } from './menu';
+import './references';
 
 export class FluxCompose extends LightElement {
   static override properties = {
@@ -64,6 +65,7 @@ export class FluxCompose extends LightElement {
     >
       <h2 id="compose-title" class="visually-hidden">${S.compose}</h2>
       ${this.inputField()}
+      <flux-references .ctx=${this.ctx} .state=${st}></flux-references>
 
       <div class="field">
         <div class="label-row">
@@ -139,6 +141,7 @@ export class FluxCompose extends LightElement {
           : nothing}
         ${errorLine('size-error', err.size)}
       </fieldset>
+      <flux-megapixels .ctx=${this.ctx} .state=${st}></flux-megapixels>
 
       <fieldset class="field">
         <legend>${S.seed}</legend>
@@ -306,6 +309,7 @@ export class FluxCompose extends LightElement {
       count: 'input[name=count]:checked',
       general: '#generate',
       input: this.state.input ? '#remove-input' : '#choose-input',
+      references: this.state.references.length ? '.remove-reference' : '#choose-references',
     };
     this.querySelector<HTMLElement>(selector[field])?.focus();
   }
@@ -321,8 +325,10 @@ function costLine(st: State, S: WebviewStrings): { click: string; month: string 
   const costs = st.costs;
   if (!costs) return { click: '', month: '' };
   const f = st.form;
-  const pixels = formPixels(f.model, f.ratio, f.custom, costs.megapixels);
-  const usd = estimateUsd({ model: f.model, ...pixels, inputs: st.input ? [undefined] : [], count: f.count }, { rules: costs.prices });
+  const pixels = formPixels(f.model, f.ratio, f.custom, formMegapixels(st));
+  // An edit's input and each reference are charged as input images (their size unknown here: about 1 MP each).
+  const inputs = new Array<undefined>((st.input ? 1 : 0) + st.references.length).fill(undefined);
+  const usd = estimateUsd({ model: f.model, ...pixels, inputs, count: f.count }, { rules: costs.prices });
   const click = usd === undefined ? S.costUnknown : format(S.estimate, formatUsd(usd));
   const spent = formatUsd(costs.monthUsd);
   const month = costs.budget > 0 ? format(S.spentOfBudget, spent, `$${costs.budget.toFixed(2)}`) : format(S.spentThisMonth, spent);
