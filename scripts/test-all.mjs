@@ -1,6 +1,7 @@
 // `npm test`: every check, in order, stopping at the first failure.
 //   node scripts/test-all.mjs              all stages
 //   node scripts/test-all.mjs unit ui      only these stages (in the usual order)
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const node = process.execPath;
 
-/** A stage is one or more commands that must all succeed. */
+/**
+ * A stage is one or more commands that must all succeed. The static checks (`together`) read
+ * the sources only and each use one core: they run at the same time, their output held back
+ * and printed stage by stage when all have ended.
+ */
 const stages = [
-  { name: 'lint', commands: [[bin('eslint'), '.']] },
-  { name: 'typecheck', commands: [[bin('tsc'), '--noEmit', '-p', '.'], [bin('tsc'), '--noEmit', '-p', 'webview']] },
+  { name: 'lint', together: true, commands: [[bin('eslint'), '.']] },
+  { name: 'typecheck', together: true, commands: [[bin('tsc'), '--noEmit', '-p', '.'], [bin('tsc'), '--noEmit', '-p', 'webview']] },
   { name: 'build', commands: [[node, 'esbuild.js']] },
   { name: 'unit', commands: [[node, 'esbuild.js', '--tests'], [bin('mocha'), '--config', '.mocharc.json']] },
   { name: 'integration', commands: [[node, 'out/test/harness/runIntegration.js']] },
@@ -40,30 +45,66 @@ if (names.includes('integration') || names.includes('ui')) {
 /** Mocha's closing counts, summed over every stage: what the last line reports. */
 const tests = { passing: 0, failing: 0, pending: 0 };
 
-function run([command, ...args]) {
+/** Prints a command's output and counts mocha's closing lines in it. */
+function makeOutput() {
+  let partial = '';
+  return (chunk) => {
+    process.stdout.write(chunk);
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      // eslint-disable-next-line no-control-regex -- colour codes are stripped before matching
+      const m = /^\s*(\d+) (passing|failing|pending)\b/.exec(line.replace(/\u001b\[[0-9;]*m/g, ''));
+      if (m) tests[m[2]] += Number(m[1]);
+    }
+  };
+}
+
+/** Runs a command; with `held`, its output (stdout and stderr) is kept and returned instead of printed. */
+function run([command, ...args], held = false) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: root,
-      stdio: ['inherit', 'pipe', 'inherit'],
+      stdio: ['inherit', 'pipe', held ? 'pipe' : 'inherit'],
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
     });
-    let partial = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        // eslint-disable-next-line no-control-regex -- colour codes are stripped before matching
-        const m = /^\s*(\d+) (passing|failing|pending)\b/.exec(line.replace(/\u001b\[[0-9;]*m/g, ''));
-        if (m) tests[m[2]] += Number(m[1]);
-      }
-    });
+    const kept = [];
+    const output = makeOutput();
+    child.stdout.on('data', (chunk) => (held ? kept.push(chunk) : output(chunk)));
+    child.stderr?.on('data', (chunk) => kept.push(chunk));
+    const done = (code) => resolve(held ? { code, output: Buffer.concat(kept) } : code);
     child.on('error', (err) => {
-      console.error(`${command}: ${err.message}`);
-      resolve(127);
+      kept.push(Buffer.from(`${command}: ${err.message}\n`));
+      if (!held) console.error(`${command}: ${err.message}`);
+      done(127);
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    // Held output is complete only once the pipes close; a printed one need not wait for a
+    // process the command left behind with the pipe open.
+    child.on(held ? 'close' : 'exit', (code, signal) => done(code ?? (signal ? 128 : 1)));
   });
+}
+
+const shown = (command) => `$ ${command.map((c) => path.relative(root, c) || c).join(' ').replace(/^node_modules\/\.bin\//, '')}`;
+
+/** Stages marked `together`, next to each other: every command at once; then each stage's output in order. */
+async function runTogether(group) {
+  const t0 = Date.now();
+  const runs = group.map((stage) =>
+    Promise.all(stage.commands.map((command) => run(command, true))).then((outcomes) => ({ outcomes, ms: Date.now() - t0 })),
+  );
+  const results = [];
+  for (const [i, stage] of group.entries()) {
+    const { outcomes, ms } = await runs[i];
+    console.log(`\n=== ${stage.name} ===`);
+    let code = 0;
+    for (const [j, command] of stage.commands.entries()) {
+      console.log(shown(command));
+      makeOutput()(outcomes[j].output);
+      if (code === 0) code = outcomes[j].code;
+    }
+    results.push({ name: stage.name, ok: code === 0 && !interrupted, ms, code });
+  }
+  return results;
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -74,12 +115,22 @@ process.on('SIGINT', () => {
   interrupted = true; // the child gets the signal too; stop after it ends
 });
 
-for (const stage of selected) {
+for (let i = 0; i < selected.length; i++) {
+  const stage = selected[i];
+  if (stage.together) {
+    let end = i;
+    while (selected[end + 1]?.together) end++;
+    const group = await runTogether(selected.slice(i, end + 1));
+    results.push(...group);
+    i = end;
+    if (group.some((r) => !r.ok)) break;
+    continue;
+  }
   console.log(`\n=== ${stage.name} ===`);
   const t0 = Date.now();
   let code = 0;
   for (const command of stage.commands) {
-    console.log(`$ ${command.map((c) => path.relative(root, c) || c).join(' ').replace(/^node_modules\/\.bin\//, '')}`);
+    console.log(shown(command));
     code = await run(command);
     if (code !== 0) break;
   }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { makePng } from '../fake/png';
-import { closeAllEditors, fakeServiceForSuite, listFolder, openMarkdown, testingApi, waitFor } from './helpers';
+import { closeAllEditors, fakeServiceForSuite, listFolder, openMarkdown, testingApi } from './helpers';
 
 const ROUNDS = 20;
 const SENTENCES = [
@@ -44,18 +44,19 @@ describe('Concurrent generations into one document', function () {
 
   it(`places three links released at the same moment after their own paragraphs, ${ROUNDS} rounds`, async () => {
     // Photographic answers (about 1 MB each) make each save take real time, so the edits meet.
+    // Three pictures, made once (about 150 ms each) and served again in every round.
     const photo = (seed: number) => makePng(640, 640, { style: 'photo', seed });
     for (let round = 0; round < ROUNDS; round++) {
       fake().reset();
       fake().hold();
       const editor = await openMarkdown(`notes/concurrent-${round}.md`, DOC);
-      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: photo(round * 3 + i) })));
+      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: photo(i) })));
       const pending: Thenable<vscode.Uri | undefined>[] = [];
       for (const [i, sentence] of SENTENCES.entries()) {
         // The first paragraph is hard-wrapped: select only its first line.
         selectSentence(editor, sentence, i === 0);
         pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: `picture ${i}` }));
-        await waitFor(`request ${i + 1} to arrive`, () => fake().held === i + 1);
+        await fake().waitForHeld(i + 1);
       }
       fake().release();
       const uris = await Promise.all(pending);
@@ -64,7 +65,7 @@ describe('Concurrent generations into one document', function () {
       assert.equal(editor.document.getText(), expected(links), `round ${round}`);
       for (const [i, uri] of uris.entries()) {
         // The served PNG, whole, plus its recipe chunks.
-        assert.ok((await vscode.workspace.fs.stat(uri!)).size > photo(round * 3 + i).length, `round ${round}: ${uri!.path} written whole`);
+        assert.ok((await vscode.workspace.fs.stat(uri!)).size > photo(i).length, `round ${round}: ${uri!.path} written whole`);
       }
       await closeAllEditors();
     }
@@ -79,7 +80,7 @@ describe('Concurrent generations into one document', function () {
       for (const [i, sentence] of SENTENCES.entries()) {
         selectSentence(editor, sentence);
         pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: `typed ${i}` }));
-        await waitFor(`request ${i + 1} to arrive`, () => fake().held === i + 1);
+        await fake().waitForHeld(i + 1);
       }
       // Typing at the top while the answers land: before, between and after the release.
       const type = (text: string) => typeAtTop(editor, text);
@@ -117,7 +118,7 @@ describe('Concurrent generations into one document', function () {
       const pending = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection', { prompt: 'fast typing' })).finally(() => {
         done = true;
       });
-      await waitFor('the request to arrive', () => fake().held === 1);
+      await fake().waitForHeld(1);
       const refusedBefore = links.refusals;
       fake().release();
       // Keystrokes back to back, each waiting only for the one before (a held key repeats like
@@ -144,7 +145,7 @@ describe('Concurrent generations into one document', function () {
       fake().hold();
       await closeAllEditors();
       const pending = [0, 1, 2, 3].map(() => vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'the same prompt', seed: -1 }));
-      await waitFor('four requests to arrive', () => fake().held === 4);
+      await fake().waitForHeld(4);
       fake().release();
       const uris = await Promise.all(pending);
       assert.ok(uris.every(Boolean));

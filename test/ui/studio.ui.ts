@@ -359,28 +359,29 @@ describe('Image Studio in VS Code', function () {
     };
 
     await setTheme(page, 'Default Light Modern');
-    await page.waitForTimeout(500);
+    await studioHasTheme(page, 'vscode-light');
     await check('light', 'studio-light-side-by-side');
 
     // Wide: the Studio's group maximized.
     await page.locator('.tabs-container .tab', { hasText: 'Image Studio' }).first().click();
     await waitForStudio(page);
     await page.waitForTimeout(500); // focus settles in the webview before F1
+    const sideBySide = await webviewBoxes(page);
     await runCommand(page, 'View: Toggle Maximize Editor Group');
-    await page.waitForTimeout(800);
+    await layoutSettled(page, sideBySide);
     await check('light', 'studio-light-wide');
     await setTheme(page, 'Default Dark Modern');
-    await page.waitForTimeout(500);
+    await studioHasTheme(page, 'vscode-dark');
     await check('dark', 'studio-dark-wide');
     await runCommand(page, 'View: Toggle Maximize Editor Group');
 
     // Narrow: a small window, the Studio in a side column.
     const size = page.viewportSize();
     await page.setViewportSize({ width: 900, height: 800 });
-    await page.waitForTimeout(800);
+    await layoutSettled(page);
     await check('dark', 'studio-dark-narrow');
     await setTheme(page, 'Default Light Modern');
-    await page.waitForTimeout(500);
+    await studioHasTheme(page, 'vscode-light');
     await check('light', 'studio-light-narrow');
     if (size) await page.setViewportSize(size);
 
@@ -389,7 +390,7 @@ describe('Image Studio in VS Code', function () {
     await typeIntoQuickInput(page, 'Dark High Contrast', { submit: false });
     await pickQuickItem(page, 'Dark High Contrast');
     await page.locator('.monaco-workbench.hc-black').waitFor({ state: 'attached', timeout: 10_000 });
-    await page.waitForTimeout(800);
+    await studioHasTheme(page, 'vscode-high-contrast');
     await check('hc', 'studio-high-contrast');
     const border = await s.items.first().evaluate((card) => parseFloat(getComputedStyle(card).borderTopWidth));
     assert.ok(border > 0, 'cards have a border in high contrast');
@@ -436,7 +437,47 @@ async function setAnyTheme(page: Page, theme: AnyTheme): Promise<void> {
   await typeIntoQuickInput(page, theme, { submit: false });
   await pickQuickItem(page, theme);
   await page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ state: 'attached', timeout: 10_000 });
-  await page.waitForTimeout(600);
+  await studioHasTheme(page, WEBVIEW_THEME_KIND[THEME_CLASS[theme]]);
+}
+
+/** The theme kind VS Code gives a webview's body (data-vscode-theme-kind) for a workbench theme class. */
+const WEBVIEW_THEME_KIND: Record<string, string> = {
+  vs: 'vscode-light',
+  'vs-dark': 'vscode-dark',
+  'hc-black': 'vscode-high-contrast',
+  'hc-light': 'vscode-high-contrast-light',
+};
+
+/**
+ * Waits until the Studio's page has the theme: VS Code sets the body's theme kind and the
+ * --vscode-* colours in one step, so the colours are the new ones from then on.
+ */
+async function studioHasTheme(page: Page, kind: string): Promise<void> {
+  await studio(page).locator(`body[data-vscode-theme-kind="${kind}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+}
+
+/** Where the webviews' frames are now (JSON), to compare before and after a change of layout. */
+function webviewBoxes(page: Page): Promise<string> {
+  return page
+    .locator('iframe.webview.ready')
+    .evaluateAll((frames) => frames.map((f) => f.getBoundingClientRect()))
+    .then((boxes) => JSON.stringify(boxes));
+}
+
+/**
+ * Waits until the window has laid out at its size: the workbench as wide as the window and the
+ * webviews' frames in the same place on two reads in a row (and, given `before`, moved from there).
+ */
+async function layoutSettled(page: Page, before?: string): Promise<void> {
+  const width = page.viewportSize()?.width;
+  let last = '';
+  await waitFor(async () => {
+    const workbench = await page.locator('.monaco-workbench').evaluate((el) => el.clientWidth);
+    const boxes = await webviewBoxes(page);
+    const steady = workbench === width && boxes !== '[]' && boxes !== before && boxes === last;
+    last = boxes;
+    return steady;
+  }, 'the window to lay out at its new size', 10_000);
 }
 
 /** Files in the workspace's assets/ whose name starts with the slug. */
@@ -709,15 +750,15 @@ describe('Image Studio drafts and edits in VS Code', function () {
       // 200 px for the webview beside the activity bar; VS Code keeps an editor group at its
       // minimum width (about 220 px) if that is more, so the window then grows to show all of it.
       await page.setViewportSize({ width: 260, height: 900 });
-      await page.waitForTimeout(700);
+      await layoutSettled(page);
       const initial = await iframe.boundingBox();
       assert.ok(initial);
       await page.setViewportSize({ width: Math.round(initial.x + 200), height: 900 });
-      await page.waitForTimeout(700);
+      await layoutSettled(page);
       const fitted = await iframe.boundingBox();
       if (fitted && fitted.x + fitted.width > initial.x + 201) {
         await page.setViewportSize({ width: Math.ceil(fitted.x + fitted.width), height: 900 });
-        await page.waitForTimeout(700);
+        await layoutSettled(page);
       }
       const box = await iframe.boundingBox();
       await screenshot(page, 'studio-narrow-layout');
@@ -778,7 +819,8 @@ describe('Image Studio drafts and edits in VS Code', function () {
       assert.ok(await focused('li.card.item .menu-button'), 'Escape gives focus back to "…"');
     } finally {
       if (size) await page.setViewportSize(size);
-      await page.waitForTimeout(500);
+      // Not failing here: that would hide why the test failed above.
+      await layoutSettled(page).catch(() => undefined);
     }
     // Wide: the whole window, in every theme.
     for (const theme of ['Default Light Modern', 'Default High Contrast', 'Default High Contrast Light', 'Default Dark Modern'] as const) {
