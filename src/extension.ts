@@ -13,6 +13,7 @@ import { registerSetApiKey } from './commands/setApiKey';
 import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { registerShowSpending } from './commands/showSpending';
+import { registerAddToStyle } from './commands/addToStyle';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerImageTool(services),
     registerKeyContext(keys, context.secrets),
     registerDetails(),
+    registerAddToStyle(log),
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.

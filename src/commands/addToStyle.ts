@@ -1,0 +1,170 @@
+import * as vscode from 'vscode';
+import { FluxError } from '../core/errors';
+import { IMAGE_FILE_NAME } from '../core/imageType';
+import { modelRoute } from '../core/models';
+import type { ProviderId } from '../core/providers/types';
+import { plainLabel } from '../core/safeText';
+import type { StyleEntry } from '../core/styleReferences';
+import { addReferenceToText, readStyleEntries } from '../core/styleReferences';
+import { readConfig } from '../services/config';
+import { providerName } from '../services/keys';
+import { STYLES_FILE } from '../ui/styleSource';
+import { showInformation } from '../ui/messages';
+import { registerFluxCommand } from './command';
+import { COMMANDS } from './ids';
+
+/** Arguments for scripts, tests and the Studio: the image, and the style without asking. */
+export interface AddToStyleArgs {
+  readonly uri: vscode.Uri;
+  /** An existing style, or a new one when `prompt` is given too. */
+  readonly style?: string;
+  readonly prompt?: string;
+}
+
+export interface AddToStyleResult {
+  readonly style: string;
+  /** As written in `references`. */
+  readonly reference: string;
+}
+
+/** The model new styles get when the folder's own takes no reference images. */
+const REFERENCE_MODEL = 'flux-2-pro';
+const STYLE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** Flux: Add Image to Style… (Explorer on images, a Studio card's menu). */
+export function registerAddToStyle(log: vscode.LogOutputChannel): vscode.Disposable {
+  return registerFluxCommand<AddToStyleResult | undefined>(COMMANDS.addToStyle, log, { failed: () => undefined }, async (arg) => {
+    const args: Partial<AddToStyleArgs> = arg instanceof vscode.Uri ? { uri: arg } : typeof arg === 'object' && arg !== null ? (arg as AddToStyleArgs) : {};
+    const image = args.uri ?? activeImage();
+    if (!image) throw new FluxError('invalidInput', vscode.l10n.t('Choose an image in the Explorer (PNG, JPEG or WebP), then run Flux: Add Image to Style… on it.'));
+    return addToStyle(image, args);
+  });
+}
+
+function activeImage(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+  return uri && IMAGE_FILE_NAME.test(uri.path) ? uri : undefined;
+}
+
+async function addToStyle(image: vscode.Uri, args: Partial<AddToStyleArgs>): Promise<AddToStyleResult | undefined> {
+  const name = image.path.split('/').pop() ?? '';
+  if (!IMAGE_FILE_NAME.test(name)) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not a PNG, JPEG or WebP image: only those can be a style\'s references.', plainLabel(name)));
+  const folder = vscode.workspace.getWorkspaceFolder(image);
+  if (!folder) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not in a workspace folder. A style\'s references are files of its folder: copy the image into the folder, then try again.', plainLabel(name)));
+  const reference = image.path.slice(folder.uri.path.replace(/\/$/, '').length + 1);
+  const file = vscode.Uri.joinPath(folder.uri, ...STYLES_FILE);
+  const fileLabel = STYLES_FILE.join('/');
+  const existing = await openIfExists(file);
+  const content = existing?.getText() ?? '';
+  const styles = readStyleEntries(content, fileLabel);
+
+  const target = args.style !== undefined ? { name: args.style, prompt: args.prompt } : await pickTarget(styles, name);
+  if (!target) return undefined;
+  const style = styles.get(target.name);
+  const config = readConfig(folder.uri);
+  if (style) checkRoom(target.name, style, config.model, config.provider);
+  else if (target.prompt === undefined) throw new FluxError('invalidInput', vscode.l10n.t('{0} has no style "{1}".', fileLabel, plainLabel(target.name)));
+
+  // A new style where the folder's model takes no references gets a FLUX.2 model, so its references are sent.
+  const newStyle = style ? {} : { newPrompt: target.prompt, ...(maxReferences(config.model, config.provider) > 0 ? {} : { newModel: REFERENCE_MODEL }) };
+  const text = addReferenceToText(content, { style: target.name, reference, ...newStyle }, fileLabel);
+  if (text === undefined) {
+    void showInformation(vscode.l10n.t('Style "{0}" already has {1} as a reference.', plainLabel(target.name), plainLabel(reference)));
+    return { style: target.name, reference };
+  }
+  await write(file, existing, text);
+  const open = vscode.l10n.t('Open Styles File');
+  const count = (readStyleEntries(text, fileLabel).get(target.name)?.references.length ?? 1).toString();
+  void showInformation(vscode.l10n.t('Added {0} to style "{1}" ({2} references).', plainLabel(reference), plainLabel(target.name), count), open).then((c) => {
+    if (c === open) void vscode.window.showTextDocument(file);
+  });
+  return { style: target.name, reference };
+}
+
+async function openIfExists(file: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+  if (open) return open;
+  try {
+    await vscode.workspace.fs.stat(file);
+  } catch {
+    return undefined;
+  }
+  return vscode.workspace.openTextDocument(file);
+}
+
+type Target = { readonly name: string; readonly prompt?: string | undefined };
+
+async function pickTarget(styles: ReadonlyMap<string, StyleEntry>, imageName: string): Promise<Target | undefined> {
+  type Item = vscode.QuickPickItem & { style?: string };
+  const items: Item[] = [...styles].map(([style, entry]) => ({
+    style,
+    label: plainLabel(style),
+    iconPath: new vscode.ThemeIcon('paintcan'),
+    description: entry.references.length === 1 ? vscode.l10n.t('1 reference') : vscode.l10n.t('{0} references', entry.references.length),
+  }));
+  items.push({ label: vscode.l10n.t('New style…'), iconPath: new vscode.ThemeIcon('add'), alwaysShow: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Flux: Add Image to Style…'),
+    placeHolder: vscode.l10n.t('The style {0} becomes a reference of', plainLabel(imageName)),
+  });
+  if (!picked) return undefined;
+  if (picked.style !== undefined) return { name: picked.style };
+  const name = await vscode.window.showInputBox({
+    title: vscode.l10n.t('New style'),
+    prompt: vscode.l10n.t('The name documents will declare, as in flux-style: NAME'),
+    placeHolder: 'ink',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const value = v.trim();
+      if (!STYLE_NAME.test(value) || value === 'none') return vscode.l10n.t('Letters, digits, spaces, dots, dashes and underscores, up to 64; not "none".');
+      return styles.has(value) ? vscode.l10n.t('There is a style "{0}" already: choose it in the list instead.', value) : undefined;
+    },
+  });
+  if (name === undefined) return undefined;
+  const prompt = await vscode.window.showInputBox({
+    title: vscode.l10n.t('New style "{0}"', name.trim()),
+    prompt: vscode.l10n.t('The style\'s words. {0} is where the words of each image go.', '{prompt}'),
+    value: '{prompt}. ',
+    valueSelection: [10, 10],
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Write a few words about the look.')),
+  });
+  if (prompt === undefined) return undefined;
+  return { name: name.trim(), prompt: prompt.trim() };
+}
+
+function maxReferences(model: string, provider: ProviderId): number {
+  const route = modelRoute(model, provider);
+  return route.api === 'openai' ? 0 : route.maxImages;
+}
+
+/** Refuses a reference the style's model could not take, before the file is changed. */
+function checkRoom(styleName: string, style: StyleEntry, folderModel: string, provider: ProviderId): void {
+  const model = style.model ?? folderModel;
+  const max = maxReferences(model, provider);
+  if (max === 0) {
+    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" uses {1}, which takes no reference images through {2}. Give the style a FLUX.2 model (for example "model": "{3}") in {4}, then add the image.', plainLabel(styleName), model, providerName(provider), REFERENCE_MODEL, STYLES_FILE.join('/')));
+  }
+  if (style.references.length >= max) {
+    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" already has {1} references, as many as {2} takes. Remove one from {3} first, or make a new style.', plainLabel(styleName), style.references.length, model, STYLES_FILE.join('/')));
+  }
+}
+
+/** The change, as one edit of the document (the file made when new), saved so the styles are read again. */
+async function write(file: vscode.Uri, existing: vscode.TextDocument | undefined, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  if (!existing) {
+    edit.createFile(file, { ignoreIfExists: false, contents: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) });
+    if (!(await vscode.workspace.applyEdit(edit))) throw new FluxError('write', vscode.l10n.t('{0} could not be written.', STYLES_FILE.join('/')));
+    return;
+  }
+  const old = existing.getText();
+  // Only the changed span, so an open editor keeps its cursor and its undo history.
+  let start = 0;
+  while (start < old.length && start < text.length && old[start] === text[start]) start++;
+  let end = 0;
+  while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
+  edit.replace(file, new vscode.Range(existing.positionAt(start), existing.positionAt(old.length - end)), text.slice(start, text.length - end));
+  if (!(await vscode.workspace.applyEdit(edit)) || !(await existing.save())) throw new FluxError('write', vscode.l10n.t('{0} could not be written.', STYLES_FILE.join('/')));
+}
