@@ -76,7 +76,7 @@ async function addToStyle(image: vscode.Uri, args: Partial<AddToStyleArgs>): Pro
   await write(file, existing, text);
   const open = vscode.l10n.t('Open Styles File');
   const count = (readStyleEntries(text, fileLabel).get(target.name)?.references.length ?? 1).toString();
-  void showInformation(vscode.l10n.t('Added {0} to style "{1}" ({2} references).', plainLabel(reference), plainLabel(target.name), count), open).then((c) => {
+  void showInformation(vscode.l10n.t('Added {0} to style "{1}" (references: {2}).', plainLabel(reference), plainLabel(target.name), count), open).then((c) => {
     if (c === open) void vscode.window.showTextDocument(file);
   });
   return { style: target.name, reference };

@@ -94,9 +94,10 @@ export interface FormDefaults {
  * - `save`: a draft is copied into the output folder (the card then shows the saved file).
  * - `edit`: the image becomes the input image of the next Generate (the host answers `input`).
  * - `openSource`: an edit's input image: its card when the history has it, else the file.
+ * - `addToStyle`: Flux: Add Image to Style… on the image's file (a saved image: a draft is not in the workspace).
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource'];
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource' | 'addToStyle';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'addToStyle'];
 
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
@@ -282,6 +283,8 @@ export interface WebviewStrings {
   readonly recoveredHint: string;
   /** A card's "Edit…": the image becomes the input image. */
   readonly editImage: string;
+  /** A card's menu: the image becomes a reference of a house style. */
+  readonly addToStyle: string;
   readonly inputImage: string;
   readonly chooseImage: string;
   readonly removeInput: string;
