@@ -25,6 +25,8 @@ const vendorApart = {
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
     build.onResolve({ filter: /^markdown-it$/ }, () => ({ path: './markdown-it.js', external: true }));
+    // jsonc-parser's UMD entry requires its parts through a wrapper a bundler cannot follow: its ES modules instead.
+    build.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: require.resolve('jsonc-parser/lib/esm/main.js') }));
   },
 };
 

@@ -29,6 +29,7 @@ import { ImageCodeActionProvider } from './languageFeatures/codeActions';
 import { ImageHoverProvider, referenceSelector } from './languageFeatures/hover';
 import { ReferenceIndex } from './languageFeatures/imageReferences';
 import { LinkInserter } from './services/linkInserter';
+import { StyleRegistry } from './services/styles';
 import { registerDetails } from './ui/details';
 import { registerKeyContext } from './ui/keyContext';
 import { pipelinePrompts } from './ui/keyPrompt';
@@ -70,13 +71,15 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   // Paid work in flight, noted as it changes, so a reload or a crash loses none of it.
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
-  const services: Services = { generation, files, links, history, keys, log, costs };
+  const styles = new StyleRegistry();
+  const services: Services = { generation, files, links, history, keys, log, costs, styles };
 
   context.subscriptions.push(
     log,
     files,
     journal,
     generation,
+    styles,
     registerGenerateImage(services),
     registerGenerateFromSelection(services),
     registerEditImage(services),

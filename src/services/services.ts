@@ -5,6 +5,7 @@ import type { GenerationService } from './generationService';
 import type { ImageStore } from './imageStore';
 import type { ApiKeyStore } from './keys';
 import type { LinkInserter } from './linkInserter';
+import type { StyleRegistry } from './styles';
 
 /** What commands are given: the services, built once in extension.ts. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   readonly keys: ApiKeyStore;
   readonly log: vscode.LogOutputChannel;
   readonly costs: Costs;
+  /** House styles: `.vscode/flux-styles.json` per folder, and which style a document uses. */
+  readonly styles: StyleRegistry;
 }

@@ -10,6 +10,7 @@ import { GenerationService } from '../../src/services/generationService';
 import { Costs } from '../../src/services/costs';
 import { ImageStore } from '../../src/services/imageStore';
 import { LinkInserter } from '../../src/services/linkInserter';
+import { StyleRegistry } from '../../src/services/styles';
 import { InsertTargetTracker } from '../../src/studio/insertTarget';
 import type { HistoryItemView, HostToWebview } from '../../src/studio/protocol';
 import type { RemoveChoice } from '../../src/studio/studioController';
@@ -64,7 +65,7 @@ export class StudioHarness implements vscode.Disposable {
     // controller tells a refusal from a network failure as it does in the shipped bundle.
     const costs = new Costs(this.history, api.services.costs.ui);
     const generation = new GenerationService(pipelinePrompts(api.services.keys), files, links, this.history, this.log, 'flux-vscode/test', costs);
-    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs };
+    this.services = { generation, files, links, history: this.history, keys: api.services.keys, log: this.log, costs, styles: new StyleRegistry() };
     this.controller = new StudioController({
       services: this.services,
       target: this.tracker,
@@ -105,6 +106,7 @@ export class StudioHarness implements vscode.Disposable {
     this.tracker.dispose();
     this.services.generation.dispose();
     this.services.files.dispose();
+    this.services.styles.dispose();
     this.log.dispose();
   }
 }
