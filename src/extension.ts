@@ -14,6 +14,8 @@ import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { registerShowSpending } from './commands/showSpending';
 import { registerAddToStyle } from './commands/addToStyle';
+import { registerChooseStyle } from './commands/chooseStyle';
+import { registerStyleStatus } from './ui/styleStatus';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -57,6 +59,8 @@ export interface TestingApi {
   /** This window's journal of paid work in flight, and the recovery of stopped windows' work. */
   readonly journal: TaskJournal;
   readonly recovery: Recovery;
+  /** The house style status bar item's text while it is shown. */
+  styleStatus(): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -72,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
   const styles = new StyleRegistry();
+  const styleStatus = registerStyleStatus(styles);
   const services: Services = { generation, files, links, history, keys, log, costs, styles };
 
   context.subscriptions.push(
@@ -94,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerKeyContext(keys, context.secrets),
     registerDetails(),
     registerAddToStyle(log),
+    registerChooseStyle(styles, log),
+    styleStatus,
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
@@ -123,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   context.subscriptions.push({ dispose: () => recoveryTimers.forEach(clearTimeout) });
 
   if (messages) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery, styleStatus: () => styleStatus.shown() } };
   }
   return {};
 }

@@ -4,12 +4,13 @@ import { IMAGE_FILE_NAME } from '../core/imageType';
 import { modelRoute } from '../core/models';
 import type { ProviderId } from '../core/providers/types';
 import { plainLabel } from '../core/safeText';
-import type { StyleEntry } from '../core/styleReferences';
-import { addReferenceToText, readStyleEntries } from '../core/styleReferences';
+import { addReferenceToText } from '../core/styleReferences';
+import type { StyleDef } from '../core/styles';
+import { NO_STYLE, parseStylesFile, STYLE_NAME_PATTERN, STYLES_FILE } from '../core/styles';
 import { readConfig } from '../services/config';
 import { providerName } from '../services/keys';
-import { STYLES_FILE } from '../ui/styleSource';
 import { showInformation } from '../ui/messages';
+import { stylesFileOf } from '../services/styles';
 import { registerFluxCommand } from './command';
 import { COMMANDS } from './ids';
 
@@ -29,7 +30,6 @@ export interface AddToStyleResult {
 
 /** The model new styles get when the folder's own takes no reference images. */
 const REFERENCE_MODEL = 'flux-2-pro';
-const STYLE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /** Flux: Add Image to Style… (Explorer on images, a Studio card's menu). */
 export function registerAddToStyle(log: vscode.LogOutputChannel): vscode.Disposable {
@@ -53,14 +53,18 @@ async function addToStyle(image: vscode.Uri, args: Partial<AddToStyleArgs>): Pro
   const folder = vscode.workspace.getWorkspaceFolder(image);
   if (!folder) throw new FluxError('invalidInput', vscode.l10n.t('{0} is not in a workspace folder. A style\'s references are files of its folder: copy the image into the folder, then try again.', plainLabel(name)));
   const reference = image.path.slice(folder.uri.path.replace(/\/$/, '').length + 1);
-  const file = vscode.Uri.joinPath(folder.uri, ...STYLES_FILE);
-  const fileLabel = STYLES_FILE.join('/');
-  const existing = await openIfExists(file);
-  const content = existing?.getText() ?? '';
-  const styles = readStyleEntries(content, fileLabel);
+  const file = stylesFileOf(folder.uri);
+  const fileLabel = STYLES_FILE;
+  const current = await currentText(file);
+  const content = current?.text ?? '';
+  const read = content.trim() ? parseStylesFile(content, fileLabel) : { styles: {}, invalid: {} };
+  if (read.error) throw new FluxError('invalidInput', vscode.l10n.t(read.error.template, ...read.error.args));
+  const styles = new Map(Object.entries(read.styles));
 
   const target = args.style !== undefined ? { name: args.style, prompt: args.prompt } : await pickTarget(styles, name);
   if (!target) return undefined;
+  const broken = read.invalid[target.name];
+  if (broken) throw new FluxError('invalidInput', vscode.l10n.t(broken.template, ...broken.args));
   const style = styles.get(target.name);
   const config = readConfig(folder.uri);
   if (style) checkRoom(target.name, style, config.model, config.provider);
@@ -73,35 +77,35 @@ async function addToStyle(image: vscode.Uri, args: Partial<AddToStyleArgs>): Pro
     void showInformation(vscode.l10n.t('Style "{0}" already has {1} as a reference.', plainLabel(target.name), plainLabel(reference)));
     return { style: target.name, reference };
   }
-  await write(file, existing, text);
+  await write(file, current, text);
   const open = vscode.l10n.t('Open Styles File');
-  const count = (readStyleEntries(text, fileLabel).get(target.name)?.references.length ?? 1).toString();
+  const count = ((style?.references?.length ?? 0) + 1).toString();
   void showInformation(vscode.l10n.t('Added {0} to style "{1}" (references: {2}).', plainLabel(reference), plainLabel(target.name), count), open).then((c) => {
     if (c === open) void vscode.window.showTextDocument(file);
   });
   return { style: target.name, reference };
 }
 
-async function openIfExists(file: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+/** The file's text: an editor's unsaved text when it has some, else the file's; undefined when there is no file. */
+async function currentText(file: vscode.Uri): Promise<{ readonly text: string; readonly unsaved?: vscode.TextDocument } | undefined> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
-  if (open) return open;
+  if (open?.isDirty) return { text: open.getText(), unsaved: open };
   try {
-    await vscode.workspace.fs.stat(file);
+    return { text: new TextDecoder().decode(await vscode.workspace.fs.readFile(file)) };
   } catch {
     return undefined;
   }
-  return vscode.workspace.openTextDocument(file);
 }
 
 type Target = { readonly name: string; readonly prompt?: string | undefined };
 
-async function pickTarget(styles: ReadonlyMap<string, StyleEntry>, imageName: string): Promise<Target | undefined> {
+async function pickTarget(styles: ReadonlyMap<string, StyleDef>, imageName: string): Promise<Target | undefined> {
   type Item = vscode.QuickPickItem & { style?: string };
   const items: Item[] = [...styles].map(([style, entry]) => ({
     style,
     label: plainLabel(style),
     iconPath: new vscode.ThemeIcon('paintcan'),
-    description: entry.references.length === 1 ? vscode.l10n.t('1 reference') : vscode.l10n.t('{0} references', entry.references.length),
+    description: (entry.references?.length ?? 0) === 1 ? vscode.l10n.t('1 reference') : vscode.l10n.t('{0} references', entry.references?.length ?? 0),
   }));
   items.push({ label: vscode.l10n.t('New style…'), iconPath: new vscode.ThemeIcon('add'), alwaysShow: true });
   const picked = await vscode.window.showQuickPick(items, {
@@ -117,7 +121,7 @@ async function pickTarget(styles: ReadonlyMap<string, StyleEntry>, imageName: st
     ignoreFocusOut: true,
     validateInput: (v) => {
       const value = v.trim();
-      if (!STYLE_NAME.test(value) || value === 'none') return vscode.l10n.t('Letters, digits, spaces, dots, dashes and underscores, up to 64; not "none".');
+      if (!STYLE_NAME_PATTERN.test(value) || value === NO_STYLE) return vscode.l10n.t('Letters, digits, dots, dashes and underscores, up to 64; not "none".');
       return styles.has(value) ? vscode.l10n.t('There is a style "{0}" already: choose it in the list instead.', value) : undefined;
     },
   });
@@ -140,31 +144,36 @@ function maxReferences(model: string, provider: ProviderId): number {
 }
 
 /** Refuses a reference the style's model could not take, before the file is changed. */
-function checkRoom(styleName: string, style: StyleEntry, folderModel: string, provider: ProviderId): void {
+function checkRoom(styleName: string, style: StyleDef, folderModel: string, provider: ProviderId): void {
   const model = style.model ?? folderModel;
   const max = maxReferences(model, provider);
   if (max === 0) {
-    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" uses {1}, which takes no reference images through {2}. Give the style a FLUX.2 model (for example "model": "{3}") in {4}, then add the image.', plainLabel(styleName), model, providerName(provider), REFERENCE_MODEL, STYLES_FILE.join('/')));
+    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" uses {1}, which takes no reference images through {2}. Give the style a FLUX.2 model (for example "model": "{3}") in {4}, then add the image.', plainLabel(styleName), model, providerName(provider), REFERENCE_MODEL, STYLES_FILE));
   }
-  if (style.references.length >= max) {
-    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" already has {1} references, as many as {2} takes. Remove one from {3} first, or make a new style.', plainLabel(styleName), style.references.length, model, STYLES_FILE.join('/')));
+  const count = style.references?.length ?? 0;
+  if (count >= max) {
+    throw new FluxError('invalidInput', vscode.l10n.t('Style "{0}" already has {1} references, as many as {2} takes. Remove one from {3} first, or make a new style.', plainLabel(styleName), count, model, STYLES_FILE));
   }
 }
 
-/** The change, as one edit of the document (the file made when new), saved so the styles are read again. */
-async function write(file: vscode.Uri, existing: vscode.TextDocument | undefined, text: string): Promise<void> {
-  const edit = new vscode.WorkspaceEdit();
-  if (!existing) {
-    edit.createFile(file, { ignoreIfExists: false, contents: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new FluxError('write', vscode.l10n.t('{0} could not be written.', STYLES_FILE.join('/')));
+/** Writes the file (made when new); an editor with unsaved changes is edited in the changed span only, and saved. */
+async function write(file: vscode.Uri, current: { readonly text: string; readonly unsaved?: vscode.TextDocument } | undefined, text: string): Promise<void> {
+  const failed = () => new FluxError('write', vscode.l10n.t('{0} could not be written.', STYLES_FILE));
+  const document = current?.unsaved;
+  if (!document) {
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(current || text.endsWith('\n') ? text : `${text}\n`));
+    } catch {
+      throw failed();
+    }
     return;
   }
-  const old = existing.getText();
-  // Only the changed span, so an open editor keeps its cursor and its undo history.
+  const old = current.text;
   let start = 0;
   while (start < old.length && start < text.length && old[start] === text[start]) start++;
   let end = 0;
   while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
-  edit.replace(file, new vscode.Range(existing.positionAt(start), existing.positionAt(old.length - end)), text.slice(start, text.length - end));
-  if (!(await vscode.workspace.applyEdit(edit)) || !(await existing.save())) throw new FluxError('write', vscode.l10n.t('{0} could not be written.', STYLES_FILE.join('/')));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(file, new vscode.Range(document.positionAt(start), document.positionAt(old.length - end)), text.slice(start, text.length - end));
+  if (!(await vscode.workspace.applyEdit(edit)) || !(await document.save())) throw failed();
 }

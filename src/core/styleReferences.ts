@@ -7,25 +7,6 @@ import type { FormattingOptions, ParseError } from 'jsonc-parser';
 import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser';
 import { FluxError, text } from './errors';
 
-/** A style as this module needs to see it. */
-export interface StyleEntry {
-  readonly references: readonly string[];
-  readonly model?: string;
-}
-
-/** The styles of a styles file (by name), or a FluxError naming `fileLabel` when it does not parse. */
-export function readStyleEntries(content: string, fileLabel: string): Map<string, StyleEntry> {
-  const root = parseStylesFile(content, fileLabel);
-  const styles = isObject(root?.styles) ? root.styles : {};
-  const entries = new Map<string, StyleEntry>();
-  for (const [name, raw] of Object.entries(styles)) {
-    if (!isObject(raw)) continue;
-    const references = Array.isArray(raw.references) ? raw.references.filter((r): r is string => typeof r === 'string') : [];
-    entries.set(name, { references, ...(typeof raw.model === 'string' ? { model: raw.model } : {}) });
-  }
-  return entries;
-}
-
 export interface AddReference {
   readonly style: string;
   /** Workspace-relative, `/` separators. */

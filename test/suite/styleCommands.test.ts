@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { makePng } from '../fake/png';
-import { closeAllEditors, expectMessage, exists, removeFolder, testingApi, workspaceRoot } from './helpers';
+import { closeAllEditors, expectMessage, exists, openMarkdown, removeFolder, shownMessages, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const STYLES = ['.vscode', 'flux-styles.json'] as const;
 
@@ -44,7 +44,7 @@ describe('House styles: Add Image to Style', () => {
   it('Add Image to Style creates the styles file with a new style holding the image', async () => {
     const png = await image('style-art/ink-1.png');
     const result = await vscode.commands.executeCommand<{ style: string; reference: string } | undefined>('flux.addToStyle', { uri: png, style: 'ink', prompt: '{prompt}. Loose ink sketch' });
-    assert.deepEqual(result, { style: 'ink', reference: 'style-art/ink-1.png' });
+    assert.deepEqual(result, { style: 'ink', reference: 'style-art/ink-1.png' }, JSON.stringify(await shownMessages()));
     const styles = JSON.parse(await readStyles()) as { styles: Record<string, { prompt: string; references: string[]; model?: string }> };
     assert.deepEqual(styles.styles.ink?.references, ['style-art/ink-1.png']);
     assert.equal(styles.styles.ink?.prompt, '{prompt}. Loose ink sketch');
@@ -74,7 +74,73 @@ describe('House styles: Add Image to Style', () => {
     const png = await image('style-art/k-5.png');
     const result = await vscode.commands.executeCommand('flux.addToStyle', { uri: png, style: 'small' });
     assert.equal(result, undefined);
-    await expectMessage('error', /Style "small" already has 4 references, as many as flux-2-klein-4b takes/);
+    await expectMessage('warning', /Style "small" already has 4 references, as many as flux-2-klein-4b takes/);
     assert.equal(await readStyles(), before);
+  });
+});
+
+describe('House styles: Choose Style for Document', () => {
+  const STYLES_TEXT = '{ "styles": { "ink": { "description": "Ink sketches", "prompt": "{prompt}. Ink" }, "clay": { "prompt": "{prompt}, in clay" } } }\n';
+  beforeEach(async () => {
+    (await testingApi()).messages.clear();
+    await writeStyles(STYLES_TEXT);
+  });
+  after(async () => {
+    await closeAllEditors();
+    await removeStyles();
+  });
+
+  async function styleStatus(expected: string | undefined): Promise<void> {
+    const api = await testingApi();
+    await waitFor(`the status bar to show ${String(expected)} (it shows ${String(api.styleStatus())})`, () => api.styleStatus() === expected);
+  }
+
+  it('Choose Style writes the front matter of a Markdown document, changes it, and one Undo takes it back', async () => {
+    const original = '# Chapter\n\nA lighthouse.\n';
+    const editor = await openMarkdown('notes/style-chapter.md', original);
+    await styleStatus(undefined);
+    assert.equal(await vscode.commands.executeCommand('flux.chooseStyle', { style: 'ink' }), 'ink');
+    assert.equal(editor.document.getText(), `---\nflux-style: ink\n---\n\n${original}`);
+    await styleStatus('$(paintcan) ink');
+    await vscode.commands.executeCommand('flux.chooseStyle', { style: 'clay' });
+    assert.equal(editor.document.getText(), `---\nflux-style: clay\n---\n\n${original}`);
+    await styleStatus('$(paintcan) clay');
+    // One Undo: the change of style, as one edit.
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), `---\nflux-style: ink\n---\n\n${original}`);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), original);
+    await styleStatus(undefined);
+  });
+
+  it('Choose Style writes a comment line in LaTeX, and No style takes it out again', async () => {
+    const original = '\\section{Intro}\nA lighthouse.\n';
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'notes', 'style-paper.tex');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(original));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('flux.chooseStyle', { style: 'ink' });
+    assert.equal(editor.document.getText(), `% flux-style: ink\n${original}`);
+    await styleStatus('$(paintcan) ink');
+    assert.equal(await vscode.commands.executeCommand('flux.chooseStyle', { style: null }), null);
+    assert.equal(editor.document.getText(), original);
+    await styleStatus(undefined);
+  });
+
+  it('Choose Style: No style says none when the folder gives a default, and the status bar follows the styles file', async () => {
+    const original = '# Guide\n';
+    const editor = await openMarkdown('notes/style-default.md', original);
+    await styleStatus(undefined);
+    await writeStyles(STYLES_TEXT.replace('{ "styles"', '{ "default": "clay", "styles"'));
+    await styleStatus('$(paintcan) clay');
+    await vscode.commands.executeCommand('flux.chooseStyle', { style: null });
+    assert.equal(editor.document.getText(), `---\nflux-style: none\n---\n\n${original}`);
+    await styleStatus(undefined);
+  });
+
+  it('Choose Style refuses a style the file does not have, and leaves the document alone', async () => {
+    const editor = await openMarkdown('notes/style-unknown.md', '# Guide\n');
+    assert.equal(await vscode.commands.executeCommand('flux.chooseStyle', { style: 'watercolour' }), undefined);
+    await expectMessage('warning', /has no style "watercolour"/);
+    assert.equal(editor.document.getText(), '# Guide\n');
   });
 });
