@@ -99,6 +99,9 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       }
     }
     const source = input.image !== undefined ? await readInputImage(folder, input.image) : undefined;
+    // The active document's house style (or the one asked for), as it is now; an edit's
+    // instruction takes one only when asked for by name.
+    const style = editing && input.style === undefined ? undefined : await this.services.styles.resolve(document ?? folder.uri, input.style);
     const job: GenerationJob = {
       request: { ...request, ...(source ? { image: source.image } : {}) },
       scope: document?.uri ?? folder.uri,
@@ -106,6 +109,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       ...(target ? { target } : {}),
       ...(source ? { source: source.recipe } : {}),
       ...(references.length ? { references } : {}),
+      ...(style ? { style } : {}),
     };
     const { uri, record } = await this.services.generation.run(job);
     const where = displayPath(uri);

@@ -19,7 +19,8 @@ import { TempFiles } from './files';
 import { DocumentEditor } from './retarget';
 import type { RetargetPlace } from './retarget';
 import type { MissingImage } from './scan';
-import { styleForDocument } from './style';
+import { type DocumentStyle, styleForDocument } from './style';
+import { fillTemplate } from '../core/styles';
 
 export interface Connection {
   readonly provider: ProviderId;
@@ -58,20 +59,39 @@ export interface FillEvents {
   readonly onFailed?: (f: Failed) => void;
 }
 
-/** The request for an image: the document's prompt (and style, once core has them), the model asked for, defaults otherwise. */
+/** What a request was made of, for its recipe: the writer's words and the house style. */
+const madeFrom = new WeakMap<ImageRequest, { readonly words: string; readonly style: DocumentStyle; readonly references: readonly { path: string; sha256: string }[] }>();
+
+/**
+ * The request for an image: the document's prompt in its house style (the template filled, its
+ * references, model, size, megapixels and format winning), the model asked for, defaults otherwise.
+ */
 export function requestFor(image: MissingImage, model: string | undefined, root: string): ImageRequest {
   const style = styleForDocument(image.document, root);
-  const prompt = style ? (style.prompt.includes('{prompt}') ? style.prompt.replace('{prompt}', image.prompt) : `${image.prompt}, ${style.prompt}`) : image.prompt;
-  return normalizeParams({ prompt, model: model ?? DEFAULT_SETTINGS.model, size: DEFAULT_SETTINGS.size, seed: DEFAULT_SETTINGS.seed });
+  const base = normalizeParams({ prompt: image.prompt, model: style?.model ?? model ?? DEFAULT_SETTINGS.model, size: style?.size ?? DEFAULT_SETTINGS.size, seed: DEFAULT_SETTINGS.seed });
+  if (!style) return base;
+  const request: ImageRequest = {
+    ...base,
+    prompt: fillTemplate(style.prompt, base.prompt),
+    ...(style.megapixels !== undefined ? { megapixels: style.megapixels } : {}),
+    // (Not the style's output format: a file asked for by name is made in its name's format.)
+    ...(style.references?.length ? { references: style.references.map((r) => r.image) } : {}),
+  };
+  madeFrom.set(request, { words: base.prompt, style, references: (style.references ?? []).map((r) => ({ path: r.path, sha256: r.sha256 })) });
+  return request;
 }
 
 /** The recipe the extension's pipeline writes for a generation: the one `recipeOf` of core. */
 export function recipeFor(request: ImageRequest, image: ProviderImage, provider: ProviderId, created: Date): Recipe {
   const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
   const dims = request.size && takesPixels(request.model) ? dimensionsFor(request.size, request.megapixels ?? MEGAPIXELS.default) : undefined;
+  const styled = madeFrom.get(request);
   return recipeOf({
     id: 'flux-docs',
-    prompt: request.prompt,
+    // The writer's words; a house style's filled template is `sentPrompt`.
+    prompt: styled?.words ?? request.prompt,
+    ...(styled ? { style: { name: styled.style.name, prompt: styled.style.prompt }, sentPrompt: request.prompt } : {}),
+    ...(styled?.references.length ? { references: styled.references } : {}),
     model: request.model,
     size: request.size ?? '1x1',
     ...(seed !== undefined && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {}),

@@ -45,7 +45,9 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
       link = { document: editor.document, position: end, mode: 'afterBlock' as const };
     }
     const references = referenceUris(args.references);
-    const made = await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
+    // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
+    const style = await services.styles.resolve(editor?.document, args.style);
+    const made = await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
     // The walkthrough's step is done when an image was made, not when the button was pressed.
     if (made) void vscode.commands.executeCommand('setContext', 'flux.madeImageFromSelection', true);
     return made;

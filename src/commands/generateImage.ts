@@ -21,7 +21,9 @@ export function registerGenerateImage(services: Services): vscode.Disposable {
     const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
     const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
     const references = referenceUris(args.references);
-    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}) });
+    // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
+    const style = await services.styles.resolve(editor?.document, args.style);
+    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
   });
 }
 

@@ -12,7 +12,8 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import { TrackedRange } from '../services/anchor';
 import { readEditInputFile } from '../services/editInputFile';
 import type { EditInputFile } from '../services/editInputFile';
-import type { GenerationJob } from '../services/generationService';
+import type { GenerationJob, JobStyle } from '../services/generationService';
+import { recordedStyle } from '../services/generationService';
 import type { retargetPath as RetargetPathFn } from '../core/documents';
 import { displayPath, isInWorkspace, linkPathFor } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
@@ -94,10 +95,12 @@ export function registerRegenerateImage(services: Services, references: Referenc
         const { retargetPath } = await import('../core/documents');
         const tracked = range;
         range = undefined;
-        return await regenerateInPlace(services, target, request, source, tracked, retargetPath, refs);
+        return await regenerateInPlace(services, target, request, source, tracked, retargetPath, refs, recordedStyle(recipe));
       }
       const folder = isInWorkspace(image) ? vscode.Uri.joinPath(image, '..') : undefined;
-      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}) });
+      // The style as recorded (its sent prompt; its references are the recipe's), never as it is now.
+      const style = recordedStyle(recipe);
+      return await generateWithProgress(services.generation, { request, scope: image, ...(folder ? { folder } : {}), ...(source ? { source } : {}), ...(refs.length ? { references: refs } : {}), ...(style ? { style } : {}) });
     } finally {
       range?.dispose();
     }
@@ -191,6 +194,7 @@ function regenerateInPlace(
   range: TrackedRange | undefined,
   retargetPath: RetargetPath,
   references: readonly vscode.Uri[],
+  style: JobStyle | undefined,
 ): Promise<vscode.Uri | undefined> {
   const { document, language, ref } = target;
   return generateWithProgress(services.generation, {
@@ -198,6 +202,7 @@ function regenerateInPlace(
     scope: document.uri,
     ...(source ? { source } : {}),
     ...(references.length ? { references } : {}),
+    ...(style ? { style } : {}),
     retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, ...(range ? { range } : {}), pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
   });
 }

@@ -51,6 +51,10 @@ export interface ImageRecord {
   readonly promptUpsampling?: boolean;
   /** The reference images sent, in order: workspace-relative paths and SHA-256. */
   readonly references?: readonly { readonly path: string; readonly sha256: string }[];
+  /** The house style it was made in (name and template); `prompt` stays the writer's words. */
+  readonly style?: { readonly name: string; readonly prompt: string };
+  /** What was sent, when a style filled it in. */
+  readonly sentPrompt?: string;
 }
 
 function optionalInteger(value: unknown, min: number): number | undefined | false {
@@ -100,7 +104,16 @@ export function sanitizeRecord(raw: unknown): ImageRecord | undefined {
     ...(r.outputFormat === 'png' || r.outputFormat === 'jpeg' ? { outputFormat: r.outputFormat } : {}),
     ...(typeof r.promptUpsampling === 'boolean' ? { promptUpsampling: r.promptUpsampling } : {}),
     ...(references.length && references.every((x) => x !== undefined) ? { references: references as { path: string; sha256: string }[] } : {}),
+    ...(styleOf(r.style)),
+    ...(typeof r.sentPrompt === 'string' && r.sentPrompt && r.sentPrompt.length <= MAX_PROMPT_FIELD ? { sentPrompt: r.sentPrompt } : {}),
   };
+}
+
+function styleOf(value: unknown): { style?: { name: string; prompt: string } } {
+  const s = value as Record<string, unknown> | undefined;
+  return s && typeof s === 'object' && typeof s.name === 'string' && s.name.length <= 64 && typeof s.prompt === 'string' && s.prompt && s.prompt.length <= MAX_PROMPT_FIELD
+    ? { style: { name: s.name, prompt: s.prompt } }
+    : {};
 }
 
 function pathWithHash(value: unknown): { path: string; sha256: string } | undefined {

@@ -117,6 +117,8 @@ export interface CommandArgs {
   readonly seed?: number;
   /** Reference images: `Uri`s or workspace-relative paths (checked by the host). */
   readonly references?: readonly unknown[];
+  /** A house style by name; `null`: no style; absent: the document's (CONTRACT.md, "House styles"). */
+  readonly style?: string | null;
 }
 
 /**
@@ -128,7 +130,7 @@ export function readCommandArgs(arg: unknown): CommandArgs {
     return {};
   }
   const a = arg as Record<string, unknown>;
-  const out: { prompt?: string; model?: string; size?: string; seed?: number; references?: readonly unknown[] } = {};
+  const out: { prompt?: string; model?: string; size?: string; seed?: number; references?: readonly unknown[]; style?: string | null } = {};
   for (const field of ['prompt', 'model', 'size'] as const) {
     if (a[field] === undefined) continue;
     if (typeof a[field] !== 'string') throw new FluxError('invalidInput', text('The command\'s “{0}” must be a string.', field));
@@ -141,6 +143,10 @@ export function readCommandArgs(arg: unknown): CommandArgs {
   if (a.references !== undefined) {
     if (!Array.isArray(a.references)) throw new FluxError('invalidInput', 'The command\'s “references” must be a list of images (Uris or paths relative to the workspace).');
     out.references = [...(a.references as unknown[])];
+  }
+  if (a.style !== undefined) {
+    if (a.style !== null && typeof a.style !== 'string') throw new FluxError('invalidInput', 'The command\'s “style” must be the name of a house style, or null for none.');
+    out.style = a.style;
   }
   return out;
 }

@@ -29,6 +29,17 @@ export interface Recipe {
   readonly promptUpsampling?: boolean;
   /** The reference images sent, in order: workspace-relative paths and SHA-256. */
   readonly references?: readonly { readonly path: string; readonly sha256: string }[];
+  /** The house style it was made in: its name and template (CONTRACT.md, "House styles"); `prompt` stays the writer's words. */
+  readonly style?: RecipeStyle;
+  /** What was sent, when it differs from `prompt` (a house style's template filled with the words). */
+  readonly sentPrompt?: string;
+}
+
+/** A house style as a recipe records it. */
+export interface RecipeStyle {
+  readonly name: string;
+  /** The style's template, `{prompt}` where the writer's words go. */
+  readonly prompt: string;
 }
 
 export const RECIPE_KEYWORD = 'flux';
@@ -50,10 +61,13 @@ export const RECIPE_HEAD_BYTES = 64 * 1024;
 const MAX_MODEL_LENGTH = 100;
 const MAX_PATH_LENGTH = 1024;
 const PROVIDERS: readonly string[] = ['dmxapi', 'bfl'];
-const KEYS: readonly string[] = ['v', 'prompt', 'model', 'size', 'seed', 'provider', 'created', 'source', 'width', 'height', 'outputFormat', 'promptUpsampling', 'references'];
+const KEYS: readonly string[] = ['v', 'prompt', 'model', 'size', 'seed', 'provider', 'created', 'source', 'width', 'height', 'outputFormat', 'promptUpsampling', 'references', 'style', 'sentPrompt'];
 /** At most 8 images go with one request. */
 const MAX_REFERENCES = 8;
 const MAX_SIDE_PIXELS = 100_000;
+/** A style's template and the prompt it made: the writer's words and the style's text. */
+const MAX_SENT_PROMPT_LENGTH = 2 * MAX_PROMPT_LENGTH;
+const STYLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // The model names params.ts accepts; no commas, so the `parameters` line stays parseable.
 const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 const SIZE = /^\d{1,5}x\d{1,5}$/;
@@ -100,7 +114,7 @@ export function validRecipe(value: unknown): Recipe | undefined {
     source = fileWithHash(r.source);
     if (!source) return undefined;
   }
-  const extra: { -readonly [K in 'width' | 'height' | 'outputFormat' | 'promptUpsampling' | 'references']?: Recipe[K] } = {};
+  const extra: { -readonly [K in 'width' | 'height' | 'outputFormat' | 'promptUpsampling' | 'references' | 'style' | 'sentPrompt']?: Recipe[K] } = {};
   for (const side of ['width', 'height'] as const) {
     if (r[side] === undefined) continue;
     if (!Number.isSafeInteger(r[side]) || (r[side] as number) < 1 || (r[side] as number) > MAX_SIDE_PIXELS) return undefined;
@@ -119,6 +133,17 @@ export function validRecipe(value: unknown): Recipe | undefined {
     const references = r.references.map(fileWithHash);
     if (references.some((ref) => ref === undefined)) return undefined;
     extra.references = references as { path: string; sha256: string }[];
+  }
+  if (r.style !== undefined) {
+    const style = r.style as Record<string, unknown>;
+    if (!isPlainObject(style) || Object.keys(style).some((k) => k !== 'name' && k !== 'prompt')) return undefined;
+    if (typeof style.name !== 'string' || !STYLE_NAME.test(style.name)) return undefined;
+    if (!isText(style.prompt, MAX_SENT_PROMPT_LENGTH) || style.prompt.trim() === '' || PROMPT_BAD.test(style.prompt)) return undefined;
+    extra.style = { name: style.name, prompt: style.prompt };
+  }
+  if (r.sentPrompt !== undefined) {
+    if (!isText(r.sentPrompt, MAX_SENT_PROMPT_LENGTH) || r.sentPrompt.trim() === '' || PROMPT_BAD.test(r.sentPrompt)) return undefined;
+    extra.sentPrompt = r.sentPrompt;
   }
   const recipe = {
     v: 1 as const,
@@ -298,5 +323,7 @@ export function recipeOf(record: ImageRecord): Recipe {
     ...(record.outputFormat ? { outputFormat: record.outputFormat } : {}),
     ...(record.promptUpsampling !== undefined ? { promptUpsampling: record.promptUpsampling } : {}),
     ...(record.references?.length ? { references: record.references } : {}),
+    ...(record.style ? { style: record.style } : {}),
+    ...(record.sentPrompt !== undefined ? { sentPrompt: record.sentPrompt } : {}),
   };
 }

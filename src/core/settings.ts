@@ -32,6 +32,8 @@ export interface FluxSettings {
   readonly prices: Readonly<Record<string, unknown>>;
   /** USD a month; 0 = no budget (also for anything that is not a number of at least 0). */
   readonly monthlyBudget: number;
+  /** `flux.style`: a house style's name, `none`, or `''` (the styles file's default). */
+  readonly style: string;
 }
 
 export const DEFAULT_SETTINGS: FluxSettings = {
@@ -50,6 +52,7 @@ export const DEFAULT_SETTINGS: FluxSettings = {
   promptUpsampling: false,
   prices: {},
   monthlyBudget: 0,
+  style: '',
 };
 
 /** package.json `flux.model` pattern: also keeps a model name from carrying a path or query into a URL. */
@@ -83,6 +86,7 @@ export function clampSettings(raw: Record<string, unknown>): FluxSettings {
     promptUpsampling: typeof raw.promptUpsampling === 'boolean' ? raw.promptUpsampling : d.promptUpsampling,
     prices: raw.prices && typeof raw.prices === 'object' && !Array.isArray(raw.prices) ? (raw.prices as Record<string, unknown>) : d.prices,
     monthlyBudget: typeof raw.monthlyBudget === 'number' && Number.isFinite(raw.monthlyBudget) && raw.monthlyBudget >= 0 ? raw.monthlyBudget : d.monthlyBudget,
+    style: nonEmptyString(raw.style) ?? d.style,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ImageToolInput {
   readonly image?: string;
   /** Workspace-relative reference images, in order (`input_image`, `input_image_2`…). */
   readonly references?: readonly string[];
+  /** A house style by name (`none`: no style); absent: the active document's. */
+  readonly style?: string;
 }
 
 /** Reads the tool's input; wrong types are refused (the model can correct them), unknown fields ignored. */
@@ -26,7 +28,7 @@ export function readToolInput(value: unknown): ImageToolInput {
   const v = value as Record<string, unknown>;
   if (typeof v.prompt !== 'string') throw new FluxError('invalidInput', 'The tool input needs a “prompt” string that describes the image.');
   const out: { -readonly [K in keyof ImageToolInput]: ImageToolInput[K] } = { prompt: v.prompt };
-  for (const field of ['path', 'size', 'model', 'image'] as const) {
+  for (const field of ['path', 'size', 'model', 'image', 'style'] as const) {
     if (v[field] === undefined || v[field] === null) continue;
     if (typeof v[field] !== 'string') throw new FluxError('invalidInput', text('The tool input’s “{0}” must be a string.', field));
     if (v[field].trim()) out[field] = v[field].trim();

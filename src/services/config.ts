@@ -5,7 +5,7 @@ import { clampSettings } from '../core/settings';
 /** The `flux.*` settings, checked against package.json's schema (see core/settings). */
 export type FluxConfig = FluxSettings;
 
-const KEYS = ['baseUrl', 'bflBaseUrl', 'provider', 'model', 'size', 'seed', 'outputFolder', 'requestTimeoutSeconds', 'embedRecipe', 'maxParallelRequests', 'megapixels', 'outputFormat', 'promptUpsampling', 'prices', 'monthlyBudget'] as const;
+const KEYS = ['baseUrl', 'bflBaseUrl', 'provider', 'model', 'size', 'seed', 'outputFolder', 'requestTimeoutSeconds', 'embedRecipe', 'maxParallelRequests', 'megapixels', 'outputFormat', 'promptUpsampling', 'prices', 'monthlyBudget', 'style'] as const;
 
 /**
  * The settings for the folder that holds `scope` when given. A value the schema forbids (a

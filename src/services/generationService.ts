@@ -8,6 +8,8 @@ import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
 import { sniffImageType } from '../core/imageType';
 import { checkModelRequest, modelRoute } from '../core/models';
+import { normalizeSizeFor } from '../core/params';
+import { fillTemplate } from '../core/styles';
 import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
 import type { ImageRequest, ProviderCallOptions, ProviderId, ProviderImage, ProviderSettings, RequestLogEntry } from '../core/providers/types';
@@ -96,6 +98,28 @@ export interface GenerationJob {
    * and checked again when it leaves the queue.
    */
   readonly references?: readonly vscode.Uri[];
+  /**
+   * The house style it is made in, as it was when the job was started (StyleRegistry.resolve, or
+   * a recipe's for Regenerate): `request.prompt` stays the writer's words (the alt text, the
+   * recipe's `prompt`); what is sent is the template filled with them.
+   */
+  readonly style?: JobStyle;
+}
+
+/** A house style as a job carries it (a ResolvedStyle is one). */
+export interface JobStyle {
+  readonly name: string;
+  /** `{prompt}` where the writer's words go. */
+  readonly template: string;
+  /** Sent after the job's own references. */
+  readonly references?: readonly vscode.Uri[];
+  /** These win over the settings and the caller's request. */
+  readonly model?: string;
+  readonly size?: string;
+  readonly megapixels?: number;
+  readonly outputFormat?: 'png' | 'jpeg';
+  /** Exactly what to send (Regenerate and Reproduce: the recipe's `sentPrompt`), instead of the template filled again. */
+  readonly sentPrompt?: string;
 }
 
 export interface GenerationResult {
@@ -166,11 +190,13 @@ export class GenerationService implements vscode.Disposable {
     try {
       // Checked before any paid request: a bad output folder is reported first.
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
-      const references = job.references?.length ? await readReferences(job.references) : [];
+      const referenceUris = styleReferences(job.references, job.style);
+      const references = referenceUris.length ? await readReferences(referenceUris) : [];
       // A file asked for by name (Missing Images, the chat tool's path) is asked of the service in
       // that name's format, so a `.png` never holds a JPEG.
       const named = job.target ? formatOfName(job.target.path) : undefined;
-      const request = prepareRequest(named ? { ...job.request, outputFormat: named } : job.request, config, references);
+      const styled = job.style ? styledRequest(job.request, job.style) : job.request;
+      const request = prepareRequest(named ? { ...styled, outputFormat: named } : styled, config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
       if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
@@ -388,7 +414,8 @@ export class GenerationService implements vscode.Disposable {
     const seed = image.seed ?? (request.seed >= 0 ? request.seed : undefined);
     return {
       id: globalThis.crypto.randomUUID(),
-      prompt: request.prompt,
+      // The writer's words; a style's filled template is `sentPrompt`.
+      prompt: job.request.prompt,
       model: request.model,
       size: request.size ?? '',
       seedRequested: request.seed,
@@ -404,6 +431,7 @@ export class GenerationService implements vscode.Disposable {
       ...(route.outputFormats.length > 0 ? { outputFormat: request.outputFormat ?? 'png' } : {}),
       ...(route.promptUpsampling ? { promptUpsampling: request.promptUpsampling === true } : {}),
       ...(references.length ? { references: references.map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
+      ...(job.style ? { style: { name: job.style.name, prompt: job.style.template }, sentPrompt: request.prompt } : {}),
     };
   }
 
@@ -441,6 +469,40 @@ export function prepareRequest(request: ImageRequest, config: FluxConfig, refere
   };
   checkModelRequest(prepared, config.provider);
   return prepared;
+}
+
+/**
+ * The request a house style makes of the writer's: its template filled with their words (or the
+ * recorded `sentPrompt`), and its model, size, megapixels and output format where it has them.
+ */
+export function styledRequest(request: ImageRequest, style: JobStyle): ImageRequest {
+  const model = style.model ?? request.model;
+  const size = style.size !== undefined ? normalizeSizeFor(style.size, model) : request.size !== undefined && model !== request.model ? normalizeSizeFor(request.size, model) : request.size;
+  return {
+    ...request,
+    prompt: style.sentPrompt ?? fillTemplate(style.template, request.prompt),
+    model,
+    size,
+    ...(style.megapixels !== undefined ? { megapixels: style.megapixels } : {}),
+    ...(style.outputFormat !== undefined ? { outputFormat: style.outputFormat } : {}),
+  };
+}
+
+/**
+ * The style of a recipe or record, to make it again exactly as it was (Regenerate, Reproduce):
+ * its recorded `sentPrompt` and no settings of its own (the recipe's model, size and references
+ * are already the request's).
+ */
+export function recordedStyle(recipe: { readonly style?: { readonly name: string; readonly prompt: string }; readonly sentPrompt?: string }): JobStyle | undefined {
+  if (!recipe.style) return undefined;
+  return { name: recipe.style.name, template: recipe.style.prompt, ...(recipe.sentPrompt !== undefined ? { sentPrompt: recipe.sentPrompt } : {}) };
+}
+
+/** The job's references, then its style's (one file named by both is sent once). */
+export function styleReferences(own: readonly vscode.Uri[] | undefined, style: JobStyle | undefined): vscode.Uri[] {
+  const out: vscode.Uri[] = [];
+  for (const uri of [...(own ?? []), ...(style?.references ?? [])]) if (!out.some((u) => u.toString() === uri.toString())) out.push(uri);
+  return out;
 }
 
 /** The output format a file name asks for: `png`, or `jpeg` for `.jpg`/`.jpeg`; else none. */

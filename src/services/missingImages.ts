@@ -10,6 +10,7 @@ import { readConfig } from './config';
 import type { GenerationService } from './generationService';
 import type { LinkOutcome } from './linkInserter';
 import { statOrUndefined } from './imageStore';
+import type { ResolvedStyle, StyleRegistry } from './styles';
 
 /** A reference whose file is missing and will be generated. */
 export interface MissingImage {
@@ -214,14 +215,28 @@ export interface BatchOutcome {
  * flux.maxParallelRequests); `onDone` counts each one finished, written or failed. An abort of
  * `signal` cancels those not yet written. Never throws: a failure is the image's own outcome.
  */
-export async function generateBatch(generation: GenerationService, log: vscode.LogOutputChannel, images: readonly MissingImage[], signal: AbortSignal, onDone: (done: number) => void): Promise<BatchOutcome> {
+export async function generateBatch(
+  generation: GenerationService,
+  log: vscode.LogOutputChannel,
+  images: readonly MissingImage[],
+  signal: AbortSignal,
+  onDone: (done: number) => void,
+  styles?: StyleRegistry,
+): Promise<BatchOutcome> {
   const written: WrittenImage[] = [];
   const failed: BatchOutcome['failed'] = [];
   let done = 0;
+  // Each document its own house style, read once, as it is when the batch starts.
+  const styleOf = new Map<vscode.TextDocument, Promise<ResolvedStyle | undefined>>();
+  const documentStyle = (document: vscode.TextDocument) => {
+    let style = styleOf.get(document);
+    if (!style) styleOf.set(document, (style = styles ? styles.resolve(document) : Promise.resolve(undefined)));
+    return style;
+  };
   await Promise.all(
     images.map(async (image) => {
       try {
-        written.push(await generateOne(generation, log, image, signal));
+        written.push(await generateOne(generation, log, image, signal, await documentStyle(image.document)));
       } catch (error) {
         failed.push({ image, error });
       } finally {
@@ -235,7 +250,7 @@ export async function generateBatch(generation: GenerationService, log: vscode.L
   return { written, failed };
 }
 
-async function generateOne(generation: GenerationService, log: vscode.LogOutputChannel, image: MissingImage, signal: AbortSignal): Promise<WrittenImage> {
+async function generateOne(generation: GenerationService, log: vscode.LogOutputChannel, image: MissingImage, signal: AbortSignal, style: ResolvedStyle | undefined): Promise<WrittenImage> {
   if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
   const config = readConfig(image.document.uri);
   const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
@@ -258,6 +273,7 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
     // The batch was agreed against the budget once, before the first request.
     approved: true,
     ...(main ? { retarget: { document: image.document, ...main, also } } : {}),
+    ...(style ? { style } : {}),
     signal,
   });
   const link = result.link;

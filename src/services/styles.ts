@@ -99,10 +99,10 @@ export class StyleRegistry implements vscode.Disposable {
     if (explicit === null) return undefined;
     const folder = this.folderOf(subject);
     const scope = subject instanceof vscode.Uri ? subject : (subject?.uri ?? folder?.uri);
-    const setting = vscode.workspace.getConfiguration('flux', scope).get<string>('style', '');
+    const { style: setting } = readConfig(scope);
     const declared = explicit ? undefined : await declarationOf(subject);
     // The file's default is read only when nothing else said.
-    const first = chooseStyle({ explicit: explicit ?? undefined, declared, setting: typeof setting === 'string' ? setting : '' });
+    const first = chooseStyle({ explicit: explicit ?? undefined, declared, setting });
     if (first || [explicit, declared, setting].some((v) => typeof v === 'string' && v.trim() !== '')) return first;
     const file = folder ? await this.read(folder) : undefined;
     return chooseStyle({ fileDefault: file?.error ? undefined : file?.default });

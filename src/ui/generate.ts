@@ -52,7 +52,8 @@ async function attempt(service: GenerationService, job: GenerationJob, options: 
         const sub = token.onCancellationRequested(() => controller.abort());
         try {
           const size = job.request.size ?? vscode.l10n.t('the input\'s size');
-          progress.report({ message: job.request.image ? vscode.l10n.t('editing with {0}, {1}…', job.request.model, size) : vscode.l10n.t('generating with {0}, {1}…', job.request.model, size) });
+          const model = job.style?.model ?? job.request.model;
+          progress.report({ message: job.request.image ? vscode.l10n.t('editing with {0}, {1}…', model, job.style?.size ?? size) : vscode.l10n.t('generating with {0}, {1}…', model, job.style?.size ?? size) });
           const outcome = await service.run({ ...job, signal: controller.signal, onProgress: (message) => progress.report({ message }) });
           if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
           return outcome;

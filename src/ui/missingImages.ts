@@ -143,6 +143,7 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
       try {
         return await generateBatch(services.generation, services.log, images, controller.signal, (done) =>
           progress.report({ message: vscode.l10n.t('{0} of {1}', done, images.length), increment: 100 / images.length }),
+          services.styles,
         );
       } finally {
         sub.dispose();

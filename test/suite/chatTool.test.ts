@@ -54,7 +54,7 @@ describe('Chat tool flux_generate_image', function () {
     assert.ok(tool.tags.includes('image'));
     const schema = tool.inputSchema as { required?: string[]; properties?: Record<string, unknown> };
     assert.deepEqual(schema.required, ['prompt']);
-    assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), ['image', 'model', 'path', 'prompt', 'references', 'seed', 'size']);
+    assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), ['image', 'model', 'path', 'prompt', 'references', 'seed', 'size', 'style']);
   });
 
   it('asks to confirm with the prompt (as text), the provider and the destination', async () => {

@@ -21,6 +21,7 @@ describe('settings', () => {
       promptUpsampling: false,
       prices: {},
       monthlyBudget: 0,
+      style: '',
     });
   });
   it('clamps megapixels into 0.25–4 and takes only png or jpeg', () => {
@@ -61,6 +62,7 @@ describe('settings', () => {
       promptUpsampling: true,
       prices: { 'flux-2-pro': 0.05 },
       monthlyBudget: 20,
+      style: ' ink ',
     });
     assert.deepEqual(s, {
       baseUrl: 'https://gateway.example/v1',
@@ -78,6 +80,7 @@ describe('settings', () => {
       promptUpsampling: true,
       prices: { 'flux-2-pro': 0.05 },
       monthlyBudget: 20,
+      style: 'ink',
     });
   });
   it('prices: an object as written (checked by core/prices), budget: a number of at least 0, else none', () => {

@@ -1,6 +1,14 @@
 // House styles' pure part: the file read and checked, which style a document uses in every
 // language, the template filled, and the one edit that writes a declaration.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { MODEL_IDS } from '../../src/core/models';
+import { recipeFor, requestFor } from '../../src/cli/fill';
+import { parseRecipeJson } from '../../src/core/recipe';
+import { makePng } from '../fake/png';
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '../../src/core/documents/types';
 import { formatText } from '../../src/core/errors';
 import {
@@ -228,5 +236,68 @@ describe('house styles: adding a reference to the file', () => {
     assert.deepEqual(parseStylesFile(other).styles.flat, { prompt: '{prompt}, flat colours', references: ['c.png'] });
     const noRefs = addReferenceToStylesText('{"styles": {"x": {"prompt": "p"}}}', 'x', 'd.png');
     assert.deepEqual(parseStylesFile(noRefs).styles.x, { prompt: 'p', references: ['d.png'] });
+  });
+});
+
+describe('house styles: the JSON schema', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'flux-styles.schema.json'), 'utf8')) as { definitions: { style: { properties: { model: { enum: string[] } } } } };
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+  it('accepts the contract’s example', () => {
+    const contract = fs.readFileSync(path.join(root, '..', 'shared', 'CONTRACT.md'), 'utf8');
+    // The example as the contract shows it, when the contract is beside the repository; else the copy above.
+    const shown = /## House styles[\s\S]*?```json\n([\s\S]*?)```/.exec(contract)?.[1] ?? CONTRACT_EXAMPLE;
+    assert.ok(validate(JSON.parse(shown)), JSON.stringify(validate.errors));
+    assert.ok(validate(JSON.parse(CONTRACT_EXAMPLE)), JSON.stringify(validate.errors));
+  });
+
+  it('refuses what the reader refuses', () => {
+    for (const bad of [{}, { styles: { ink: {} } }, { styles: { ink: { prompt: 'x', outputFormat: 'gif' } } }, { styles: { none: { prompt: 'x' } } }, { styles: { ink: { prompt: 'x', megapixels: 9 } } }]) {
+      assert.equal(validate(bad), false, JSON.stringify(bad));
+    }
+  });
+
+  it('lists the models of the model table', () => {
+    assert.deepEqual([...schema.definitions.style.properties.model.enum].sort(), [...MODEL_IDS].sort());
+  });
+
+  it('is contributed for .vscode/flux-styles.json, and shipped', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
+    assert.ok(manifest.contributes.jsonValidation.some((j) => j.fileMatch === '.vscode/flux-styles.json' && j.url === './schemas/flux-styles.schema.json'));
+    assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!schemas\/\*\.json$/m);
+  });
+});
+
+describe('house styles: flux-docs reads the same file', () => {
+  it('sends the template, references and model of the document’s style; the recipe keeps the words', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-styles-'));
+    try {
+      fs.mkdirSync(path.join(root, '.vscode'));
+      fs.mkdirSync(path.join(root, 'docs', 'style'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'docs', 'style', 'ink-1.png'), makePng(2, 2));
+      fs.writeFileSync(path.join(root, '.vscode', 'flux-styles.json'), '{ "default": "none", "styles": { "ink": { "prompt": "{prompt}. Loose ink sketch", "references": ["docs/style/ink-1.png"], "model": "flux-2-pro", "size": "3x2" }, "bad": { "prompt": "x", "references": ["../out.png"] } } }');
+      const image = (text: string) => ({ prompt: 'A fox in snow', document: { file: path.join(root, 'a.md'), text, language: 'markdown' as const } }) as unknown as Parameters<typeof requestFor>[0];
+      const request = requestFor(image('---\nflux-style: ink\n---\n![A fox in snow](a.png)\n'), 'flux-kontext-pro', root);
+      assert.equal(request.prompt, 'A fox in snow. Loose ink sketch');
+      assert.equal(request.model, 'flux-2-pro');
+      assert.equal(request.size, '3x2');
+      assert.equal(request.references?.length, 1);
+      const recipe = recipeFor(request, { bytes: new Uint8Array(), type: { format: 'png', extension: '.png', mime: 'image/png' }, source: 'url', durationMs: 1, attempts: 1 } as never, 'bfl', new Date());
+      assert.equal(recipe.prompt, 'A fox in snow');
+      assert.equal(recipe.sentPrompt, 'A fox in snow. Loose ink sketch');
+      assert.deepEqual(recipe.style, { name: 'ink', prompt: '{prompt}. Loose ink sketch' });
+      assert.equal(recipe.references?.[0]?.path, 'docs/style/ink-1.png');
+      // Read back from a file as it was written; a wrong style field makes the recipe unreadable.
+      assert.deepEqual(parseRecipeJson(JSON.stringify(recipe)), recipe);
+      assert.equal(parseRecipeJson(JSON.stringify({ ...recipe, style: { name: 'ink' } })), undefined);
+      assert.equal(parseRecipeJson(JSON.stringify({ ...recipe, style: { name: 'two words', prompt: 'x' } })), undefined);
+      // The file's default is none: a document without a declaration has no style.
+      assert.equal(requestFor(image('# A\n'), undefined, root).prompt, 'A fox in snow');
+      assert.throws(() => requestFor(image('---\nflux-style: bad\n---\n'), undefined, root), /The style “bad” in \.vscode\/flux-styles\.json names the reference image “\.\.\/out\.png”, which is outside the workspace/);
+      assert.throws(() => requestFor(image('---\nflux-style: gone\n---\n'), undefined, root), /The style “gone” is not in \.vscode\/flux-styles\.json/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
