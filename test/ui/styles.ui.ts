@@ -88,6 +88,8 @@ describe('House styles, as a writer uses them', function () {
     await card.getByRole('menuitem', { name: 'Add to style…' }).click();
     await pickQuickItem(page, 'New style…');
     await typeIntoQuickInput(page, 'harbour');
+    // The second box (the style's words) is titled with the new name.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'New style "harbour"' }).waitFor({ timeout: 10_000 });
     await typeIntoQuickInput(page, '{prompt}. Ink and grey wash');
     await waitForNotification(page, /Added assets\/.+ to style "harbour"/);
     await screenshot(page, 'styles-dark-added-from-card');
