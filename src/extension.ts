@@ -16,6 +16,9 @@ import { registerSetApiKey } from './commands/setApiKey';
 import { recipeDocuments, registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { registerShowSpending } from './commands/showSpending';
+import { registerAddToStyle } from './commands/addToStyle';
+import { registerChooseStyle } from './commands/chooseStyle';
+import { registerStyleStatus } from './ui/styleStatus';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -59,6 +62,8 @@ export interface TestingApi {
   /** This window's journal of paid work in flight, and the recovery of stopped windows' work. */
   readonly journal: TaskJournal;
   readonly recovery: Recovery;
+  /** The house style status bar item's text while it is shown. */
+  styleStatus(): string | undefined;
 }
 
 /** What activation.ts registers at activation and hands on to, once this module is loaded. */
@@ -92,6 +97,7 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
   const styles = new StyleRegistry();
+  const styleStatus = registerStyleStatus(styles);
   const services: Services = { generation, files, links, history, keys, log, costs, places, styles };
   const studio = registerOpenStudio(context, services, target);
 
@@ -112,6 +118,9 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
     ...studio.disposables,
     ...registerGenerateMissingImages(services),
     registerKeyContext(keys, context.secrets),
+    registerAddToStyle(log),
+    registerChooseStyle(styles, log),
+    styleStatus,
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
@@ -146,7 +155,7 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
     recipeDocuments: recipeDocuments(recipes),
   };
   if (messages) {
-    return { ...features, testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => places.live, journal, recovery } };
+    return { ...features, testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => places.live, journal, recovery, styleStatus: () => styleStatus.shown() } };
   }
   return features;
 }

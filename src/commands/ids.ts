@@ -14,4 +14,6 @@ export const COMMANDS = {
   generateMissingImages: 'flux.generateMissingImages',
   generateMissingImagesInWorkspace: 'flux.generateMissingImagesInWorkspace',
   showSpending: 'flux.showSpending',
+  chooseStyle: 'flux.chooseStyle',
+  addToStyle: 'flux.addToStyle',
 } as const;

@@ -107,9 +107,10 @@ export interface FormDefaults {
  * - `openSource`: an edit's input image: its card when the history has it, else the file.
  * - `reference`: Use as Reference: the image goes with the next Generate (the host answers `reference`;
  *   a draft is saved into the workspace first, so the recipe can name it).
+ * - `addToStyle`: Flux: Add Image to Style… on the image's file (a saved image: a draft is not in the workspace).
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource' | 'reference';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'reference'];
+export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource' | 'reference' | 'addToStyle';
+export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'reference', 'addToStyle'];
 
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
@@ -309,6 +310,8 @@ export interface WebviewStrings {
   readonly recoveredHint: string;
   /** A card's "Edit…": the image becomes the input image. */
   readonly editImage: string;
+  /** A card's menu: the image becomes a reference of a house style. */
+  readonly addToStyle: string;
   readonly inputImage: string;
   readonly chooseImage: string;
   readonly removeInput: string;

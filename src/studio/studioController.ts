@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/ids';
 import type { Services } from '../services/services';
 import { asFluxError, nextSteps } from '../core/errors';
 import { IMAGE_FILE_NAME } from '../core/imageType';
@@ -430,6 +431,11 @@ export class StudioController implements vscode.Disposable {
       }
       case 'openSource':
         return this.openSource(entry);
+      case 'addToStyle':
+        if (draft) return this.notInWorkspace(entry);
+        if (await this.missing(entry, uri)) return;
+        await vscode.commands.executeCommand(COMMANDS.addToStyle, uri);
+        return;
       case 'copyLink':
         if (draft) return this.notInWorkspace(entry);
         return this.copyLink(entry, uri);

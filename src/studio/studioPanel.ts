@@ -267,6 +267,7 @@ function webviewStrings(): WebviewStrings {
     recovered: t('Recovered'),
     recoveredHint: t('Fetched again after VS Code stopped while it was being made. Insert places it as usual.'),
     editImage: t('Edit…'),
+    addToStyle: t('Add to style…'),
     inputImage: t('Input image'),
     chooseImage: t('Choose an image…'),
     removeInput: t('Remove the input image'),

@@ -83,6 +83,7 @@ export class FluxItemCard extends LightElement {
       { label: S.editImage, icon: 'edit', run: send('edit'), className: 'edit', ...reason(gone) },
       { label: S.useAsReference, icon: 'image', run: send('reference'), className: 'use-reference', ...reason(gone) },
       { label: S.saveToAssets, icon: 'save', run: send('save'), className: 'save', ...reason(saveReason) },
+      { label: S.addToStyle, icon: 'image', run: send('addToStyle'), className: 'add-to-style', ...reason(notSaved) },
       { label: S.useSettings, icon: 'settings', run: this.useSettings },
       { label: S.copyLink, icon: 'copy', run: send('copyLink'), ...reason(notSaved) },
       { label: S.open, icon: 'open', run: send('open'), ...reason(gone) },
