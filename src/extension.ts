@@ -13,6 +13,7 @@ import { registerSetApiKey } from './commands/setApiKey';
 import { registerShowImageRecipe } from './commands/showImageRecipe';
 import { registerShowLog } from './commands/showLog';
 import { registerShowSpending } from './commands/showSpending';
+import { registerShowWork } from './commands/showWork';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -38,6 +39,7 @@ import { draftsFolderOf } from './studio/drafts';
 import { STALE_AFTER_MS } from './core/journal';
 import { recoveryUi } from './ui/recovery';
 import { recordMessages } from './ui/messages';
+import { WorkStatus } from './ui/workStatus';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -55,6 +57,8 @@ export interface TestingApi {
   /** This window's journal of paid work in flight, and the recovery of stopped windows' work. */
   readonly journal: TaskJournal;
   readonly recovery: Recovery;
+  /** What the status bar item for images in progress says now; undefined while it is hidden. */
+  workStatus(): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
@@ -70,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const journal = new TaskJournal(vscode.Uri.joinPath(context.globalStorageUri, 'journal'), log);
   const generation = new GenerationService(pipelinePrompts(keys), files, links, history, log, `flux-vscode/${version} vscode/${vscode.version}`, costs, journal);
   const services: Services = { generation, files, links, history, keys, log, costs };
+  // The one status bar item for images in progress, whoever asked for them.
+  const workStatus = new WorkStatus(generation);
 
   context.subscriptions.push(
     log,
@@ -89,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     registerImageTool(services),
     registerKeyContext(keys, context.secrets),
     registerDetails(),
+    registerShowWork(generation),
+    workStatus,
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
@@ -118,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   context.subscriptions.push({ dispose: () => recoveryTimers.forEach(clearTimeout) });
 
   if (messages) {
-    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery } };
+    return { testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => TrackedAnchor.live, journal, recovery, workStatus: () => workStatus.text } };
   }
   return {};
 }

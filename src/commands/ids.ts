@@ -14,4 +14,6 @@ export const COMMANDS = {
   generateMissingImages: 'flux.generateMissingImages',
   generateMissingImagesInWorkspace: 'flux.generateMissingImagesInWorkspace',
   showSpending: 'flux.showSpending',
+  /** Internal: what the status bar item for images in progress runs. */
+  showWork: 'flux.showWork',
 } as const;
