@@ -19,6 +19,7 @@ import { registerShowSpending } from './commands/showSpending';
 import { registerAddToStyle } from './commands/addToStyle';
 import { registerChooseStyle } from './commands/chooseStyle';
 import { registerStyleStatus } from './ui/styleStatus';
+import { registerShowWork } from './commands/showWork';
 import { HistoryStore } from './core/history';
 import { validRecipe } from './core/recipe';
 import type { ProviderId } from './core/providers/types';
@@ -45,6 +46,7 @@ import type { InsertTargetTracker } from './studio/insertTarget';
 import { STALE_AFTER_MS } from './core/journal';
 import { recoveryUi } from './ui/recovery';
 import { recordMessages } from './ui/messages';
+import { WorkStatus } from './ui/workStatus';
 
 /** Only in ExtensionMode.Test: lets the integration suite reach the services without the UI. */
 export interface TestingApi {
@@ -64,6 +66,8 @@ export interface TestingApi {
   readonly recovery: Recovery;
   /** The house style status bar item's text while it is shown. */
   styleStatus(): string | undefined;
+  /** What the status bar item for images in progress says now; undefined while it is hidden. */
+  workStatus(): string | undefined;
 }
 
 /** What activation.ts registers at activation and hands on to, once this module is loaded. */
@@ -100,6 +104,8 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
   const styleStatus = registerStyleStatus(styles);
   const services: Services = { generation, files, links, history, keys, log, costs, places, styles };
   const studio = registerOpenStudio(context, services, target);
+  // The one status bar item for images in progress, whoever asked for them.
+  const workStatus = new WorkStatus(generation);
 
   context.subscriptions.push(
     log,
@@ -121,6 +127,8 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
     registerAddToStyle(log),
     registerChooseStyle(styles, log),
     styleStatus,
+    registerShowWork(generation),
+    workStatus,
   );
 
   // Recipes: hover and code actions on image references, regenerate, show recipe, history from files.
@@ -155,7 +163,7 @@ export function activate(context: vscode.ExtensionContext, { places, target }: A
     recipeDocuments: recipeDocuments(recipes),
   };
   if (messages) {
-    return { ...features, testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => places.live, journal, recovery, styleStatus: () => styleStatus.shown() } };
+    return { ...features, testing: { setApiKey: (key, provider) => keys.store(key, provider), clearApiKey: (provider) => keys.clear(provider), logUri: context.logUri, services, fileHistory, messages, liveAnchors: () => places.live, journal, recovery, styleStatus: () => styleStatus.shown(), workStatus: () => workStatus.text } };
   }
   return features;
 }

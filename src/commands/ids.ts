@@ -16,4 +16,6 @@ export const COMMANDS = {
   showSpending: 'flux.showSpending',
   chooseStyle: 'flux.chooseStyle',
   addToStyle: 'flux.addToStyle',
+  /** Internal: what the status bar item for images in progress runs. */
+  showWork: 'flux.showWork',
 } as const;

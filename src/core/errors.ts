@@ -75,6 +75,8 @@ export interface NextSteps {
   readonly openSettings: boolean;
   readonly retry: boolean;
   readonly showLog: boolean;
+  /** Refused for its words (moderation): change the prompt and ask again. */
+  readonly editPrompt: boolean;
 }
 
 const RETRYABLE: readonly FluxErrorKind[] = ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download', 'tooLarge'];
@@ -85,6 +87,7 @@ export function nextSteps(kind: FluxErrorKind): NextSteps {
     openSettings: kind === 'invalidInput' || kind === 'timeout' || kind === 'network',
     retry: RETRYABLE.includes(kind),
     showLog: kind !== 'cancelled' && kind !== 'noKey',
+    editPrompt: kind === 'moderation',
   };
 }
 

@@ -9,6 +9,14 @@ export const MAX_ALT_LENGTH = 100;
  * controls are dropped: in the document they would make the line read differently from what it is.
  */
 export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
+  return shortAlt(prompt, maxLength).replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The prompt on one line, bidi controls dropped, shortened for alt text: whole sentences when they
+ * fill a fair part of it, else whole words and an ellipsis. Not escaped for any syntax.
+ */
+export function shortAlt(prompt: string, maxLength = MAX_ALT_LENGTH): string {
   let text = stripBidiControls(prompt).replace(/\s+/g, ' ').trim();
   const chars = [...text];
   if (chars.length > maxLength) {
@@ -21,7 +29,7 @@ export function altText(prompt: string, maxLength = MAX_ALT_LENGTH): string {
       text = `${(space > maxLength * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
     }
   }
-  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+  return text;
 }
 
 /** Percent-encodes what would break a link destination; keeps letters of any script readable. */

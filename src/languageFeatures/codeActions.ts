@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import type { RecipeCache } from '../services/recipeReader';
-import type { ReferenceIndex } from './imageReferences';
+import type { ReferenceAt, ReferenceIndex } from './imageReferences';
 
 /**
  * Ctrl+. on an image reference: Regenerate (new seed), Reproduce (same seed, when the recipe
@@ -10,7 +10,9 @@ import type { ReferenceIndex } from './imageReferences';
  */
 export class ImageCodeActionProvider implements vscode.CodeActionProvider {
   static readonly kind = vscode.CodeActionKind.RefactorRewrite.append('flux');
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [ImageCodeActionProvider.kind] };
+  /** "Describe image from its recipe": a Quick Fix for alt text that describes nothing. */
+  static readonly describeKind = vscode.CodeActionKind.QuickFix.append('flux');
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [ImageCodeActionProvider.kind, ImageCodeActionProvider.describeKind] };
 
   constructor(
     private readonly references: ReferenceIndex,
@@ -18,7 +20,8 @@ export class ImageCodeActionProvider implements vscode.CodeActionProvider {
   ) {}
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
-    if (context.only && !context.only.contains(ImageCodeActionProvider.kind) && !ImageCodeActionProvider.kind.contains(context.only)) return [];
+    const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
+    if (!wants(ImageCodeActionProvider.kind) && !wants(ImageCodeActionProvider.describeKind)) return [];
     const position = range instanceof vscode.Selection ? range.active : range.start;
     const found = await this.references.at(document, position);
     if (!found?.uri || token.isCancellationRequested) return [];
@@ -31,6 +34,9 @@ export class ImageCodeActionProvider implements vscode.CodeActionProvider {
       return a;
     };
     const actions: vscode.CodeAction[] = [];
+    const describe = wants(ImageCodeActionProvider.describeKind) && read.recipe ? await describeAction(found, read.recipe.prompt) : undefined;
+    if (describe) actions.push(describe);
+    if (!wants(ImageCodeActionProvider.kind)) return actions;
     if (read.recipe) {
       actions.push(action(vscode.l10n.t('Regenerate Image (new seed)'), COMMANDS.regenerateImage, { image }));
       if (read.recipe.seed !== null) actions.push(action(vscode.l10n.t('Reproduce Image (same seed {0})', read.recipe.seed), COMMANDS.regenerateImage, { image, sameSeed: true }));
@@ -39,4 +45,23 @@ export class ImageCodeActionProvider implements vscode.CodeActionProvider {
     actions.push(action(vscode.l10n.t('Show Image Recipe'), COMMANDS.showImageRecipe, { image }));
     return actions;
   }
+}
+
+/**
+ * Alt text that describes nothing (none, the file's name, a slug): set it from the recipe's prompt,
+ * shortened at a sentence or word, written as text in the document's own syntax.
+ */
+async function describeAction(found: ReferenceAt, prompt: string): Promise<vscode.CodeAction | undefined> {
+  const { altFromPrompt, isPlaceholderAlt, setAltText } = await import('../core/documents/altText');
+  const { document, ref, language } = found;
+  if (document.version !== found.version || !isPlaceholderAlt(ref.alt, ref.path)) return undefined;
+  const alt = altFromPrompt(prompt);
+  const change = alt ? setAltText(language, document.getText(), ref, alt) : undefined;
+  if (!change) return undefined;
+  const title = vscode.l10n.t('Describe image from its recipe');
+  const action = new vscode.CodeAction(title, ImageCodeActionProvider.describeKind);
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
+  action.isPreferred = true;
+  return action;
 }

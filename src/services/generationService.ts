@@ -153,6 +153,11 @@ export class GenerationService implements vscode.Disposable {
   private readonly queue: RequestQueue;
   private limit = 4;
   private proxies: ProxyDispatchers | undefined;
+  /** Images being made right now (waiting, asked for, or being written), whoever asked. */
+  private jobs = 0;
+  private readonly workChanged = new vscode.EventEmitter<number>();
+  /** Fires with the number of images being made whenever it changes (the status bar follows it). */
+  readonly onDidChangeWork = this.workChanged.event;
 
   constructor(
     private readonly person: PipelinePrompts,
@@ -173,7 +178,21 @@ export class GenerationService implements vscode.Disposable {
     return this.links.places;
   }
 
+  /** How many images are being made right now. */
+  get working(): number {
+    return this.jobs;
+  }
+
   async run(job: GenerationJob): Promise<GenerationResult> {
+    this.workChanged.fire(++this.jobs);
+    try {
+      return await this.runJob(job);
+    } finally {
+      this.workChanged.fire(--this.jobs);
+    }
+  }
+
+  private async runJob(job: GenerationJob): Promise<GenerationResult> {
     // Read now: a retry after "raise the limit" sees the new value.
     const config = readConfig(job.scope);
     this.limit = config.maxParallelRequests;
@@ -304,6 +323,7 @@ export class GenerationService implements vscode.Disposable {
     // The window is going: what is in flight stays in the journal for the next one.
     this.journal?.dispose();
     this.cancelAll();
+    this.workChanged.dispose();
     void this.proxies?.dispose();
   }
 

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { FluxError } from '../core/errors';
 import { plainText } from '../core/safeText';
 import { type GenerationJob, type GenerationResult, type GenerationService, linkText } from '../services/generationService';
 import { displayPath } from '../services/imageStore';
+import { type LinkSummary, linkSummaryFor, openImage, revealImage } from './linkSummary';
 import { showFluxError } from './notifications';
-import { showInformation, showWarning } from './messages';
+import { showWarning } from './messages';
 
 export interface ProgressOptions {
   /** With no link to place, open the image beside the current editor (an edit keeps its source in view). */
@@ -14,9 +14,9 @@ export interface ProgressOptions {
 }
 
 /**
- * The palette's way to make an image: a cancellable notification while it is made, then a
- * message that says where it went with its next steps (Open, Reveal in Explorer, Open in
- * Studio), or the failure with its next step. With no document to link into, the image opens.
+ * The palette's way to make an image: the status bar item while it is made (cancellable from
+ * there), then a message that says where it went with its next steps (Open, Reveal in Explorer,
+ * Open in Studio), one for all the images that finish together; or the failure with its next step. With no document to link into, the image opens.
  * Resolves to the image's URI, or undefined when cancelled or failed.
  *
  * The job's places (its own scope, or one made now) are followed until no Try Again can come any
@@ -33,68 +33,62 @@ export async function generateWithProgress(service: GenerationService, job: Gene
 
 /** One try; a failure offers Try Again, which is the next try. `done` runs once, after the last. */
 async function attempt(service: GenerationService, job: GenerationJob, options: ProgressOptions, done: () => void): Promise<vscode.Uri | undefined> {
-  const { prompt } = job.request;
+  // No toast per image: the one status bar item (ui/workStatus.ts) says what is in progress and
+  // cancels; finished images are told together (ui/linkSummary.ts).
+  const summary = linkSummaryFor(service);
+  summary.begin();
   let result: GenerationResult;
   try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: “{0}”', plainText(prompt, 48)), cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        try {
-          const size = job.request.size ?? vscode.l10n.t('the input\'s size');
-          const model = job.style?.model ?? job.request.model;
-          progress.report({ message: job.request.image ? vscode.l10n.t('editing with {0}, {1}…', model, job.style?.size ?? size) : vscode.l10n.t('generating with {0}, {1}…', model, job.style?.size ?? size) });
-          const outcome = await service.run({ ...job, signal: controller.signal, onProgress: (message) => progress.report({ message }) });
-          if (token.isCancellationRequested) throw new FluxError('cancelled', 'Cancelled.');
-          return outcome;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    result = await service.run(job);
   } catch (err) {
+    summary.end();
     // Not awaited: the command resolves now; the message waits for the person.
     let retried = false;
     // The same job: its places have followed the text since the first try.
-    const retry = () => {
+    const again = (prompt?: string) => {
       retried = true;
-      return attempt(service, job, options, done);
+      const request = prompt === undefined ? job.request : { ...job.request, prompt };
+      return attempt(service, { ...job, request }, options, done);
     };
-    void showFluxError(err, { retry, openSettings: options.settingsFor?.(err) }).finally(() => {
+    void showFluxError(err, { retry: () => again(), editPrompt: { prompt: job.request.prompt, run: (prompt) => again(prompt) }, openSettings: options.settingsFor?.(err) }).finally(() => {
       if (!retried) done();
     });
     return undefined;
   }
   done();
-  void announce(result, job, options);
+  try {
+    await announce(result, job, options, summary);
+  } finally {
+    summary.end();
+  }
   return result.uri;
 }
 
-/** Says where the image went, with buttons for what comes next; never modal. */
-async function announce(result: GenerationResult, job: GenerationJob, options: ProgressOptions): Promise<void> {
-  const open = vscode.l10n.t('Open');
-  const reveal = vscode.l10n.t('Reveal in Explorer');
-  const studio = vscode.l10n.t('Open in Studio');
-  const path = plainText(displayPath(result.uri));
-  let choice: string | undefined;
+/** Says where the image went: a linked image joins the summary of images finished together; never modal. */
+async function announce(result: GenerationResult, job: GenerationJob, options: ProgressOptions, summary: LinkSummary): Promise<void> {
   if (!job.link && !job.retarget) {
-    await vscode.commands.executeCommand('vscode.open', result.uri, options.openBeside ? { viewColumn: vscode.ViewColumn.Beside } : undefined);
+    void vscode.commands.executeCommand('vscode.open', result.uri, options.openBeside ? { viewColumn: vscode.ViewColumn.Beside } : undefined);
     return;
   }
+  if (result.link?.linked) {
+    summary.add({ image: result.uri, document: result.link.document.uri, retargeted: Boolean(job.retarget) });
+    return;
+  }
+  void notLinked(result, job);
+}
+
+/** The image is saved but its link is not where it should be: why, with Copy Link when there is no link at all. */
+async function notLinked(result: GenerationResult, job: GenerationJob): Promise<void> {
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal in Explorer');
+  const path = plainText(displayPath(result.uri));
+  const reason = result.link && !result.link.linked ? result.link.reason : undefined;
+  let choice: string | undefined;
   if (job.retarget) {
     const where = plainText(vscode.workspace.asRelativePath(job.retarget.document.uri));
-    choice = result.link?.linked
-      ? await showInformation(vscode.l10n.t('Saved {0} and pointed the image in {1}, line {2} at it.', path, where, result.link.range.start.line + 1), open, reveal, studio)
-      : await showWarning(vscode.l10n.t('Saved {0}, but the reference in {1} still points at the old image: {2}.', path, where, whyNotLinked(result.link?.reason)), open, reveal);
-  } else if (!job.link) {
-    return;
-  } else if (result.link?.linked) {
-    const where = plainText(vscode.workspace.asRelativePath(result.link.document.uri));
-    choice = await showInformation(vscode.l10n.t('Saved {0} and linked it in {1}, line {2}.', path, where, result.link.range.start.line + 1), open, reveal, studio);
-  } else {
+    choice = await showWarning(vscode.l10n.t('Saved {0}, but the reference in {1} still points at the old image: {2}.', path, where, whyNotLinked(reason)), open, reveal);
+  } else if (job.link) {
     const copy = vscode.l10n.t('Copy Link');
-    const reason = result.link?.reason;
     const why =
       reason === 'readonly'
         ? vscode.l10n.t('the document is read-only')
@@ -113,9 +107,8 @@ async function announce(result: GenerationResult, job: GenerationJob, options: P
       }
     }
   }
-  if (choice === open) await vscode.commands.executeCommand('vscode.open', result.uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-  else if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', result.uri);
-  else if (choice === studio) await vscode.commands.executeCommand('flux.openStudio');
+  if (choice === open) await openImage(result.uri);
+  else if (choice === reveal) await revealImage(result.uri);
 }
 
 /** Why a retargeted reference was left as it was. */

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { FluxError, asFluxError, nextSteps } from '../core/errors';
 import { plainText } from '../core/safeText';
 import { showError, showWarning } from './messages';
+import { validatePrompt } from './promptInput';
 
 /**
  * Shows what went wrong with the obvious next step as a button. Returns when the person has
  * chosen (or dismissed) so callers may retry.
  */
-export async function showFluxError(err: unknown, options: { retry?: () => unknown; openSettings?: boolean } = {}): Promise<void> {
+export async function showFluxError(err: unknown, options: { retry?: () => unknown; editPrompt?: EditPrompt; openSettings?: boolean } = {}): Promise<void> {
   const e = asFluxError(err);
   if (e.kind === 'cancelled' || e.kind === 'noKey') return; // the person chose this
   const steps = nextSteps(e.kind);
@@ -15,7 +16,10 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   const tryAgain = vscode.l10n.t('Try Again');
   const settings = vscode.l10n.t('Open Settings');
   const showLog = vscode.l10n.t('Show Log');
+  const edit = vscode.l10n.t('Edit Prompt');
   const buttons: string[] = [];
+  // Refused for its words: changing them is the next step.
+  if (steps.editPrompt && options.editPrompt) buttons.push(edit);
   if (steps.setApiKey) buttons.push(setKey);
   if (options.retry && steps.retry) buttons.push(tryAgain);
   if (steps.openSettings || options.openSettings) buttons.push(settings);
@@ -26,6 +30,9 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   if (choice === setKey) {
     const stored = await vscode.commands.executeCommand<boolean>('flux.setApiKey');
     if (stored && options.retry) await options.retry();
+  } else if (choice === edit && options.editPrompt) {
+    const prompt = await askToEditPrompt(options.editPrompt.prompt);
+    if (prompt !== undefined) await options.editPrompt.run(prompt);
   } else if (choice === tryAgain) {
     await options.retry?.();
   } else if (choice === settings) {
@@ -33,6 +40,24 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
   }
+}
+
+/** The prompt a refused image was asked with, and how to ask again with new words (the same job, the same pipeline). */
+export interface EditPrompt {
+  readonly prompt: string;
+  readonly run: (prompt: string) => unknown;
+}
+
+/** An input box holding the refused prompt; the changed words, or undefined when dismissed or emptied. */
+async function askToEditPrompt(prompt: string): Promise<string | undefined> {
+  const edited = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Flux: Edit Prompt'),
+    prompt: vscode.l10n.t('The service refused these words. Change them, then press Enter to try again.'),
+    value: prompt,
+    ignoreFocusOut: true,
+    validateInput: validatePrompt,
+  });
+  return edited?.trim() ? edited : undefined;
 }
 
 /**

@@ -81,7 +81,7 @@ describe('Faults and bad input', function () {
       assert.equal(editor.document.getText(), `![漫画风格的学习英文单词图:“Hello” 🦊 **bold** \\[x\\](y) "quoted" CON](../assets/${name})`);
       assert.equal(fake().generationRequests[0]?.body && (fake().generationRequests[0].body as { prompt: string }).prompt, prompt);
       // With the workspace folder's name, as VS Code's asRelativePath(uri, true) gives it.
-      const shown = await expectMessage('info', `Saved ${folderName()}/assets/${name} and linked it in notes/cjk.md, line 1.`);
+      const shown = await expectMessage('info', `Saved ${folderName()}/assets/${name} and linked it in notes/cjk.md.`);
       assert.deepEqual(shown.buttons, ['Open', 'Reveal in Explorer', 'Open in Studio']);
     });
   });

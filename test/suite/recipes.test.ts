@@ -231,7 +231,7 @@ describe('Recipes', function () {
       assert.deepEqual(readRecipe(await vscode.workspace.fs.readFile(inPlace)).recipe?.source, { path: 'pics/regen-source.png', sha256: sourceSha });
       // The new file's own name: two images made in the same second get a `-2`.
       const newName = inPlace.path.split('/').pop()!.replace(/[.-]/g, '\\$&');
-      const said = await expectMessage('info', new RegExp(`^Saved \\S*assets/${newName} and pointed the image in notes/regen-edit\\.md, line 3 at it\\.$`));
+      const said = await expectMessage('info', new RegExp(`^Saved \\S*assets/${newName} and pointed the image in notes/regen-edit\\.md at it\\.$`));
       assert.deepEqual(said.buttons, ['Open', 'Reveal in Explorer', 'Open in Studio']);
 
       // The input is there but no longer an image: said so, not "no longer there"; an edit of

@@ -44,7 +44,8 @@ describe('README demo', () => {
       fake.enqueue({ kind: 'b64', seed: 20261202, image: makePng(480, 320, { seed: 5 }) });
       fake.hold();
       await item.click();
-      await waitForNotification(page, /red fox asleep/);
+      // Work in progress is the one status bar item, with its count and time.
+      await page.locator('.statusbar-item', { hasText: /Flux: 1 image ·/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await fake.waitForHeld(1);
       await screenshot(page, 'demo-03');
       fake.release();

@@ -119,7 +119,7 @@ describe('Edit an image, as a person does', () => {
     await runCommand(page, 'Flux: Edit Image…');
     assert.match(await instructionTitle(page), /Edit harbour\.png/);
     await typeIntoQuickInput(page, 'paint it as a watercolour');
-    const toast = await waitForNotification(page, /and pointed the image in notes\/edit-ui\.md, line 3 at it/);
+    const toast = await waitForNotification(page, /and pointed the image in notes\/edit-ui\.md at it\./);
     const name = assetsIn(workspace).find((n) => n.startsWith('paint-it-as-a-watercolour-'));
     assert.ok(name);
     // Line 3 with its wrapped rows joined: a narrow editor wraps the long new path.

@@ -73,7 +73,7 @@ export function scanImgTags(text: string, from = 0, to = text.length): ImageRefe
   return refs;
 }
 
-function readAttributes(text: string, pos: number, to: number): { end: number; attributes: Attribute[] } | undefined {
+export function readAttributes(text: string, pos: number, to: number): { end: number; attributes: Attribute[] } | undefined {
   const attributes: Attribute[] = [];
   let i = pos;
   const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';

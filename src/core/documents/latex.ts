@@ -93,7 +93,7 @@ export function maskLatex(text: string, onVerbatim?: (from: number, to: number) 
 }
 
 /** The index just after the group that opens at `open` (a `{` or `[`), braces balanced; -1 when it never closes. */
-function groupEnd(text: string, open: number): number {
+export function groupEnd(text: string, open: number): number {
   const closer = text[open] === '[' ? ']' : '}';
   let depth = 0;
   for (let i = open + 1; i < text.length; i++) {
