@@ -6,6 +6,12 @@ import { makePng } from '../fake/png';
 import { closeAllEditors, fakeServiceForSuite, listFolder, openMarkdown, testingApi } from './helpers';
 
 const ROUNDS = 20;
+/**
+ * The two link tests: 10 rounds. With the old inserter (no queue per document, a refused edit not
+ * tried again) both failed in round 0 (checked 2026-12-07); issue 9 measured that bug in 3 of 5
+ * rounds idle and 5 of 5 under load, so 10 rounds miss it about once in 10,000 runs at worst.
+ */
+const LINK_ROUNDS = 10;
 const SENTENCES = [
   'The lighthouse stood alone on the black rocks,\nits paint faded by a hundred winters.',
   'Waves broke over the harbour wall at dawn.',
@@ -42,11 +48,11 @@ describe('Concurrent generations into one document', function () {
   const fake = fakeServiceForSuite();
   afterEach(closeAllEditors);
 
-  it(`places three links released at the same moment after their own paragraphs, ${ROUNDS} rounds`, async () => {
+  it(`places three links released at the same moment after their own paragraphs, ${LINK_ROUNDS} rounds`, async () => {
     // Photographic answers (about 1 MB each) make each save take real time, so the edits meet.
     // Three pictures, made once (about 150 ms each) and served again in every round.
     const photo = (seed: number) => makePng(640, 640, { style: 'photo', seed });
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < LINK_ROUNDS; round++) {
       fake().reset();
       fake().hold();
       const editor = await openMarkdown(`notes/concurrent-${round}.md`, DOC);
@@ -71,8 +77,8 @@ describe('Concurrent generations into one document', function () {
     }
   });
 
-  it(`keeps every link in place while the person types, ${ROUNDS} rounds`, async () => {
-    for (let round = 0; round < ROUNDS; round++) {
+  it(`keeps every link in place while the person types, ${LINK_ROUNDS} rounds`, async () => {
+    for (let round = 0; round < LINK_ROUNDS; round++) {
       fake().reset();
       fake().hold();
       const editor = await openMarkdown(`notes/typing-${round}.md`, DOC);
