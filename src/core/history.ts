@@ -117,12 +117,18 @@ export class HistoryStore {
 
   /** Removes an entry; resolves to it, or undefined when there was none. */
   async remove(id: string): Promise<HistoryEntry | undefined> {
-    const entry = this.get(id);
-    if (!entry) return undefined;
-    this.entries = this.entries.filter((e) => e !== entry);
-    this.fire({ removed: [entry.id] });
+    return (await this.removeMany([id]))[0];
+  }
+
+  /** Removes entries with one write (a whole history is written each time); resolves to those there were. */
+  async removeMany(ids: readonly string[]): Promise<HistoryEntry[]> {
+    const gone = new Set(ids);
+    const removed = this.entries.filter((e) => gone.has(e.id));
+    if (!removed.length) return [];
+    this.entries = this.entries.filter((e) => !gone.has(e.id));
+    this.fire({ removed: removed.map((e) => e.id) });
     await this.persist();
-    return entry;
+    return removed;
   }
 
   /** Every caller (palette, selection, Studio, edit…) adds here; the Studio listens. */

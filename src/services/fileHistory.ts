@@ -170,13 +170,11 @@ export class FileHistory implements vscode.Disposable {
   }
 
   private async drop(ids: readonly string[]): Promise<void> {
-    for (const id of ids) {
-      this.removing.add(id);
-      try {
-        await this.history.remove(id);
-      } finally {
-        this.removing.delete(id);
-      }
+    for (const id of ids) this.removing.add(id);
+    try {
+      await this.history.removeMany(ids);
+    } finally {
+      for (const id of ids) this.removing.delete(id);
     }
   }
 

@@ -281,7 +281,7 @@ describe('Recipes', function () {
     const b = await generated('histB', 'A green valley', 2);
     const { history } = api.services;
     // As after clearing the workspace state: nothing stored.
-    for (const e of [...history.list()]) await history.remove(e.id);
+    await history.removeMany(history.list().map((e) => e.id));
     assert.equal(history.size, 0);
     const result = await api.fileHistory.scan();
     assert.ok(result.added >= 2, JSON.stringify(result));
@@ -313,7 +313,7 @@ describe('Recipes', function () {
     await generated('spendB', 'A puffin on a cliff', 12);
     const { history } = api.services;
     // As in a fresh clone: no records, only the files and their recipes.
-    for (const e of [...history.list()]) await history.remove(e.id);
+    await history.removeMany(history.list().map((e) => e.id));
     await api.fileHistory.scan();
     assert.ok(history.size >= 2, String(history.size));
     // BFL's list prices per image, worked out by hand (src/core/prices.ts has the sources).

@@ -116,6 +116,23 @@ describe('Studio history store', () => {
     assert.deepEqual(new HistoryStore(storage).list().map((e) => e.id), [b.id]);
   });
 
+  it('removes many entries with one write and one change', async () => {
+    const storage = new MemoryStorage();
+    const store = new HistoryStore(storage);
+    const entries = [entry(), entry(), entry(), entry()];
+    for (const e of entries) await store.add(e);
+    const changes: string[][] = [];
+    store.onDidChange((c) => changes.push([...c.removed]));
+    const writes = storage.writes;
+    const removed = await store.removeMany([entries[0]!.id, entries[2]!.id, 'not-there']);
+    assert.deepEqual(removed.map((e) => e.id).sort(), [entries[0]!.id, entries[2]!.id].sort());
+    assert.equal(storage.writes - writes, 1);
+    assert.deepEqual(changes.map((c) => c.sort()), [[entries[0]!.id, entries[2]!.id].sort()]);
+    assert.deepEqual(new HistoryStore(storage).list().map((e) => e.id).sort(), [entries[1]!.id, entries[3]!.id].sort());
+    assert.deepEqual(await store.removeMany(['not-there']), []);
+    assert.equal(storage.writes - writes, 1);
+  });
+
   it('writes one change after another, so the last state wins', async () => {
     const storage = new MemoryStorage();
     const store = new HistoryStore(storage);
