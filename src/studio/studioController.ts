@@ -635,19 +635,11 @@ export class StudioController implements vscode.Disposable {
 
   /** Files dropped on the References row: every image among them, in order. */
   private async dropReferences(uris: readonly string[]): Promise<void> {
-    let any = false;
-    for (const raw of uris) {
-      let uri: vscode.Uri;
-      try {
-        uri = vscode.Uri.parse(raw, true);
-      } catch {
-        continue;
-      }
-      if (!IMAGE_FILE_NAME.test(uri.path)) continue;
-      any = true;
+    const images = droppedImages(uris);
+    for (const uri of images) {
       if (!(await this.acceptReference(uri))) return;
     }
-    if (!any) this.send({ type: 'formError', field: 'references', message: vscode.l10n.t('Drop a PNG, JPEG or WebP image from the Explorer.') });
+    if (!images.length) this.send({ type: 'formError', field: 'references', message: vscode.l10n.t('Drop a PNG, JPEG or WebP image from the Explorer.') });
   }
 
   /**
@@ -684,14 +676,7 @@ export class StudioController implements vscode.Disposable {
 
   /** A drop on the compose area: the first URI that is an image in the workspace (or one of the Studio's). */
   private async dropInput(uris: readonly string[]): Promise<void> {
-    for (const raw of uris) {
-      let uri: vscode.Uri;
-      try {
-        uri = vscode.Uri.parse(raw, true);
-      } catch {
-        continue;
-      }
-      if (!IMAGE_FILE_NAME.test(uri.path)) continue;
+    for (const uri of droppedImages(uris)) {
       if (!isInWorkspace(uri) && !this.historyEntryFor(uri)) {
         this.send({ type: 'formError', field: 'input', message: vscode.l10n.t('Only images in the workspace can be edited here. Copy the image into the workspace first.') });
         return;
@@ -842,6 +827,18 @@ export class StudioController implements vscode.Disposable {
     if (this.disposed) return;
     void Promise.resolve(this.options.post(message)).then(undefined, () => undefined);
   }
+}
+
+/** The URIs of a drop that parse and name an image file (by its extension), in order. */
+function droppedImages(uris: readonly string[]): vscode.Uri[] {
+  return uris.flatMap((raw) => {
+    try {
+      const uri = vscode.Uri.parse(raw, true);
+      return IMAGE_FILE_NAME.test(uri.path) ? [uri] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Stands in for an image when only the count matters (the model's limit). */

@@ -5,7 +5,8 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { format, parseUriList } from '../../src/studio/protocol';
+import { format } from '../../src/studio/protocol';
+import { carriesUris, droppedUris } from '../drop';
 import { estimateUsd, formatUsd } from '../../src/core/prices';
 import { parseSize, ratioPixels } from '../../src/core/params';
 import { dimensionsFor } from '../../src/core/dimensions';
@@ -214,14 +215,8 @@ export class FluxCompose extends LightElement {
     void this.updateComplete.then(() => this.querySelector<HTMLElement>('#choose-input')?.focus());
   };
 
-  /** Files from the Explorer (or the OS) carry a uri-list; anything else is not ours to take. */
-  private static carriesUris(e: DragEvent): boolean {
-    const types = [...(e.dataTransfer?.types ?? [])];
-    return types.includes('application/vnd.code.uri-list') || types.includes('text/uri-list');
-  }
-
   private onDragOver = (e: DragEvent): void => {
-    if (!FluxCompose.carriesUris(e)) return;
+    if (!carriesUris(e)) return;
     e.preventDefault();
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     if (!this.dragging) {
@@ -239,12 +234,9 @@ export class FluxCompose extends LightElement {
   private onDrop = (e: DragEvent): void => {
     this.dragging = false;
     this.requestUpdate();
-    if (!FluxCompose.carriesUris(e)) return;
+    if (!carriesUris(e)) return;
     e.preventDefault();
-    const data = e.dataTransfer;
-    // VS Code's own list first (it keeps remote URIs as they are), then the standard one.
-    const uris = parseUriList(data?.getData('application/vnd.code.uri-list') || data?.getData('text/uri-list') || '');
-    // Only the URIs go to the host; it reads and checks the file itself.
+    const uris = droppedUris(e);
     if (uris.length) this.ctx.post({ type: 'dropInput', uris });
   };
 

@@ -4,7 +4,8 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { format, parseUriList } from '../../src/studio/protocol';
+import { format } from '../../src/studio/protocol';
+import { carriesUris, droppedUris } from '../drop';
 import { dimensionsFor } from '../../src/core/dimensions';
 import { takesPixels } from '../../src/core/models';
 import { LightElement } from '../context';
@@ -90,14 +91,9 @@ export class FluxReferences extends LightElement {
     });
   }
 
-  private static carriesUris(e: DragEvent): boolean {
-    const types = [...(e.dataTransfer?.types ?? [])];
-    return types.includes('application/vnd.code.uri-list') || types.includes('text/uri-list');
-  }
-
   // A drop here is for the references, not the input image the rest of the form takes.
   private onDragOver = (e: DragEvent): void => {
-    if (!FluxReferences.carriesUris(e)) return;
+    if (!carriesUris(e)) return;
     e.preventDefault();
     e.stopPropagation();
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
@@ -116,11 +112,10 @@ export class FluxReferences extends LightElement {
   private onDrop = (e: DragEvent): void => {
     this.dragging = false;
     this.requestUpdate();
-    if (!FluxReferences.carriesUris(e)) return;
+    if (!carriesUris(e)) return;
     e.preventDefault();
     e.stopPropagation();
-    const data = e.dataTransfer;
-    const uris = parseUriList(data?.getData('application/vnd.code.uri-list') || data?.getData('text/uri-list') || '');
+    const uris = droppedUris(e);
     if (uris.length) this.ctx.post({ type: 'dropReferences', uris });
   };
 }
