@@ -283,7 +283,7 @@ function webviewStrings(): WebviewStrings {
     alreadySaved: t('Already in the workspace: {0}'),
     references: t('References'),
     useAsReference: t('Use as Reference'),
-    chooseReferences: t('Choose images…'),
+    chooseReferences: t('Choose an image…'),
     referenceCount: t('{0} of {1}'),
     referencesHint: t('Images sent with the prompt: “the dog from image 1 in the garden of image 2”. Or drop images from the Explorer here.'),
     noReferences: t('{0} takes no reference images here. Choose a FLUX.2 model to send some.'),

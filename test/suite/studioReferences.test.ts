@@ -1,5 +1,5 @@
 // The Studio's References row, host side, in the real extension host against the fake: a card's
-// Use as Reference, Choose images…, an Explorer drop, the megapixels, and what Generate sends.
+// Use as Reference, Choose an image…, an Explorer drop, the megapixels, and what Generate sends.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -43,7 +43,7 @@ describe('Image Studio: reference images (host side)', function () {
 
   const flux2 = { model: 'flux-2-pro', size: '1x1' };
 
-  it('Choose images… and a card’s Use as Reference hand out ids; Generate sends those files in order, at the chosen megapixels', async () => {
+  it('Choose an image… and a card’s Use as Reference hand out ids; Generate sends those files in order, at the chosen megapixels', async () => {
     h.pickedReferences = [dog, garden];
     await h.send({ type: 'pickReferences' });
     const picked = h.of('reference').map((m) => m.reference);
