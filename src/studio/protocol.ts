@@ -312,6 +312,8 @@ export interface WebviewStrings {
   readonly editImage: string;
   /** A card's menu: the image becomes a reference of a house style. */
   readonly addToStyle: string;
+  /** {0} = the style's template: the tooltip of a card's style badge. */
+  readonly styleHint: string;
   readonly inputImage: string;
   readonly chooseImage: string;
   readonly removeInput: string;

@@ -818,6 +818,7 @@ export class StudioController implements vscode.Disposable {
       ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
       createdAt: entry.createdAt,
       ...(entry.width && entry.height ? { width: entry.width, height: entry.height } : {}),
+      ...(entry.style ? { style: { name: entry.style.name, prompt: entry.style.prompt } } : {}),
       src: this.options.asWebviewUri(uri).toString(),
       path: draft ? fileName(uri) : displayPath(uri),
     };

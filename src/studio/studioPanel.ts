@@ -268,6 +268,7 @@ function webviewStrings(): WebviewStrings {
     recoveredHint: t('Fetched again after VS Code stopped while it was being made. Insert places it as usual.'),
     editImage: t('Edit…'),
     addToStyle: t('Add to style…'),
+    styleHint: t('Made in this house style: {0}'),
     inputImage: t('Input image'),
     chooseImage: t('Choose an image…'),
     removeInput: t('Remove the input image'),

@@ -117,7 +117,7 @@ export class FluxItemCard extends LightElement {
         <p class="card-prompt" title=${item.description ?? item.prompt}>${item.description ?? item.prompt}</p>
         ${item.description !== undefined ? html`<p class="card-edit" title=${item.prompt}>${format(S.editedWith, item.prompt)}</p>` : nothing}
         <p class="card-meta" title=${`${item.model} · ${sizeLabel(item.size)}${pixels} · ${item.path}`}>
-          ${item.draft ? html`<span class="badge draft" title=${S.draftHint}>${S.draft}</span> ` : nothing}${item.recovered ? html`<span class="badge recovered" title=${S.recoveredHint}>${S.recovered}</span> ` : nothing}${modelLabel(item.model)}${item.size ? ` · ${sizeLabel(item.size)}` : ''} · ${seedText(S, item.seed)} ·
+          ${item.draft ? html`<span class="badge draft" title=${S.draftHint}>${S.draft}</span> ` : nothing}${item.recovered ? html`<span class="badge recovered" title=${S.recoveredHint}>${S.recovered}</span> ` : nothing}${item.style ? html`<span class="badge style" title=${format(S.styleHint, item.style.prompt)}>${item.style.name}</span> ` : nothing}${modelLabel(item.model)}${item.size ? ` · ${sizeLabel(item.size)}` : ''} · ${seedText(S, item.seed)} ·
           <time datetime=${new Date(item.createdAt).toISOString()}>${this.dateFormat(item.createdAt)}</time>
         </p>
         ${item.references?.length
