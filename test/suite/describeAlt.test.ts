@@ -43,7 +43,7 @@ describe('Describe image from its recipe', function () {
       ['notes/describe.md', `Intro.\n\n![](${p})\n`, '![', `Intro.\n\n![A red fox \\*asleep\\* in \\[fresh\\] snow \\<b\\>under\\</b\\> a pine \\& 50% cloud.](${p})\n`],
       ['notes/describe.html', `<p><img src="${p}" alt="${name}"></p>\n`, '<img', `<p><img src="${p}" alt="A red fox *asleep* in [fresh] snow &lt;b&gt;under&lt;/b&gt; a pine &amp; 50% cloud."></p>\n`],
       ['notes/describe.rst', `Title\n=====\n\n.. image:: ${p}\n\nNext.\n`, '.. image', `Title\n=====\n\n.. image:: ${p}\n   :alt: A red fox *asleep* in [fresh] snow <b>under</b> a pine & 50% cloud.\n\nNext.\n`],
-      ['notes/describe.adoc', `= Title\n\nimage::${p}[]\n`, 'image::', `= Title\n\nimage::${p}[A red fox *asleep* in [fresh\\] snow <b>under</b> a pine & 50% cloud.]\n`],
+      ['notes/describe.adoc', `= Title\n\nimage::${p}[]\n`, 'image::', `= Title\n\nimage::${p}["A red fox *asleep* in [fresh] snow <b>under</b> a pine & 50% cloud."]\n`],
       ['notes/describe.tex', `\\section{Fox}\n\n\\includegraphics[width=\\linewidth]{${p}}\n`, '\\includegraphics', `\\section{Fox}\n\n\\includegraphics[width=\\linewidth,alt={A red fox *asleep* in [fresh] snow <b>under</b> a pine \\& 50\\% cloud.}]{${p}}\n`],
     ];
     for (const [file, text, needle, expected] of cases) {
