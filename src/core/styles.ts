@@ -3,7 +3,7 @@
 // default; `none` switches off), the template filled with the writer's words, and the one edit that
 // writes, changes or removes a document's declaration. Pure: the host (services/styles.ts) and
 // flux-docs (cli/style.ts) read the files and pass their text in.
-import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { MEGAPIXELS } from './dimensions';
 import type { DocumentLanguage } from './documents/types';
 import { LANGUAGES } from './documents/types';
@@ -327,31 +327,6 @@ export function declarationEdit(source: string, language: DocumentLanguage, name
   // reStructuredText: a blank line ends the comment, so the text below is never taken into it.
   const blank = language === 'restructuredtext' && lines[0] && lines[0].text.trim() !== '' ? eol : '';
   return { start: 0, end: 0, newText: `${line}${eol}${blank}` };
-}
-
-/**
- * The text of the styles file with `reference` added to the style `name` (the style made when
- * absent, with `template` as its prompt; the file made from nothing when `source` is empty),
- * keeping the file's formatting and comments. A reference already there is not added twice.
- */
-export function addReferenceToStylesText(source: string, name: string, reference: string, template = '{prompt}'): string {
-  if (!STYLE_NAME_PATTERN.test(name) || name === NO_STYLE) {
-    throw new FluxError('invalidInput', text('“{0}” cannot be a style name: use letters, digits, “.”, “_” and “-”.', name));
-  }
-  const base = source.trim() ? source : '{\n  "styles": {}\n}\n';
-  const errors: ParseError[] = [];
-  const root: unknown = parse(base, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0 || !isObject(root)) throw new FluxError('invalidInput', text('{0} is not valid JSON (line {1}: {2}). Fix the file; nothing was sent.', STYLES_FILE, 1, errors[0] ? printParseErrorCode(errors[0].error) : 'ValueExpected'));
-  const options = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: base.includes('\r\n') ? '\r\n' : '\n' } };
-  let out = base;
-  if (!isObject(root.styles)) out = applyEdits(out, modify(out, ['styles'], {}, options));
-  const styles = isObject(root.styles) ? root.styles : {};
-  const style = styles[name];
-  if (!isObject(style)) return applyEdits(out, modify(out, ['styles', name], { prompt: template, references: [reference] }, options));
-  const refs = Array.isArray(style.references) ? style.references : undefined;
-  if (refs?.includes(reference)) return out;
-  if (!refs) return applyEdits(out, modify(out, ['styles', name, 'references'], [reference], options));
-  return applyEdits(out, modify(out, ['styles', name, 'references', refs.length], reference, { ...options, isArrayInsertion: true }));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

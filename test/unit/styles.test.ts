@@ -12,7 +12,6 @@ import { makePng } from '../fake/png';
 import { DOCUMENT_LANGUAGES, type DocumentLanguage } from '../../src/core/documents/types';
 import { formatText } from '../../src/core/errors';
 import {
-  addReferenceToStylesText,
   chooseStyle,
   chooseStyleName,
   declarationEdit,
@@ -220,22 +219,6 @@ describe('house styles: the declaration edit', () => {
   it('writes an empty document', () => {
     assert.equal(apply('', declarationEdit('', 'markdown', 'ink')), '---\nflux-style: ink\n---\n');
     assert.equal(apply('', declarationEdit('', 'latex', 'ink')), '% flux-style: ink\n');
-  });
-});
-
-describe('house styles: adding a reference to the file', () => {
-  it('creates the file, then the style, then appends, keeping comments', () => {
-    const made = addReferenceToStylesText('', 'ink', 'docs/a.png');
-    assert.deepEqual(parseStylesFile(made).styles.ink, { prompt: '{prompt}', references: ['docs/a.png'] });
-    const commented = made.replace('{', '{\n  // ours');
-    const more = addReferenceToStylesText(commented, 'ink', 'docs/b.png');
-    assert.match(more, /\/\/ ours/);
-    assert.deepEqual(parseStylesFile(more).styles.ink?.references, ['docs/a.png', 'docs/b.png']);
-    assert.equal(addReferenceToStylesText(more, 'ink', 'docs/b.png'), more);
-    const other = addReferenceToStylesText(more, 'flat', 'c.png', '{prompt}, flat colours');
-    assert.deepEqual(parseStylesFile(other).styles.flat, { prompt: '{prompt}, flat colours', references: ['c.png'] });
-    const noRefs = addReferenceToStylesText('{"styles": {"x": {"prompt": "p"}}}', 'x', 'd.png');
-    assert.deepEqual(parseStylesFile(noRefs).styles.x, { prompt: 'p', references: ['d.png'] });
   });
 });
 
