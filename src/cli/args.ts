@@ -1,4 +1,4 @@
-// The command line of `flux-docs` (CONTRACT.md, "Flux Docs: the same engine on the command line"),
+// The command line of `flux-docs` (docs/CONTRACT.md, "Flux Docs: the same engine on the command line"),
 // read with Node's own util.parseArgs. Keys are never arguments: argv is visible to every user of
 // the machine (`ps`), so they come from the environment only.
 import { parseArgs } from 'node:util';

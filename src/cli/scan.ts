@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readImageReferencesWithSkipped } from '../core/documents';
 import type { ImageReference } from '../core/documents/types';
-import type { SkipReason } from '../core/missingImages';
-import { foldersBetween, placeInside, planReference, resolveRelative } from '../core/missingImages';
+import type { ScanFiles, SkipReason } from '../core/missingImages';
+import { findMissingImages } from '../core/missingImages';
 import type { FoundDocument } from './walk';
 import { repoRelative } from './walk';
 
@@ -60,9 +60,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export async function scanDocuments(root: string, documents: readonly FoundDocument[]): Promise<Scan> {
   const missing: MissingImage[] = [];
   const skipped: SkippedReference[] = [];
-  const listings = new Map<string, Set<string> | undefined>();
-  const links = new Map<string, boolean | undefined>();
   const rootPath = toSlash(root);
+  const files = nodeFiles();
   for (const found of documents) {
     let text: string;
     try {
@@ -75,78 +74,41 @@ export async function scanDocuments(root: string, documents: readonly FoundDocum
     const { refs, skipped: unread } = readImageReferencesWithSkipped(text, found.language);
     for (const s of unread) skipped.push({ document: found.repoPath, reference: text.slice(s.start, s.end).trim().slice(0, 120), why: 'reader', detail: s.reason });
     const dir = toSlash(path.dirname(found.file));
-    const seen = new Map<string, MissingImage>();
-    for (const ref of refs) {
-      const plan = planReference(ref, found.language);
-      if (plan.kind === 'skip') {
-        skipped.push({ document: found.repoPath, reference: ref.path, why: plan.reason });
-        continue;
-      }
-      const place = placeInside(dir, plan.writePath, [rootPath]);
-      if (!place) {
-        skipped.push({ document: found.repoPath, reference: ref.path, why: 'outside' });
-        continue;
-      }
-      if (anyExists(dir, plan.existing, listings)) continue;
-      const target = fromSlash(place.path);
-      const first = seen.get(target);
-      if (first) {
-        const samePath = (r: ImageReference) => r.pathStart === ref.pathStart && r.pathEnd === ref.pathEnd;
-        if (plan.retargetTo && !samePath(first.ref) && !first.also.some((a) => samePath(a.ref))) {
-          first.also.push({ ref, written: text.slice(ref.pathStart, ref.pathEnd), retargetTo: plan.retargetTo });
-        }
-        continue;
-      }
-      const image: MissingImage = {
+    const scan = await findMissingImages(text, refs, found.language, dir, [rootPath], files);
+    for (const s of scan.skipped) skipped.push({ document: found.repoPath, reference: s.ref.path, why: s.reason });
+    for (const image of scan.missing) {
+      const target = fromSlash(image.path);
+      missing.push({
         document,
-        ref,
-        written: text.slice(ref.pathStart, ref.pathEnd),
-        prompt: plan.prompt,
+        ref: image.ref,
+        written: image.written,
+        prompt: image.prompt,
         target,
         repoPath: repoRelative(root, target),
-        also: [],
-        throughLink: throughLink(root, foldersBetween(place.folder, place.path), links),
-        ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}),
-      };
-      seen.set(target, image);
-      missing.push(image);
+        also: image.also,
+        throughLink: image.throughLink,
+        ...(image.retargetTo ? { retargetTo: image.retargetTo } : {}),
+      });
     }
   }
   return { documents: documents.length, missing, skipped };
 }
 
-/** Any of the names (relative to `dir`) exists: one listing per folder, not a stat each. */
-function anyExists(dir: string, names: readonly string[], listings: Map<string, Set<string> | undefined>): boolean {
-  for (const name of names) {
-    const full = resolveRelative(dir, name);
-    if (full === undefined) continue;
-    const parent = full.slice(0, full.lastIndexOf('/')) || '/';
-    if (!listings.has(parent)) listings.set(parent, listNames(fromSlash(parent)));
-    if (listings.get(parent)?.has(full.slice(full.lastIndexOf('/') + 1))) return true;
-  }
-  return false;
-}
-
-function listNames(folder: string): Set<string> | undefined {
-  try {
-    return new Set(fs.readdirSync(folder));
-  } catch {
-    return undefined;
-  }
-}
-
-/** A folder between the root and the file is a symbolic link (it may lead out of the repository). */
-function throughLink(root: string, segments: readonly string[], cache: Map<string, boolean | undefined>): boolean {
-  let folder = root;
-  for (const segment of segments) {
-    folder = path.join(folder, segment);
-    if (!cache.has(folder)) cache.set(folder, fs.lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink());
-    const link = cache.get(folder);
-    // undefined: the folder does not exist yet (the rest will be created).
-    if (link === undefined) return false;
-    if (link) return true;
-  }
-  return false;
+/** Synchronous reads through Node (see above), each folder read once for the whole scan. */
+function nodeFiles(): ScanFiles {
+  const listings = new Map<string, Set<string> | undefined>();
+  const links = new Map<string, boolean | undefined>();
+  const list = (folder: string) => {
+    try {
+      return new Set(fs.readdirSync(fromSlash(folder)));
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    listNames: (folder) => (listings.has(folder) ? listings.get(folder) : listings.set(folder, list(folder)).get(folder)),
+    isSymbolicLink: (folder) => (links.has(folder) ? links.get(folder) : links.set(folder, fs.lstatSync(fromSlash(folder), { throwIfNoEntry: false })?.isSymbolicLink()).get(folder)),
+  };
 }
 
 /** core/missingImages works on `/`-separated absolute paths. */

@@ -1,4 +1,4 @@
-// The seam for house styles (CONTRACT.md, "House styles"): the core has no style resolver yet.
+// The seam for house styles (docs/CONTRACT.md, "House styles"): the core has no style resolver yet.
 // When it has one, this is the one place that asks it for a document's style (its own
 // declaration, then `.vscode/flux-styles.json`'s default), and fill applies what it returns
 // exactly as the extension does. Until then every document has none.

@@ -1,4 +1,4 @@
-// FLUX.2's sizes (CONTRACT.md, "FLUX.2 models and reference images"): width and height, each a
+// FLUX.2's sizes (docs/CONTRACT.md, "FLUX.2 models and reference images"): width and height, each a
 // multiple of 16, at least 64, together at most 4 MP. A ratio becomes about `flux.megapixels`
 // megapixels; pixels given as `WxH` are rounded to multiples of 16. Out of range is refused here,
 // before any request.

@@ -1,5 +1,5 @@
 // What the extension writes into every image it makes, and reads back from PNG, JPEG and WebP
-// alike (CONTRACT.md "Every image says it is AI-made, and keeps its recipe in every format").
+// alike (docs/CONTRACT.md "Every image says it is AI-made, and keeps its recipe in every format").
 // The pixels are never re-encoded: new chunks or segments go in, the rest is handed on as
 // subarrays of the input. A file that carries Content Credentials (C2PA) is never changed.
 import { APP0, APP1, hasJpegSignature, isC2paSegment, makeSegment, MAX_SEGMENT_PAYLOAD, scanJpegHead, segmentStartsWith } from './jpeg';

@@ -1,5 +1,5 @@
 /**
- * The journal of paid work in flight (CONTRACT.md, "Nothing paid for is lost when VS Code
+ * The journal of paid work in flight (docs/CONTRACT.md, "Nothing paid for is lost when VS Code
  * stops"): for each image a window is making, what is needed to get it back after a reload or a
  * crash. A request a polling service accepted (BFL, FLUX.2 through DMXAPI) is charged and waits
  * at the provider for ten minutes: its polling address is noted. Bytes that arrived but are not
@@ -128,22 +128,4 @@ function isCount(v: unknown): v is number {
 
 function isTime(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > Date.UTC(2020, 0, 1) && v < Date.UTC(2100, 0, 1);
-}
-
-/**
- * Whether the bytes are a whole image, not one cut off while it was written: a PNG ends with its
- * IEND chunk, a JPEG with its EOI marker, a WebP's RIFF size covers the file.
- */
-export function isCompleteImage(bytes: Uint8Array): boolean {
-  const n = bytes.length;
-  if (n >= 8 + 12 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    const iend = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
-    return iend.every((b, i) => bytes[n - 12 + i] === b);
-  }
-  if (n >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
-  if (n >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') {
-    const size = bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24);
-    return size >>> 0 === n - 8 || size >>> 0 === n - 9; // odd sizes are padded
-  }
-  return false;
 }

@@ -110,3 +110,106 @@ export function foldersBetween(folder: string, path: string): string[] {
   const base = folder.split('/').filter(Boolean).length;
   return path.split('/').filter(Boolean).slice(base, -1);
 }
+
+/** What a scan reads from the file system; a front end gives its own (VS Code's, or Node's). */
+export interface ScanFiles {
+  /** The names in a folder (absolute, `/` separators); undefined when it cannot be read. */
+  listNames(folder: string): Promise<ReadonlySet<string> | undefined> | ReadonlySet<string> | undefined;
+  /** Whether the folder is a symbolic link; undefined when it does not exist (yet). */
+  isSymbolicLink(folder: string): Promise<boolean | undefined> | boolean | undefined;
+}
+
+/** A reference whose file is missing: the one to make, with the other references to the same file. */
+export interface FoundMissing {
+  readonly ref: ImageReference;
+  /** The path as written (the text between `ref.pathStart` and `ref.pathEnd`). */
+  readonly written: string;
+  /** The alt text or caption; '' when there is none (the first of its references that has one). */
+  prompt: string;
+  /** Absolute, `/` separators: where the image is written. */
+  readonly path: string;
+  /** The reference's new path (relative to the document) when the file written is not the one it names. */
+  readonly retargetTo?: string;
+  /** Other references to the same file whose path changes with it (`x.jpg` twice); a shared Markdown definition counts once. */
+  readonly also: { readonly ref: ImageReference; readonly written: string; readonly retargetTo: string }[];
+  /** A folder between the workspace folder and the file is a symbolic link (it may lead outside). */
+  readonly throughLink: boolean;
+}
+
+/**
+ * The references of one document whose file is missing, by one set of rules for Generate Missing
+ * Images and `flux-docs`: each planned by `planReference`, kept inside `roots` (absolute folders),
+ * a file named twice made once; one folder listing per folder, not a stat per file. Those that
+ * cannot be made are returned with why (`noText` and symbolic links are for the caller to judge).
+ */
+export async function findMissingImages(
+  text: string,
+  refs: readonly ImageReference[],
+  language: DocumentLanguage,
+  dir: string,
+  roots: readonly string[],
+  files: ScanFiles,
+): Promise<{ missing: FoundMissing[]; skipped: Skipped[] }> {
+  const missing: FoundMissing[] = [];
+  const skipped: Skipped[] = [];
+  const seen = new Map<string, FoundMissing>();
+  const listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  const links = new Map<string, Promise<boolean | undefined>>();
+  const exists = async (names: readonly string[]): Promise<boolean> => {
+    for (const name of names) {
+      const full = resolveRelative(dir, name);
+      if (full === undefined) continue;
+      const parent = full.slice(0, full.lastIndexOf('/')) || '/';
+      if (!listings.has(parent)) listings.set(parent, Promise.resolve(files.listNames(parent)));
+      if ((await listings.get(parent))?.has(full.slice(full.lastIndexOf('/') + 1))) return true;
+    }
+    return false;
+  };
+  const throughLink = async (folder: string, segments: readonly string[]): Promise<boolean> => {
+    for (const segment of segments) {
+      folder = `${folder.replace(/\/+$/, '')}/${segment}`;
+      if (!links.has(folder)) links.set(folder, Promise.resolve(files.isSymbolicLink(folder)));
+      const link = await links.get(folder);
+      // undefined: the folder does not exist yet (the rest will be created).
+      if (link === undefined) return false;
+      if (link) return true;
+    }
+    return false;
+  };
+  for (const ref of refs) {
+    const plan = planReference(ref, language);
+    if (plan.kind === 'skip') {
+      skipped.push(plan);
+      continue;
+    }
+    const place = placeInside(dir, plan.writePath, roots);
+    if (!place) {
+      skipped.push({ kind: 'skip', ref, reason: 'outside' });
+      continue;
+    }
+    // A reference whose own file exists (`x.jpg` beside a missing `x.png`) is left alone.
+    if (await exists(plan.existing)) continue;
+    const written = text.slice(ref.pathStart, ref.pathEnd);
+    const first = seen.get(place.path);
+    if (first) {
+      // Made once; a second reference that names it otherwise (`x.jpg` again) is changed with the
+      // first. Images sharing one Markdown definition share its path: that is changed once.
+      const samePath = (r: ImageReference) => r.pathStart === ref.pathStart && r.pathEnd === ref.pathEnd;
+      if (plan.retargetTo && !samePath(first.ref) && !first.also.some((a) => samePath(a.ref))) first.also.push({ ref, written, retargetTo: plan.retargetTo });
+      first.prompt ||= plan.prompt;
+      continue;
+    }
+    const image: FoundMissing = {
+      ref,
+      written,
+      prompt: plan.prompt,
+      path: place.path,
+      also: [],
+      throughLink: await throughLink(place.folder, foldersBetween(place.folder, place.path)),
+      ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}),
+    };
+    seen.set(place.path, image);
+    missing.push(image);
+  }
+  return { missing, skipped };
+}

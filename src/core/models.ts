@@ -1,4 +1,4 @@
-// The models the extension knows, and per provider how each is asked for (CONTRACT.md, "FLUX.2
+// The models the extension knows, and per provider how each is asked for (docs/CONTRACT.md, "FLUX.2
 // models and reference images"). Every check and every request body reads this table: a new
 // model is one row. A name the table does not know keeps working as before (the OpenAI-style
 // route through dmxapi, BFL's native form with an aspect ratio through bfl).

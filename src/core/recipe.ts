@@ -1,4 +1,4 @@
-// How an image was made, stored inside the PNG itself (CONTRACT.md "Recipes"), so a copied or
+// How an image was made, stored inside the PNG itself (docs/CONTRACT.md "Recipes"), so a copied or
 // cloned image still knows its prompt. Everything read back from a file is untrusted data.
 import type { ImageRecord } from './imageRecord';
 import { takesPixels } from './models';

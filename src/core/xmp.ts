@@ -1,5 +1,5 @@
 // The XMP packet that marks an image as AI-made (IPTC's DigitalSourceType and AISystemUsed) and,
-// when recipes are on, carries the recipe as `flux:recipe` (CONTRACT.md "Every image says it is
+// when recipes are on, carries the recipe as `flux:recipe` (docs/CONTRACT.md "Every image says it is
 // AI-made"). Pure text in, text out: where the packet goes in each format is in imageMeta.ts.
 // Everything read back is untrusted: the reader looks for our few properties with plain string
 // searches (no regular expression that could backtrack on hostile text), bounded by its input.

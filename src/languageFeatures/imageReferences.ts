@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
 import { documentLanguage } from '../core/documents/types';
+import { IMAGE_FILE_NAME } from '../core/imageType';
 import { takesImageLinks } from '../services/constants';
 import { isInside, isInWorkspace } from '../services/imageStore';
-
-/** The image files the extension reads a recipe from or regenerates. */
-export const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
 export interface ReferenceAt {
   readonly document: vscode.TextDocument;
@@ -73,7 +71,7 @@ export class ReferenceIndex {
  */
 export function referenceUri(document: vscode.TextDocument, ref: ImageReference): vscode.Uri | undefined {
   const path = ref.path;
-  if (!path || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') || !IMAGE_FILE.test(path)) return undefined;
+  if (!path || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') || !IMAGE_FILE_NAME.test(path)) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? (document.isUntitled ? vscode.workspace.workspaceFolders?.[0] : undefined);
   let base: vscode.Uri | undefined;
   if (path.startsWith('/')) base = folder?.uri;

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { Costs } from './costs';
 import { costItem } from './costs';
@@ -6,7 +7,7 @@ import { FluxError, asFluxError, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
-import { sniffImageType } from '../core/imageType';
+import { outputFormatOfName, sniffImageType } from '../core/imageType';
 import { checkModelRequest, modelRoute } from '../core/models';
 import { plainLabel } from '../core/safeText';
 import type { PlacementMode } from '../core/placement';
@@ -165,7 +166,7 @@ export class GenerationService implements vscode.Disposable {
       const references = job.references?.length ? await readReferences(job.references) : [];
       // A file asked for by name (Missing Images, the chat tool's path) is asked of the service in
       // that name's format, so a `.png` never holds a JPEG.
-      const named = job.target ? formatOfName(job.target.path) : undefined;
+      const named = job.target ? outputFormatOfName(job.target.path) : undefined;
       const request = prepareRequest(named ? { ...job.request, outputFormat: named } : job.request, config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
       if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
@@ -208,7 +209,7 @@ export class GenerationService implements vscode.Disposable {
         const reservation = await reserve();
         try {
           const temp = await this.files.writeTemp(folder, bytes);
-          const text = await linkText(job.link.document, job.request.prompt, reservation.uri);
+          const text = await linkText(job.link.document, job.request.prompt, reservation.uri, anchor.offset);
           link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
           uri = reservation.uri;
@@ -424,7 +425,7 @@ export class GenerationService implements vscode.Disposable {
 /**
  * The request as sent: the settings' megapixels, output format and prompt upsampling where the
  * caller did not choose (Regenerate passes the recipe's), the references' bytes, and the model's
- * limits checked (CONTRACT.md, "FLUX.2 models and reference images") before any request.
+ * limits checked (docs/CONTRACT.md, "FLUX.2 models and reference images") before any request.
  */
 export function prepareRequest(request: ImageRequest, config: FluxConfig, references: readonly ReferenceFile[]): ImageRequest {
   const prepared: ImageRequest = {
@@ -438,17 +439,15 @@ export function prepareRequest(request: ImageRequest, config: FluxConfig, refere
   return prepared;
 }
 
-/** The output format a file name asks for: `png`, or `jpeg` for `.jpg`/`.jpeg`; else none. */
-export function formatOfName(path: string): 'png' | 'jpeg' | undefined {
-  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return ext === 'png' ? 'png' : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
-}
-
-/** A link to `image` in the document's own syntax, its path relative to the document. */
-export async function linkText(document: vscode.TextDocument, alt: string, image: vscode.Uri): Promise<string> {
+/**
+ * A link to `image` in the document's own syntax, its path relative to the document (in AsciiDoc,
+ * to the `imagesdir` the document sets above `offset`, the end of the text when not given).
+ */
+export async function linkText(document: vscode.TextDocument, alt: string, image: vscode.Uri, offset?: number): Promise<string> {
   // Loaded on first use, like the parser the readers share.
   const { documentLanguage, imageLink } = await import('../core/documents');
-  return imageLink(documentLanguage(document.languageId) ?? 'markdown', alt, linkPathFor(document.uri, image));
+  const text = document.getText();
+  return imageLink(documentLanguage(document.languageId) ?? 'markdown', alt, linkPathFor(document.uri, image), { text, offset: offset ?? text.length, folder: posix.dirname(document.uri.path) });
 }
 
 /** VS Code's proxy settings, then the environment: every request honours them. */

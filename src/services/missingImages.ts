@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { DocumentLanguage, ImageReference } from '../core/documents/types';
 import { documentLanguage } from '../core/documents/types';
 import type { SkipReason } from '../core/missingImages';
-import { foldersBetween, languageOfPath, placeInside, planReference, resolveRelative } from '../core/missingImages';
+import { findMissingImages, languageOfPath, planReference } from '../core/missingImages';
 import { FluxError } from '../core/errors';
 import { normalizeParams } from '../core/params';
 import type { PlaceScope, PlaceTracker } from './places';
@@ -92,88 +92,43 @@ export function disposeScans(scans: readonly DocumentScan[]): void {
 async function scanReferences(document: vscode.TextDocument, language: DocumentLanguage, text: string, refs: readonly ImageReference[], places: PlaceScope): Promise<DocumentScan> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === document.uri.scheme && f.uri.authority === document.uri.authority);
   const dir = vscode.Uri.joinPath(document.uri, '..');
+  const at = (path: string) => dir.with({ path });
+  const found = await findMissingImages(text, refs, language, dir.path, folders.map((f) => f.uri.path), {
+    listNames: async (folder) => {
+      try {
+        return new Set((await vscode.workspace.fs.readDirectory(at(folder))).map(([name]) => name));
+      } catch {
+        return undefined;
+      }
+    },
+    // As ImageStore.checkFolder refuses for the output folder.
+    isSymbolicLink: async (folder) => {
+      const stat = await statOrUndefined(at(folder));
+      return stat && (stat.type & vscode.FileType.SymbolicLink) !== 0;
+    },
+  });
+  const skips = found.skipped.map((s) => ({ ref: s.ref, reason: s.reason }));
   const missing: MissingImage[] = [];
-  const skipped: SkippedReference[] = [];
-  const seen = new Map<string, MissingImage>();
-  const listings = new Map<string, Promise<Set<string> | undefined>>();
-  const stats = new Map<string, Promise<vscode.FileStat | undefined>>();
-
-  for (const ref of refs) {
-    const plan = planReference(ref, language);
-    if (plan.kind === 'skip') {
-      skipped.push({ document, path: ref.path, reason: plan.reason });
+  for (const image of found.missing) {
+    if (image.throughLink || !image.prompt) {
+      skips.push({ ref: image.ref, reason: image.throughLink ? 'symlink' : 'noText' });
       continue;
     }
-    const place = placeInside(dir.path, plan.writePath, folders.map((f) => f.uri.path));
-    if (!place) {
-      skipped.push({ document, path: ref.path, reason: 'outside' });
-      continue;
-    }
-    const target = dir.with({ path: place.path });
-    // Any of the names that would satisfy the reference: one listing per folder, not a stat each.
-    let exists = false;
-    for (const name of plan.existing) {
-      const path = resolveRelative(dir.path, name);
-      if (path === undefined) continue;
-      const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-      const key = dir.with({ path: parent }).toString();
-      if (!listings.has(key)) listings.set(key, listNames(dir.with({ path: parent })));
-      if ((await listings.get(key))?.has(path.slice(path.lastIndexOf('/') + 1))) {
-        exists = true;
-        break;
-      }
-    }
-    // A reference whose own file exists (`x.jpg` beside a missing `x.png`) is left alone.
-    if (exists) continue;
-    const first = seen.get(target.toString());
-    if (first) {
-      // Made once; a second reference that names it otherwise (`x.jpg` again) is changed with the
-      // first. Images sharing one Markdown definition share its path: that is changed once.
-      const samePath = (r: ImageReference) => r.pathStart === ref.pathStart && r.pathEnd === ref.pathEnd;
-      if (plan.retargetTo && !samePath(first.ref) && !first.also.some((a) => samePath(a.ref))) {
-        first.also.push({ ref, written: text.slice(ref.pathStart, ref.pathEnd), retargetTo: plan.retargetTo });
-      }
-      continue;
-    }
-    if (await throughLink(dir.with({ path: place.folder }), foldersBetween(place.folder, place.path), stats)) {
-      skipped.push({ document, path: ref.path, reason: 'symlink' });
-      continue;
-    }
-    if (!plan.prompt) {
-      skipped.push({ document, path: ref.path, reason: 'noText' });
-      continue;
-    }
-    const image: MissingImage = { document, language, ref, written: text.slice(ref.pathStart, ref.pathEnd), places, prompt: plan.prompt, target, also: [], ...(plan.retargetTo ? { retargetTo: plan.retargetTo } : {}) };
-    seen.set(target.toString(), image);
-    missing.push(image);
+    missing.push({
+      document,
+      language,
+      ref: image.ref,
+      written: image.written,
+      places,
+      prompt: image.prompt,
+      target: at(image.path),
+      also: image.also,
+      ...(image.retargetTo ? { retargetTo: image.retargetTo } : {}),
+    });
   }
+  // In the document's order, as the person reads them.
+  const skipped: SkippedReference[] = skips.sort((a, b) => a.ref.start - b.ref.start).map((s) => ({ document, path: s.ref.path, reason: s.reason }));
   return { document, places, missing, skipped };
-}
-
-async function listNames(folder: vscode.Uri): Promise<Set<string> | undefined> {
-  try {
-    return new Set((await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * True when a folder between the workspace folder and the file is a symbolic link (it may lead
- * out of the workspace), as ImageStore.checkFolder refuses for the output folder. A folder that
- * does not exist yet ends the walk: the rest will be created.
- */
-async function throughLink(root: vscode.Uri, segments: readonly string[], cache: Map<string, Promise<vscode.FileStat | undefined>>): Promise<boolean> {
-  let folder = root;
-  for (const segment of segments) {
-    folder = vscode.Uri.joinPath(folder, segment);
-    const key = folder.toString();
-    if (!cache.has(key)) cache.set(key, statOrUndefined(folder));
-    const stat = await cache.get(key);
-    if (!stat) return false;
-    if (stat.type & vscode.FileType.SymbolicLink) return true;
-  }
-  return false;
 }
 
 /** What became of one written image's references: `a.jpg → a.png` changed, or left with why. */

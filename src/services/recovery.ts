@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { asFluxError } from '../core/errors';
 import type { JournalEntry } from '../core/journal';
-import { isCompleteImage, recoveryOf, RESULT_LIFETIME_MS } from '../core/journal';
+import { isCompleteImage } from '../core/imageType';
+import { recoveryOf, RESULT_LIFETIME_MS } from '../core/journal';
 import { readImageMeta } from '../core/imageMeta';
 import { outputFolderSegments } from '../core/outputFolder';
 import { readConfig } from './config';
@@ -31,7 +32,7 @@ const PART = /^\.flux-[A-Za-z0-9-]{1,64}\.part$/;
 const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 /**
- * Nothing paid for is lost when VS Code stops (CONTRACT.md). At a start, lazily: the journals of
+ * Nothing paid for is lost when VS Code stops (docs/CONTRACT.md). At a start, lazily: the journals of
  * windows that stopped are read; a task a service accepted is polled again (within the result's
  * lifetime) and bytes that had arrived are taken as they are; each image goes through the one
  * pipeline into the Studio's drafts, marked Recovered, and the document is never changed. Then

@@ -11,7 +11,7 @@ import { readChosenEditInput } from '../services/editInputFile';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
 import { linkText } from '../services/generationService';
-import { displayPath, isInWorkspace, linkPathFor, workspaceLinkPath } from '../services/imageStore';
+import { displayPath, isInWorkspace, workspaceLinkPath } from '../services/imageStore';
 import { caughtError, localizedMessage } from '../ui/notifications';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { Drafts } from './drafts';
@@ -414,7 +414,7 @@ export class StudioController implements vscode.Disposable {
     try {
       const anchor = places.at(document, position);
       // An edit keeps its source's description as the alt text: the instruction says what changed, not what is shown.
-      const link = await linkText(document, this.description(entry) ?? entry.prompt, saved);
+      const link = await linkText(document, this.description(entry) ?? entry.prompt, saved, anchor.offset);
       outcome = await this.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
     } finally {
       places.dispose();
@@ -602,11 +602,11 @@ export class StudioController implements vscode.Disposable {
     let message: string;
     if (target) {
       // The link in the target document's own syntax (LaTeX, HTML, reStructuredText, AsciiDoc, Markdown).
-      const { documentLanguage, imageLink } = await import('../core/documents');
+      const { documentLanguage } = await import('../core/documents');
       const language = documentLanguage(target.document.languageId) ?? 'markdown';
       const label = this.options.target.label() ?? target.document.uri.path;
       try {
-        link = imageLink(language, entry.prompt, linkPathFor(target.document.uri, uri));
+        link = await linkText(target.document, entry.prompt, uri, target.document.offsetAt(target.position));
       } catch (err) {
         this.send({ type: 'notice', level: 'error', message: messageOf(err), id: entry.id });
         return;

@@ -69,8 +69,11 @@ describe('Generate commands', function () {
       '<ul>\n<li>The keeper climbed</li>\n\n<li>three</li>\n</ul>\n\nLINK\n\n<p>After.</p>\n', (alt: string, path: string) => `<img src="${path}" alt="${alt}">`],
     ['verbatim.tex', '\\begin{verbatim}\nThe keeper climbed\n\nmore\n\\end{verbatim}\n\nAfter.\n', 1, 'The keeper climbed',
       '\\begin{verbatim}\nThe keeper climbed\n\nmore\n\\end{verbatim}\n\nLINK\n\nAfter.\n', (_alt: string, path: string) => `\\includegraphics[width=\\linewidth]{${path}}`],
+    // Asciidoctor reads the target under the imagesdir set above it (../assets is notes/../assets).
+    ['imagesdir.adoc', '= Guide\n:imagesdir: pics\n\nThe keeper climbed\nthe stair.\n\nAfter.\n', 3, 'The keeper climbed',
+      '= Guide\n:imagesdir: pics\n\nThe keeper climbed\nthe stair.\n\nLINK\n\nAfter.\n', (alt: string, path: string) => `image::${path.replace('../', '../../')}[${alt}]`],
   ] as const) {
-    it(`from a selection in ${file}: the link follows the list or the verbatim block`, async () => {
+    it(`from a selection in ${file}: the link follows the list or the verbatim block, in the document's syntax`, async () => {
       const editor = await openMarkdown(`notes/blocks-${file}`, doc);
       const from = editor.document.lineAt(line).text.indexOf(selected);
       editor.selection = new vscode.Selection(line, from, line, from + selected.length);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { posix } from 'node:path';
 import { type DocumentLanguage, type ImageReference, documentLanguage, imageLink, readImageReferences, readImageReferencesWithSkipped, retargetPath } from '../../src/core/documents';
 import { FluxError } from '../../src/core/errors';
 
@@ -118,6 +119,28 @@ describe('AsciiDoc image references', () => {
       const edited = under.slice(0, ref!.pathStart) + retargetPath('asciidoc', ref!, target) + under.slice(ref!.pathEnd);
       assert.equal(readImageReferences(edited, 'asciidoc')[0]!.path, target, edited);
     }
+  });
+  it('a new AsciiDoc link is written under the imagesdir set above it, so Asciidoctor finds the file', () => {
+    const text = ['= Guide', ':imagesdir: img', '', 'Intro.', '', ':imagesdir: ../shared/pics', '', 'Later.', '', ':imagesdir: https://cdn.example.org/i', '', 'End.'].join('\n');
+    const cases: [string, string, string][] = [
+      ['Intro.', 'assets/a.png', '../assets/a.png'],
+      ['Intro.', 'img/sub/a.png', 'sub/a.png'],
+      ['Later.', 'assets/a.png', '../../book/assets/a.png'],
+      // a URL imagesdir cannot hold a workspace file: written relative to the document
+      ['End.', 'assets/a.png', 'assets/a.png'],
+    ];
+    for (const [after, path, written] of cases) {
+      const offset = text.indexOf(after) + after.length;
+      const link = imageLink('asciidoc', 'A', path, { text, offset, folder: '/work/book' });
+      assert.equal(link, `image::${written}[A]`, after);
+      // read back in place, it names the file the writer asked for
+      if (after !== 'End.') {
+        const edited = `${text.slice(0, offset)}\n\n${link}\n${text.slice(offset)}`;
+        const ref = readImageReferences(edited, 'asciidoc').find((r) => r.start === offset + 2);
+        assert.equal(posix.join('/work/book', ref?.path ?? ''), posix.join('/work/book', path), link);
+      }
+    }
+    assert.equal(imageLink('asciidoc', 'A', 'assets/a.png'), 'image::assets/a.png[A]');
   });
   it('reads the attributes of the document header, under its title and author lines; a line of text is not a header', () => {
     const header = ['= The Guide', 'Jane Doe <jane@example.org>', 'v1.0, 2026-12-07', ':imagesdir: img', ':animals: beasts', '', 'image::{animals}/wolf.png[A grey wolf]'].join('\n');

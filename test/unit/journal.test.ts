@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { JournalFile } from '../../src/core/journal';
-import { isCompleteImage, isStopped, parseJournal, recoveryOf, RESULT_LIFETIME_MS, serializeJournal, STALE_AFTER_MS } from '../../src/core/journal';
+import { isCompleteImage } from '../../src/core/imageType';
+import { isStopped, parseJournal, recoveryOf, RESULT_LIFETIME_MS, serializeJournal, STALE_AFTER_MS } from '../../src/core/journal';
 import { makePng, JPEG_BYTES, WEBP_BYTES } from '../fake/png';
 
 const NOW = Date.UTC(2026, 11, 7, 12);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readImageReferences } from '../../src/core/documents';
 import type { DocumentLanguage } from '../../src/core/documents';
-import { DOCUMENT_GLOB, foldersBetween, languageOfPath, LATEX_IMPLICIT_EXTENSIONS, placeInside, planReference, resolveRelative } from '../../src/core/missingImages';
+import { DOCUMENT_GLOB, findMissingImages, foldersBetween, languageOfPath, LATEX_IMPLICIT_EXTENSIONS, placeInside, planReference, resolveRelative } from '../../src/core/missingImages';
 
 function plans(text: string, language: DocumentLanguage) {
   return readImageReferences(text, language).map((ref) => {
@@ -119,5 +119,34 @@ describe('missing images: documents by file name', () => {
   it('finds them all with one glob', () => {
     for (const ext of ['md', 'markdown', 'mdx', 'qmd', 'Rmd', 'rmd', 'html', 'htm', 'rst', 'adoc', 'asciidoc', 'tex']) assert.ok(DOCUMENT_GLOB.includes(`,${ext},`) || DOCUMENT_GLOB.includes(`{${ext},`) || DOCUMENT_GLOB.includes(`,${ext}}`), ext);
     assert.match(DOCUMENT_GLOB, /^\*\*\/\*\.\{[a-zA-Z,]+\}$/);
+  });
+});
+
+describe('missing images: one scan for the extension and flux-docs', () => {
+  // An in-memory tree: /ws/docs holds the document; /ws/docs/shots exists; /ws/docs/linked is a symbolic link.
+  const tree: Record<string, string[]> = { '/ws/docs': ['guide.md', 'shots', 'linked', 'there.jpg'], '/ws/docs/shots': [], '/ws/docs/linked': [] };
+  const listed: string[] = [];
+  const files = {
+    listNames: async (folder: string) => {
+      listed.push(folder);
+      return tree[folder] ? new Set(tree[folder]) : undefined;
+    },
+    isSymbolicLink: (folder: string) => (folder === '/ws/docs/linked' ? true : tree[folder] ? false : undefined),
+  };
+  it('makes a file named twice once, takes the first alt text there is, changes every .jpg with it, and reports links and what is outside', async () => {
+    const text = ['![](shots/a.jpg)', '![A fox](shots/a.jpg)', '![A fox again](shots/a.png)', '![There](there.jpg)', '![Out](../../x.png)', '![Linked](linked/b.png)', '![Web](https://x.org/c.png)'].join('\n\n');
+    const refs = readImageReferences(text, 'markdown');
+    listed.length = 0;
+    const { missing, skipped } = await findMissingImages(text, refs, 'markdown', '/ws/docs', ['/ws'], files);
+    assert.deepEqual(
+      missing.map((m) => [m.path, m.prompt, m.retargetTo, m.also.map((a) => a.written), m.throughLink]),
+      [
+        ['/ws/docs/shots/a.png', 'A fox', 'shots/a.png', ['shots/a.jpg'], false],
+        ['/ws/docs/linked/b.png', 'Linked', undefined, [], true],
+      ],
+    );
+    assert.deepEqual(skipped.map((s) => [s.ref.path, s.reason]), [['../../x.png', 'outside'], ['https://x.org/c.png', 'url']]);
+    // one listing per folder, however many references
+    assert.deepEqual([...new Set(listed)].sort(), listed.slice().sort());
   });
 });

@@ -119,6 +119,23 @@ export function readAsciidocImages(text: string): ImageReference[] {
  * above the reference; `imagesdir` is put in front of a relative target, as Asciidoctor does.
  */
 export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: SkippedReference[] } {
+  const { refs, skipped } = scanAsciidoc(text, Infinity);
+  return { refs, skipped };
+}
+
+/**
+ * The folder (relative to the document) a new image target written at `offset` is read under:
+ * the `imagesdir` the document sets above that line, when it is a relative folder. Undefined when
+ * none is set, or when it is absolute, a URL or uses an attribute the document does not define
+ * (a target is then written relative to the document).
+ */
+export function asciidocImagesDirAt(text: string, offset: number): string | undefined {
+  const dir = scanAsciidoc(text, offset).attributes.get('imagesdir');
+  return dir && !/^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/\\]/.test(dir) ? dir : undefined;
+}
+
+/** Reads the document's lines that start before `until`. */
+function scanAsciidoc(text: string, until: number): { refs: ImageReference[]; skipped: SkippedReference[]; attributes: ReadonlyMap<string, string | null> } {
   const refs: ImageReference[] = [];
   const skipped: SkippedReference[] = [];
   // null: defined, but from something the document does not hold (`{docdir}`)
@@ -144,6 +161,7 @@ export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: S
   };
   let header: boolean | undefined;
   for (const line of lines) {
+    if (line.start >= until) break;
     let l = line.text.trimEnd();
     let lineStart = line.start;
     if (closing !== undefined) {
@@ -226,7 +244,7 @@ export function readAsciidoc(text: string): { refs: ImageReference[]; skipped: S
       add(start, start + m[0].length, start + 'image:'.length, m[2]!, m[3]!.replace(/\\\]/g, ']'), 'inline-macro');
     }
   }
-  return { refs, skipped };
+  return { refs, skipped, attributes };
 }
 
 /** `path` (relative to the document) as written relative to `base` (also relative to the document). */

@@ -1,13 +1,14 @@
 /**
- * Image references in documents, read and written in each language's own syntax (CONTRACT.md,
+ * Image references in documents, read and written in each language's own syntax (docs/CONTRACT.md,
  * "Documents"). Pure: the host passes the document's text and language.
  *
  * The language registry's code: `LANGUAGES` (types.ts) says what each language is; `SYNTAX` here
  * holds how it is read, written, retargeted and what its blocks are. Adding a language is one
  * entry in each (the compiler asks for both).
  */
+import { posix } from 'node:path';
 import { altText, encodeLinkPath } from '../markdown';
-import { asciidocImageLink, asciidocPath, readAsciidoc, relativeTo } from './asciidoc';
+import { asciidocImageLink, asciidocImagesDirAt, asciidocPath, readAsciidoc, relativeTo } from './asciidoc';
 import { asciidocBlocks } from './asciidocBlocks';
 import type { BlockModel } from './blocks';
 import { htmlImageLink, htmlPath, scanImgTags } from './html';
@@ -26,12 +27,26 @@ export type { DocumentLanguage, ImageReference, LanguageInfo, PathDelimiter, Ski
 interface LanguageSyntax {
   /** Every image reference, in document order, and those left out with why. */
   read(text: string): { refs: ImageReference[]; skipped: readonly SkippedReference[] };
-  /** A new link; throws a FluxError (`invalidInput`) for a path the syntax cannot hold. */
-  link(alt: string, path: string): string;
+  /** A new link; throws a FluxError (`invalidInput`) for a path the syntax cannot hold. `at`: where in which text it goes. */
+  link(alt: string, path: string, at?: LinkContext): string;
   /** The text that replaces `ref.pathStart..ref.pathEnd` for `newPath`. */
   retarget(ref: ImageReference, newPath: string): string;
   /** Its block model for placement (`text` is `lines` joined with `\n`); Markdown's is placement's own (markdown-it). */
   blocks?(lines: readonly string[], text: string): BlockModel;
+}
+
+/** The document's text and the offset a new link goes at: what a language reads above it (AsciiDoc's `imagesdir`). */
+export interface LinkContext {
+  readonly text: string;
+  readonly offset: number;
+  /** The document's folder (a `/` path), to write a path relative to a folder named with `..`. */
+  readonly folder?: string;
+}
+
+/** `path` (relative to the document in `folder`) as written relative to `base` (also relative to the document). */
+function underImagesDir(base: string | undefined, path: string, folder = '/'): string {
+  if (!base) return path;
+  return posix.relative(posix.join(folder, base), posix.join(folder, path));
 }
 
 const none: readonly SkippedReference[] = [];
@@ -47,7 +62,13 @@ const SYNTAX: Readonly<Record<DocumentLanguage, LanguageSyntax>> = {
   },
   html: { read: (text) => ({ refs: scanImgTags(text), skipped: none }), link: htmlImageLink, retarget: (_ref, newPath) => htmlPath(newPath), blocks: htmlBlocks },
   restructuredtext: { read: (text) => ({ refs: readRstImages(text), skipped: none }), link: rstImageLink, retarget: (_ref, newPath) => rstPath(newPath), blocks: rstBlocks },
-  asciidoc: { read: readAsciidoc, link: asciidocImageLink, retarget: (ref, newPath) => asciidocPath(relativeTo(ref.base ?? '', newPath)), blocks: asciidocBlocks },
+  asciidoc: {
+    read: readAsciidoc,
+    // Asciidoctor reads a relative target under the `imagesdir` set above it.
+    link: (alt, path, at) => asciidocImageLink(alt, at ? underImagesDir(asciidocImagesDirAt(at.text, at.offset), path, at.folder) : path),
+    retarget: (ref, newPath) => asciidocPath(relativeTo(ref.base ?? '', newPath)),
+    blocks: asciidocBlocks,
+  },
   latex: { read: (text) => ({ refs: readLatexImages(text), skipped: none }), link: (_alt, path) => latexImageLink(path), retarget: (_ref, newPath) => latexPath(newPath), blocks: latexBlocks },
 };
 
@@ -83,9 +104,10 @@ export function referenceAt(refs: readonly ImageReference[], offset: number): Im
  * (put on one line, bidi controls removed); `path` is relative to the document, `/` separators.
  * reStructuredText gives two lines joined with `\n`; LaTeX has no alt text in the link. Throws a
  * FluxError (`invalidInput`) for a path the syntax cannot hold (AsciiDoc: `[`, `]`; LaTeX: `% # { } \ ~ ^ $ &`).
+ * With `at`, an AsciiDoc path is written relative to the `imagesdir` the document sets above it.
  */
-export function imageLink(language: DocumentLanguage, alt: string, path: string): string {
-  return SYNTAX[language].link(alt, path);
+export function imageLink(language: DocumentLanguage, alt: string, path: string, at?: LinkContext): string {
+  return SYNTAX[language].link(alt, path, at);
 }
 
 /** A path for inside `<…>` in Markdown: spaces and parentheses may stay; what the renderer would decode or end on is encoded. */

@@ -1,4 +1,4 @@
-/** Image references in the documents the extension understands (see CONTRACT.md, "Documents"). */
+/** Image references in the documents the extension understands (see docs/CONTRACT.md, "Documents"). */
 
 export type DocumentLanguage = 'markdown' | 'html' | 'restructuredtext' | 'asciidoc' | 'latex';
 
