@@ -121,6 +121,14 @@ export interface JobStyle {
   readonly sentPrompt?: string;
 }
 
+/** An image being made, as the status bar item lists it. */
+export interface WorkItem {
+  /** The writer's words. */
+  readonly prompt: string;
+  readonly started: number;
+  cancel(): void;
+}
+
 export interface GenerationResult {
   readonly record: ImageRecord;
   readonly uri: vscode.Uri;
@@ -155,6 +163,7 @@ export class GenerationService implements vscode.Disposable {
   private proxies: ProxyDispatchers | undefined;
   /** Images being made right now (waiting, asked for, or being written), whoever asked. */
   private jobs = 0;
+  private readonly active = new Set<WorkItem>();
   private readonly workChanged = new vscode.EventEmitter<number>();
   /** Fires with the number of images being made whenever it changes (the status bar follows it). */
   readonly onDidChangeWork = this.workChanged.event;
@@ -183,11 +192,21 @@ export class GenerationService implements vscode.Disposable {
     return this.jobs;
   }
 
+  /** The images being made right now, oldest first, each with its own Cancel (the status bar item's list). */
+  inProgress(): readonly WorkItem[] {
+    return [...this.active];
+  }
+
   async run(job: GenerationJob): Promise<GenerationResult> {
+    // Each image can be cancelled on its own too (from the status bar item), whoever asked for it.
+    const own = new AbortController();
+    const item: WorkItem = { prompt: job.request.prompt, started: this.now(), cancel: () => own.abort() };
+    this.active.add(item);
     this.workChanged.fire(++this.jobs);
     try {
-      return await this.runJob(job);
+      return await this.runJob({ ...job, signal: job.signal ? AbortSignal.any([job.signal, own.signal]) : own.signal });
     } finally {
+      this.active.delete(item);
       this.workChanged.fire(--this.jobs);
     }
   }

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { formatElapsed } from '../core/elapsed';
+import { plainLabel } from '../core/safeText';
 import { COMMANDS } from '../commands/ids';
 
 /** Anything that says how many images are being made (the generation service). */
 export interface WorkSource {
   readonly working: number;
   readonly onDidChangeWork: vscode.Event<number>;
+  /** Each image in progress, with its own Cancel. */
+  inProgress(): readonly { readonly prompt: string; readonly started: number; cancel(): void }[];
 }
 
 /**
@@ -64,12 +67,30 @@ export class WorkStatus implements vscode.Disposable {
   }
 }
 
-/** What clicking the status bar item offers: the log, or cancelling everything in progress. */
-export async function showWork(source: WorkSource): Promise<void> {
-  const log = vscode.l10n.t('Show Log');
-  const cancel = vscode.l10n.t('Cancel All Images in Progress');
-  const items = source.working > 0 ? [log, cancel] : [log];
-  const choice = await vscode.window.showQuickPick(items, { title: source.working === 1 ? vscode.l10n.t('Flux: 1 image in progress') : vscode.l10n.t('Flux: {0} images in progress', source.working) });
-  if (choice === log) await vscode.commands.executeCommand(COMMANDS.showLog);
-  else if (choice === cancel) await vscode.commands.executeCommand(COMMANDS.cancelGenerations);
+/**
+ * What clicking the status bar item offers: each image in progress (choosing one cancels it), then
+ * cancelling everything, and the log.
+ */
+export async function showWork(source: WorkSource, now: () => number = Date.now): Promise<void> {
+  interface Item extends vscode.QuickPickItem {
+    run(): Thenable<unknown> | void;
+  }
+  const images: Item[] = source.inProgress().map((work) => ({
+    // The writer's words, as text: never an icon.
+    label: plainLabel(work.prompt, 60),
+    description: formatElapsed(now() - work.started),
+    detail: vscode.l10n.t('Choose to cancel this image'),
+    run: () => work.cancel(),
+  }));
+  const items: Item[] = [
+    ...images,
+    ...(images.length > 1 ? [{ label: vscode.l10n.t('Cancel All Images in Progress'), run: () => vscode.commands.executeCommand(COMMANDS.cancelGenerations) }] : []),
+    { label: vscode.l10n.t('Show Log'), run: () => vscode.commands.executeCommand(COMMANDS.showLog) },
+  ];
+  const count = source.working;
+  const choice = await vscode.window.showQuickPick(items, {
+    title: count === 1 ? vscode.l10n.t('Flux: 1 image in progress') : vscode.l10n.t('Flux: {0} images in progress', count),
+    placeHolder: count > 0 ? vscode.l10n.t('Choose an image to cancel it') : undefined,
+  });
+  await choice?.run();
 }

@@ -46,6 +46,31 @@ describe('Work in progress and finished images', function () {
     assert.deepEqual(shown[0]!.buttons, ['Show Images', 'Open in Studio']);
   });
 
+  it('cancels one image of several from the status bar item’s list; the others are made and linked', async () => {
+    const api = await testingApi();
+    const editor = await openMarkdown('notes/cancel-one.md', DOC);
+    fake().hold();
+    const pending: Thenable<vscode.Uri | undefined>[] = [];
+    for (const [i, sentence] of SENTENCES.entries()) {
+      select(editor, sentence);
+      pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection'));
+      await waitFor(`request ${i + 1}`, () => fake().held === i + 1);
+    }
+    const listed = api.services.generation.inProgress();
+    assert.deepEqual(listed.map((w) => w.prompt), SENTENCES);
+    listed[1]!.cancel();
+    assert.equal(await pending[1], undefined);
+    assert.deepEqual(api.services.generation.inProgress().map((w) => w.prompt), [SENTENCES[0], SENTENCES[2]]);
+    fake().release();
+    const [first, , third] = await Promise.all(pending);
+    assert.ok(first && third);
+    const text = editor.document.getText();
+    assert.ok(text.includes(first.path.split('/').pop()!) && text.includes(third.path.split('/').pop()!));
+    // The cancelled sentence got no link: the paragraph after it is untouched.
+    assert.ok(text.includes(`${SENTENCES[1]}\n\n${SENTENCES[2]}`), text);
+    await waitFor('the status bar item gone', () => api.workStatus() === undefined);
+  });
+
   it('leaves out of the summary an image an Undo removed while another was still being made', async () => {
     const editor = await openMarkdown('notes/summary-undo.md', DOC);
     // The first request answers late, the second at once.
