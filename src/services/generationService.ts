@@ -533,10 +533,15 @@ export function recordedStyle(recipe: { readonly style?: { readonly name: string
   return { name: recipe.style.name, template: recipe.style.prompt, ...(recipe.sentPrompt !== undefined ? { sentPrompt: recipe.sentPrompt } : {}) };
 }
 
-/** The job's references, then its style's (one file named by both is sent once). */
+/** The job's references as given, then its style's that the job does not name already (a file named by both is sent once). */
 export function styleReferences(own: readonly vscode.Uri[] | undefined, style: JobStyle | undefined): vscode.Uri[] {
-  const out: vscode.Uri[] = [];
-  for (const uri of [...(own ?? []), ...(style?.references ?? [])]) if (!out.some((u) => u.toString() === uri.toString())) out.push(uri);
+  const out = [...(own ?? [])];
+  const named = new Set(out.map((u) => u.toString()));
+  for (const uri of style?.references ?? []) {
+    if (named.has(uri.toString())) continue;
+    named.add(uri.toString());
+    out.push(uri);
+  }
   return out;
 }
 
