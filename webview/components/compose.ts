@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { format } from '../../src/studio/protocol';
-import { carriesUris, droppedUris } from '../drop';
+import { DropZone } from '../drop';
 import { estimateUsd, formatUsd } from '../../src/core/prices';
 import { parseSize, ratioPixels } from '../../src/core/params';
 import { dimensionsFor } from '../../src/core/dimensions';
@@ -55,14 +55,14 @@ export class FluxCompose extends LightElement {
     const shortcut = this.ctx.isMac ? '⌘+Enter' : 'Ctrl+Enter';
 
     return html`<form
-      class=${this.dragging ? 'compose dragging' : 'compose'}
+      class=${this.drop.dragging ? 'compose dragging' : 'compose'}
       aria-labelledby="compose-title"
       novalidate
       @submit=${(e: Event) => e.preventDefault()}
       @keydown=${this.onKey}
-      @dragover=${this.onDragOver}
-      @dragleave=${this.onDragLeave}
-      @drop=${this.onDrop}
+      @dragover=${this.drop.onDragOver}
+      @dragleave=${this.drop.onDragLeave}
+      @drop=${this.drop.onDrop}
     >
       <h2 id="compose-title" class="visually-hidden">${S.compose}</h2>
       ${this.inputField()}
@@ -208,36 +208,11 @@ export class FluxCompose extends LightElement {
     </div>`;
   }
 
-  private dragging = false;
+  private readonly drop = new DropZone(this, (uris) => this.ctx.post({ type: 'dropInput', uris }));
 
   private removeInput = (): void => {
     this.ctx.dispatch({ type: 'removeInput' });
     void this.updateComplete.then(() => this.querySelector<HTMLElement>('#choose-input')?.focus());
-  };
-
-  private onDragOver = (e: DragEvent): void => {
-    if (!carriesUris(e)) return;
-    e.preventDefault();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    if (!this.dragging) {
-      this.dragging = true;
-      this.requestUpdate();
-    }
-  };
-
-  private onDragLeave = (e: DragEvent): void => {
-    if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
-    this.dragging = false;
-    this.requestUpdate();
-  };
-
-  private onDrop = (e: DragEvent): void => {
-    this.dragging = false;
-    this.requestUpdate();
-    if (!carriesUris(e)) return;
-    e.preventDefault();
-    const uris = droppedUris(e);
-    if (uris.length) this.ctx.post({ type: 'dropInput', uris });
   };
 
   private ratioTile(r: string, checked: boolean): TemplateResult {

@@ -5,7 +5,7 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { format } from '../../src/studio/protocol';
-import { carriesUris, droppedUris } from '../drop';
+import { DropZone } from '../drop';
 import { dimensionsFor } from '../../src/core/dimensions';
 import { takesPixels } from '../../src/core/models';
 import { LightElement } from '../context';
@@ -25,7 +25,7 @@ export class FluxReferences extends LightElement {
 
   declare ctx: StudioContext;
   declare state: State;
-  private dragging = false;
+  private readonly drop = new DropZone(this, (uris) => this.ctx.post({ type: 'dropReferences', uris }), true);
 
   override render(): TemplateResult {
     const { S } = this.ctx;
@@ -38,12 +38,12 @@ export class FluxReferences extends LightElement {
     // A model that takes none: said plainly; chosen references stay listed so they can be removed.
     const explanation = limit === 0 ? format(S.noReferences, st.form.model) : full ? format(S.referencesFull, limit) : S.referencesHint;
     return html`<div
-      class=${this.dragging ? 'field references-field dragging' : 'field references-field'}
+      class=${this.drop.dragging ? 'field references-field dragging' : 'field references-field'}
       role="group"
       aria-labelledby="references-label"
-      @dragover=${this.onDragOver}
-      @dragleave=${this.onDragLeave}
-      @drop=${this.onDrop}
+      @dragover=${this.drop.onDragOver}
+      @dragleave=${this.drop.onDragLeave}
+      @drop=${this.drop.onDrop}
     >
       <div class="label-row">
         <span class="label" id="references-label">${S.references}</span>
@@ -92,32 +92,6 @@ export class FluxReferences extends LightElement {
   }
 
   // A drop here is for the references, not the input image the rest of the form takes.
-  private onDragOver = (e: DragEvent): void => {
-    if (!carriesUris(e)) return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    if (!this.dragging) {
-      this.dragging = true;
-      this.requestUpdate();
-    }
-  };
-
-  private onDragLeave = (e: DragEvent): void => {
-    if (e.relatedTarget instanceof Node && this.contains(e.relatedTarget)) return;
-    this.dragging = false;
-    this.requestUpdate();
-  };
-
-  private onDrop = (e: DragEvent): void => {
-    this.dragging = false;
-    this.requestUpdate();
-    if (!carriesUris(e)) return;
-    e.preventDefault();
-    e.stopPropagation();
-    const uris = droppedUris(e);
-    if (uris.length) this.ctx.post({ type: 'dropReferences', uris });
-  };
 }
 customElements.define('flux-references', FluxReferences);
 
