@@ -288,7 +288,7 @@ export class StudioController implements vscode.Disposable {
     if ('recorded' in styleChoice) style = styleChoice.recorded;
     else {
       try {
-        style = await this.options.services.styles.resolve(this.options.target.current()?.document, styleChoice.pick);
+        style = await this.options.services.styles.resolve(this.options.target.current()?.document, styleChoice.pick, { model: params.model });
       } catch (err) {
         this.send({ type: 'formError', field: 'style', message: localizedMessage(err) });
         return;

@@ -296,7 +296,7 @@ function webviewStrings(): WebviewStrings {
     megapixelsCustom: t('A custom size gives the pixels itself.'),
     style: t('Style'),
     noStyle: t('No style'),
-    styleReferences: t('{0} reference images'),
+    styleReferences: t('Reference images: {0}'),
     styleFromDocument: t('The style of {0}'),
   };
 }
