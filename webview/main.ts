@@ -22,6 +22,7 @@ const NOTICE_MS = 6000;
 const HOST_TYPE_RECORD: Record<HostToWebview['type'], true> = {
   init: true, prefill: true, costs: true, target: true, jobsStarted: true, jobProgress: true, jobDone: true, jobFailed: true,
   formError: true, removed: true, notice: true, input: true, itemUpdated: true, reveal: true, reference: true,
+  styles: true,
 };
 const HOST_TYPES = new Set(Object.keys(HOST_TYPE_RECORD));
 
@@ -81,7 +82,7 @@ class StudioPage {
     this.state = reduce(before, action);
     if (this.state === before) return;
     this.app.state = this.state;
-    if (this.state.form !== before.form || this.state.filter !== before.filter || this.state.input !== before.input || this.state.references !== before.references || this.state.megapixels !== before.megapixels) this.save();
+    if (this.state.form !== before.form || this.state.filter !== before.filter || this.state.input !== before.input || this.state.references !== before.references || this.state.megapixels !== before.megapixels || this.state.stylePick !== before.stylePick) this.save();
     this.scheduleExpiries(before);
     this.tick();
   }

@@ -4,7 +4,7 @@
  * time carries it), so the unit tests run it in plain Node. Components render from the state;
  * `main.ts` turns host messages into actions and posts what the person asks for.
  */
-import type { CostsView, ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, ReferenceView, TargetView, WebviewToHost } from '../src/studio/protocol';
+import type { CostsView, ErrorView, FormDefaults, FormField, HistoryItemView, HostToWebview, InputView, JobView, ReferenceView, StyleOptionView, StylesView, TargetView, WebviewToHost } from '../src/studio/protocol';
 import { MAX_REFERENCES } from '../src/studio/protocol';
 import { MEGAPIXELS } from '../src/core/dimensions';
 import { modelRoute, takesPixels } from '../src/core/models';
@@ -35,6 +35,8 @@ export interface Failure {
   /** The references and megapixels sent, so Try again sends them again. */
   readonly references?: readonly string[];
   readonly megapixels?: number;
+  /** The Style picker's choice sent, so Try again sends it again. */
+  readonly style?: string | null;
 }
 
 export interface Notice {
@@ -83,6 +85,10 @@ export interface State {
   readonly megapixels?: number;
   /** Prices in force and this month's spending, from the host. */
   readonly costs?: CostsView;
+  /** The Style picker's choices, from the host (the target document's folder and style). */
+  readonly styles?: StylesView;
+  /** The style the person picked (`null` = No style); undefined = follow the target document's style. */
+  readonly stylePick?: string | null;
   /** The card shown on purpose (an edit's parent), highlighted until something else is chosen. */
   readonly highlight?: string;
   readonly seq: number;
@@ -120,6 +126,8 @@ export type Action =
   | { readonly type: 'removeInput' }
   | { readonly type: 'removeReference'; readonly id: string }
   | { readonly type: 'setMegapixels'; readonly megapixels: number }
+  /** The Style picker: a style by name, or `null` for No style. */
+  | { readonly type: 'setStyle'; readonly style: string | null }
   | { readonly type: 'highlight'; readonly id: string | undefined };
 
 /** What the webview keeps across reloads with `setState`. */
@@ -132,6 +140,8 @@ export interface SavedState {
   readonly input?: InputView;
   readonly references?: readonly ReferenceView[];
   readonly megapixels?: number;
+  /** The style picked in the Style picker (`null` = No style). */
+  readonly stylePick?: string | null;
 }
 
 export function defaultForm(choices: FormChoices): FormState {
@@ -162,6 +172,7 @@ export function initialState(choices: FormChoices, saved: unknown): State {
   const input = savedInput(s.input);
   const references = Array.isArray(s.references) ? s.references.slice(0, MAX_REFERENCES).map(savedInput).filter((r) => r !== undefined) : [];
   const megapixels = validMegapixels(s.megapixels) ? s.megapixels : undefined;
+  const stylePick = s.stylePick === null || (typeof s.stylePick === 'string' && s.stylePick.length <= 256) ? s.stylePick : undefined;
   return {
     choices,
     form: {
@@ -187,6 +198,7 @@ export function initialState(choices: FormChoices, saved: unknown): State {
     ...(input ? { input } : {}),
     references,
     ...(megapixels !== undefined ? { megapixels } : {}),
+    ...(stylePick !== undefined ? { stylePick } : {}),
   };
 }
 
@@ -211,6 +223,7 @@ export function savedState(state: State, scrollY?: number): SavedState {
     ...(state.input ? { input: state.input } : {}),
     ...(state.references.length ? { references: state.references } : {}),
     ...(state.megapixels !== undefined ? { megapixels: state.megapixels } : {}),
+    ...(state.stylePick !== undefined ? { stylePick: state.stylePick } : {}),
   };
 }
 
@@ -280,6 +293,8 @@ export function reduce(state: State, action: Action): State {
       return validMegapixels(action.megapixels) ? clearError({ ...state, megapixels: action.megapixels }, 'size') : state;
     case 'highlight':
       return state.highlight === action.id ? state : { ...state, highlight: action.id };
+    case 'setStyle':
+      return clearError({ ...state, stylePick: action.style }, 'style');
   }
 }
 
@@ -302,6 +317,12 @@ function fromHost(state: State, message: HostToWebview): State {
       return withForm(clearError(state, 'prompt'), { prompt: message.prompt });
     case 'costs':
       return { ...state, costs: message.costs };
+    case 'styles': {
+      // A picked style the file no longer has: the picker follows the document again.
+      const gone = typeof state.stylePick === 'string' && !message.styles.styles.some((o) => o.name === state.stylePick);
+      const s: State = { ...state, styles: message.styles, ...(gone ? { stylePick: undefined } : {}) };
+      return clearError(s, 'style');
+    }
     case 'target':
       return { ...state, target: message.target };
     case 'jobsStarted': {
@@ -338,6 +359,7 @@ function fromHost(state: State, message: HostToWebview): State {
         ...(job.input ? { input: job.input } : {}),
         ...(job.references?.length ? { references: job.references } : {}),
         ...(job.megapixels !== undefined ? { megapixels: job.megapixels } : {}),
+        ...(job.style !== undefined ? { style: job.style } : {}),
       };
       return { ...state, jobs, failures: [failure, ...state.failures.filter((f) => f.jobId !== job.jobId)] };
     }
@@ -461,6 +483,8 @@ export function generateRequest(state: State): { readonly message: Extract<Webvi
   const size = f.ratio === 'input' && !input ? formSize(defaultForm(state.choices)) : formSize(f);
   const references = state.references.map((r) => r.id);
   const megapixels = takesPixels(f.model) && f.ratio !== 'custom' ? state.megapixels : undefined;
+  // Before the host said which styles there are, or where styles do not apply: the host decides.
+  const style = state.styles && !state.styles.disabledReason ? formStyle(state) : undefined;
   return {
     message: {
       type: 'generate',
@@ -472,8 +496,22 @@ export function generateRequest(state: State): { readonly message: Extract<Webvi
       ...(input ? { input } : {}),
       ...(references.length ? { references } : {}),
       ...(megapixels !== undefined ? { megapixels } : {}),
+      ...(style !== undefined ? { style } : {}),
     },
   };
+}
+
+/** The style the Style picker shows: the person's pick, else the target document's; `null` = No style. */
+export function formStyle(state: State): string | null {
+  if (state.stylePick !== undefined) return state.stylePick;
+  return state.styles?.current ?? null;
+}
+
+/** The chosen style's description, model and references, when the folder's file has it. */
+export function formStyleOption(state: State): StyleOptionView | undefined {
+  if (state.styles?.disabledReason) return undefined;
+  const name = formStyle(state);
+  return name === null ? undefined : state.styles?.styles.find((o) => o.name === name);
 }
 
 /**

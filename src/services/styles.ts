@@ -112,9 +112,10 @@ export class StyleRegistry implements vscode.Disposable {
    * The style `subject`'s images are made with (`explicit`: a command's or the chat tool's
    * `style`, `null` for none), its references checked; undefined for none, and always in an
    * untrusted workspace. Throws a FluxError (invalidInput) naming the file and the style when it
-   * cannot be used, before anything is sent.
+   * cannot be used, before anything is sent. `options.model`: the model the request sends when the
+   * style names none (the Studio's form), for the references' limit; default `flux.model`.
    */
-  async resolve(subject: StyleSubject, explicit?: string | null): Promise<ResolvedStyle | undefined> {
+  async resolve(subject: StyleSubject, explicit?: string | null, options: { readonly model?: string } = {}): Promise<ResolvedStyle | undefined> {
     if (!this.applies) return undefined;
     const chosen = await this.choose(subject, explicit);
     if (!chosen) return undefined;
@@ -137,7 +138,8 @@ export class StyleRegistry implements vscode.Disposable {
     // More references than the model takes: said now, naming the style.
     const scope = subject instanceof vscode.Uri ? subject : (subject?.uri ?? folder.uri);
     const config = readConfig(scope);
-    const model = style.model ?? config.model;
+    // A style without a model: the model the caller sends (the Studio's form), else the setting.
+    const model = style.model ?? options.model ?? config.model;
     try {
       const placeholder = { bytes: new Uint8Array(), name: '', mime: 'image/png' };
       checkModelRequest({ prompt: '', model, size: undefined, seed: -1, references: references.map(() => placeholder) }, config.provider);

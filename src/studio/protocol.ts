@@ -71,6 +71,29 @@ export interface JobView {
   readonly references?: readonly string[];
   /** The megapixels asked for, to try again. */
   readonly megapixels?: number;
+  /** The Style picker's choice sent (`null` = No style), to try again. */
+  readonly style?: string | null;
+}
+
+/** One house style of the target document's workspace folder, as the Studio's Style picker shows it. */
+export interface StyleOptionView {
+  readonly name: string;
+  readonly description?: string;
+  /** What the style changes, for the estimate next to Generate. */
+  readonly model?: string;
+  readonly size?: string;
+  readonly megapixels?: number;
+  /** How many reference images the style sends. */
+  readonly references: number;
+}
+
+/** The Style picker: the folder's styles and the style the target document uses now. */
+export interface StylesView {
+  readonly styles: readonly StyleOptionView[];
+  /** The target document's style (its declaration, `flux.style`, the file's default); absent = none. */
+  readonly current?: string;
+  /** Why styles are not applied here (an untrusted workspace): the picker is disabled with it. */
+  readonly disabledReason?: string;
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
@@ -115,6 +138,8 @@ export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'revea
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
 export const MAX_URI_FIELD = 4096;
+/** A style name is at most 64 characters (STYLE_NAME_PATTERN); a little room for the host's own message. */
+export const MAX_STYLE_FIELD = 256;
 
 /** What the webview asks of the host. */
 export type WebviewToHost =
@@ -135,6 +160,8 @@ export type WebviewToHost =
       readonly references?: readonly string[];
       /** FLUX.2: the megapixels a ratio becomes; absent = `flux.megapixels`. */
       readonly megapixels?: number;
+      /** The house style chosen in the Style picker; `null` = No style; absent = the target document's style. */
+      readonly style?: string | null;
     }
   /** Asks the host for a quick pick of the workspace's images; the choice comes back as `input`. */
   | { readonly type: 'pickInput' }
@@ -172,6 +199,8 @@ export type HostToWebview =
     }
   | { readonly type: 'prefill'; readonly prompt: string }
   | { readonly type: 'costs'; readonly costs: CostsView }
+  /** The Style picker's choices: with `init`, and again when the target document or a styles file changes. */
+  | { readonly type: 'styles'; readonly styles: StylesView }
   | { readonly type: 'target'; readonly target: TargetView }
   | { readonly type: 'jobsStarted'; readonly jobs: readonly JobView[] }
   | { readonly type: 'jobProgress'; readonly jobId: string; readonly message: string }
@@ -196,7 +225,7 @@ export type HostToWebview =
   /** The outcome of an item action, shown next to that item (or at the top without one). */
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly id?: string };
 
-export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input' | 'references';
+export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input' | 'references' | 'style';
 
 /** Strings the webview shows, localized by the host and handed over in a `data-` attribute. */
 /** What the Studio needs to say what a click costs: the prices in force and this month's figures (USD). */
@@ -357,6 +386,13 @@ export interface WebviewStrings {
   readonly megapixelsOption: string;
   /** Why the megapixels are disabled with a custom size. */
   readonly megapixelsCustom: string;
+  // House styles.
+  readonly style: string;
+  readonly noStyle: string;
+  /** {0} = how many reference images the style sends */
+  readonly styleReferences: string;
+  /** Under the Style picker while it follows the document: {0} = document label */
+  readonly styleFromDocument: string;
 }
 
 /** Everything the webview needs before the first paint: strings and the form's choices. */
@@ -405,7 +441,7 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
     case 'cancel':
       return { type: 'cancel' };
     case 'generate': {
-      const { prompt, model, size, seed, count, input, references, megapixels } = raw;
+      const { prompt, model, size, seed, count, input, references, megapixels, style } = raw;
       if (!boundedString(prompt, MAX_PROMPT_FIELD)) return undefined;
       if (!boundedString(model, MAX_MODEL_FIELD)) return undefined;
       if (!boundedString(size, MAX_SIZE_FIELD)) return undefined;
@@ -415,6 +451,8 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
       if (references !== undefined && (!Array.isArray(references) || references.length > MAX_REFERENCES || !references.every(isId))) return undefined;
       // The range (0.25–4) is the host's check, with a message; here only a plain number.
       if (megapixels !== undefined && (typeof megapixels !== 'number' || !Number.isFinite(megapixels))) return undefined;
+      // Whether the name is a style is the host's check (resolve), with a message naming the file.
+      if (style !== undefined && style !== null && !boundedString(style, MAX_STYLE_FIELD)) return undefined;
       return {
         type: 'generate',
         prompt,
@@ -425,6 +463,7 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
         ...(input !== undefined ? { input } : {}),
         ...(Array.isArray(references) && references.length ? { references: [...(references as string[])] } : {}),
         ...(megapixels !== undefined ? { megapixels } : {}),
+        ...(style !== undefined ? { style } : {}),
       };
     }
     case 'pickReferences':

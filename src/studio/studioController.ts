@@ -13,13 +13,14 @@ import { checkModelRequest } from '../core/models';
 import { MEGAPIXELS } from '../core/dimensions';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
-import { linkText } from '../services/generationService';
+import { linkText, recordedStyle, styleReferences } from '../services/generationService';
+import type { JobStyle } from '../services/generationService';
 import { displayPath, isInWorkspace, workspaceLinkPath } from '../services/imageStore';
 import { caughtError, localizedMessage } from '../ui/notifications';
 import { pickWorkspaceImage } from '../ui/pickImage';
 import { Drafts } from './drafts';
 import type { InsertTarget, InsertTargetTracker } from './insertTarget';
-import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, ReferenceView, WebviewToHost } from './protocol';
+import type { ErrorView, FormField, HistoryItemView, HostCommand, HostToWebview, InputView, ItemAction, JobView, ReferenceView, StylesView, WebviewToHost } from './protocol';
 import { batchSeeds, MAX_URI_FIELD, validateWebviewMessage } from './protocol';
 import { showWarning } from '../ui/messages';
 
@@ -48,6 +49,13 @@ export interface StudioControllerOptions {
   readonly pickReferences?: () => Thenable<readonly vscode.Uri[] | undefined>;
   readonly now?: () => number;
 }
+
+/**
+ * The house style of a Generate: the Style picker's choice (a name, `null` = No style, undefined =
+ * the target document's style), resolved when the job starts; or a record's style as it was made
+ * (Reproduce, Variations), never today's.
+ */
+type StyleChoice = { readonly pick: string | null | undefined } | { readonly recorded: JobStyle | undefined };
 
 /** Requests the Studio may have in flight at once. */
 const MAX_RUNNING = 8;
@@ -89,12 +97,19 @@ export class StudioController implements vscode.Disposable {
   private readonly saving = new Set<string>();
   readonly drafts: Drafts | undefined;
   private disposed = false;
+  /** Counts `styles` messages, so a slow read never overwrites a newer one. */
+  private stylesSeq = 0;
 
   constructor(private readonly options: StudioControllerOptions) {
     this.now = options.now ?? Date.now;
     this.drafts = options.draftsFolder ? new Drafts(options.draftsFolder, options.services) : undefined;
     this.subscriptions.push(
-      options.target.onDidChange(() => this.send({ type: 'target', target: { label: options.target.label() } })),
+      options.target.onDidChange(() => {
+        this.send({ type: 'target', target: { label: options.target.label() } });
+        void this.sendStyles();
+      }),
+      // A styles file created, changed or deleted, `flux.style` changed, or trust granted: the picker follows.
+      options.services.styles.onDidChange(() => void this.sendStyles()),
       // One history: images made elsewhere (palette, selection, edits) appear here too.
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (['flux.prices', 'flux.monthlyBudget', 'flux.megapixels', 'flux.provider'].some((k) => e.affectsConfiguration(k))) this.sendCosts();
@@ -151,7 +166,7 @@ export class StudioController implements vscode.Disposable {
       case 'ready':
         return this.sendInit();
       case 'generate':
-        return this.generate(message, message.count, message.input, message.references, message.megapixels);
+        return this.generate(message, message.count, message.input, message.references, message.megapixels, { pick: message.style });
       case 'pickInput':
         return this.pickInput();
       case 'dropInput':
@@ -192,6 +207,36 @@ export class StudioController implements vscode.Disposable {
       ...(references.length ? { references } : {}),
     });
     this.sendCosts();
+    void this.sendStyles();
+  }
+
+  /** The Style picker's choices: the styles of the target document's workspace folder and the style it uses now. */
+  private async sendStyles(): Promise<void> {
+    const seq = ++this.stylesSeq;
+    const { styles: registry } = this.options.services;
+    const document = this.options.target.current()?.document;
+    const folder = registry.folderOf(document);
+    let view: StylesView;
+    try {
+      const [list, chosen] = await Promise.all([folder ? registry.list(folder) : Promise.resolve([]), registry.choose(document)]);
+      const reason = registry.untrustedReason();
+      view = {
+        styles: list.map(({ name, style }) => ({
+          name,
+          ...(style.description ? { description: style.description } : {}),
+          ...(style.model ? { model: style.model } : {}),
+          ...(style.size ? { size: style.size } : {}),
+          ...(style.megapixels !== undefined ? { megapixels: style.megapixels } : {}),
+          references: style.references?.length ?? 0,
+        })),
+        ...(chosen ? { current: chosen.name } : {}),
+        ...(reason ? { disabledReason: reason } : {}),
+      };
+    } catch (err) {
+      this.options.services.log.warn(`Studio could not read the house styles: ${messageOf(err)}`);
+      view = { styles: [] };
+    }
+    if (seq === this.stylesSeq) this.send({ type: 'styles', styles: view });
   }
 
   /** The prices in force and this month's spending, for the estimate beside Generate. */
@@ -210,6 +255,7 @@ export class StudioController implements vscode.Disposable {
     inputId?: string,
     referenceIds: readonly string[] = [],
     megapixels?: number,
+    styleChoice: StyleChoice = { pick: undefined },
   ): Promise<void> {
     let choice: InputChoice | undefined;
     if (inputId !== undefined) {
@@ -237,14 +283,30 @@ export class StudioController implements vscode.Disposable {
     if (!params) return;
     const config = readConfig(this.options.target.current()?.document.uri);
     const references = referenceChoices.map((r) => r.uri);
+    // The house style as it is now (its file read, its references checked): a bad one sends nothing.
+    let style: JobStyle | undefined;
+    if ('recorded' in styleChoice) style = styleChoice.recorded;
+    else {
+      try {
+        style = await this.options.services.styles.resolve(this.options.target.current()?.document, styleChoice.pick, { model: params.model });
+      } catch (err) {
+        this.send({ type: 'formError', field: 'style', message: localizedMessage(err) });
+        return;
+      }
+    }
+    // What the request will be once the style has had its say (its model, size, megapixels, references win).
+    const sentModel = style?.model ?? params.model;
+    const sentSize = style?.size ?? (params.size || undefined);
+    const sentMegapixels = style?.megapixels ?? megapixels ?? config.megapixels;
+    const sentReferences = styleReferences(references, style);
     // The model's limit (an edit's input counts as one), before anything is read or sent.
     try {
       checkModelRequest(
-        { prompt: params.prompt, model: params.model, size: params.size || undefined, seed: params.seed, megapixels: megapixels ?? config.megapixels, references: references.map(() => PLACEHOLDER_IMAGE), ...(choice ? { image: PLACEHOLDER_IMAGE } : {}) },
+        { prompt: params.prompt, model: sentModel, size: sentSize, seed: params.seed, megapixels: sentMegapixels, references: sentReferences.map(() => PLACEHOLDER_IMAGE), ...(choice ? { image: PLACEHOLDER_IMAGE } : {}) },
         config.provider,
       );
     } catch (err) {
-      this.send({ type: 'formError', field: references.length ? 'references' : 'size', message: localizedMessage(err) });
+      this.send({ type: 'formError', field: style && (style.model || style.references?.length) ? 'style' : references.length ? 'references' : 'size', message: localizedMessage(err) });
       return;
     }
     // Each reference read now (an image, 20 MB at most, still there): a problem names the file before any request.
@@ -286,8 +348,8 @@ export class StudioController implements vscode.Disposable {
       }
     }
     // The whole batch is one question against the monthly budget, asked before anything is sent.
-    const request = { model: params.model, size: params.size || undefined, ...(edit ? { image: edit.image } : {}), references };
-    if (!(await this.options.services.costs.approve([costItem(request, count, megapixels ?? readConfig(scope).megapixels)], scope))) {
+    const request = { model: sentModel, size: sentSize, ...(edit ? { image: edit.image } : {}), references: sentReferences };
+    if (!(await this.options.services.costs.approve([costItem(request, count, style?.megapixels ?? megapixels ?? readConfig(scope).megapixels)], scope))) {
       this.send({ type: 'formError', field: 'general', message: vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.') });
       return;
     }
@@ -303,6 +365,7 @@ export class StudioController implements vscode.Disposable {
         ...(choice && inputId ? { input: { id: inputId, name: choice.name } } : {}),
         ...(referenceIds.length ? { references: [...referenceIds] } : {}),
         ...(megapixels !== undefined ? { megapixels } : {}),
+        ...('pick' in styleChoice && styleChoice.pick !== undefined ? { style: styleChoice.pick } : {}),
       },
       controller: new AbortController(),
       ...(choice ? { input: choice.uri.toString() } : {}),
@@ -310,7 +373,7 @@ export class StudioController implements vscode.Disposable {
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) })));
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style)));
     void this.pruneDrafts();
   }
 
@@ -360,6 +423,7 @@ export class StudioController implements vscode.Disposable {
     scope: vscode.Uri | undefined,
     edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined,
     flux2: { references: readonly vscode.Uri[]; megapixels?: number } = { references: [] },
+    style?: JobStyle,
   ): Promise<void> {
     const { services } = this.options;
     const { signal } = job.controller;
@@ -375,6 +439,8 @@ export class StudioController implements vscode.Disposable {
         },
         // The pipeline reads them again when the request leaves the queue: one changed meanwhile is sent as it is then.
         ...(flux2.references.length ? { references: flux2.references } : {}),
+        // The writer's words stay `prompt`; the pipeline sends the style's template filled with them.
+        ...(style ? { style } : {}),
         ...(scope ? { scope } : {}),
         ...(this.drafts ? { folder: this.drafts.folder } : {}),
         ...(edit ? { source: edit.source, ...(edit.parent ? { parent: edit.parent } : {}) } : {}),
@@ -468,7 +534,9 @@ export class StudioController implements vscode.Disposable {
           return id;
         });
         // Variations: new random seeds, each request pays for a new picture, never the same one again.
-        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references);
+        // The style as recorded (its template and sent prompt), never the style as it is today; the
+        // record's model, size and references already are what the style made them.
+        return this.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references, undefined, { recorded: recordedStyle(entry) });
       }
       case 'remove':
         return this.remove(entry, uri);

@@ -294,6 +294,10 @@ function webviewStrings(): WebviewStrings {
     megapixels: t('Megapixels'),
     megapixelsOption: t('{0} MP ({1})'),
     megapixelsCustom: t('A custom size gives the pixels itself.'),
+    style: t('Style'),
+    noStyle: t('No style'),
+    styleReferences: t('Reference images: {0}'),
+    styleFromDocument: t('The style of {0}'),
   };
 }
 

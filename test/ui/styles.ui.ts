@@ -39,6 +39,7 @@ describe('House styles, as a writer uses them', function () {
     fs.rmSync(path.join(workspace, 'style-ui'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, '.vscode', 'flux-styles.json'), { force: true });
     fs.rmSync(path.join(workspace, 'notes', 'style-ui.md'), { force: true });
+    fs.rmSync(path.join(workspace, 'notes', 'style-ui-studio.md'), { force: true });
     fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     await reload();
   });
@@ -97,5 +98,57 @@ describe('House styles, as a writer uses them', function () {
     assert.equal(written.styles.harbour?.prompt, '{prompt}. Ink and grey wash');
     assert.match(written.styles.harbour?.references?.[0] ?? '', /^assets\/.+\.(png|jpg)$/);
     assert.deepEqual(written.styles.ink?.references, ['style-ui/ink-1.png'], 'the other styles are as they were');
+  });
+
+  it('the Studio’s Style picker starts at the chapter’s style; a style picked by keyboard and one chosen are what Generate sends', async () => {
+    const { page, workspace, fake } = ui();
+    fs.writeFileSync(path.join(workspace, 'notes', 'style-ui-studio.md'), '---\nflux-style: ink\n---\n\nA lighthouse on a cliff.\n');
+    await runCommand(page, 'Flux: Set API Key');
+    await typeIntoQuickInput(page, 'sk-ui-styles-0123456789abcdefghij');
+    await waitForNotification(page, /API key saved/);
+    await clearNotifications(page);
+    await openFile(page, 'notes/style-ui-studio.md');
+    await runCommand(page, 'Flux: Open Image Studio');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const prompt = frame.locator('#prompt');
+    await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+    // Labelled, and at the chapter's style with what it does underneath.
+    const style = frame.getByLabel('Style', { exact: true });
+    await waitUntil('the picker to show the chapter’s ink', async () => (await style.inputValue().catch(() => '')) === 'ink');
+    assert.deepEqual(await style.locator('option').allInnerTexts(), ['No style', 'ink', 'clay']);
+    const hint = frame.locator('#style-hint');
+    assert.match(await hint.innerText(), /The style of notes\/style-ui-studio\.md · Ink sketches for the guide · Reference images: 1/);
+    await frame.locator('#model').selectOption('flux-2-pro');
+    await frame.locator('.style-field').scrollIntoViewIfNeeded();
+    await screenshot(page, 'styles-dark-studio-picker');
+
+    // By keyboard: the next style down is clay, and the hint no longer says it follows the chapter.
+    await style.focus();
+    await page.keyboard.press('ArrowDown');
+    await waitUntil('clay to be picked', async () => (await style.inputValue()) === 'clay');
+    fake.reset();
+    fake.enqueue({ kind: 'b64' });
+    await prompt.fill('A lighthouse on a cliff');
+    await frame.locator('#generate').click();
+    const cards = frame.locator('li.card.item').filter({ has: frame.locator('.card-prompt', { hasText: 'A lighthouse on a cliff' }) });
+    await cards.first().locator('.badge.style', { hasText: 'clay' }).waitFor({ timeout: 30_000 });
+    assert.equal((fake.flux2SubmitRequests[0]?.body as Record<string, unknown> | undefined)?.prompt, 'A lighthouse on a cliff, in clay');
+
+    // The chapter's ink again, chosen: its words and its sketch go with the request; the card says ink.
+    await style.selectOption('ink');
+    fake.reset();
+    fake.enqueue({ kind: 'b64' });
+    await frame.locator('#generate').click();
+    await cards.locator('.badge.style', { hasText: 'ink' }).first().waitFor({ timeout: 30_000 });
+    const body = fake.flux2SubmitRequests[0]?.body as Record<string, unknown> | undefined;
+    assert.equal(body?.prompt, 'A lighthouse on a cliff. Loose ink sketch');
+    assert.equal(body?.input_image, fs.readFileSync(path.join(workspace, 'style-ui', 'ink-1.png')).toString('base64'));
+    await screenshot(page, 'styles-dark-studio-generated');
+    await setTheme(page, 'Default Light Modern');
+    await page.waitForTimeout(500);
+    await frame.locator('.style-field').scrollIntoViewIfNeeded();
+    await screenshot(page, 'styles-light-studio-picker');
+    await setTheme(page, 'Default Dark Modern');
+    await frame.locator('#model').selectOption('flux-kontext-pro');
   });
 });

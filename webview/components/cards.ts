@@ -223,6 +223,7 @@ export class FluxFailureCard extends LightElement {
       ...(f.input ? { input: f.input.id } : {}),
       ...(f.references?.length ? { references: f.references } : {}),
       ...(f.megapixels !== undefined ? { megapixels: f.megapixels } : {}),
+      ...(f.style !== undefined ? { style: f.style } : {}),
     });
   };
 }

@@ -15,10 +15,11 @@ import type { FormField, WebviewStrings } from '../../src/studio/protocol';
 import { LightElement, shorten } from '../context';
 import type { StudioContext } from '../context';
 import { icon } from '../icons';
-import { formMegapixels, recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
+import { formMegapixels, formStyleOption, recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
 import type { State } from '../store';
 import type { MenuItem } from './menu';
 import './references';
+import './style';
 
 export class FluxCompose extends LightElement {
   static override properties = {
@@ -66,6 +67,7 @@ export class FluxCompose extends LightElement {
     >
       <h2 id="compose-title" class="visually-hidden">${S.compose}</h2>
       ${this.inputField()}
+      <flux-style .ctx=${this.ctx} .state=${st}></flux-style>
       <flux-references .ctx=${this.ctx} .state=${st}></flux-references>
 
       <div class="field">
@@ -277,6 +279,7 @@ export class FluxCompose extends LightElement {
       general: '#generate',
       input: this.state.input ? '#remove-input' : '#choose-input',
       references: this.state.references.length ? '.remove-reference' : '#choose-references',
+      style: '#style',
     };
     this.querySelector<HTMLElement>(selector[field])?.focus();
   }
@@ -292,10 +295,13 @@ function costLine(st: State, S: WebviewStrings): { click: string; month: string 
   const costs = st.costs;
   if (!costs) return { click: '', month: '' };
   const f = st.form;
-  const pixels = formPixels(f.model, f.ratio, f.custom, formMegapixels(st));
+  // A house style's model, size, megapixels and references win over the form's, as the pipeline sends them.
+  const style = formStyleOption(st);
+  const model = style?.model ?? f.model;
+  const pixels = style?.size ? formPixels(model, style.size, '', style.megapixels ?? formMegapixels(st)) : formPixels(model, f.ratio, f.custom, style?.megapixels ?? formMegapixels(st));
   // An edit's input and each reference are charged as input images (their size unknown here: about 1 MP each).
-  const inputs = new Array<undefined>((st.input ? 1 : 0) + st.references.length).fill(undefined);
-  const usd = estimateUsd({ model: f.model, ...pixels, inputs, count: f.count }, { rules: costs.prices });
+  const inputs = new Array<undefined>((st.input ? 1 : 0) + st.references.length + (style?.references ?? 0)).fill(undefined);
+  const usd = estimateUsd({ model, ...pixels, inputs, count: f.count }, { rules: costs.prices });
   const click = usd === undefined ? S.costUnknown : format(S.estimate, formatUsd(usd));
   const spent = formatUsd(costs.monthUsd);
   const month = costs.budget > 0 ? format(S.spentOfBudget, spent, `$${costs.budget.toFixed(2)}`) : format(S.spentThisMonth, spent);
