@@ -117,7 +117,7 @@ export interface CommandArgs {
   readonly seed?: number;
   /** Reference images: `Uri`s or workspace-relative paths (checked by the host). */
   readonly references?: readonly unknown[];
-  /** A house style by name; `null`: no style; absent: the document's (CONTRACT.md, "House styles"). */
+  /** A house style by name; `null`: no style; absent: the document's (docs/CONTRACT.md, "House styles"). */
   readonly style?: string | null;
 }
 

@@ -29,7 +29,7 @@ export interface Recipe {
   readonly promptUpsampling?: boolean;
   /** The reference images sent, in order: workspace-relative paths and SHA-256. */
   readonly references?: readonly { readonly path: string; readonly sha256: string }[];
-  /** The house style it was made in: its name and template (CONTRACT.md, "House styles"); `prompt` stays the writer's words. */
+  /** The house style it was made in: its name and template (docs/CONTRACT.md, "House styles"); `prompt` stays the writer's words. */
   readonly style?: RecipeStyle;
   /** What was sent, when it differs from `prompt` (a house style's template filled with the words). */
   readonly sentPrompt?: string;

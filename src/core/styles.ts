@@ -1,4 +1,4 @@
-// House styles (CONTRACT.md, "House styles"): the workspace's `.vscode/flux-styles.json` read and
+// House styles (docs/CONTRACT.md, "House styles"): the workspace's `.vscode/flux-styles.json` read and
 // checked, which style a document uses (its own declaration, then `flux.style`, then the file's
 // default; `none` switches off), the template filled with the writer's words, and the one edit that
 // writes, changes or removes a document's declaration. Pure: the host (services/styles.ts) and

@@ -1,4 +1,4 @@
-// House styles in the host (CONTRACT.md, "House styles"): `.vscode/flux-styles.json` of each
+// House styles in the host (docs/CONTRACT.md, "House styles"): `.vscode/flux-styles.json` of each
 // workspace folder, read when asked (so a saved change applies at once) and watched (so pickers and
 // the status bar hear of it), and the style a document's images are made with, checked before
 // anything is sent. Styles choose models, sizes and files to send: not applied in an untrusted workspace.

@@ -1,4 +1,4 @@
-// Nothing paid for is lost when VS Code stops (CONTRACT.md): the journal of paid work in flight,
+// Nothing paid for is lost when VS Code stops (docs/CONTRACT.md): the journal of paid work in flight,
 // its recovery by the next window, and the `.flux-*.part` files a stopped window left behind.
 // A window that stops is played by its journal file left under a process id that is gone.
 import * as assert from 'node:assert/strict';
