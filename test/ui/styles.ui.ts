@@ -103,6 +103,8 @@ describe('House styles, as a writer uses them', function () {
   it('the Studio’s Style picker starts at the chapter’s style; a style picked by keyboard and one chosen are what Generate sends', async () => {
     const { page, workspace, fake } = ui();
     fs.writeFileSync(path.join(workspace, 'notes', 'style-ui-studio.md'), '---\nflux-style: ink\n---\n\nA lighthouse on a cliff.\n');
+    // The suite's styles as written at its start (a test before this one adds a style to the file).
+    fs.writeFileSync(path.join(workspace, '.vscode', 'flux-styles.json'), `${JSON.stringify(STYLES, undefined, 2)}\n`);
     await runCommand(page, 'Flux: Set API Key');
     await typeIntoQuickInput(page, 'sk-ui-styles-0123456789abcdefghij');
     await waitForNotification(page, /API key saved/);
