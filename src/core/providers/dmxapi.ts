@@ -156,7 +156,8 @@ export function parseGenerationAnswer(answer: Buffer): { bytes: Uint8Array; seed
     if (/^\s*<(!doctype html|html)/i.test(answer.subarray(0, 512).toString('utf8'))) {
       throw new FluxError('malformed', text('The address in flux.baseUrl answered with a web page, not the image service. Check flux.baseUrl.'));
     }
-    throw new FluxError('malformed', text('The service sent an answer that is not JSON ({0}). Try again; if it persists, check flux.baseUrl.', describeBytes(answer)));
+    // What it sent is for the log: the person reads what to do.
+    throw new FluxError('malformed', text('The service sent an answer that is not JSON. Try again; if it persists, check flux.baseUrl.'), { said: describeBytes(answer) });
   }
   const item = Array.isArray((json as { data?: unknown })?.data) ? ((json as { data: unknown[] }).data[0] as Record<string, unknown> | undefined) : undefined;
   if (!item || typeof item !== 'object') {
