@@ -175,7 +175,7 @@ describe('Faults and bad input', function () {
       ['garbage', { kind: 'raw', status: 200, body: 'oops, not an answer', contentType: 'text/plain' }, 'error', 'The service sent an answer that is not JSON. Try again; if it persists, check flux.baseUrl.', /malformed: .* \(the service said: “19 bytes starting “oops, not an answer””\)/],
       ['a web page', { kind: 'raw', status: 200, body: '<!DOCTYPE html><html><title>502 Bad Gateway</title></html>', contentType: 'text/html' }, 'error', 'The address in flux.baseUrl answered with a web page, not the image service. Check flux.baseUrl.'],
       ['a reset connection', { kind: 'reset', afterBytes: 64 }, 'error', /^Could not reach the image service: .+\. Check your connection and flux\.baseUrl, then try again\.$/],
-      ['an expired image URL', { kind: 'url', imageStatus: 404 }, 'error', /^Downloading the image from 127\.0\.0\.2:\d+ failed \(404\)\. Its address may have expired; generate again\.$/],
+      ['an expired image URL', { kind: 'url', imageStatus: 404 }, 'error', /^Downloading the image from 127\.0\.0\.2:\d+ failed\. Its address may have expired; generate again\.$/, /download: .* \(HTTP 404\)/],
     ] as const) {
       it(name, async () => {
         fake().enqueue(behaviour);

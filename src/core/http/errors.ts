@@ -181,11 +181,6 @@ export function errorOutcome(err: unknown): string {
   return e?.code ?? e?.name ?? 'error';
 }
 
-export function clipMessage(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 200 ? `${one.slice(0, 200)}…` : one;
-}
-
 export function safeHost(location: string): string {
   try {
     return new URL(location).host;
