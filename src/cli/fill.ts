@@ -7,7 +7,7 @@ import { takesPixels } from '../core/models';
 import { recipeOf } from '../core/recipe';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { FluxError, asFluxError, redact } from '../core/errors';
+import { FluxError, asFluxError, messageWithDetails, redact } from '../core/errors';
 import { hasContentCredentials, labelImage } from '../core/imageMeta';
 import { normalizeParams } from '../core/params';
 import type { ImageRequest, ProviderId, ProviderImage, ProviderSettings } from '../core/providers/types';
@@ -128,7 +128,8 @@ export class Filler {
           events.onWritten?.(w);
         } catch (err) {
           const e = asFluxError(err, this.connection.apiKey);
-          const f = { path: plan.image.repoPath, document: plan.image.document.repoPath, message: redact(e.message, this.connection.apiKey) };
+          // No log on the command line: the service's details go with the message.
+          const f = { path: plan.image.repoPath, document: plan.image.document.repoPath, message: redact(messageWithDetails(e), this.connection.apiKey) };
           failed.push(f);
           events.onFailed?.(f);
         }

@@ -35,6 +35,22 @@ export function formatText(t: Text): string {
   return t.template.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < t.args.length ? String(t.args[Number(i)]) : whole));
 }
 
+/**
+ * What the log gets beside the message: the service's raw details, which a person acting on the
+ * message does not need but whoever looks into it does. Never shown in a notification.
+ */
+export interface FluxErrorDetails {
+  readonly status?: number;
+  readonly code?: string;
+  readonly retryAfterMs?: number;
+  /** The service's own words (or the start of an answer that could not be read), key removed. */
+  readonly said?: string;
+  /** The service's id for the request, when it gave one. */
+  readonly requestId?: string;
+  /** For the log only: what an unexpected error said, key removed. */
+  readonly bug?: string;
+}
+
 export class FluxError extends Error {
   override readonly name = 'FluxError';
   /** What `message` says, as a template and its arguments, for translation. */
@@ -42,7 +58,7 @@ export class FluxError extends Error {
   constructor(
     readonly kind: FluxErrorKind,
     message: string | Text,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number; /** For the log only: what an unexpected error said, key removed. */ bug?: string } = {},
+    readonly details: FluxErrorDetails = {},
   ) {
     const t = typeof message === 'string' ? text(message) : message;
     super(formatText(t));
@@ -65,8 +81,33 @@ export function asFluxError(err: unknown, secret?: string): FluxError {
 /** The same error with the secret removed from its template and every argument. */
 export function redactError(err: FluxError, secret: string | undefined): FluxError {
   const t = text(redact(err.text.template, secret), ...err.text.args.map((a) => (typeof a === 'string' ? redact(a, secret) : a)));
-  const bug = err.details.bug;
-  return new FluxError(err.kind, t, bug === undefined ? err.details : { ...err.details, bug: redact(bug, secret) });
+  const d = err.details;
+  return new FluxError(err.kind, t, {
+    ...d,
+    ...(d.bug !== undefined ? { bug: redact(d.bug, secret) } : {}),
+    ...(d.said !== undefined ? { said: redact(d.said, secret) } : {}),
+    ...(d.code !== undefined ? { code: redact(d.code, secret) } : {}),
+    ...(d.requestId !== undefined ? { requestId: redact(d.requestId, secret) } : {}),
+  });
+}
+
+/**
+ * The details of a failure for the log (and the command line, which has no log): the HTTP status,
+ * the service's code and words, its request id. Empty when there are none.
+ */
+export function detailsForLog(d: FluxErrorDetails): string {
+  const parts: string[] = [];
+  if (d.status !== undefined) parts.push(`HTTP ${d.status}`);
+  if (d.code) parts.push(`code ${d.code}`);
+  if (d.requestId) parts.push(`request id ${d.requestId}`);
+  if (d.said) parts.push(`the service said: “${d.said}”`);
+  return parts.join(', ');
+}
+
+/** The message followed by its details in parentheses, for a log line or the command line. */
+export function messageWithDetails(err: FluxError): string {
+  const more = detailsForLog(err.details);
+  return more ? `${err.message} (${more})` : err.message;
 }
 
 /** The obvious next steps for a failure, shared by the notifications and the Studio's cards. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Costs } from './costs';
 import { costItem } from './costs';
 import { isInsecureRemote } from '../core/endpoint';
-import { FluxError, asFluxError, redact } from '../core/errors';
+import { FluxError, asFluxError, messageWithDetails, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
 import type { HistoryStore } from '../core/history';
 import { dimensionsFor } from '../core/dimensions';
@@ -437,7 +437,8 @@ export class GenerationService implements vscode.Disposable {
         ? new FluxError('network', vscode.l10n.t('The proxy asks for credentials. Put them in the http.proxy setting (http://user:password@host:port), then try again.'), { status: 407 })
         : asFluxError(err, apiKey);
       if (e.kind === 'cancelled') this.log.info('Cancelled.');
-      else this.log.error(`${e.kind}: ${e.details.bug ?? e.message}`);
+      // The service's raw details (status, its words, request id) are here, not in the message.
+      else this.log.error(`${e.kind}: ${e.details.bug ?? messageWithDetails(e)}`);
       throw e;
     }
   }

@@ -306,7 +306,7 @@ describe('Edit Image', function () {
       capture.restore();
     }
     const [{ text, buttons }] = capture.messages as [{ text: string; buttons: string[] }];
-    assert.match(text, /flux-kontext-pro at 127\.0\.0\.1:\d+ does not accept image edits \(404/);
+    assert.match(text, /^flux-kontext-pro at 127\.0\.0\.1:\d+ does not accept image edits\. /);
     assert.match(text, /bfl \(flux\.provider\)/);
     assert.ok(buttons.includes('Open Settings'), buttons.join(', '));
     assert.deepEqual(await listFolder('assets'), []);

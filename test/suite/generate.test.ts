@@ -2,7 +2,7 @@
 // files, the inserted links, undo, cancellation, and a person typing meanwhile.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, shownMessages, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
+import { assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, logCount, openMarkdown, PNG_SIGNATURE, readAllText, removeFolder, selectLine, shownMessages, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const CHAPTER = ['# Chapter one', '', 'The lighthouse stood alone on the black rocks.', '', 'Waves broke over the harbour wall at dawn.', ''].join('\n');
 
@@ -126,11 +126,17 @@ describe('Generate commands', function () {
     const editor = await openMarkdown('notes/badkey.md', CHAPTER);
     selectLine(editor, 2);
     const before = await snapshotWorkspace();
+    const { logUri } = await testingApi();
+    const logged = /auth: The API key was rejected\. Set a valid key with “Flux: Set API Key”\. \(HTTP 401, code invalid_api_key, request id [0-9a-f]{16}, the service said: “Invalid token: \*\*\* \(无效的令牌, request id: [0-9a-f]{16}\)”\)/g;
+    const linesBefore = logCount(logUri, logged);
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection');
     assert.equal(uri, undefined);
-    // The service's words are quoted with the key blanked out; the next step is a button.
-    const shown = await expectMessage('error', /^The API key was rejected \(401: “Invalid token: \*\*\* \(无效的令牌, request id: [0-9a-f]+\)”\)\. Set a valid key with “Flux: Set API Key”\.$/);
+    // Plain words and the next step as a button; the status, the service's words (key blanked
+    // out) and its request id are in the log, which Show Log opens.
+    const shown = await expectMessage('error', 'The API key was rejected. Set a valid key with “Flux: Set API Key”.');
     assert.deepEqual(shown.buttons, ['Set API Key', 'Show Log']);
+    await waitFor('the details in the log', () => logCount(logUri, logged) === linesBefore + 1);
+    assert.ok(!readAllText(logUri.fsPath).includes('sk-invalid-key-for-test'), 'the key is not logged');
     assert.equal(editor.document.getText(), CHAPTER);
     await assertWorkspaceUnchanged(before);
     assert.equal(fake().generationRequests[0]?.outcome.status, 401);

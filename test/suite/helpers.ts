@@ -193,3 +193,8 @@ export function readAllText(folder: string): string {
     .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
     .join('\n');
 }
+
+/** How many times `pattern` (global) occurs in the extension's log, to wait for a new line of it. */
+export function logCount(logUri: vscode.Uri, pattern: RegExp): number {
+  return [...readAllText(logUri.fsPath).matchAll(pattern)].length;
+}

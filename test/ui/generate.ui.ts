@@ -150,7 +150,15 @@ describe('Generate from the editor, as a person does', () => {
     const message = toast.locator('.notification-list-item-message');
     // As rendered: the words are there, but no link, no icon and no markup was made of them.
     assert.equal(await message.locator('a, .codicon, b').count(), 0, await message.innerHTML());
-    assert.match(await message.innerText(), /\[Renew your key\] \(command:workbench\.action\.openSettings\) \$ \(alert\) <b>now<\/b>/);
+    assert.match(await message.innerText(), /^The service rejected the request: “Key expired\. \[Renew your key\] \(command:workbench\.action\.openSettings\) \$ \(alert\) <b>now<\/b>”\. Show Log has the details\.$/);
+    // Show Log opens the Flux output, where the status and the service's whole words are.
+    await clickNotificationButton(toast, 'Show Log');
+    const output = page.locator('.part.panel .monaco-editor .view-lines').first();
+    await waitUntil('the details in the Flux output', async () =>
+      // Long lines wrap there: spaces and line breaks read as one space.
+      /HTTP 400, code bad, the service said: “Key expired\./.test((await output.innerText().catch(() => '')).replace(/\s+/g, ' ')),
+    );
+    await screenshot(page, 'generate-outside-words-log');
     // Nothing changed.
     assert.equal(fs.readFileSync(file, 'utf8'), DOC);
     assert.deepEqual(filesOnDisk(assetsDir()), []);

@@ -91,7 +91,8 @@ describe('bfl provider', () => {
     await fails(bfl(), 'quota');
     await fails(bfl(REQ, { ...settings, apiKey: 'sk-invalid-0123456789abcdef' }), 'auth');
     fake.enqueueBfl({ kind: 'submitError', status: 422, detail: [{ loc: ['body', 'prompt'], msg: 'String too long', type: 'too_long' }] });
-    await fails(bfl(), 'badRequest', /422: “prompt: String too long”/);
+    const e = await fails(bfl(), 'badRequest', /^The service rejected the request: “prompt: String too long”\. Show Log has the details\.$/);
+    assert.equal(e.details.status, 422);
     fake.reset();
     fake.enqueueBfl({ kind: 'submitError', status: 429, retryAfter: '0' });
     const image = await bfl();

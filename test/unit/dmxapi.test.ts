@@ -5,7 +5,7 @@ import { backoffDelay, parseRetryAfter } from '../../src/core/http/retry';
 import { dmxapiProvider } from '../../src/core/providers/dmxapi';
 import type { ProviderCallOptions, ProviderImage, ProviderSettings, RequestLogEntry } from '../../src/core/providers/types';
 import { generationsUrl, isInsecureRemote } from '../../src/core/endpoint';
-import { FluxError } from '../../src/core/errors';
+import { FluxError, messageWithDetails } from '../../src/core/errors';
 import type { FluxErrorKind } from '../../src/core/errors';
 import type { GenerationParams } from '../../src/core/params';
 import { providerFor } from '../../src/core/providers';
@@ -82,7 +82,7 @@ describe('client', function () {
       const target = `${fake.otherHostBaseUrl}/files/elsewhere.png`;
       fake.enqueue({ kind: 'url', host: 'same', imageRedirectTo: target });
       // The redirect target is unknown to the fake, so it answers 404: what matters is who got the key.
-      await rejects(generateImage(PARAMS, config), 'download', /404/);
+      assert.equal((await rejects(generateImage(PARAMS, config), 'download', /failed\. Its address may have expired/)).details.status, 404);
       const [first, second] = fake.fileRequests;
       assert.ok(first && second);
       assert.equal(first.host, 'main');
@@ -119,16 +119,25 @@ describe('client', function () {
 
   describe('errors', () => {
     it('401 (OpenAI shape) says the key was rejected, with the echoed key redacted', async () => {
-      const e = await rejects(generateImage(PARAMS, { ...config, apiKey: 'sk-invalid-0123456789abcdef' }), 'auth', /rejected.*Set API Key/);
+      const e = await rejects(generateImage(PARAMS, { ...config, apiKey: 'sk-invalid-0123456789abcdef' }), 'auth', /^The API key was rejected\. Set a valid key with “Flux: Set API Key”\.$/);
+      // The status, the service's words and its request id are for the log, with the key blanked out.
       assert.equal(e.details.status, 401);
-      assert.ok(!e.message.includes('sk-invalid-0123456789abcdef'), e.message);
-      assert.ok(!e.message.includes('invalid-0123456789'), e.message);
+      assert.match(e.details.said ?? '', /^Invalid token: \*\*\* \(无效的令牌, request id: [0-9a-f]{16}\)$/);
+      assert.match(e.details.requestId ?? '', /^[0-9a-f]{16}$/);
+      assert.equal(e.details.code, 'invalid_api_key');
+      const logged = messageWithDetails(e);
+      assert.match(logged, /\(HTTP 401, code invalid_api_key, request id [0-9a-f]{16}, the service said: “Invalid token: \*\*\* /);
+      for (const t of [e.message, logged]) {
+        assert.ok(!t.includes('sk-invalid-0123456789abcdef'), t);
+        assert.ok(!t.includes('invalid-0123456789'), t);
+      }
     });
 
     it('quota in the flat shape says to top up', async () => {
       fake.enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' });
-      const e = await rejects(generateImage(PARAMS, config), 'quota', /out of credit.*Top up your account/);
+      const e = await rejects(generateImage(PARAMS, config), 'quota', /^Your account is out of credit\. Top up your account with the provider, then try again\.$/);
       assert.equal(e.details.code, 'quota_not_enough');
+      assert.equal(messageWithDetails(e), `${e.message} (HTTP 403, code quota_not_enough, the service said: “余额不足”)`);
     });
 
     it('quota in the OpenAI shape too', async () => {
@@ -146,7 +155,8 @@ describe('client', function () {
 
     it('moderation (422) asks for a changed prompt and is not retried', async () => {
       fake.enqueue({ kind: 'error', status: 422, shape: 'openai', code: 'content_policy_violation', message: 'Safety Filter: prompt rejected' });
-      await rejects(generateImage(PARAMS, config), 'moderation', /would not make this picture.*Safety Filter.*Change the prompt/);
+      const e = await rejects(generateImage(PARAMS, config), 'moderation', /^The service would not make this picture \(moderation\)\. Change the prompt, then try again\.$/);
+      assert.equal(e.details.said, 'Safety Filter: prompt rejected');
       assert.equal(fake.generationRequests.length, 1);
     });
 
@@ -162,7 +172,9 @@ describe('client', function () {
     it('gives up after the last retry with a rate-limit message', async () => {
       const busy = { kind: 'error', status: 429, shape: 'openai', message: 'too many tasks' } as const;
       fake.enqueue(busy, busy, busy, busy);
-      await rejects(generateImage(PARAMS, config), 'rateLimit', /429/);
+      const e = await rejects(generateImage(PARAMS, config), 'rateLimit', /^The service is busy or your account has too many images in progress\. Wait a moment and try again\.$/);
+      assert.equal(e.details.status, 429);
+      assert.equal(e.details.said, 'too many tasks');
       assert.equal(fake.generationRequests.length, 4);
     });
 
@@ -177,14 +189,17 @@ describe('client', function () {
 
     it('does not retry other 4xx', async () => {
       fake.enqueue({ kind: 'error', status: 400, shape: 'flat', code: 'bad_size', message: 'size not supported' });
-      await rejects(generateImage(PARAMS, config), 'badRequest', /400.*size not supported/);
+      // The service's words are the only explanation here: a short quote stays, the status goes to the log.
+      const e = await rejects(generateImage(PARAMS, config), 'badRequest', /^The service rejected the request: “size not supported”\. Show Log has the details\.$/);
+      assert.equal(e.details.status, 400);
       assert.equal(fake.generationRequests.length, 1);
     });
 
     it('a 5xx that persists is a server error', async () => {
       const down = { kind: 'error', status: 500, shape: 'openai', message: 'upstream failed' } as const;
       fake.enqueue(down, down, down, down);
-      await rejects(generateImage(PARAMS, { ...config, maxRetries: 3 }), 'server', /500/);
+      const e = await rejects(generateImage(PARAMS, { ...config, maxRetries: 3 }), 'server', /^The service failed on its side\. Try again in a minute\.$/);
+      assert.equal(messageWithDetails(e), `${e.message} (HTTP 500, code server_error, the service said: “upstream failed”)`);
     });
 
     for (const [name, behaviour, kind] of [
@@ -207,7 +222,7 @@ describe('client', function () {
 
     it('an image URL that 404s is a download error', async () => {
       fake.enqueue({ kind: 'url', imageStatus: 404 });
-      await rejects(generateImage(PARAMS, config), 'download', /404.*expired/);
+      assert.equal((await rejects(generateImage(PARAMS, config), 'download', /failed\. Its address may have expired/)).details.status, 404);
     });
 
     it('refuses to follow a redirect of the API itself, so the key goes nowhere else', async () => {

@@ -90,7 +90,8 @@ describe('dmxapi edits', () => {
 
   it('a model that takes no edits gets a message naming the model and the gateway, suggesting bfl', async () => {
     const e = await fails(edit({ ...EDIT, model: 'flux-kontext-dev' }), 'badRequest');
-    assert.match(e.message, /flux-kontext-dev at 127\.0\.0\.1:\d+ does not accept image edits \(400/);
+    assert.match(e.message, /^flux-kontext-dev at 127\.0\.0\.1:\d+ does not accept image edits\. Choose another model/);
+    assert.equal(e.details.status, 400);
     assert.match(e.message, /provider bfl/);
   });
 
@@ -98,7 +99,8 @@ describe('dmxapi edits', () => {
     const none = await FakeService.start({ edits: false });
     try {
       const e = await fails(edit(EDIT, { ...settings, baseUrl: none.baseUrl }), 'badRequest');
-      assert.match(e.message, /flux-kontext-pro at 127\.0\.0\.1:\d+ does not accept image edits \(404/);
+      assert.match(e.message, /^flux-kontext-pro at 127\.0\.0\.1:\d+ does not accept image edits\. /);
+      assert.equal(e.details.status, 404);
     } finally {
       await none.close();
     }

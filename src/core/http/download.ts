@@ -69,7 +69,7 @@ async function fetchImage(call: Call, rawUrl: string, options: DownloadOptions):
     }
     if (res.statusCode !== 200) {
       await res.body.dump();
-      throw new FluxError('download', text('Downloading the image from {0} failed ({1}). Its address may have expired; generate again.', url.host, res.statusCode), { status: res.statusCode });
+      throw new FluxError('download', text('Downloading the image from {0} failed. Its address may have expired; generate again.', url.host), { status: res.statusCode });
     }
     return readBody(res, call.maxBytes, 'image');
   }

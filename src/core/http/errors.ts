@@ -40,37 +40,77 @@ export function readErrorBody(answer: Buffer): ErrorBody {
 /** An error answer of an OpenAI-compatible gateway, in either shape, as a FluxError. */
 export function errorFromAnswer(status: number, answer: Buffer, headers: Record<string, string | string[] | undefined>, apiKey: string): FluxError {
   const body = readErrorBody(answer);
-  const said = body.message ? `: “${clipMessage(redactForDisplay(body.message, apiKey, 1000))}”` : '';
   const code = body.code ? redactForDisplay(body.code, apiKey, 80) : undefined;
   const haystack = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`.toLowerCase();
-  const details = { status, code, retryAfterMs: parseRetryAfter(headers['retry-after']) };
-  const statusText = status >= 200 && status < 300 ? 'an error' : `${status}`;
+  // The status, the code, the service's words and its request id go to the log; the message says
+  // what happened and what to do, in plain words.
+  const details = { ...serviceDetails(status, body.message, headers, apiKey), code };
 
   if (/quota|insufficient|balance|credit|余额|额度/.test(haystack) || status === 402) {
-    return new FluxError('quota', text('Your account is out of credit ({0}). Top up your account with the provider, then try again.', code ? `${statusText} ${code}` : statusText), details);
+    return new FluxError('quota', text('Your account is out of credit. Top up your account with the provider, then try again.'), details);
   }
   if (status === 422 || /moderat|safety|content[_ ]policy|nsfw|sensitive|违规|敏感/.test(haystack)) {
-    return new FluxError('moderation', text('The service would not make this picture (moderation{0}). Change the prompt, then try again.', said), details);
+    return new FluxError('moderation', text('The service would not make this picture (moderation). Change the prompt, then try again.'), details);
   }
   if (status === 401) {
-    return new FluxError('auth', text('The API key was rejected (401{0}). Set a valid key with “Flux: Set API Key”.', said), details);
+    return new FluxError('auth', text('The API key was rejected. Set a valid key with “Flux: Set API Key”.'), details);
   }
   if (status === 403) {
-    return new FluxError('auth', text('The service refused access (403{0}). Check that your key may use this model, or set another key.', said), details);
+    return new FluxError('auth', text('The service refused access. Check that your key may use this model, or set another key.'), details);
   }
   if (status === 429) return rateLimited(details);
-  if (status >= 500) {
-    return new FluxError('server', text('The service failed ({0}{1}). It is on their side; try again in a minute.', status, said), details);
-  }
-  return new FluxError('badRequest', text('The service rejected the request ({0}{1}).', statusText, said), details);
+  if (status >= 500) return serverFailed(details);
+  return rejected(details);
+}
+
+/**
+ * What the log gets of an error answer: the status, the service's words (one line, key removed,
+ * at most 1000 characters) and its request id (a header, or "request id: X" in its words, as
+ * new-api and one-api gateways write it).
+ */
+export function serviceDetails(status: number, said: string | undefined, headers: Record<string, string | string[] | undefined>, apiKey: string): { status: number; said?: string; requestId?: string; retryAfterMs?: number } {
+  const words = said ? redactForDisplay(said.replace(/\s+/g, ' ').trim(), apiKey, 1000) : '';
+  const header = ['x-request-id', 'x-oneapi-request-id', 'request-id'].map((h) => headers[h]).find((v) => typeof v === 'string' && v.length > 0) as string | undefined;
+  const id = header ?? /request[ _-]?id[:：\s]+([A-Za-z0-9_-]{6,80})/i.exec(words)?.[1];
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  return {
+    status,
+    ...(words ? { said: words } : {}),
+    ...(id ? { requestId: redactForDisplay(id, apiKey, 80) } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
+/** 5xx: the service's side. */
+export function serverFailed(details: { status?: number; said?: string; requestId?: string; retryAfterMs?: number }): FluxError {
+  return new FluxError('server', text('The service failed on its side. Try again in a minute.'), details);
+}
+
+/**
+ * Another 4xx: here the service's words are often the only explanation (which parameter, which
+ * value), so a short start of them stays in the message, as plain text; all of them are in the log.
+ */
+export function rejected(details: { status: number; said?: string; requestId?: string; code?: string }): FluxError {
+  return details.said
+    ? new FluxError('badRequest', text('The service rejected the request: “{0}”. Show Log has the details.', shortQuote(details.said)), details)
+    : new FluxError('badRequest', text('The service rejected the request. Show Log has the details.'), details);
+}
+
+/** At most 120 characters of the service's words, cut at a word where one is near. */
+export function shortQuote(said: string): string {
+  const one = said.replace(/\s+/g, ' ').trim();
+  if (one.length <= 120) return one;
+  const head = one.slice(0, 119);
+  const space = head.lastIndexOf(' ');
+  return `${(space >= 80 ? head.slice(0, space) : head).trimEnd()}…`;
 }
 
 /** 429: busy, or too many images in progress for the account. */
-export function rateLimited(details: { status: number; code?: string; retryAfterMs?: number }): FluxError {
+export function rateLimited(details: { status: number; code?: string; retryAfterMs?: number; said?: string; requestId?: string }): FluxError {
   return new FluxError(
     'rateLimit',
     // No "asked to wait N s": by the time this is shown the retries have waited longer than that.
-    text('The service is busy or your account has too many images in progress (429). Wait a moment and try again.'),
+    text('The service is busy or your account has too many images in progress. Wait a moment and try again.'),
     details,
   );
 }
@@ -139,11 +179,6 @@ export function errorOutcome(err: unknown): string {
   if (err instanceof FluxError) return err.kind;
   const e = err as { code?: string; name?: string };
   return e?.code ?? e?.name ?? 'error';
-}
-
-export function clipMessage(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 200 ? `${one.slice(0, 200)}…` : one;
 }
 
 export function safeHost(location: string): string {

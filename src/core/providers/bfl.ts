@@ -1,10 +1,9 @@
 // Black Forest Labs' own API: submit `POST {base}/v1/{model}` with `x-key`, then poll the
 // `polling_url` it returns until the image is ready, then download `result.sample` (no key).
-import { FluxError, redactForDisplay, text } from '../errors';
+import { FluxError, text } from '../errors';
 import { guarded } from '../http/call';
 import type { Headers } from '../http/call';
-import { clipMessage, rateLimited } from '../http/errors';
-import { parseRetryAfter } from '../http/retry';
+import { rateLimited, rejected, serverFailed, serviceDetails } from '../http/errors';
 import type { NativeService } from './native';
 import { nativeGenerate, nativeResume, readJson } from './native';
 import type { ImageProvider, ImageRequest, ProviderCallOptions, ProviderImage, ProviderSettings } from './types';
@@ -72,16 +71,15 @@ export function bflError(status: number, answer: Buffer, headers: Headers, apiKe
     if (readJson(answer) !== undefined) return undefined;
     return new FluxError('malformed', 'The service sent an answer that is not JSON. Try again; if it persists, check flux.bflBaseUrl.');
   }
-  const details = { status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
-  const said = clipMessage(redactForDisplay(detailText(readJson(answer)), apiKey, 1000));
-  const suffix = said ? `: “${said}”` : '';
-  if (status === 402) return new FluxError('quota', text('Your account is out of credit ({0}). Top up your account with the provider, then try again.', '402'), details);
+  // The status, BFL's words and its request id go to the log; the message says what to do.
+  const details = serviceDetails(status, detailText(readJson(answer)), headers, apiKey);
+  if (status === 402) return new FluxError('quota', text('Your account is out of credit. Top up your account with the provider, then try again.'), details);
   if (status === 401 || status === 403) {
-    return new FluxError('auth', text('Black Forest Labs refused the key ({0}{1}). Set a valid key with “Flux: Set API Key”.', status, suffix), details);
+    return new FluxError('auth', text('Black Forest Labs refused the key. Set a valid key with “Flux: Set API Key”.'), details);
   }
   if (status === 429) return rateLimited(details);
-  if (status >= 500) return new FluxError('server', text('The service failed ({0}{1}). It is on their side; try again in a minute.', status, suffix), details);
-  return new FluxError('badRequest', text('The service rejected the request ({0}{1}).', status, suffix), details);
+  if (status >= 500) return serverFailed(details);
+  return rejected(details);
 }
 
 /** FastAPI's `detail`: a string, or a list of `{loc, msg}`; else a `message`. */

@@ -9,7 +9,7 @@ import type { Headers } from '../http/call';
 import { downloadImage } from '../http/download';
 import type { MultipartBody } from '../http/multipart';
 import { multipartBody } from '../http/multipart';
-import { clipMessage, describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody } from '../http/errors';
+import { describeBytes, errorFromAnswer, errorOutcome, looksLikeErrorBody, readErrorBody, serviceDetails } from '../http/errors';
 import { checkModelRequest } from '../models';
 import type { NativeService } from './native';
 import { nativeGenerate, nativeResume } from './native';
@@ -106,11 +106,11 @@ function classifyEdit(status: number, answer: Buffer, headers: Headers, apiKey: 
   const body = readErrorBody(answer);
   const said = `${body.code ?? ''} ${body.type ?? ''} ${body.message ?? ''}`;
   if (NO_EDITS_STATUS.includes(status) || (status === 400 && NO_EDITS_WORDS.test(said))) {
-    const detail = body.message ? `${status}: “${clipMessage(redactForDisplay(body.message, apiKey, 1000))}”` : String(status);
+    // The status and the gateway's words go to the log.
     return new FluxError(
       'badRequest',
-      text('{0} at {1} does not accept image edits ({2}). Choose another model, or the provider bfl (flux.provider), then try again.', model, host, detail),
-      { status, code: body.code ? redactForDisplay(body.code, apiKey, 80) : undefined },
+      text('{0} at {1} does not accept image edits. Choose another model, or the provider bfl (flux.provider), then try again.', model, host),
+      { ...serviceDetails(status, body.message, headers, apiKey), code: body.code ? redactForDisplay(body.code, apiKey, 80) : undefined },
     );
   }
   return errorFromAnswer(status, answer, headers, apiKey);
@@ -156,7 +156,8 @@ export function parseGenerationAnswer(answer: Buffer): { bytes: Uint8Array; seed
     if (/^\s*<(!doctype html|html)/i.test(answer.subarray(0, 512).toString('utf8'))) {
       throw new FluxError('malformed', text('The address in flux.baseUrl answered with a web page, not the image service. Check flux.baseUrl.'));
     }
-    throw new FluxError('malformed', text('The service sent an answer that is not JSON ({0}). Try again; if it persists, check flux.baseUrl.', describeBytes(answer)));
+    // What it sent is for the log: the person reads what to do.
+    throw new FluxError('malformed', text('The service sent an answer that is not JSON. Try again; if it persists, check flux.baseUrl.'), { said: describeBytes(answer) });
   }
   const item = Array.isArray((json as { data?: unknown })?.data) ? ((json as { data: unknown[] }).data[0] as Record<string, unknown> | undefined) : undefined;
   if (!item || typeof item !== 'object') {

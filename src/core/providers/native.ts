@@ -12,7 +12,6 @@ import { Call } from '../http/call';
 import type { Headers } from '../http/call';
 import { downloadImage } from '../http/download';
 import type { AddressSetting } from '../http/errors';
-import { clipMessage } from '../http/errors';
 import type { ImageRequest, ProviderCallOptions, ProviderId, ProviderImage, ProviderSettings } from './types';
 
 export const DEFAULT_POLL_INTERVAL_MS = 750;
@@ -201,8 +200,9 @@ async function pollUntilReady(call: Call, pollUrl: URL, service: NativeService, 
       throw new FluxError('moderation', text('Black Forest Labs refused this request ({0}). Rephrase the prompt or use another image, then try again.', status));
     }
     if (status === 'Error') {
-      const said = typeof result?.details === 'object' && result.details !== null ? clipMessage(redactForDisplay(JSON.stringify(result.details), settings.apiKey, 1000)) : '';
-      throw new FluxError('server', text('Black Forest Labs could not make the image (Error{0}). Try again in a minute.', said ? `: ${said}` : ''));
+      // Its details are for the log.
+      const said = typeof result?.details === 'object' && result.details !== null ? redactForDisplay(JSON.stringify(result.details), settings.apiKey, 1000) : '';
+      throw new FluxError('server', text('Black Forest Labs could not make the image. Try again in a minute.'), said ? { said } : {});
     }
     if (status === 'Task not found') {
       throw new FluxError('badRequest', 'Black Forest Labs no longer knows this task (Task not found). Generate again.');
