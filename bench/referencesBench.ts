@@ -12,6 +12,7 @@ import { Agent } from 'undici';
 import { providerFor } from '../src/core/providers';
 import { DEFAULT_POLL_INTERVAL_MS } from '../src/core/providers/native';
 import type { ProviderId } from '../src/core/providers/types';
+import type { EditBenchResult } from './editBench';
 import type { ChildRun } from './referencesChild';
 import { REFS_MODEL } from './referencesChild';
 import { startReferencesServer } from './referencesServer';
@@ -30,12 +31,8 @@ export interface ReferencesBenchOptions {
   readonly log: (line: string) => void;
 }
 
-export interface ReferencesBenchResult {
-  readonly summary: string[];
-  readonly checks: { ok: boolean; text: string }[];
-  readonly targets: { ok: boolean; text: string }[];
-  readonly results: Record<string, unknown>;
-}
+/** Summary lines, checks, targets and raw results, as the edit benchmark gives them. */
+export type ReferencesBenchResult = EditBenchResult;
 
 /** 8 files of 4 MB of random bytes behind a PNG signature (random bytes: base64 cannot shrink them). */
 function makeReferences(dir: string): void {
