@@ -19,6 +19,7 @@ import type { GcMode } from './memoryBench';
 import type { MemoryRun } from './memoryChild';
 import { parallelBench } from './parallelBench';
 import { pipelineBench } from './pipelineBench';
+import { referencesBench } from './referencesBench';
 import { makeSnapshot } from './snapshot';
 import type { Snapshot } from './snapshot';
 import type { PipelineResult } from './pipelineBench';
@@ -291,6 +292,13 @@ async function main(): Promise<void> {
     summary.push(...edit.summary);
     for (const c of edit.checks) check(c.ok, c.text);
     for (const t of edit.targets) target(t.ok, t.text);
+    // ---- 8. FLUX.2: 8 references of 4 MB (first byte, memory), FLUX.2 polling (bench/referencesBench.ts)
+    progress('references: flux-2-pro with 8 references of 4 MB, both routes; FLUX.2 polling');
+    const refs = await referencesBench({ processes: QUICK ? 2 : 4, runs: 3, pollRounds: QUICK ? 4 : 11, log: progress });
+    results.references = refs.results;
+    summary.push(...refs.summary);
+    for (const c of refs.checks) check(c.ok, c.text);
+    for (const t of refs.targets) target(t.ok, t.text);
   } finally {
     await fake.close();
     snapshot?.dispose();
