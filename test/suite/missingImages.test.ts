@@ -317,7 +317,7 @@ describe('Generate Missing Images', function () {
     assert.deepEqual(result.written.map(rel), [`${DIR}/art/calm.png`]);
     assert.equal(result.failed.length, 1);
     assert.equal(result.failed[0]!.path, `${DIR}/art/storm.png`);
-    assert.match(result.failed[0]!.message, /500|server/i);
+    assert.match(result.failed[0]!.message, /failed on its side/);
     assert.equal(fake().generationRequests.length, 5);
     assert.ok(!(await exists(uriOf(`${DIR}/art/storm.png`))));
     await waitFor('the summary', () => retried);
@@ -619,7 +619,9 @@ describe('Links in each document language', function () {
     });
 
     it(`Generate Image at the cursor on an empty line in ${c.name}: its own syntax, exactly there`, async () => {
-      const editor = await show(`${DIR}/${c.file}`, [...c.head, ...PARAGRAPH, '', '', ...c.tail].join('\n'));
+      // Its own file: the previous test's document of the same name may still be open (it hears of
+      // a rewritten file only a moment later, and under load not within the wait).
+      const editor = await show(`${DIR}/line-${c.file}`, [...c.head, ...PARAGRAPH, '', '', ...c.tail].join('\n'));
       const line = c.head.length + PARAGRAPH.length + 1;
       editor.selection = new vscode.Selection(line, 0, line, 0);
       const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'A gull at dawn' });

@@ -308,7 +308,7 @@ describe('Image Studio in VS Code', function () {
     await s.generate.click();
     const failed = s.failed;
     await failed.waitFor({ timeout: 15_000 });
-    assert.match(await failed.locator('.card-error').innerText(), /rephrase|safety/i);
+    assert.match(await failed.locator('.card-error').innerText(), /would not make this picture .*Change the prompt/);
     // Said once, on a compact card that offers Edit prompt and Try again.
     assert.equal(await failed.locator('.card-error').count(), 1);
     assert.ok(await failed.getByRole('button', { name: /Edit prompt/ }).isVisible());
