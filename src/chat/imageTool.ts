@@ -155,9 +155,11 @@ function failureText(err: unknown): string {
       ? vscode.l10n.t('Next step: correct the input and call the tool again.')
       : e.kind === 'moderation'
         ? vscode.l10n.t('Next step: rephrase the prompt and try again.')
-        : steps.retry
-          ? vscode.l10n.t('Next step: try again in a moment; if it keeps failing, run “Flux: Show Log”.')
-          : vscode.l10n.t('Next step: run “Flux: Show Log” for details.');
+        : steps.topUp
+          ? vscode.l10n.t('Next step: top up the account on the provider’s site, then try again.')
+          : steps.retry
+            ? vscode.l10n.t('Next step: try again in a moment; if it keeps failing, run “Flux: Show Log”.')
+            : vscode.l10n.t('Next step: run “Flux: Show Log” for details.');
   return `${vscode.l10n.t('No image was made.')} ${localizedMessage(e)}\n${next}`;
 }
 

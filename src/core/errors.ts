@@ -118,6 +118,8 @@ export interface NextSteps {
   readonly showLog: boolean;
   /** Refused for its words (moderation): change the prompt and ask again. */
   readonly editPrompt: boolean;
+  /** Out of credit: the provider's account page, to top up. */
+  readonly topUp: boolean;
 }
 
 const RETRYABLE: readonly FluxErrorKind[] = ['rateLimit', 'server', 'timeout', 'network', 'malformed', 'notImage', 'download', 'tooLarge'];
@@ -129,6 +131,7 @@ export function nextSteps(kind: FluxErrorKind): NextSteps {
     retry: RETRYABLE.includes(kind),
     showLog: kind !== 'cancelled' && kind !== 'noKey',
     editPrompt: kind === 'moderation',
+    topUp: kind === 'quota',
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FluxError, asFluxError, nextSteps } from '../core/errors';
 import { plainText } from '../core/safeText';
+import { readConfig } from '../services/config';
 import { showError, showWarning } from './messages';
 import { validatePrompt } from './promptInput';
 
@@ -17,7 +18,10 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
   const settings = vscode.l10n.t('Open Settings');
   const showLog = vscode.l10n.t('Show Log');
   const edit = vscode.l10n.t('Edit Prompt');
+  const account = vscode.l10n.t('Open Account Page');
   const buttons: string[] = [];
+  // Out of credit: topping up on the provider's site is the next step.
+  if (steps.topUp) buttons.push(account);
   // Refused for its words: changing them is the next step.
   if (steps.editPrompt && options.editPrompt) buttons.push(edit);
   if (steps.setApiKey) buttons.push(setKey);
@@ -39,6 +43,18 @@ export async function showFluxError(err: unknown, options: { retry?: () => unkno
     await vscode.commands.executeCommand('workbench.action.openSettings', 'flux.');
   } else if (choice === showLog) {
     await vscode.commands.executeCommand('flux.showLog');
+  } else if (choice === account) {
+    await vscode.env.openExternal(vscode.Uri.parse(accountPage(readConfig())));
+  }
+}
+
+/** Where the current provider's account (credit, keys) is: BFL's dashboard, or the DMXAPI site of flux.baseUrl. */
+export function accountPage(config: { readonly provider: string; readonly baseUrl: string }): string {
+  if (config.provider === 'bfl') return 'https://dashboard.bfl.ai';
+  try {
+    return new URL(config.baseUrl).origin;
+  } catch {
+    return 'https://www.dmxapi.cn';
   }
 }
 

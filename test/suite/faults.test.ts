@@ -185,6 +185,8 @@ describe('Faults and bad input', function () {
         assert.equal(await generate('flux.generateFromSelection'), undefined);
         const shown = await expectMessage(severity, message);
         assert.ok(shown.buttons.includes('Show Log'), JSON.stringify(shown.buttons));
+        // Out of credit: the account page is the next step, first.
+        assert.equal(shown.buttons[0] === 'Open Account Page', name === 'no credit', JSON.stringify(shown.buttons));
         // The raw details (status, the service's code and words) are in the log Show Log opens.
         if (logged) await waitFor('the details in the log', async () => logged.test(readAllText((await testingApi()).logUri.fsPath)));
         assert.equal(editor.document.getText(), DOC);

@@ -13,7 +13,7 @@ describe('error kinds', () => {
     assert.equal(e.message, 'Something went wrong in Flux. Show Log has the details.');
     // The stack is for the log, not for the person.
     assert.match(e.details.bug ?? '', /TypeError: Cannot read properties of undefined[\s\S]*errorKinds/);
-    assert.deepEqual(nextSteps(e.kind), { setApiKey: false, openSettings: false, retry: false, showLog: true, editPrompt: false });
+    assert.deepEqual(nextSteps(e.kind), { setApiKey: false, openSettings: false, retry: false, showLog: true, editPrompt: false, topUp: false });
   });
 
   it('takes anything thrown that is not an Error for a bug too', () => {
@@ -27,6 +27,11 @@ describe('error kinds', () => {
   it('offers Edit Prompt for a refusal of the words (moderation) and for nothing else', () => {
     assert.equal(nextSteps('moderation').editPrompt, true);
     for (const kind of ['auth', 'quota', 'rateLimit', 'badRequest', 'server', 'network', 'invalidInput', 'internal'] as const) assert.equal(nextSteps(kind).editPrompt, false, kind);
+  });
+
+  it('offers the account page for being out of credit and for nothing else', () => {
+    assert.equal(nextSteps('quota').topUp, true);
+    for (const kind of ['auth', 'moderation', 'rateLimit', 'badRequest', 'server', 'network', 'invalidInput', 'internal'] as const) assert.equal(nextSteps(kind).topUp, false, kind);
   });
 
   it('leaves a FluxError as it is', () => {
