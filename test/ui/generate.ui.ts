@@ -159,6 +159,9 @@ describe('Generate from the editor, as a person does', () => {
       /HTTP 400, code bad, the service said: “Key expired\./.test((await output.innerText().catch(() => '')).replace(/\s+/g, ' ')),
     );
     await screenshot(page, 'generate-outside-words-log');
+    // The panel goes away again: the suites after this one measure the editor area.
+    await runCommand(page, 'View: Close Panel');
+    await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
     // Nothing changed.
     assert.equal(fs.readFileSync(file, 'utf8'), DOC);
     assert.deepEqual(filesOnDisk(assetsDir()), []);
