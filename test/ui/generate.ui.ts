@@ -160,7 +160,7 @@ describe('Generate from the editor, as a person does', () => {
     );
     await screenshot(page, 'generate-outside-words-log');
     // The panel goes away again: the suites after this one measure the editor area.
-    await runCommand(page, 'View: Close Panel');
+    await runCommand(page, 'View: Toggle Panel Visibility');
     await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
     // Nothing changed.
     assert.equal(fs.readFileSync(file, 'utf8'), DOC);
