@@ -2,7 +2,7 @@
 // Command Palette, quick inputs, the editor's context menu. Selectors are VS Code 1.100's DOM.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Dialog, Locator, Page } from 'playwright-core';
 import { artifactsDir } from './codeServer';
 
 const quickInput = '.quick-input-widget';
@@ -30,7 +30,23 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
 /** Opens the workbench on `folder` and waits until it is on screen with the explorer loaded. */
 export async function openWorkbench(page: Page, url: string, folder?: string): Promise<void> {
   const target = folder ? `${url.replace(/\/$/, '')}/?folder=${encodeURIComponent(folder)}` : url;
-  await page.goto(target);
+  // Leaving a window whose unsaved editors are still being backed up makes VS Code veto the
+  // unload; Playwright dismisses that prompt by default and the navigation ends in ERR_ABORTED
+  // (CI saw it once in a reload after the Studio's style test). Leave, as a person reloading would.
+  const leave = (dialog: Dialog): void => {
+    void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => undefined);
+  };
+  page.on('dialog', leave);
+  try {
+    await page.goto(target).catch(async (error: unknown) => {
+      if (!String(error).includes('ERR_ABORTED')) throw error;
+      // A navigation the page started itself got in the way: go once more.
+      await sleep(500);
+      await page.goto(target);
+    });
+  } finally {
+    page.off('dialog', leave);
+  }
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   // The status bar fills in once the window has restored; before that, keys can get lost.
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Dialog, FrameLocator, Locator, Page } from 'playwright-core';
 import { ui } from '../harness/uiContext';
 import { clearNotifications, closeQuickInput, focusEditor, openFile, pickQuickItem, runCommand, screenshot, selectLines, setTheme, typeIntoQuickInput, waitForNotification } from '../harness/workbench';
 
@@ -152,17 +152,26 @@ describe('Image Studio in VS Code', function () {
   this.timeout(180_000);
   const dialogs: string[] = [];
 
+  // Browser dialogs (alert, confirm) the Studio must never open. The leave-page prompt a reload
+  // can meet is the harness's to answer (openWorkbench), so it is not counted or answered here.
+  const recordDialog = (d: Dialog): void => {
+    if (d.type() === 'beforeunload') return;
+    dialogs.push(d.message());
+    void d.dismiss().catch(() => undefined);
+  };
+
   before(async () => {
     const { page } = ui();
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    page.on('dialog', recordDialog);
     await runCommand(page, 'Flux: Set API Key');
     await typeIntoQuickInput(page, 'sk-ui-studio-0123456789abcdefghij');
     await waitForNotification(page, /API key saved/);
     // Toasts sit over the Studio's lower right corner; clear them so nothing covers a card.
     await clearNotifications(page);
+  });
+
+  after(() => {
+    ui().page.off('dialog', recordDialog);
   });
 
   it('opens on the selection, generates two 16:9 images with seeds 42 and 43, and inserts one', async () => {
