@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commands/ids';
 import { LANGUAGE_IDS } from './core/documents/types';
 import { STUDIO_VIEW_TYPE } from './services/constants';
-import { ImageCodeActionProvider } from './languageFeatures/codeActions';
+import { IMAGE_ACTIONS_METADATA } from './languageFeatures/codeActionKinds';
 import { PlaceTracker } from './services/places';
 import { InsertTargetTracker } from './studio/insertTarget';
 import { RECIPE_SCHEME, registerDetails } from './ui/details';
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     vscode.languages.registerCodeActionsProvider(
       selector,
       { provideCodeActions: (document, range, codeContext, token) => load().codeActions.provideCodeActions(document, range, codeContext, token) },
-      ImageCodeActionProvider.metadata,
+      IMAGE_ACTIONS_METADATA,
     ),
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => load().studio.deserializeWebviewPanel(panel, state) }),
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
+import { DESCRIBE_ACTION_KIND, IMAGE_ACTION_KIND, IMAGE_ACTIONS_METADATA } from './codeActionKinds';
 import type { RecipeCache } from '../services/recipeReader';
 import type { ReferenceAt, ReferenceIndex } from './imageReferences';
 
@@ -9,10 +10,9 @@ import type { ReferenceAt, ReferenceIndex } from './imageReferences';
  * is on a reference to a local image.
  */
 export class ImageCodeActionProvider implements vscode.CodeActionProvider {
-  static readonly kind = vscode.CodeActionKind.RefactorRewrite.append('flux');
-  /** "Describe image from its recipe": a Quick Fix for alt text that describes nothing. */
-  static readonly describeKind = vscode.CodeActionKind.QuickFix.append('flux');
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [ImageCodeActionProvider.kind, ImageCodeActionProvider.describeKind] };
+  static readonly kind = IMAGE_ACTION_KIND;
+  static readonly describeKind = DESCRIBE_ACTION_KIND;
+  static readonly metadata = IMAGE_ACTIONS_METADATA;
 
   constructor(
     private readonly references: ReferenceIndex,
