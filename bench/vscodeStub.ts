@@ -132,6 +132,13 @@ export class CodeActionKind {
   }
 }
 
+export class RelativePattern {
+  constructor(
+    readonly base: unknown,
+    readonly pattern: string,
+  ) {}
+}
+
 export const version = '1.100.0';
 export const ExtensionMode = { Production: 1, Development: 2, Test: 3 } as const;
 export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;

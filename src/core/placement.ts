@@ -1,4 +1,5 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
+import { markdownIt } from './markdownIt';
 import { type BlockModel, unitFor } from './documents/blocks';
 import { blockModel } from './documents/index';
 import type { DocumentLanguage } from './documents/types';
@@ -80,7 +81,7 @@ interface Layout {
 }
 
 // `html: true` so that HTML blocks are recognised (and kept whole) rather than read as paragraphs.
-const parser = new MarkdownIt({ html: true });
+let parser: MarkdownIt | undefined;
 
 const LEAVES = new Set(['paragraph_open', 'heading_open', 'table_open', 'fence', 'code_block', 'html_block', 'hr']);
 const ATOMIC = new Set(['table_open', 'fence', 'code_block', 'html_block']);
@@ -129,6 +130,7 @@ function analyse(text: string, family: DocumentFamily, modelled = false): Layout
   // Front matter is blanked out (line numbers kept) so markdown-it does not read it as a rule and a heading.
   const source = lines.map((l, i) => (i < matter ? '' : l.text)).join('\n');
   const stack: Container[] = [];
+  parser ??= new (markdownIt())({ html: true });
   for (const token of parser.parse(source, {})) {
     if (token.type === 'blockquote_open' || token.type === 'list_item_open') {
       const container: Container = { kind: token.type === 'blockquote_open' ? 'quote' : 'item', start: token.map?.[0] ?? 0, end: token.map?.[1] ?? 0 };

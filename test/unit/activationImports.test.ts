@@ -5,11 +5,15 @@ import * as path from 'node:path';
 // out/test/unit → the repository's src/
 const SRC = path.resolve(__dirname, '../../../src');
 
-/** The modules `file` loads when it is evaluated: its relative imports that are not `import type`. */
+/**
+ * The modules `file` brings into its bundle: its relative imports that are not `import type`, and
+ * its `import('…')` calls (the bundle inlines those: esbuild.js builds without dynamic import).
+ */
 function runtimeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'(\.[^']+)';/gms)) {
+  const specifiers = [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'(\.[^']+)';/gms), ...text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)];
+  for (const m of specifiers) {
     const base = path.resolve(path.dirname(file), m[1]!);
     const resolved = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => existsSync(f));
     if (resolved) found.push(resolved);
@@ -39,7 +43,7 @@ describe('what runs at activation', () => {
       'commands/ids.ts',
       'core/documents/types.ts',
       'core/tracking.ts',
-      'languageFeatures/codeActions.ts',
+      'languageFeatures/codeActionKinds.ts',
       'services/constants.ts',
       'services/places.ts',
       'studio/insertTarget.ts',

@@ -1,14 +1,17 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import { encodeLinkPath } from '../markdown';
+import { markdownIt } from '../markdownIt';
 import type { ImageReference, PathDelimiter } from './types';
 import { oneLine, urlToPath } from './text';
 
-const utils = new MarkdownIt().utils;
+let utils: MarkdownIt['utils'] | undefined;
 
 /** HTML character references decoded (markdown-it's table of HTML5 entities); backslashes stay. */
 export function decodeEntities(value: string): string {
   // unescapeAll also resolves Markdown backslash escapes: doubling every backslash makes it give each back as it was
-  return value.includes('&') ? utils.unescapeAll(value.replace(/\\/g, '\\\\')) : value;
+  if (!value.includes('&')) return value;
+  utils ??= new (markdownIt())().utils;
+  return utils.unescapeAll(value.replace(/\\/g, '\\\\'));
 }
 
 /** Escapes text for an attribute value in double quotes, or for element content. */

@@ -1,5 +1,6 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import type { StateBlock, StateInline, Token } from 'markdown-it';
+import { markdownIt } from '../markdownIt';
 import { scanImgTags } from './html';
 import type { ImageReference } from './types';
 import { oneLine, urlToPath } from './text';
@@ -55,7 +56,7 @@ function ruleFn<F extends RuleFn>(ruler: object, name: string): F {
  * notes `state.pos` before and after the original rule and which destination it parsed.
  */
 function createParser(): MarkdownIt {
-  const md = new MarkdownIt({ html: true });
+  const md = new (markdownIt())({ html: true });
   const helpers = md.helpers as { -readonly [K in keyof typeof md.helpers]: (typeof md.helpers)[K] };
   const parseLinkDestination = helpers.parseLinkDestination;
   // One parser serves every call, so the spans go into the `env` of the parse in progress.
