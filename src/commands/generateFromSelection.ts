@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FluxError } from '../core/errors';
-import { altText, markupShare } from '../core/markdown';
+import { markupShare, shortAlt } from '../core/markdown';
 import { normalizeParams, readCommandArgs } from '../core/params';
 import { readConfig } from '../services/config';
 import { referenceUris } from '../services/editInputFile';
@@ -33,7 +33,7 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
     // A selection that is mostly link or image markup (it moved while links landed above it): ask before spending.
     if (args.prompt === undefined && markupShare(prompt) > 0.5) {
       const go = vscode.l10n.t('Generate Anyway');
-      const choice = await showWarning(vscode.l10n.t('The selection is mostly link or image markup, not a description: “{0}”. Generate an image from it anyway?', altText(prompt, 80)), { modal: true }, go);
+      const choice = await showWarning(vscode.l10n.t('The selection is mostly link or image markup, not a description: “{0}”. Generate an image from it anyway?', shortAlt(prompt, 80)), { modal: true }, go);
       if (choice !== go) return undefined;
     }
     const config = readConfig(editor?.document.uri);
@@ -44,10 +44,19 @@ export function registerGenerateFromSelection(services: Services): vscode.Dispos
       const end = selection.end.character === 0 && selection.end.line > selection.start.line ? editor.document.lineAt(selection.end.line - 1).range.end : selection.end;
       link = { document: editor.document, position: end, mode: 'afterBlock' as const };
     }
-    const references = referenceUris(args.references);
-    // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
-    const style = await services.styles.resolve(editor?.document, args.style);
-    const made = await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
+    // The link's place is followed from now: reading the style (the file and its reference images)
+    // takes a moment, in which the writer types and other links land.
+    const places = services.places.scope();
+    let made: vscode.Uri | undefined;
+    try {
+      if (link) places.at(link.document, link.position);
+      const references = referenceUris(args.references);
+      // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
+      const style = await services.styles.resolve(editor?.document, args.style);
+      made = await generateWithProgress(services.generation, { request, places, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
+    } finally {
+      places.dispose();
+    }
     // The walkthrough's step is done when an image was made, not when the button was pressed.
     if (made) void vscode.commands.executeCommand('setContext', 'flux.madeImageFromSelection', true);
     return made;

@@ -20,10 +20,18 @@ export function registerGenerateImage(services: Services): vscode.Disposable {
     const config = readConfig(editor?.document.uri);
     const request = normalizeParams({ prompt, model: args.model ?? config.model, size: args.size ?? config.size, seed: args.seed ?? config.seed });
     const link = editor && takesImageLinks(editor.document) ? { document: editor.document, position: editor.selection.active, mode: 'atCursor' as const } : undefined;
-    const references = referenceUris(args.references);
-    // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
-    const style = await services.styles.resolve(editor?.document, args.style);
-    return await generateWithProgress(services.generation, { request, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
+    // The link's place is followed from now: reading the style (the file and its reference images)
+    // takes a moment, in which the writer types and other links land.
+    const places = services.places.scope();
+    try {
+      if (link) places.at(link.document, link.position);
+      const references = referenceUris(args.references);
+      // The document's house style as it is now: a later change of the file or the declaration does not touch this image.
+      const style = await services.styles.resolve(editor?.document, args.style);
+      return await generateWithProgress(services.generation, { request, places, scope: editor?.document.uri, ...(link ? { link } : {}), ...(references.length ? { references } : {}), ...(style ? { style } : {}) });
+    } finally {
+      places.dispose();
+    }
   });
 }
 
