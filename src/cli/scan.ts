@@ -10,6 +10,7 @@ import { readImageReferencesWithSkipped } from '../core/documents';
 import type { ImageReference } from '../core/documents/types';
 import type { ScanFiles, SkipReason } from '../core/missingImages';
 import { findMissingImages } from '../core/missingImages';
+import { fromSlash, toSlash } from './paths';
 import type { FoundDocument } from './walk';
 import { repoRelative } from './walk';
 
@@ -112,10 +113,3 @@ function nodeFiles(): ScanFiles {
 }
 
 /** core/missingImages works on `/`-separated absolute paths. */
-function toSlash(p: string): string {
-  return path.sep === '/' ? p : `/${p.split(path.sep).join('/')}`;
-}
-
-function fromSlash(p: string): string {
-  return path.sep === '/' ? p : p.slice(1).split('/').join(path.sep);
-}

@@ -4,13 +4,14 @@
 // line), its reference images read and checked as the extension checks them. A style that cannot
 // be used throws a FluxError naming the file and the style: that image fails, nothing is sent.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkEditImage, checkEditImageSize, resolveInFolder } from '../core/editInput';
 import type { DocumentLanguage } from '../core/documents/types';
 import { FluxError, formatText } from '../core/errors';
 import type { OutputFormat } from '../core/models';
 import type { InputImage } from '../core/providers/types';
+import { fromSlash, toSlash } from './paths';
 import { chooseStyle, declaredStyle, parseStylesFile, STYLES_FILE, styleFrom, type StylesFile } from '../core/styles';
 
 export interface DocumentStyle {
@@ -33,7 +34,8 @@ function stylesFile(root: string): StylesFile | undefined {
   if (!files.has(root)) {
     let text: string | undefined;
     try {
-      text = readFileSync(path.join(root, STYLES_FILE), 'utf8');
+      // Without a byte-order mark, as the extension's TextDecoder reads it.
+      text = readFileSync(path.join(root, STYLES_FILE), 'utf8').replace(/^\uFEFF/, '');
     } catch {
       text = undefined;
     }
@@ -44,7 +46,11 @@ function stylesFile(root: string): StylesFile | undefined {
 
 export function styleForDocument(document: { readonly file: string; readonly text: string; readonly language: DocumentLanguage }, root: string): DocumentStyle | undefined {
   const file = stylesFile(root);
-  const chosen = chooseStyle({ declared: declaredStyle(document.text, document.language), fileDefault: file?.error ? undefined : file?.default });
+  const declared = declaredStyle(document.text, document.language);
+  // Nothing declared and a file that cannot be read: its default is unknown, so the image fails
+  // rather than being made (and paid for) without the house style, as in the extension.
+  if (declared === undefined && file?.error) throw new FluxError('invalidInput', formatText(file.error));
+  const chosen = chooseStyle({ declared, fileDefault: file?.default });
   if (!chosen) return undefined;
   if (!file) throw new FluxError('invalidInput', `The style “${chosen.name}” was asked for, but ${STYLES_FILE} does not exist. Nothing was sent.`);
   const style = (() => {
@@ -68,11 +74,16 @@ export function styleForDocument(document: { readonly file: string; readonly tex
 
 function readReference(root: string, ref: string, name: string): { readonly image: InputImage; readonly sha256: string } {
   const where = `The style “${name}” in ${STYLES_FILE}`;
-  const resolved = resolveInFolder(root.split(path.sep).join('/'), ref);
+  const resolved = resolveInFolder(toSlash(root), ref);
   if (resolved === undefined) throw new FluxError('invalidInput', `${where} names the reference image “${ref}”, which is outside the workspace, so it is not sent anywhere.`);
-  const file = resolved.split('/').join(path.sep);
+  const file = fromSlash(resolved);
   const known = images.get(file);
   if (known) return known;
+  // A link (the file, or a folder on the way) could lead out of the repository: only its own files are sent.
+  const parts = path.relative(root, file).split(path.sep);
+  if (parts.some((_, n) => lstatSync(path.join(root, ...parts.slice(0, n + 1)), { throwIfNoEntry: false })?.isSymbolicLink())) {
+    throw new FluxError('invalidInput', `${where} names the reference image “${ref}”, which is or lies behind a symbolic link, so it is not sent anywhere. Name the file itself.`);
+  }
   try {
     const stat = statSync(file);
     if (!stat.isFile()) throw new FluxError('invalidInput', `${ref} is not a file.`);
