@@ -55,15 +55,21 @@ async function addToStyle(image: vscode.Uri, args: Partial<AddToStyleArgs>): Pro
   const reference = image.path.slice(folder.uri.path.replace(/\/$/, '').length + 1);
   const file = stylesFileOf(folder.uri);
   const fileLabel = STYLES_FILE;
-  const current = await currentText(file);
-  const content = current?.text ?? '';
-  const read = content.trim() ? parseStylesFile(content, fileLabel) : { styles: {}, invalid: {} };
-  if (read.error) throw new FluxError('invalidInput', vscode.l10n.t(read.error.template, ...read.error.args));
-  const styles = new Map(Object.entries(read.styles));
-
-  const target = args.style !== undefined ? { name: args.style, prompt: args.prompt } : await pickTarget(styles, name);
+  const readFile = async () => {
+    const current = await currentText(file);
+    const content = current?.text ?? '';
+    const read = content.trim() ? parseStylesFile(content, fileLabel) : { styles: {}, invalid: {} };
+    if (read.error) throw new FluxError('invalidInput', vscode.l10n.t(read.error.template, ...read.error.args));
+    return { current, content, read, styles: new Map(Object.entries(read.styles)) };
+  };
+  const before = await readFile();
+  const target = args.style !== undefined ? { name: args.style, prompt: args.prompt } : await pickTarget(before.styles, name);
   if (!target) return undefined;
-  const broken = read.invalid[target.name];
+  // Read again after the pick and the input boxes: the file (or its editor) may have changed while
+  // they were open, and the change must be made to the text as it is now, not as it was.
+  const { current, content, read, styles } = args.style !== undefined ? before : await readFile();
+  // Own entries only: a style named "toString" is a style, not Object.prototype's method.
+  const broken = Object.hasOwn(read.invalid, target.name) ? read.invalid[target.name] : undefined;
   if (broken) throw new FluxError('invalidInput', vscode.l10n.t(broken.template, ...broken.args));
   const style = styles.get(target.name);
   const config = readConfig(folder.uri);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { resolveInFolder } from '../core/editInput';
 import { FluxError } from '../core/errors';
 import { plainLabel } from '../core/safeText';
 import type { StyleDef } from '../core/styles';
@@ -62,14 +63,15 @@ async function pickStyle(styles: StyleRegistry, document: vscode.TextDocument, f
   const currentMark = `$(check) ${vscode.l10n.t('current')}`;
   const items: Item[] = list.map(({ name, style }) => {
     const refs = (style.references ?? []).map((r) => r.split('/').pop() ?? r);
-    const first = style.references?.[0];
+    // A thumbnail only from inside the folder: `..` or an absolute path shows the paint can.
+    const firstPath = style.references?.[0] !== undefined ? resolveInFolder(folder.uri.path, style.references[0]) : undefined;
     return {
       style: name,
       label: plainLabel(name),
       description: [name === current ? currentMark : '', style.description ? plainLabel(style.description) : ''].filter(Boolean).join(' · '),
       ...(refs.length ? { detail: plainLabel(`${refs.length === 1 ? vscode.l10n.t('1 reference') : vscode.l10n.t('{0} references', refs.length)}: ${refs.join(', ')}`) } : {}),
       // The first reference image is the style's thumbnail.
-      iconPath: first ? vscode.Uri.joinPath(folder.uri, ...first.split('/')) : new vscode.ThemeIcon('paintcan'),
+      iconPath: firstPath !== undefined ? folder.uri.with({ path: firstPath }) : new vscode.ThemeIcon('paintcan'),
     };
   });
   items.push({ style: null, label: vscode.l10n.t('No style'), iconPath: new vscode.ThemeIcon('circle-slash'), description: current === null ? currentMark : vscode.l10n.t('images get only the words of the document') });

@@ -105,7 +105,10 @@ export class StyleRegistry implements vscode.Disposable {
     const first = chooseStyle({ explicit: explicit ?? undefined, declared, setting });
     if (first || [explicit, declared, setting].some((v) => typeof v === 'string' && v.trim() !== '')) return first;
     const file = folder ? await this.read(folder) : undefined;
-    return chooseStyle({ fileDefault: file?.error ? undefined : file?.default });
+    // Nothing said, and the file cannot be read: its default, if it has one, is unknown. Making the
+    // image without the house style would be paying for the wrong picture, so `resolve` says so.
+    if (file?.error) throw new FluxError('invalidInput', vscode.l10n.t(file.error.template, ...file.error.args));
+    return chooseStyle({ fileDefault: file?.default });
   }
 
   /**
@@ -168,6 +171,10 @@ export class StyleRegistry implements vscode.Disposable {
     const uri = folder.with({ path: resolved });
     if (!(await statOrUndefined(uri))) {
       throw new FluxError('invalidInput', vscode.l10n.t('The style “{0}” in {1} names the reference image “{2}”, which is not there. Nothing was sent.', name, shown, plainLabel(path, 200)));
+    }
+    // A link (the file, or a folder on the way) could lead out of the workspace: only the workspace's own files are sent.
+    if (await throughLink(folder, resolved)) {
+      throw new FluxError('invalidInput', vscode.l10n.t('The style “{0}” in {1} names the reference image “{2}”, which is or lies behind a symbolic link, so it is not sent anywhere. Name the file itself.', name, shown, plainLabel(path, 200)));
     }
     try {
       const input = await readEditInputFile(uri, plainLabel(path, 200));
@@ -238,4 +245,15 @@ function inStyle(name: string, shown: string, err: unknown): unknown {
   if (!(err instanceof FluxError)) return err;
   const reason: Text = err.text;
   return new FluxError(err.kind, vscode.l10n.t('The style “{0}” in {1}: {2}', name, shown, vscode.l10n.t(reason.template, ...reason.args)), err.details);
+}
+
+/** Whether `path` (inside `folder`) is a symbolic link, or lies in a folder that is one. */
+async function throughLink(folder: vscode.Uri, path: string): Promise<boolean> {
+  const base = folder.path.replace(/\/$/, '');
+  const parts = path.slice(base.length + 1).split('/');
+  for (let n = 1; n <= parts.length; n++) {
+    const stat = await statOrUndefined(folder.with({ path: `${base}/${parts.slice(0, n).join('/')}` }));
+    if (stat && (stat.type & vscode.FileType.SymbolicLink) !== 0) return true;
+  }
+  return false;
 }

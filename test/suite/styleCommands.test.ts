@@ -53,6 +53,14 @@ describe('House styles: Add Image to Style', () => {
     await expectMessage('info', /Added style-art\/ink-1\.png to style "ink" \(references: 1\)/);
   });
 
+  it('Add Image to Style makes a style named like an object method ("toString") as any other', async () => {
+    const png = await image('style-art/odd.png');
+    const result = await vscode.commands.executeCommand('flux.addToStyle', { uri: png, style: 'toString', prompt: '{prompt}, odd' });
+    assert.deepEqual(result, { style: 'toString', reference: 'style-art/odd.png' }, JSON.stringify(await shownMessages()));
+    const styles = JSON.parse(await readStyles()) as { styles: Record<string, { references: string[] }> };
+    assert.deepEqual(styles.styles['toString' as string]?.references, ['style-art/odd.png']);
+  });
+
   it('Add Image to Style keeps the comments and the layout of an existing styles file', async () => {
     const before = ['{', '\t// The guide\'s look: keep it calm.', '\t"default": "ink",', '\t"styles": {', '\t\t"ink": {', '\t\t\t"prompt": "{prompt}. Ink", // the words go first', '\t\t\t"model": "flux-2-pro",', '\t\t\t"references": ["style-art/ink-1.png"]', '\t\t}', '\t}', '}', ''].join('\n');
     await writeStyles(before);

@@ -3,6 +3,9 @@
 // the writer's words; a document switching style; the file edited while a job waits in the
 // queue; bad input said before anything is sent.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateBatch, scanDocument } from '../../src/services/missingImages';
 import { makePng } from '../fake/png';
@@ -61,6 +64,24 @@ describe('House styles', function () {
     assert.equal(record?.sentPrompt, 'A fox in fresh snow. Loose ink sketch, cream paper');
     assert.deepEqual(record?.style, { name: 'ink', prompt: '{prompt}. Loose ink sketch, cream paper' });
     assert.equal(record?.references?.[0]?.path, 'style-refs/ink-1.png');
+  });
+
+  it('text that lands above the selection while the style is read moves the link with it', async () => {
+    const editor = await openMarkdown('styled/moving.md', '---\nflux-style: ink\n---\n\nA fox in fresh snow\n\nThe end.\n');
+    selectLine(editor, 4);
+    const { services } = await testingApi();
+    const resolve = services.styles.resolve.bind(services.styles);
+    // Reading the file and its reference images takes a moment; another link lands above meanwhile.
+    services.styles.resolve = async (...args: Parameters<typeof resolve>) => {
+      await editor.edit((e) => e.insert(new vscode.Position(3, 0), 'An earlier paragraph.\n\n'));
+      return resolve(...args);
+    };
+    try {
+      assert.ok(await vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection'), 'an image was made');
+    } finally {
+      services.styles.resolve = resolve;
+    }
+    assert.match(editor.document.getText(), /An earlier paragraph\.\n\nA fox in fresh snow\n\n!\[A fox in fresh snow\]\([^)]*\)\n\nThe end\.\n$/);
   });
 
   it('a document switching style between two generations; none and a null argument switch it off', async () => {
@@ -147,7 +168,24 @@ describe('House styles', function () {
     await assert.rejects(api.services.styles.resolve(doc, 'ink'), /flux-styles\.json is not valid JSON/);
     assert.equal(await vscode.commands.executeCommand('flux.generateImage', { prompt: 'p' }), undefined);
     await waitFor('the message', () => api.messages.shown.some((m) => /not valid JSON/.test(m.text)));
+    // A document that declares nothing: the broken file's default is unknown, so nothing is made
+    // without the house style; one that says none is made.
+    const plain = (await openMarkdown('styled/plain.md', 'x\n')).document;
+    await assert.rejects(api.services.styles.resolve(plain), /flux-styles\.json is not valid JSON/);
+    assert.equal(await vscode.commands.executeCommand('flux.generateImage', { prompt: 'p' }), undefined);
     assert.equal(fake().requests.filter((r) => r.method === 'POST').length, 0);
+    const none = (await openMarkdown('styled/none.md', '---\nflux-style: none\n---\n\nx\n')).document;
+    assert.equal(await api.services.styles.resolve(none), undefined);
+    // A reference that is a symbolic link (here to a file outside the workspace) is not sent.
+    const outside = path.join(os.tmpdir(), `flux-style-outside-${process.pid}.png`);
+    fs.writeFileSync(outside, INK);
+    fs.symlinkSync(outside, path.join(workspaceRoot().fsPath, 'style-refs', 'link.png'));
+    await writeStyles({ styles: { ink: { prompt: 'x', references: ['style-refs/link.png'] } } });
+    try {
+      await assert.rejects(api.services.styles.resolve(doc, 'ink'), /“style-refs\/link\.png”, which is or lies behind a symbolic link/);
+    } finally {
+      fs.rmSync(outside, { force: true });
+    }
   });
 
   it('tells of a change of the file at once', async () => {
