@@ -47,8 +47,11 @@ async function attempt(service: GenerationService, job: GenerationJob, options: 
     // The same job: its places have followed the text since the first try.
     const again = (prompt?: string) => {
       retried = true;
-      const request = prompt === undefined ? job.request : { ...job.request, prompt };
-      return attempt(service, { ...job, request }, options, done);
+      if (prompt === undefined) return attempt(service, job, options, done);
+      // New words: a recorded style's `sentPrompt` (Regenerate, Reproduce) is the old words filled
+      // in; the style's template is filled again with the new ones.
+      const style = job.style ? { ...job.style, sentPrompt: undefined } : undefined;
+      return attempt(service, { ...job, request: { ...job.request, prompt }, ...(style ? { style } : {}) }, options, done);
     };
     void showFluxError(err, { retry: () => again(), editPrompt: { prompt: job.request.prompt, run: (prompt) => again(prompt) }, openSettings: options.settingsFor?.(err) }).finally(() => {
       if (!retried) done();
