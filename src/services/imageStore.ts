@@ -33,20 +33,37 @@ export class ImageStore implements vscode.Disposable {
   private readonly temps = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
+  /** Temporary files an Undo moved back: kept while a Redo can still move them forward again. */
+  private readonly undone = new Set<string>();
+
   constructor(private readonly now: () => Date = () => new Date()) {
-    // A linked save renames its temporary file to the real name in the same edit as the link,
-    // so one Undo moves the image back to the temporary name: remove it then.
+    // A linked save renames its temporary file to the real name in the same edit as the link, so
+    // one Undo moves the image back to the temporary name, and a Redo forward again. The file is
+    // kept for that Redo until a plain edit (which ends what Redo can bring back) or the window closes.
     this.subscriptions.push(
       vscode.workspace.onDidRenameFiles((e) => {
-        for (const { newUri } of e.files) {
-          if (this.temps.has(newUri.toString())) void this.discardTemp(newUri);
+        for (const { oldUri, newUri } of e.files) {
+          if (this.temps.has(newUri.toString())) this.undone.add(newUri.toString());
+          this.undone.delete(oldUri.toString());
         }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!this.undone.size || e.reason !== undefined || !e.contentChanges.length) return;
+        // Typing in a document of the workspace, not the log or another output.
+        if (e.document.uri.scheme !== 'file' && e.document.uri.scheme !== 'untitled' && !vscode.workspace.getWorkspaceFolder(e.document.uri)) return;
+        this.discardUndone();
       }),
     );
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+    this.discardUndone();
+  }
+
+  private discardUndone(): void {
+    for (const key of [...this.undone]) void this.discardTemp(vscode.Uri.parse(key));
+    this.undone.clear();
   }
 
   /**

@@ -94,6 +94,16 @@ describe('Generate commands', function () {
     await vscode.commands.executeCommand('undo');
     await waitFor('the link to go', () => editor.document.getText() === CHAPTER);
     await waitFor('the file to go', async () => !(await exists(uri)));
+    // Redo brings back both; the image was kept for it under its temporary name.
+    await vscode.commands.executeCommand('redo');
+    await waitFor('the link to come back', () => editor.document.getText().includes(`../assets/${uri.path.split('/').pop()!}`));
+    await waitFor('the file to come back', () => exists(uri));
+    // Undo again, then type: nothing can bring the image back any more, and nothing is left behind.
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the file to go again', async () => !(await exists(uri)));
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
+    const assets = vscode.Uri.joinPath(uri, '..');
+    await waitFor('no temporary file left', async () => (await vscode.workspace.fs.readDirectory(assets)).every(([name]) => !name.endsWith('.part')));
   });
 
   it('uses the argument object: prompt, model, size and seed, and links at the cursor', async () => {
