@@ -73,7 +73,7 @@ describe('House styles', function () {
     const resolve = services.styles.resolve.bind(services.styles);
     // Reading the file and its reference images takes a moment; another link lands above meanwhile.
     services.styles.resolve = async (...args: Parameters<typeof resolve>) => {
-      await editor.edit((e) => e.insert(new vscode.Position(3, 0), 'An earlier paragraph.\n\n'));
+      await editor.edit((e) => e.insert(new vscode.Position(4, 0), 'An earlier paragraph.\n\n'));
       return resolve(...args);
     };
     try {
