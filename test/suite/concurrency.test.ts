@@ -2,14 +2,17 @@
 // every link after its own paragraph, no sentence damaged, no image lost or written over.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { normalizeParams } from '../../src/core/params';
+import { readConfig } from '../../src/services/config';
 import { makePng } from '../fake/png';
 import { closeAllEditors, fakeServiceForSuite, listFolder, openMarkdown, testingApi } from './helpers';
 
 const ROUNDS = 20;
 /**
  * The two link tests: 10 rounds. With the old inserter (no queue per document, a refused edit not
- * tried again) both failed in round 0 (checked 2026-12-07); issue 9 measured that bug in 3 of 5
- * rounds idle and 5 of 5 under load, so 10 rounds miss it about once in 10,000 runs at worst.
+ * tried again) both failed in round 0 (checked 2026-12-07, and again with the small answers
+ * below); issue 9 measured that bug in 3 of 5 rounds idle and 5 of 5 under load, so 10 rounds
+ * miss it about once in 10,000 runs at worst.
  */
 const LINK_ROUNDS = 10;
 const SENTENCES = [
@@ -49,14 +52,15 @@ describe('Concurrent generations into one document', function () {
   afterEach(closeAllEditors);
 
   it(`places three links released at the same moment after their own paragraphs, ${LINK_ROUNDS} rounds`, async () => {
-    // Photographic answers (about 1 MB each) make each save take real time, so the edits meet.
-    // Three pictures, made once (about 150 ms each) and served again in every round.
-    const photo = (seed: number) => makePng(640, 640, { style: 'photo', seed });
+    // Three small pictures, served again in every round: released together, the three links
+    // reach the document within a moment of each other, so their edits meet (1 MB answers were
+    // once used to make sure of that; the old inserter fails in round 0 with these too).
+    const picture = (seed: number) => makePng(64, 64, { seed: seed + 1 });
     for (let round = 0; round < LINK_ROUNDS; round++) {
       fake().reset();
       fake().hold();
       const editor = await openMarkdown(`notes/concurrent-${round}.md`, DOC);
-      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: photo(i) })));
+      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: picture(i) })));
       const pending: Thenable<vscode.Uri | undefined>[] = [];
       for (const [i, sentence] of SENTENCES.entries()) {
         // The first paragraph is hard-wrapped: select only its first line.
@@ -71,17 +75,20 @@ describe('Concurrent generations into one document', function () {
       assert.equal(editor.document.getText(), expected(links), `round ${round}`);
       for (const [i, uri] of uris.entries()) {
         // The served PNG, whole, plus its recipe chunks.
-        assert.ok((await vscode.workspace.fs.stat(uri!)).size > photo(i).length, `round ${round}: ${uri!.path} written whole`);
+        assert.ok((await vscode.workspace.fs.stat(uri!)).size > picture(i).length, `round ${round}: ${uri!.path} written whole`);
       }
       await closeAllEditors();
     }
   });
 
   it(`keeps every link in place while the person types, ${LINK_ROUNDS} rounds`, async () => {
+    // Small answers: the default one is a 1024x1024 picture made anew for each request.
+    const picture = (seed: number) => makePng(64, 64, { seed: seed + 11 });
     for (let round = 0; round < LINK_ROUNDS; round++) {
       fake().reset();
       fake().hold();
       const editor = await openMarkdown(`notes/typing-${round}.md`, DOC);
+      fake().enqueue(...[0, 1, 2].map((i) => ({ kind: 'b64' as const, image: picture(i) })));
       const pending: Thenable<vscode.Uri | undefined>[] = [];
       for (const [i, sentence] of SENTENCES.entries()) {
         selectSentence(editor, sentence);
@@ -146,11 +153,15 @@ describe('Concurrent generations into one document', function () {
   });
 
   it(`never writes one image over another: four same-prompt generations released at once, ${ROUNDS} rounds`, async () => {
+    // Straight into the pipeline, where names are reserved: through the command, each image with
+    // no document to link into opens in a preview, 80 previews whose rendering outlives the test.
+    const { generation } = (await testingApi()).services;
+    const { model, size } = readConfig();
+    const request = normalizeParams({ prompt: 'the same prompt', model, size, seed: -1 });
     for (let round = 0; round < ROUNDS; round++) {
       fake().reset();
       fake().hold();
-      await closeAllEditors();
-      const pending = [0, 1, 2, 3].map(() => vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateImage', { prompt: 'the same prompt', seed: -1 }));
+      const pending = [0, 1, 2, 3].map(() => generation.run({ request }).then((result) => result.uri));
       await fake().waitForHeld(4);
       fake().release();
       const uris = await Promise.all(pending);
