@@ -1,8 +1,9 @@
 // What every component gets from the page: the strings, a way to change the state, and a way
 // to ask the host. Passed down as a property, so components hold no module-level state.
 import { LitElement } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { WebviewStrings, WebviewToHost } from '../src/studio/protocol';
-import type { Action } from './store';
+import type { Action, State } from './store';
 
 /** The host's strings, in the person's language (the host and this page ship together). */
 export type Strings = WebviewStrings;
@@ -28,6 +29,24 @@ export class LightElement extends LitElement {
   protected override createRenderRoot(): HTMLElement {
     return this;
   }
+}
+
+/** A component of the Studio: it is handed the page's context and renders in the light DOM. */
+export class StudioElement extends LightElement {
+  static override properties: PropertyDeclarations = {
+    ctx: { attribute: false },
+  };
+
+  declare ctx: StudioContext;
+}
+
+/** A component that renders from the whole state (the page, the form and the form's parts). */
+export class StateElement extends StudioElement {
+  static override properties: PropertyDeclarations = {
+    state: { attribute: false },
+  };
+
+  declare state: State;
 }
 
 export function shorten(text: string, max: number): string {

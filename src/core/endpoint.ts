@@ -1,24 +1,34 @@
 import { isIP } from 'node:net';
 import { FluxError, text } from './errors';
 
-/** `${baseUrl}/v1/images/generations`; a trailing `/v1` typed into the setting is tolerated. */
-export function generationsUrl(baseUrl: string): URL {
+/**
+ * A service's root from its address setting (`setting` names it in the message): http or https,
+ * no user name or password (the key has its own store), no query or fragment, and a trailing `/`
+ * or `/v1` typed into the setting dropped (the root's path is then `/`).
+ */
+export function serviceRoot(baseUrl: string, setting: 'flux.baseUrl' | 'flux.bflBaseUrl'): URL {
   let url: URL;
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new FluxError('invalidInput', text('The service address “{0}” is not a URL. Fix the setting flux.baseUrl.', baseUrl));
+    throw new FluxError('invalidInput', text('The service address “{0}” is not a URL. Fix the setting {1}.', baseUrl, setting));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new FluxError('invalidInput', text('The service address must start with https:// (flux.baseUrl is “{0}”).', baseUrl));
+    throw new FluxError('invalidInput', text('The service address must start with https:// ({1} is “{0}”).', baseUrl, setting));
   }
   if (url.username || url.password) {
     throw new FluxError('invalidInput', 'The service address must not contain a user name or password. Put the key in “Flux: Set API Key”.');
   }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  url.pathname = `${path}/v1/images/generations`;
+  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   url.search = '';
   url.hash = '';
+  return url;
+}
+
+/** `${baseUrl}/v1/images/generations`, from `flux.baseUrl` (DMXAPI). */
+export function generationsUrl(baseUrl: string): URL {
+  const url = serviceRoot(baseUrl, 'flux.baseUrl');
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/images/generations`;
   return url;
 }
 

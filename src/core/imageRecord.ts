@@ -21,7 +21,26 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** Where a workspace's files live: local disk, a remote (SSH, WSL, containers, code-server), virtual file systems. */
 const STORED_SCHEMES = ['file', 'vscode-remote', 'vscode-vfs', 'vscode-userdata', 'memfs'];
 
-export interface ImageRecord {
+/** How an image was made beyond its prompt, model, size and seed: what a record and a recipe both keep. */
+export interface MadeWith {
+  /** For an edit: the input image, workspace-relative with `/`, and its SHA-256 in hex. */
+  readonly source?: { readonly path: string; readonly sha256: string };
+  /** The pixels asked for or made (FLUX.2 records what was sent). */
+  readonly width?: number;
+  readonly height?: number;
+  /** Where the model takes `output_format`: what was asked. */
+  readonly outputFormat?: 'png' | 'jpeg';
+  /** Where the model takes `prompt_upsampling`: what was sent. */
+  readonly promptUpsampling?: boolean;
+  /** The reference images sent, in order: workspace-relative paths and SHA-256. */
+  readonly references?: readonly { readonly path: string; readonly sha256: string }[];
+  /** The house style it was made in: its name and template (`{prompt}` where the words go); `prompt` stays the writer's words. */
+  readonly style?: { readonly name: string; readonly prompt: string };
+  /** What was sent, when it differs from `prompt` (a house style's template filled with the words). */
+  readonly sentPrompt?: string;
+}
+
+export interface ImageRecord extends MadeWith {
   /** Made by the host; matches ID_PATTERN. */
   readonly id: string;
   readonly prompt: string;
@@ -36,25 +55,12 @@ export interface ImageRecord {
   /** Epoch milliseconds. */
   readonly createdAt: number;
   readonly durationMs?: number;
-  readonly width?: number;
-  readonly height?: number;
   /** The image file as a URI string (works for remote and virtual workspaces too). */
   readonly file: string;
-  /** For an edit: the input image, workspace-relative, and its SHA-256. */
-  readonly source?: { readonly path: string; readonly sha256: string };
   /** For an edit: the id of the record of the input image, when it has one. */
   readonly parent?: string;
   /** Fetched again after VS Code stopped while it was being made (a draft until it is placed). */
   readonly recovered?: boolean;
-  /** Where the model takes them: the output format asked and the prompt upsampling sent. */
-  readonly outputFormat?: 'png' | 'jpeg';
-  readonly promptUpsampling?: boolean;
-  /** The reference images sent, in order: workspace-relative paths and SHA-256. */
-  readonly references?: readonly { readonly path: string; readonly sha256: string }[];
-  /** The house style it was made in (name and template); `prompt` stays the writer's words. */
-  readonly style?: { readonly name: string; readonly prompt: string };
-  /** What was sent, when a style filled it in. */
-  readonly sentPrompt?: string;
 }
 
 function optionalInteger(value: unknown, min: number): number | undefined | false {

@@ -1,13 +1,14 @@
 // How an image was made, stored inside the PNG itself (docs/CONTRACT.md "Recipes"), so a copied or
 // cloned image still knows its prompt. Everything read back from a file is untrusted data.
-import type { ImageRecord } from './imageRecord';
+import type { ImageRecord, MadeWith } from './imageRecord';
 import { takesPixels } from './models';
 import { MAX_PROMPT_LENGTH } from './params';
 import { concatBytes, iTxtChunk, pngSize, readTextChunk, scanHead, textChunk, textKeyword } from './png';
 
 export { pngSize } from './png';
 
-export interface Recipe {
+/** A recipe: what a history record keeps of how the image was made, with the time as ISO-8601. */
+export interface Recipe extends MadeWith {
   readonly v: 1;
   readonly prompt: string;
   readonly model: string;
@@ -18,28 +19,6 @@ export interface Recipe {
   readonly provider: 'dmxapi' | 'bfl';
   /** ISO-8601 with a time zone, e.g. `2026-01-31T09:05:07.000Z`. */
   readonly created: string;
-  /** The input image of an edit: workspace-relative path with `/`, and its SHA-256 in hex. */
-  readonly source?: { readonly path: string; readonly sha256: string };
-  /** The pixels asked for or made (FLUX.2 records what was sent). */
-  readonly width?: number;
-  readonly height?: number;
-  /** Where the model takes `output_format`: what was asked. */
-  readonly outputFormat?: 'png' | 'jpeg';
-  /** Where the model takes `prompt_upsampling`: what was sent. */
-  readonly promptUpsampling?: boolean;
-  /** The reference images sent, in order: workspace-relative paths and SHA-256. */
-  readonly references?: readonly { readonly path: string; readonly sha256: string }[];
-  /** The house style it was made in: its name and template (docs/CONTRACT.md, "House styles"); `prompt` stays the writer's words. */
-  readonly style?: RecipeStyle;
-  /** What was sent, when it differs from `prompt` (a house style's template filled with the words). */
-  readonly sentPrompt?: string;
-}
-
-/** A house style as a recipe records it. */
-export interface RecipeStyle {
-  readonly name: string;
-  /** The style's template, `{prompt}` where the writer's words go. */
-  readonly prompt: string;
 }
 
 export const RECIPE_KEYWORD = 'flux';

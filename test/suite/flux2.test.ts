@@ -2,23 +2,14 @@
 // with references, what is sent (the native JSON on DMXAPI's /flux/v1 and BFL's /v1), the
 // limits refused before any request, a reference deleted while the request waits, one key per provider.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../src/core/providers/types';
 import { JPEG_BYTES, makePng } from '../fake/png';
-import { closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, TEST_KEY, testingApi, waitFor, workspaceRoot } from './helpers';
+import { b64, closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, sha256, TEST_KEY, testingApi, waitFor, workspaceRoot, writeFile } from './helpers';
 
 const DOG = makePng(40, 30, { seed: 3 });
 const GARDEN = JPEG_BYTES;
 const BFL_KEY = 'sk-bfl-flux2-9876543210zyxwvuts';
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-async function writeFile(relative: string, bytes: Uint8Array): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(workspaceRoot(), relative);
-  await vscode.workspace.fs.writeFile(uri, bytes);
-  return uri;
-}
 
 async function setFlux(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('flux').update(key, value, vscode.ConfigurationTarget.Global);

@@ -1,5 +1,6 @@
 // Shared set-up for the suites that run inside the real extension host.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,6 +16,18 @@ export function workspaceRoot(): vscode.Uri {
   assert.ok(folder, 'the suite needs a workspace folder');
   return folder.uri;
 }
+
+/** Writes a file in the test workspace (`relative` to its root) and returns its URI. */
+export async function writeFile(relative: string, bytes: Uint8Array): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), relative);
+  await vscode.workspace.fs.writeFile(uri, bytes);
+  return uri;
+}
+
+/** Bytes as the JSON of a request carries them. */
+export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+/** A file's SHA-256 in hex, as records and recipes keep it. */
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function testingApi(): Promise<TestingApi> {
   const ext = vscode.extensions.getExtension<{ testing?: TestingApi }>(EXTENSION_ID);

@@ -1,23 +1,14 @@
 // The Studio's References row, host side, in the real extension host against the fake: a card's
 // Use as Reference, Choose an image…, an Explorer drop, the megapixels, and what Generate sends.
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import { JPEG_BYTES, makePng } from '../fake/png';
-import { closeAllEditors, fakeServiceForSuite, removeFolder, testingApi, workspaceRoot } from './helpers';
+import { b64, closeAllEditors, fakeServiceForSuite, removeFolder, sha256, testingApi, workspaceRoot, writeFile } from './helpers';
 import { StudioHarness as Harness } from './studioHarness';
 
 const DOG = makePng(40, 30, { seed: 5 });
 const GARDEN = JPEG_BYTES;
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-async function writeFile(relative: string, bytes: Uint8Array): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(workspaceRoot(), relative);
-  await vscode.workspace.fs.writeFile(uri, bytes);
-  return uri;
-}
 
 describe('Image Studio: reference images (host side)', function () {
   const fake = fakeServiceForSuite();

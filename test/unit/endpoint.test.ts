@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { isInsecureRemote, isLoopbackHost } from '../../src/core/endpoint';
+import { generationsUrl, isInsecureRemote, isLoopbackHost } from '../../src/core/endpoint';
+import { FluxError } from '../../src/core/errors';
+import { bflBaseUrl } from '../../src/core/providers/bfl';
 
 describe('plain-HTTP warning', () => {
   it('counts only real loopback addresses as this machine', () => {
@@ -35,5 +37,32 @@ describe('plain-HTTP warning', () => {
     assert.equal(isLoopbackHost('127.attacker.example'), false);
     assert.equal(isLoopbackHost('127.0.0.1.'), false);
     assert.equal(isLoopbackHost(''), false);
+  });
+});
+
+describe('service addresses', () => {
+  it('read the root of either setting the same way: a trailing / or /v1, a query and a fragment dropped', () => {
+    for (const [given, root] of [
+      ['https://api.bfl.ai', 'https://api.bfl.ai/'],
+      [' https://api.eu.bfl.ai/v1/ ', 'https://api.eu.bfl.ai/'],
+      ['http://127.0.0.1:9/proxy/?a=1#b', 'http://127.0.0.1:9/proxy'],
+    ]) {
+      assert.equal(bflBaseUrl(given!).href, root, given);
+      assert.equal(generationsUrl(given!).href, `${root!.replace(/\/$/, '')}/v1/images/generations`, given);
+    }
+  });
+  it('refuse what is not an http(s) URL or carries a user name or password, naming the setting to fix', () => {
+    for (const [read, setting] of [
+      [bflBaseUrl, 'flux.bflBaseUrl'],
+      [generationsUrl, 'flux.baseUrl'],
+    ] as const) {
+      for (const bad of ['not a url', 'ftp://x', 'https://user:pw@x', 'https://:pw@x']) {
+        assert.throws(
+          () => read(bad),
+          (e: unknown) => e instanceof FluxError && e.kind === 'invalidInput' && (bad.includes('@') ? /user name or password/.test(e.message) : e.message.includes(setting)),
+          `${setting}: ${bad}`,
+        );
+      }
+    }
   });
 });

@@ -6,25 +6,20 @@ import { repeat } from 'lit/directives/repeat.js';
 import { live } from 'lit/directives/live.js';
 import { matchesQuery } from '../../src/core/history';
 import { format } from '../../src/studio/protocol';
-import { LightElement } from '../context';
-import type { StudioContext } from '../context';
+import { StateElement } from '../context';
 import type { State } from '../store';
 import './cards';
 import './compose';
 import type { FluxCompose } from './compose';
 import './menu';
 
-export class FluxStudio extends LightElement {
+export class FluxStudio extends StateElement {
   static override properties = {
-    ctx: { attribute: false },
-    state: { attribute: false },
     now: { attribute: false },
     maxPromptLength: { attribute: false },
     dateFormat: { attribute: false },
   };
 
-  declare ctx: StudioContext;
-  declare state: State;
   declare now: number;
   declare maxPromptLength: number;
   declare dateFormat: (epoch: number) => string;

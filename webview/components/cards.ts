@@ -4,8 +4,8 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { format } from '../../src/studio/protocol';
 import type { HistoryItemView, HostCommand, ItemAction, JobView, TargetView } from '../../src/studio/protocol';
-import { LightElement, shorten } from '../context';
-import type { StudioContext, Strings } from '../context';
+import { StudioElement, shorten } from '../context';
+import type { Strings } from '../context';
 import { icon } from '../icons';
 import type { IconName } from '../icons';
 import { sizeDims, sizeLabel } from '../store';
@@ -43,9 +43,8 @@ function ratioBox(size: string, content: TemplateResult | typeof nothing): Templ
   </div>`;
 }
 
-export class FluxItemCard extends LightElement {
+export class FluxItemCard extends StudioElement {
   static override properties = {
-    ctx: { attribute: false },
     item: { attribute: false },
     target: { attribute: false },
     missing: { attribute: false },
@@ -55,7 +54,6 @@ export class FluxItemCard extends LightElement {
     dateFormat: { attribute: false },
   };
 
-  declare ctx: StudioContext;
   declare item: HistoryItemView;
   declare target: TargetView;
   declare missing: boolean;
@@ -151,14 +149,12 @@ export class FluxItemCard extends LightElement {
 }
 customElements.define('flux-item-card', FluxItemCard);
 
-export class FluxJobCard extends LightElement {
+export class FluxJobCard extends StudioElement {
   static override properties = {
-    ctx: { attribute: false },
     job: { attribute: false },
     now: { attribute: false },
   };
 
-  declare ctx: StudioContext;
   declare job: JobView;
   declare now: number;
 
@@ -177,13 +173,11 @@ export class FluxJobCard extends LightElement {
 customElements.define('flux-job-card', FluxJobCard);
 
 /** A failed request, compact: what was asked in one line, what happened once, what to do. */
-export class FluxFailureCard extends LightElement {
+export class FluxFailureCard extends StudioElement {
   static override properties = {
-    ctx: { attribute: false },
     failure: { attribute: false },
   };
 
-  declare ctx: StudioContext;
   declare failure: Failure;
 
   override render(): TemplateResult {

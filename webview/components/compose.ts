@@ -12,8 +12,7 @@ import { parseSize, ratioPixels } from '../../src/core/params';
 import { dimensionsFor } from '../../src/core/dimensions';
 import { takesPixels } from '../../src/core/models';
 import type { FormField, WebviewStrings } from '../../src/studio/protocol';
-import { LightElement, shorten } from '../context';
-import type { StudioContext } from '../context';
+import { StateElement, shorten } from '../context';
 import { icon } from '../icons';
 import { formMegapixels, formStyleOption, recentPrompts, seedRange, sizeDims, sizeLabel } from '../store';
 import type { State } from '../store';
@@ -21,15 +20,11 @@ import type { MenuItem } from './menu';
 import './references';
 import './style';
 
-export class FluxCompose extends LightElement {
+export class FluxCompose extends StateElement {
   static override properties = {
-    ctx: { attribute: false },
-    state: { attribute: false },
     maxPromptLength: { attribute: false },
   };
 
-  declare ctx: StudioContext;
-  declare state: State;
   declare maxPromptLength: number;
 
   override render(): TemplateResult {

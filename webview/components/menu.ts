@@ -3,8 +3,7 @@
 // open lives in the store (one at a time); a click elsewhere closes it (main.ts).
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
-import { LightElement } from '../context';
-import type { StudioContext } from '../context';
+import { StudioElement } from '../context';
 import { icon } from '../icons';
 import type { IconName } from '../icons';
 
@@ -17,9 +16,8 @@ export interface MenuItem {
   readonly className?: string;
 }
 
-export class FluxMenu extends LightElement {
+export class FluxMenu extends StudioElement {
   static override properties = {
-    ctx: { attribute: false },
     menuId: { attribute: false },
     open: { type: Boolean },
     label: { attribute: false },
@@ -30,7 +28,6 @@ export class FluxMenu extends LightElement {
     emptyText: { attribute: false },
   };
 
-  declare ctx: StudioContext;
   declare menuId: string;
   declare open: boolean;
   declare label: string;

@@ -8,23 +8,14 @@ import { format } from '../../src/studio/protocol';
 import { DropZone } from '../drop';
 import { dimensionsFor } from '../../src/core/dimensions';
 import { takesPixels } from '../../src/core/models';
-import { LightElement } from '../context';
-import type { StudioContext } from '../context';
+import { StateElement } from '../context';
 import { icon } from '../icons';
 import { formMegapixels, referenceLimit } from '../store';
-import type { State } from '../store';
 
 /** The megapixels offered; the setting's own value is added when it is another. */
 export const MEGAPIXEL_CHOICES: readonly number[] = [0.25, 0.5, 1, 2, 3, 4];
 
-export class FluxReferences extends LightElement {
-  static override properties = {
-    ctx: { attribute: false },
-    state: { attribute: false },
-  };
-
-  declare ctx: StudioContext;
-  declare state: State;
+export class FluxReferences extends StateElement {
   private readonly drop = new DropZone(this, (uris) => this.ctx.post({ type: 'dropReferences', uris }), true);
 
   override render(): TemplateResult {
@@ -96,15 +87,7 @@ export class FluxReferences extends LightElement {
 customElements.define('flux-references', FluxReferences);
 
 /** FLUX.2's output size for a ratio, in megapixels; shown only for FLUX.2 models. */
-export class FluxMegapixels extends LightElement {
-  static override properties = {
-    ctx: { attribute: false },
-    state: { attribute: false },
-  };
-
-  declare ctx: StudioContext;
-  declare state: State;
-
+export class FluxMegapixels extends StateElement {
   override render(): TemplateResult | typeof nothing {
     const { S } = this.ctx;
     const st = this.state;

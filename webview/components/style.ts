@@ -5,23 +5,13 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { format } from '../../src/studio/protocol';
-import { LightElement } from '../context';
-import type { StudioContext } from '../context';
+import { StateElement } from '../context';
 import { formStyle } from '../store';
-import type { State } from '../store';
 
 /** The value of the "No style" option (a style name never starts with a space). */
 const NONE = ' none';
 
-export class FluxStyle extends LightElement {
-  static override properties = {
-    ctx: { attribute: false },
-    state: { attribute: false },
-  };
-
-  declare ctx: StudioContext;
-  declare state: State;
-
+export class FluxStyle extends StateElement {
   override render(): TemplateResult | typeof nothing {
     const { S } = this.ctx;
     const st = this.state;

@@ -1,6 +1,7 @@
 // Black Forest Labs' own API: submit `POST {base}/v1/{model}` with `x-key`, then poll the
 // `polling_url` it returns until the image is ready, then download `result.sample` (no key).
 import { FluxError, text } from '../errors';
+import { serviceRoot } from '../endpoint';
 import { guarded } from '../http/call';
 import type { Headers } from '../http/call';
 import { rateLimited, rejected, serverFailed, serviceDetails } from '../http/errors';
@@ -22,19 +23,7 @@ export const bflProvider: ImageProvider = {
 
 /** The service root from `flux.bflBaseUrl`; a trailing `/v1` is tolerated. */
 export function bflBaseUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl.trim());
-  } catch {
-    throw new FluxError('invalidInput', text('The service address “{0}” is not a URL. Fix the setting flux.bflBaseUrl.', baseUrl));
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-    throw new FluxError('invalidInput', text('The service address must start with https:// and hold no user name or password (flux.bflBaseUrl is “{0}”).', baseUrl));
-  }
-  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  url.search = '';
-  url.hash = '';
-  return url;
+  return serviceRoot(baseUrl, 'flux.bflBaseUrl');
 }
 
 /** The key goes to the service's own origin, or over https to a bfl.ai host (regional polling). */
