@@ -329,8 +329,10 @@ function fromHost(state: State, message: HostToWebview): State {
       // A new batch goes first, its own jobs in the order sent (seed order); it clears the form's errors.
       const ids = new Set(message.jobs.map((j) => j.jobId));
       const s: State = { ...state, errors: {}, jobs: [...message.jobs, ...state.jobs.filter((j) => !ids.has(j.jobId))] };
-      // The edit is on its way: the form leaves edit mode, so the next Generate makes a new image.
-      return state.input && message.jobs.some((j) => j.input?.id === state.input?.id) ? withoutInput(s) : s;
+      // The edit is on its way: the form leaves edit mode, so the next Generate makes a new image,
+      // and the instruction goes with it (under "Prompt" it would describe a picture of itself; a
+      // failed edit's card gives it back with Edit prompt).
+      return state.input && message.jobs.some((j) => j.input?.id === state.input?.id) ? withForm(withoutInput(s), { prompt: '' }) : s;
     }
     case 'jobProgress':
       return { ...state, jobs: state.jobs.map((j) => (j.jobId === message.jobId ? { ...j, message: message.message } : j)) };

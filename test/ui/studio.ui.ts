@@ -657,6 +657,7 @@ describe('Image Studio drafts and edits in VS Code', function () {
     // The edit is done: the input image does not stay for the next Generate.
     assert.equal(await s.inputImage.count(), 0);
     assert.doesNotMatch(await s.generate.innerText(), /edit/i);
+    assert.equal(await s.prompt.inputValue(), '', 'the instruction went with the edit, not left under "Prompt"');
     await waitForLoadedImages(edited, 1);
     await screenshot(page, 'studio-dark-edit-done');
     // Insert: the alt text is the source's description.

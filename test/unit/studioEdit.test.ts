@@ -79,6 +79,18 @@ describe('Studio store: the input image', () => {
     assert.equal(s.form.ratio, 'input');
   });
 
+  it('an edit on its way leaves edit mode and takes its instruction out of the form', () => {
+    const job: JobView = { jobId: 'j', prompt: 'make it night', model: 'm', size: '', seed: -1, startedAt: 1, input: { id: 'in-1', name: 'fox.png' } };
+    const editing = run(ready(), { type: 'host', message: { type: 'input', input } }, { type: 'setPrompt', prompt: 'make it night' });
+    assert.equal(editing.form.prompt, 'make it night');
+    const s = run(editing, { type: 'host', message: { type: 'jobsStarted', jobs: [job] } });
+    assert.equal(s.input, undefined);
+    assert.equal(s.form.prompt, '', 'the instruction is not left under "Prompt"');
+    // A batch that is not the edit leaves the form alone.
+    const other = run(run(ready(), { type: 'setPrompt', prompt: 'a fox' }), { type: 'host', message: { type: 'jobsStarted', jobs: [{ ...job, input: undefined }] } });
+    assert.equal(other.form.prompt, 'a fox');
+  });
+
   it('a failed edit keeps its input, so Try again edits the same image', () => {
     const job: JobView = { jobId: 'j', prompt: 'p', model: 'm', size: '', seed: -1, startedAt: 1, input: { id: 'in-1', name: 'fox.png' } };
     const s = run(ready(), { type: 'host', message: { type: 'jobsStarted', jobs: [job] } }, {

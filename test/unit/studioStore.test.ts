@@ -286,7 +286,8 @@ describe('Studio store: edit mode', () => {
     s = run(s, { type: 'host', message: { type: 'jobsStarted', jobs: [job('j1', -1, { input: { id: 'in-1', name: 'castle.png' } })] } });
     assert.equal(s.input, undefined);
     assert.equal(s.form.ratio, '1x1', 'the default ratio again');
-    const request = generateRequest(s);
+    assert.equal(s.form.prompt, '', 'the instruction went with the edit');
+    const request = generateRequest(run(s, { type: 'setPrompt', prompt: 'A castle at night' }));
     assert.ok('message' in request && request.message.input === undefined);
   });
 });
