@@ -11,6 +11,7 @@ import { markdownImageLink } from '../core/markdown';
 import { readChosenEditInput, readReferences } from '../services/editInputFile';
 import { checkModelRequest } from '../core/models';
 import { MEGAPIXELS } from '../core/dimensions';
+import { sizeToRepeat } from '../core/recipe';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
 import { linkText, recordedStyle, styleReferences } from '../services/generationService';
@@ -525,7 +526,8 @@ export class StudioController implements vscode.Disposable {
         }
         // An edit is made again from its input image, when the history still has it.
         const input = this.parentInput(entry);
-        const size = entry.size || (input ? '' : '1x1');
+        // As recorded: FLUX.2's pixels, never today's flux.megapixels; an edit that kept its input's ratio keeps it again.
+        const size = input && !entry.size ? '' : sizeToRepeat(entry) || '1x1';
         // The same references again (as recorded: by path), so a series keeps its cat and its garden.
         const references = (entry.references ?? []).map((r) => {
           const uri = sourceUri(r.path);
