@@ -122,17 +122,9 @@ export class CardActions {
     const current = this.context.options.target.current() ?? target;
     const { document, position } = current;
     const label = this.context.options.target.label() ?? document.uri.path;
-    // This Insert's places: the cursor, followed while the link text is made.
-    const places = this.context.options.services.places.scope();
-    let outcome;
-    try {
-      const anchor = places.at(document, position);
-      // An edit keeps its source's description as the alt text: the instruction says what changed, not what is shown.
-      const link = await linkText(document, this.views.description(entry) ?? entry.prompt, saved, anchor.offset);
-      outcome = await this.context.options.services.links.insert({ document, anchor, mode: 'atCursor', link });
-    } finally {
-      places.dispose();
-    }
+    // Through the pipeline's link step, as every link goes in. An edit keeps its source's
+    // description as the alt text: the instruction says what changed, not what is shown.
+    const outcome = await this.context.options.services.generation.linkExisting(document, position, this.views.description(entry) ?? entry.prompt, saved);
     if (!outcome.linked) {
       this.context.send({ type: 'notice', level: 'error', message: vscode.l10n.t('Could not change {0}. Check that it is not read-only, then try again.', label), id: entry.id });
       return;
