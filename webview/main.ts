@@ -1,8 +1,8 @@
 // The Image Studio's page script (bundled to media/build/studio.js). Holds the one store,
 // turns the host's messages into actions, and does what rendering cannot: post to the host,
 // keep the state across reloads, move focus, run timers.
-import type { Bootstrap, FormField, HostToWebview, WebviewToHost } from '../src/studio/protocol';
-import { format } from '../src/studio/protocol';
+import type { Bootstrap, FormField, WebviewToHost } from '../src/studio/protocol';
+import { format, isHostMessage } from '../src/studio/protocol';
 import { shorten } from './context';
 import type { StudioContext } from './context';
 import './components/app';
@@ -18,13 +18,6 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const NOTICE_MS = 6000;
-/** Every type the host sends, checked against the protocol's union by the compiler (a new one cannot be forgotten here). */
-const HOST_TYPE_RECORD: Record<HostToWebview['type'], true> = {
-  init: true, prefill: true, costs: true, target: true, jobsStarted: true, jobProgress: true, jobDone: true, jobFailed: true,
-  formError: true, removed: true, notice: true, input: true, itemUpdated: true, reveal: true, reference: true,
-  styles: true,
-};
-const HOST_TYPES = new Set(Object.keys(HOST_TYPE_RECORD));
 
 class StudioPage {
   private state: State;
@@ -119,8 +112,8 @@ class StudioPage {
 
   private onHostMessage(data: unknown): void {
     // The host is trusted, but anything else in this window that posts is not.
-    if (typeof data !== 'object' || data === null || !HOST_TYPES.has((data as { type: HostToWebview['type'] }).type)) return;
-    const message = data as HostToWebview;
+    if (!isHostMessage(data)) return;
+    const message = data;
     switch (message.type) {
       case 'removed':
         return this.removeKeepingFocus(message.id, () => this.dispatch({ type: 'host', message }));

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { outsideWorkspace } from '../core/editInput';
 import { FluxError } from '../core/errors';
-import { takesPixels } from '../core/models';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import type { ImageRequest } from '../core/providers/types';
 import type { Recipe } from '../core/recipe';
+import { sizeToRepeat } from '../core/recipe';
 import { plainLabel, plainText } from '../core/safeText';
 import { isInsideFolder } from '../core/workspacePath';
 import type { ReferenceAt, ReferenceIndex } from '../languageFeatures/imageReferences';
@@ -120,7 +120,7 @@ async function requestFrom(recipe: Recipe, sameSeed: boolean, image: vscode.Uri)
     ...(recipe.promptUpsampling !== undefined ? { promptUpsampling: recipe.promptUpsampling } : {}),
   };
   // FLUX.2 recorded the pixels it was sent: the same again, whatever flux.megapixels says now.
-  const size = takesPixels(recipe.model) && recipe.width && recipe.height ? `${recipe.width}x${recipe.height}` : recipe.size;
+  const size = sizeToRepeat(recipe);
   if (!recipe.source) return { request: { ...base, size: normalizeSizeFor(size, base.model) } };
   let input: EditInputFile | undefined;
   try {

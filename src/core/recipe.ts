@@ -285,6 +285,14 @@ function isRelativePath(p: string): boolean {
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
+/**
+ * The size to ask for to make a recipe or record again: the pixels FLUX.2 was sent (whatever
+ * `flux.megapixels` says now), else the size as it was asked.
+ */
+export function sizeToRepeat(made: { readonly model: string; readonly size: string; readonly width?: number; readonly height?: number }): string {
+  return takesPixels(made.model) && made.width && made.height ? `${made.width}x${made.height}` : made.size;
+}
+
 /** The PNG recipe of a record (the contract's fields). */
 export function recipeOf(record: ImageRecord): Recipe {
   const size = record.size || (record.width && record.height ? `${record.width}x${record.height}` : '1x1');

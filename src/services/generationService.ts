@@ -29,7 +29,7 @@ import { readReferences } from './editInputFile';
 import { displayPath, linkPathFor, statOrUndefined } from './imageStore';
 import { providerName } from './keys';
 import type { LinkInserter, LinkOutcome } from './linkInserter';
-import type { PlaceScope, PlaceTracker } from './places';
+import type { Place, PlaceScope, PlaceTracker } from './places';
 
 /** Where the new image's link goes, if anywhere. */
 export interface LinkPlacement {
@@ -273,8 +273,7 @@ export class GenerationService implements vscode.Disposable {
         const reservation = await reserve();
         try {
           const temp = await this.files.writeTemp(folder, bytes);
-          const text = await linkText(job.link.document, job.request.prompt, reservation.uri, anchor.offset);
-          link = await this.links.insert({ document: job.link.document, anchor, mode: job.link.mode, link: text, file: { temp, target: reservation.uri } });
+          link = await this.placeLink(job.link.document, anchor, job.link.mode, job.request.prompt, reservation.uri, { temp, target: reservation.uri });
           if (!link.linked) await this.files.commit(temp, reservation.uri);
           uri = reservation.uri;
         } finally {
@@ -314,6 +313,26 @@ export class GenerationService implements vscode.Disposable {
       // Saved, or failed in front of the person: nothing left to recover.
       if (!keep) await this.journal?.settled(journalId);
     }
+  }
+
+  /**
+   * Links an image that is a file already (the Studio's Insert) into `document` at `position`, by
+   * the step every new image's link goes in by: the document's own syntax, its path relative to
+   * the document, at a place followed while the link text is made, by the one link inserter.
+   */
+  async linkExisting(document: vscode.TextDocument, position: vscode.Position, alt: string, image: vscode.Uri, mode: PlacementMode = 'atCursor'): Promise<LinkOutcome> {
+    const places = this.places.scope();
+    try {
+      return await this.placeLink(document, places.at(document, position), mode, alt, image);
+    } finally {
+      places.dispose();
+    }
+  }
+
+  /** The link step: the link text for where `anchor` is now, put in by the link inserter (with the new file's rename, if any). */
+  private async placeLink(document: vscode.TextDocument, anchor: Place, mode: PlacementMode, alt: string, image: vscode.Uri, file?: { temp: vscode.Uri; target: vscode.Uri }): Promise<LinkOutcome> {
+    const text = await linkText(document, alt, image, anchor.offset);
+    return this.links.insert({ document, anchor, mode, link: text, ...(file ? { file } : {}) });
   }
 
   /** What the journal keeps of a job: enough to make its record again, never the key. */

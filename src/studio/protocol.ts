@@ -97,8 +97,8 @@ export interface StylesView {
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
-export type HostCommand = 'setApiKey' | 'showLog' | 'openSettings';
-export const HOST_COMMANDS: readonly HostCommand[] = ['setApiKey', 'showLog', 'openSettings'];
+export const HOST_COMMANDS = ['setApiKey', 'showLog', 'openSettings'] as const;
+export type HostCommand = (typeof HOST_COMMANDS)[number];
 
 export interface ErrorView {
   readonly message: string;
@@ -132,8 +132,8 @@ export interface FormDefaults {
  *   a draft is saved into the workspace first, so the recipe can name it).
  * - `addToStyle`: Flux: Add Image to Style… on the image's file (a saved image: a draft is not in the workspace).
  */
-export type ItemAction = 'insert' | 'copyLink' | 'reveal' | 'open' | 'variations' | 'reproduce' | 'remove' | 'save' | 'edit' | 'openSource' | 'reference' | 'addToStyle';
-export const ITEM_ACTIONS: readonly ItemAction[] = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'reference', 'addToStyle'];
+export const ITEM_ACTIONS = ['insert', 'copyLink', 'reveal', 'open', 'variations', 'reproduce', 'remove', 'save', 'edit', 'openSource', 'reference', 'addToStyle'] as const;
+export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
 /** URIs one drop may carry; only the first image is used. */
 export const MAX_DROPPED_URIS = 32;
@@ -224,6 +224,20 @@ export type HostToWebview =
   | { readonly type: 'reveal'; readonly id: string }
   /** The outcome of an item action, shown next to that item (or at the top without one). */
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly id?: string };
+
+/** Every type the host sends, checked against HostToWebview by the compiler (a new one cannot be forgotten here). */
+const HOST_TYPE_RECORD: Record<HostToWebview['type'], true> = {
+  init: true, prefill: true, costs: true, target: true, jobsStarted: true, jobProgress: true, jobDone: true, jobFailed: true,
+  formError: true, removed: true, notice: true, input: true, itemUpdated: true, reveal: true, reference: true,
+  styles: true,
+};
+const HOST_TYPES: ReadonlySet<string> = new Set(Object.keys(HOST_TYPE_RECORD));
+
+/** The webview's check on what reaches it: the host is trusted, but anything else in the window that posts is not. */
+export function isHostMessage(data: unknown): data is HostToWebview {
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && HOST_TYPES.has(type);
+}
 
 export type FormField = 'prompt' | 'model' | 'size' | 'seed' | 'count' | 'general' | 'input' | 'references' | 'style';
 

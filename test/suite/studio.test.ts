@@ -173,6 +173,25 @@ describe('Image Studio (host side)', function () {
     assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, link.length]);
   });
 
+  it('inserts through the pipeline’s link step, in the document’s own syntax (AsciiDoc under its imagesdir, reStructuredText, LaTeX)', async () => {
+    const [item] = await h.generate({ prompt: 'A lighthouse at dusk' });
+    assert.ok(item);
+    const cases: [string, string, string][] = [
+      // Asciidoctor reads the target under the imagesdir set above it (../assets is notes/../assets).
+      ['notes/studio-insert.adoc', '= Guide\n:imagesdir: pics\n\nText.\n', `image::../../assets/${nameOf(item)}[A lighthouse at dusk]`],
+      ['notes/studio-insert.rst', 'Title\n=====\n\nText.\n', `.. image:: ../assets/${nameOf(item)}\n   :alt: A lighthouse at dusk`],
+      ['notes/studio-insert.tex', 'Text.\n', `\\includegraphics[width=\\linewidth]{../assets/${nameOf(item)}}`],
+    ];
+    for (const [path, text, link] of cases) {
+      const editor = await openMarkdown(path, text);
+      const end = editor.document.positionAt(text.length);
+      editor.selection = new vscode.Selection(end, end);
+      await h.send({ type: 'item', action: 'insert', id: item.id });
+      assert.ok(editor.document.getText().includes(link), `${path}:\n${editor.document.getText()}`);
+      assert.equal(h.of('notice').at(-1)?.level, 'info', path);
+    }
+  });
+
   it('says so in the panel when there is no Markdown editor to insert into', async () => {
     const harness = new Harness(api, { accepts: () => false });
     try {

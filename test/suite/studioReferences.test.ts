@@ -100,6 +100,21 @@ describe('Image Studio: reference images (host side)', function () {
     assert.equal(fake().flux2SubmitRequests.length + fake().generationRequests.length, 0, 'nothing was sent');
   });
 
+  it('Reproduce and Variations of a FLUX.2 card made at a ratio send the pixels it recorded, not today’s megapixels', async () => {
+    const [card] = await h.generate({ ...flux2, prompt: 'a harbour at dawn', size: '3x2', seed: 7, megapixels: 0.25 });
+    assert.ok(card, h.dump());
+    const first = fake().flux2SubmitRequests[0]?.body as Record<string, unknown>;
+    assert.deepEqual([first.width, first.height], [624, 416], '0.25 MP of 3:2');
+    fake().reset();
+    // flux.megapixels is 1 by default: the card's 0.25 MP must win.
+    await h.send({ type: 'item', action: 'reproduce', id: card.id });
+    await h.send({ type: 'item', action: 'variations', id: card.id, count: 1 });
+    const again = fake().flux2SubmitRequests.map((r) => r.body as Record<string, unknown>);
+    assert.equal(again.length, 2, h.dump());
+    assert.deepEqual(again.map((b) => [b.width, b.height]), [[624, 416], [624, 416]]);
+    assert.equal(again[0]?.seed, 7, 'the same seed');
+  });
+
   it('tells the webview the provider, so the row counts against the right limit', async () => {
     await vscode.workspace.getConfiguration('flux').update('provider', 'bfl', vscode.ConfigurationTarget.Global);
     await h.send({ type: 'ready' });

@@ -13,6 +13,7 @@ import {
   RECIPE_HEAD_BYTES,
   recipeChunks,
   recipeLines,
+  sizeToRepeat,
   withRecipe,
 } from '../../src/core/recipe';
 import { JPEG_BYTES, makePng, NOT_AN_IMAGE, WEBP_BYTES } from '../fake/png';
@@ -370,5 +371,14 @@ describe('recipes: text for people and other tools', () => {
     assert.equal(parametersText(base, { width: 1392, height: 752 }), 'A red fox in fresh snow\nSeed: 42, Size: 1392x752, Model: flux-kontext-pro');
     assert.equal(parametersText({ ...base, size: '1024x768' }), 'A red fox in fresh snow\nSeed: 42, Size: 1024x768, Model: flux-kontext-pro');
     assert.equal(parametersText(base), 'A red fox in fresh snow\nSeed: 42, Model: flux-kontext-pro', 'a ratio is not a pixel size');
+  });
+});
+
+describe('sizeToRepeat', () => {
+  it('asks FLUX.2 for the pixels it was sent, whatever the ratio was; Kontext for the size as asked', () => {
+    assert.equal(sizeToRepeat({ model: 'flux-2-pro', size: '3x2', width: 624, height: 416 }), '624x416');
+    assert.equal(sizeToRepeat({ model: 'flux-2-pro', size: '3x2' }), '3x2', 'no pixels recorded');
+    assert.equal(sizeToRepeat({ model: 'flux-kontext-pro', size: '16x9', width: 1392, height: 752 }), '16x9');
+    assert.equal(sizeToRepeat({ model: 'flux-kontext-pro', size: '' }), '');
   });
 });

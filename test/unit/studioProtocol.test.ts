@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { batchSeeds, format, MAX_COUNT, MAX_PROMPT_FIELD, validateWebviewMessage } from '../../src/studio/protocol';
+import { batchSeeds, format, isHostMessage, MAX_COUNT, MAX_PROMPT_FIELD, validateWebviewMessage } from '../../src/studio/protocol';
 
 const ID = '1b4e28ba-2fa1-11d2-883f-0016d3cca427';
 const generate = { type: 'generate', prompt: 'a fox', model: 'flux-kontext-pro', size: '16x9', seed: 42, count: 2 };
@@ -77,6 +77,13 @@ describe('Studio protocol: validating what the webview sends', () => {
     for (const count of [0, MAX_COUNT + 1, 1.5, '2', null, Number.NaN]) {
       assert.equal(validateWebviewMessage({ type: 'item', action: 'variations', id: ID, count }), undefined, String(count));
     }
+  });
+});
+
+describe('Studio protocol: what the webview takes from the window', () => {
+  it('takes the host’s message types only (one list, shared with the webview)', () => {
+    for (const type of ['init', 'jobDone', 'styles', 'notice', 'reference']) assert.ok(isHostMessage({ type }), type);
+    for (const data of [{ type: 'generate' }, { type: 'toString' }, { type: 'constructor' }, { type: 1 }, {}, null, 'init', undefined]) assert.equal(isHostMessage(data), false, JSON.stringify(data));
   });
 });
 
