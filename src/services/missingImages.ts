@@ -200,7 +200,7 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
     pathStart: p.ref.pathStart,
     pathEnd: p.ref.pathEnd,
     written: p.written,
-    pathText: () => retargetPath(language, p.ref, p.retargetTo),
+    pathText: () => retargetPath(language, p.ref, p.retargetTo, vscode.Uri.joinPath(image.document.uri, '..').path),
   }));
   const [main, ...also] = places;
   const result = await generation.run({
