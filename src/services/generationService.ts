@@ -239,7 +239,7 @@ export class GenerationService implements vscode.Disposable {
       const image = await this.make(job, config, request, references, journalId);
       // Paid for and here: kept beside the journal until the file is written, so a reload or a
       // crash from now on loses nothing.
-      if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config), image.bytes, image.seed);
+      if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config, request), image.bytes, image.seed);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
@@ -316,10 +316,22 @@ export class GenerationService implements vscode.Disposable {
     }
   }
 
-  /** What the journal keeps of a job: enough to make its record again, never the key. */
-  private journalJob(job: GenerationJob, config: FluxConfig): JournalJob {
-    const { request } = job;
-    return { prompt: request.prompt, model: request.model, size: request.size ?? '', seed: request.seed, provider: job.resume?.provider ?? config.provider, ...(job.source ? { source: job.source } : {}) };
+  /**
+   * What the journal keeps of a job: enough to make its record again, never the key. `request` is
+   * the request as sent (a style's model, size, megapixels and format; its filled template).
+   */
+  private journalJob(job: GenerationJob, config: FluxConfig, request: ImageRequest): JournalJob {
+    return {
+      prompt: job.request.prompt,
+      model: request.model,
+      size: request.size ?? '',
+      seed: request.seed,
+      provider: job.resume?.provider ?? config.provider,
+      ...(job.source ? { source: job.source } : {}),
+      ...(request.megapixels !== undefined ? { megapixels: request.megapixels } : {}),
+      ...(request.outputFormat !== undefined ? { outputFormat: request.outputFormat } : {}),
+      ...(job.style ? { style: { name: job.style.name, prompt: job.style.template }, sentPrompt: request.prompt } : {}),
+    };
   }
 
   /** The image with its AI label and recipe, or its bytes as they came (Content Credentials, an unknown layout). */
@@ -423,7 +435,7 @@ export class GenerationService implements vscode.Disposable {
         log: (e) => this.logRequest(e),
         onRetry: ({ delayMs, status }) => job.onProgress?.(vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000))),
         // Accepted means paid: noted at once, so a reload from here on can fetch it again.
-        onAccepted: (task) => void this.journal?.accepted(journalId, this.journalJob(job, config), task.pollUrl),
+        onAccepted: (task) => void this.journal?.accepted(journalId, this.journalJob(job, config, request), task.pollUrl),
       };
       const chosen = providerFor(provider);
       if (resume && (!resume.pollUrl || !chosen.resume)) throw new FluxError('badRequest', vscode.l10n.t('Nothing to fetch again for this image.'));
