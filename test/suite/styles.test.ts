@@ -163,11 +163,12 @@ describe('House styles', function () {
     await openMarkdown('styled/estimate.md', '---\nflux-style: ink\n---\n\n![A red kite](img/kite.png)\n');
     const prepared = await new ImageTool(api.services).prepareInvocation({ input: { prompt: 'A heron' } });
     // As the confirmation shows it: the text's Markdown escapes taken off.
-    const shown = (prepared.confirmationMessages!.message as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    const asShown = (p: vscode.PreparedToolInvocation) => (p.confirmationMessages!.message as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    const shown = asShown(prepared);
     assert.ok(shown.includes('(flux-2-pro)'), shown);
     assert.ok(shown.includes(`Cost:** ${styled}`), shown);
     const none = await new ImageTool(api.services).prepareInvocation({ input: { prompt: 'A heron', style: 'none' } });
-    assert.ok((none.confirmationMessages!.message as vscode.MarkdownString).value.includes('(flux-kontext-pro)'));
+    assert.ok(asShown(none).includes(`(flux-kontext-pro)`) && asShown(none).includes(`Cost:** ${settings}`), asShown(none));
     const document = vscode.window.activeTextEditor!.document;
     const images = (await scanDocument(document, 'markdown', api.services.places)).missing;
     assert.equal(images.length, 1);
