@@ -4,15 +4,18 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import { FluxError, asFluxError, nextSteps } from '../core/errors';
-import type { InputImage } from '../core/providers/types';
+import type { ImageRequest, InputImage } from '../core/providers/types';
+import type { CostItem } from '../core/prices';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
 import { checkDestinationName, readToolInput, resolveInWorkspace } from '../core/toolInput';
 import type { ImageToolInput } from '../core/toolInput';
+import type { FluxConfig } from '../services/config';
 import { readConfig } from '../services/config';
 import { takesImageLinks } from '../services/constants';
 import { readEditInputFile } from '../services/editInputFile';
-import { linkText } from '../services/generationService';
-import type { GenerationJob } from '../services/generationService';
+import { jobCost, linkText, requestToSend } from '../services/generationService';
+import type { GenerationJob, JobRequest } from '../services/generationService';
+import type { ResolvedStyle } from '../services/styles';
 import { displayPath, statOrUndefined, workspaceLinkPath } from '../services/imageStore';
 import { providerName } from '../services/keys';
 import { costItem } from '../services/costs';
@@ -21,13 +24,16 @@ import { caughtError, localizedMessage } from '../ui/notifications';
 export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
   constructor(private readonly services: Services) {}
 
-  /** The confirmation names the prompt, the provider and where the file goes; outside words stay text. */
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): vscode.PreparedToolInvocation {
+  /**
+   * The confirmation names the prompt, the provider and model, where the file goes and what it
+   * costs, of the request as it will be sent (a house style's model and size); outside words stay text.
+   */
+  async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ImageToolInput>): Promise<vscode.PreparedToolInvocation> {
     const input = options.input as Partial<ImageToolInput> | undefined;
     const prompt = typeof input?.prompt === 'string' ? input.prompt.trim() : '';
     const { folder, document } = placeOfWork();
     const config = readConfig(document?.uri ?? folder?.uri);
-    const model = typeof input?.model === 'string' && input.model.trim() ? input.model.trim() : config.model;
+    const planned = await this.planned(options.input, folder, document, config);
     const where =
       typeof input?.path === 'string' && input.path.trim()
         ? input.path.trim()
@@ -41,10 +47,9 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     };
     line(vscode.l10n.t('Prompt:'), prompt.length > 300 ? `${prompt.slice(0, 300)}…` : prompt);
     if (editing) line(vscode.l10n.t('Image to edit:'), editing);
-    line(vscode.l10n.t('Provider:'), `${providerName(config.provider)} (${model})`);
+    line(vscode.l10n.t('Provider:'), `${providerName(config.provider)} (${planned.model})`);
     line(vscode.l10n.t('Saved to:'), where);
-    const size = typeof input?.size === 'string' && input.size.trim() ? input.size.trim() : config.size;
-    line(vscode.l10n.t('Cost:'), this.services.costs.estimate([costItem({ model, size, image: editing }, 1, config.megapixels)], document?.uri ?? folder?.uri).text);
+    line(vscode.l10n.t('Cost:'), this.services.costs.estimate([planned.cost], document?.uri ?? folder?.uri).text);
     return {
       invocationMessage: editing ? vscode.l10n.t('Editing an image with Flux') : vscode.l10n.t('Generating an image with Flux'),
       confirmationMessages: {
@@ -67,22 +72,46 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     }
   }
 
+  /**
+   * What the confirmation shows of the input: the model and the cost of the request as the
+   * pipeline will send it, with the style it would be made in now. Input the run will refuse is
+   * priced as it reads (the run says what is wrong).
+   */
+  private async planned(raw: unknown, folder: vscode.WorkspaceFolder | undefined, document: vscode.TextDocument | undefined, config: FluxConfig): Promise<{ model: string; cost: CostItem }> {
+    const asRead = () => {
+      const input = raw as Partial<ImageToolInput> | undefined;
+      const model = typeof input?.model === 'string' && input.model.trim() ? input.model.trim() : config.model;
+      const size = typeof input?.size === 'string' && input.size.trim() ? input.size.trim() : config.size;
+      const editing = typeof input?.image === 'string' && input.image.trim() ? input.image.trim() : undefined;
+      return { model, cost: costItem({ model, size, image: editing }, 1, config.megapixels) };
+    };
+    if (!folder) return asRead();
+    try {
+      const input = readToolInput(raw);
+      const job: JobRequest = { request: toolRequest(input, config), references: toolReferences(input, folder) };
+      const style = await this.styleOf(input, document ?? folder.uri);
+      const styled = style ? { ...job, style } : job;
+      const cost = jobCost(styled, config);
+      // The image to edit is read only when the tool runs: counted here as one more input.
+      return { model: requestToSend(styled, config).model, cost: input.image !== undefined ? { ...cost, inputs: [undefined, ...(cost.inputs ?? [])] } : cost };
+    } catch {
+      return asRead();
+    }
+  }
+
+  /** The active document's house style (or the one asked for), as it is now; an edit's instruction takes one only when asked for by name. */
+  private async styleOf(input: ImageToolInput, subject: vscode.TextDocument | vscode.Uri): Promise<ResolvedStyle | undefined> {
+    return input.image !== undefined && input.style === undefined ? undefined : this.services.styles.resolve(subject, input.style);
+  }
+
   private async run(raw: unknown, signal: AbortSignal): Promise<string> {
     const input = readToolInput(raw);
     const { folder, document } = placeOfWork();
     if (!folder) throw new FluxError('invalidInput', vscode.l10n.t('No folder is open, so there is nowhere to save the image. Open a folder, then try again.'));
     const config = readConfig(document?.uri ?? folder.uri);
     const editing = input.image !== undefined;
-    const model = normalizeModel(input.model ?? config.model);
-    const request = {
-      prompt: normalizePrompt(input.prompt),
-      model,
-      // An edit without a size keeps the input's aspect ratio.
-      size: input.size !== undefined ? normalizeSizeFor(input.size, model) : editing ? undefined : normalizeSizeFor(config.size, model),
-      seed: normalizeSeed(input.seed ?? config.seed),
-    };
-    // Inside the workspace, or refused before anything is read or sent.
-    const references = (input.references ?? []).map((r) => folder.uri.with({ path: resolveInWorkspace(folder.uri.path, r, 'image') }));
+    const request = toolRequest(input, config);
+    const references = toolReferences(input, folder);
     let target: vscode.Uri | undefined;
     if (input.path !== undefined) {
       const path = resolveInWorkspace(folder.uri.path, input.path, 'destination');
@@ -93,9 +122,7 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
       }
     }
     const source = input.image !== undefined ? await readInputImage(folder, input.image) : undefined;
-    // The active document's house style (or the one asked for), as it is now; an edit's
-    // instruction takes one only when asked for by name.
-    const style = editing && input.style === undefined ? undefined : await this.services.styles.resolve(document ?? folder.uri, input.style);
+    const style = await this.styleOf(input, document ?? folder.uri);
     const job: GenerationJob = {
       request: { ...request, ...(source ? { image: source.image } : {}) },
       scope: document?.uri ?? folder.uri,
@@ -119,6 +146,23 @@ export class ImageTool implements vscode.LanguageModelTool<ImageToolInput> {
     ];
     return lines.join('\n');
   }
+}
+
+/** The request the input asks for, before any style: its words, model, size and seed checked. */
+function toolRequest(input: ImageToolInput, config: FluxConfig): ImageRequest {
+  const model = normalizeModel(input.model ?? config.model);
+  return {
+    prompt: normalizePrompt(input.prompt),
+    model,
+    // An edit without a size keeps the input's aspect ratio.
+    size: input.size !== undefined ? normalizeSizeFor(input.size, model) : input.image !== undefined ? undefined : normalizeSizeFor(config.size, model),
+    seed: normalizeSeed(input.seed ?? config.seed),
+  };
+}
+
+/** The input's reference images: inside the workspace, or refused before anything is read or sent. */
+function toolReferences(input: ImageToolInput, folder: vscode.WorkspaceFolder): vscode.Uri[] {
+  return (input.references ?? []).map((r) => folder.uri.with({ path: resolveInWorkspace(folder.uri.path, r, 'image') }));
 }
 
 /** The active document (when it takes image links) and the workspace folder that work happens in. */

@@ -3,6 +3,7 @@
 // different times: their edits are applied one after another, each mapped through the ones before,
 // and a document changed on disk since it was read is left alone (the reference named, not guessed).
 import * as fs from 'node:fs/promises';
+import { posix } from 'node:path';
 import { retargetPath } from '../core/documents';
 import type { ImageReference } from '../core/documents/types';
 import type { TempFiles } from './files';
@@ -47,7 +48,7 @@ export class DocumentEditor {
     if (now !== state.text) return { changed: false, why: 'the document changed since it was read' };
     const at = (offset: number) => offset + state.edits.filter((e) => e.end <= offset).reduce((sum, e) => sum + e.delta, 0);
     const changes = places
-      .map((p) => ({ p, start: at(p.ref.pathStart), end: at(p.ref.pathEnd), text: retargetPath(document.language, p.ref, p.retargetTo) }))
+      .map((p) => ({ p, start: at(p.ref.pathStart), end: at(p.ref.pathEnd), text: retargetPath(document.language, p.ref, p.retargetTo, posix.dirname(`/${document.repoPath}`)) }))
       .sort((a, b) => b.start - a.start);
     let text = now;
     for (const c of changes) {

@@ -130,7 +130,7 @@ async function referenceUnderCursor(places: PlaceScope): Promise<Source | undefi
   }
   const uri = referenceTarget(document.uri, ref.path);
   places.range(document, ref.pathStart, ref.pathEnd);
-  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), retarget: (newPath) => retargetPath(language, ref, newPath) } };
+  return { uri, reference: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: text.slice(ref.pathStart, ref.pathEnd), retarget: (newPath) => retargetPath(language, ref, newPath, vscode.Uri.joinPath(document.uri, '..').path) } };
 }
 
 /** A reference's file: relative to the document's folder; `/…` from its workspace folder. Never outside the workspace. */

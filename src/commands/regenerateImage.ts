@@ -203,7 +203,7 @@ function regenerateInPlace(
     ...(references.length ? { references } : {}),
     places,
     ...(style ? { style } : {}),
-    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri)) },
+    retarget: { document, pathStart: ref.pathStart, pathEnd: ref.pathEnd, written: target.written, pathText: (uri: vscode.Uri) => retargetPath(language, ref, linkPathFor(document.uri, uri), vscode.Uri.joinPath(document.uri, '..').path) },
   });
 }
 

@@ -8,6 +8,8 @@
  * Each window (extension host) keeps its own file, rewritten as it changes; this module is the
  * file's format, pure: no `vscode`, no file system. Everything read back is untrusted.
  */
+import type { OutputFormat } from './models';
+import { OUTPUT_FORMATS } from './models';
 import type { ProviderId } from './providers/types';
 import { PROVIDER_IDS } from './providers/types';
 
@@ -34,6 +36,12 @@ export interface JournalJob {
   readonly seed: number;
   readonly provider: ProviderId;
   readonly source?: { readonly path: string; readonly sha256: string };
+  /** As sent, when not the settings' (a house style's, say): the recipe says what was made. */
+  readonly megapixels?: number;
+  readonly outputFormat?: OutputFormat;
+  /** The house style it was made in (its name and template) and the prompt sent: a recovered image's recipe keeps them. */
+  readonly style?: { readonly name: string; readonly prompt: string };
+  readonly sentPrompt?: string;
 }
 
 export interface JournalEntry {
@@ -106,7 +114,19 @@ function parseEntry(raw: unknown): JournalEntry | undefined {
   if (typeof j.provider !== 'string' || !(PROVIDER_IDS as readonly string[]).includes(j.provider)) return undefined;
   const s = j.source;
   const source = isObject(s) && isText(s.path) && typeof s.sha256 === 'string' && SHA256.test(s.sha256) ? { path: s.path, sha256: s.sha256 } : undefined;
-  const job: JournalJob = { prompt: j.prompt, model: j.model, size: j.size, seed: j.seed, provider: j.provider as ProviderId, ...(source ? { source } : {}) };
+  const st = j.style;
+  const style = isObject(st) && isText(st.name) && st.name && isText(st.prompt) ? { name: st.name, prompt: st.prompt } : undefined;
+  const job: JournalJob = {
+    prompt: j.prompt,
+    model: j.model,
+    size: j.size,
+    seed: j.seed,
+    provider: j.provider as ProviderId,
+    ...(source ? { source } : {}),
+    ...(typeof j.megapixels === 'number' && Number.isFinite(j.megapixels) && j.megapixels > 0 && j.megapixels <= 16 ? { megapixels: j.megapixels } : {}),
+    ...(typeof j.outputFormat === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(j.outputFormat) ? { outputFormat: j.outputFormat as OutputFormat } : {}),
+    ...(style ? { style, ...(isText(j.sentPrompt) && j.sentPrompt.trim() ? { sentPrompt: j.sentPrompt } : {}) } : {}),
+  };
   const t = raw.task;
   const task = isObject(t) && isText(t.pollUrl) && isTime(t.acceptedAt) && /^https?:\/\//i.test(t.pollUrl) ? { pollUrl: t.pollUrl, acceptedAt: t.acceptedAt } : undefined;
   const bytesFile = typeof raw.bytesFile === 'string' && BYTES_FILE.test(raw.bytesFile) ? raw.bytesFile : undefined;

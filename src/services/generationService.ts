@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { Costs } from './costs';
 import { costItem } from './costs';
+import type { CostItem } from '../core/prices';
 import { isInsecureRemote } from '../core/endpoint';
 import { FluxError, asFluxError, messageWithDetails, redact } from '../core/errors';
 import type { ImageRecord } from '../core/imageRecord';
@@ -227,19 +228,15 @@ export class GenerationService implements vscode.Disposable {
       const folder = job.target ? vscode.Uri.joinPath(job.target, '..') : (job.folder ?? (await this.files.outputFolder(config.outputFolder, job.scope)).folder);
       const referenceUris = styleReferences(job.references, job.style);
       const references = referenceUris.length ? await readReferences(referenceUris) : [];
-      // A file asked for by name (Missing Images, the chat tool's path) is asked of the service in
-      // that name's format, so a `.png` never holds a JPEG.
-      const named = job.target ? outputFormatOfName(job.target.path) : undefined;
-      const styled = job.style ? styledRequest(job.request, job.style) : job.request;
-      const request = prepareRequest(named ? { ...styled, outputFormat: named } : styled, config, references);
+      const request = prepareRequest(requestToSend(job, config), config, references);
       // Before anything is sent: past the month's budget, the person is asked first.
-      if (!job.approved && !(await this.costs.approve([costItem({ ...request, references }, 1, config.megapixels)], job.scope))) {
+      if (!job.approved && !(await this.costs.approve([jobCost(job, config)], job.scope))) {
         throw new FluxError('cancelled', vscode.l10n.t('Nothing was sent: you chose to stay within your monthly budget.'));
       }
       const image = await this.make(job, config, request, references, journalId);
       // Paid for and here: kept beside the journal until the file is written, so a reload or a
       // crash from now on loses nothing.
-      if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config), image.bytes, image.seed);
+      if (this.journal && !job.resume?.bytes) await this.journal.arrived(journalId, this.journalJob(job, config, request), image.bytes, image.seed);
       // Again right before writing: a folder swapped for a symbolic link meanwhile is refused too.
       if (!job.folder && !job.target) await this.files.outputFolder(config.outputFolder, job.scope);
       const extension = image.type.extension;
@@ -335,10 +332,22 @@ export class GenerationService implements vscode.Disposable {
     return this.links.insert({ document, anchor, mode, link: text, ...(file ? { file } : {}) });
   }
 
-  /** What the journal keeps of a job: enough to make its record again, never the key. */
-  private journalJob(job: GenerationJob, config: FluxConfig): JournalJob {
-    const { request } = job;
-    return { prompt: request.prompt, model: request.model, size: request.size ?? '', seed: request.seed, provider: job.resume?.provider ?? config.provider, ...(job.source ? { source: job.source } : {}) };
+  /**
+   * What the journal keeps of a job: enough to make its record again, never the key. `request` is
+   * the request as sent (a style's model, size, megapixels and format; its filled template).
+   */
+  private journalJob(job: GenerationJob, config: FluxConfig, request: ImageRequest): JournalJob {
+    return {
+      prompt: job.request.prompt,
+      model: request.model,
+      size: request.size ?? '',
+      seed: request.seed,
+      provider: job.resume?.provider ?? config.provider,
+      ...(job.source ? { source: job.source } : {}),
+      ...(request.megapixels !== undefined ? { megapixels: request.megapixels } : {}),
+      ...(request.outputFormat !== undefined ? { outputFormat: request.outputFormat } : {}),
+      ...(job.style ? { style: { name: job.style.name, prompt: job.style.template }, sentPrompt: request.prompt } : {}),
+    };
   }
 
   /** The image with its AI label and recipe, or its bytes as they came (Content Credentials, an unknown layout). */
@@ -442,7 +451,7 @@ export class GenerationService implements vscode.Disposable {
         log: (e) => this.logRequest(e),
         onRetry: ({ delayMs, status }) => job.onProgress?.(vscode.l10n.t('The service is busy ({0}); trying again in {1} s…', status, Math.ceil(delayMs / 1000))),
         // Accepted means paid: noted at once, so a reload from here on can fetch it again.
-        onAccepted: (task) => void this.journal?.accepted(journalId, this.journalJob(job, config), task.pollUrl),
+        onAccepted: (task) => void this.journal?.accepted(journalId, this.journalJob(job, config, request), task.pollUrl),
       };
       const chosen = providerFor(provider);
       if (resume && (!resume.pollUrl || !chosen.resume)) throw new FluxError('badRequest', vscode.l10n.t('Nothing to fetch again for this image.'));
@@ -509,19 +518,39 @@ export class GenerationService implements vscode.Disposable {
   }
 }
 
+/** What a job asks of the pipeline that decides what is sent (and so what it costs). */
+export type JobRequest = Pick<GenerationJob, 'request' | 'style' | 'target' | 'references'>;
+
 /**
- * The request as sent: the settings' megapixels, output format and prompt upsampling where the
- * caller did not choose (Regenerate passes the recipe's), the references' bytes, and the model's
- * limits checked (docs/CONTRACT.md, "FLUX.2 models and reference images") before any request.
+ * The request as it will be sent, but for the references' bytes: the house style's template,
+ * model, size, megapixels and format over the caller's; a file asked for by name (Missing Images,
+ * the chat tool's path) in that name's format, so a `.png` never holds a JPEG; then the settings'
+ * megapixels, output format and prompt upsampling where nobody chose (Regenerate passes the
+ * recipe's). The one answer for what is sent and for what is estimated.
+ */
+export function requestToSend(job: JobRequest, config: FluxConfig): ImageRequest {
+  const styled = job.style ? styledRequest(job.request, job.style) : job.request;
+  const named = job.target ? outputFormatOfName(job.target.path) : undefined;
+  return {
+    ...styled,
+    megapixels: styled.megapixels ?? config.megapixels,
+    outputFormat: named ?? styled.outputFormat ?? config.outputFormat,
+    promptUpsampling: styled.promptUpsampling ?? config.promptUpsampling,
+  };
+}
+
+/** What a job will cost: its request as it will be sent, with its references and its style's. */
+export function jobCost(job: JobRequest, config: FluxConfig): CostItem {
+  const request = requestToSend(job, config);
+  return costItem({ ...request, references: styleReferences(job.references, job.style) }, 1, request.megapixels);
+}
+
+/**
+ * The request as sent (see requestToSend) with the references' bytes, and the model's limits
+ * checked (docs/CONTRACT.md, "FLUX.2 models and reference images") before any request.
  */
 export function prepareRequest(request: ImageRequest, config: FluxConfig, references: readonly ReferenceFile[]): ImageRequest {
-  const prepared: ImageRequest = {
-    ...request,
-    megapixels: request.megapixels ?? config.megapixels,
-    outputFormat: request.outputFormat ?? config.outputFormat,
-    promptUpsampling: request.promptUpsampling ?? config.promptUpsampling,
-    ...(references.length ? { references: references.map((r) => r.image) } : {}),
-  };
+  const prepared: ImageRequest = { ...request, ...(references.length ? { references: references.map((r) => r.image) } : {}) };
   checkModelRequest(prepared, config.provider);
   return prepared;
 }

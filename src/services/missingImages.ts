@@ -7,7 +7,10 @@ import { FluxError } from '../core/errors';
 import { normalizeParams } from '../core/params';
 import type { PlaceScope, PlaceTracker } from './places';
 import { readConfig } from './config';
-import type { GenerationService } from './generationService';
+import type { GenerationService, JobRequest } from './generationService';
+import { jobCost } from './generationService';
+import type { CostItem } from '../core/prices';
+import { costItem } from './costs';
 import type { LinkOutcome } from './linkInserter';
 import { statOrUndefined } from './imageStore';
 import type { ResolvedStyle, StyleRegistry } from './styles';
@@ -159,22 +162,15 @@ export async function generateBatch(
   images: readonly MissingImage[],
   signal: AbortSignal,
   onDone: (done: number) => void,
-  styles?: StyleRegistry,
+  styles?: DocumentStyles,
 ): Promise<BatchOutcome> {
   const written: WrittenImage[] = [];
   const failed: BatchOutcome['failed'] = [];
   let done = 0;
-  // Each document its own house style, read once, as it is when the batch starts.
-  const styleOf = new Map<vscode.TextDocument, Promise<ResolvedStyle | undefined>>();
-  const documentStyle = (document: vscode.TextDocument) => {
-    let style = styleOf.get(document);
-    if (!style) styleOf.set(document, (style = styles ? styles.resolve(document) : Promise.resolve(undefined)));
-    return style;
-  };
   await Promise.all(
     images.map(async (image) => {
       try {
-        written.push(await generateOne(generation, log, image, signal, await documentStyle(image.document)));
+        written.push(await generateOne(generation, log, image, signal, await styles?.of(image.document)));
       } catch (error) {
         failed.push({ image, error });
       } finally {
@@ -188,10 +184,58 @@ export async function generateBatch(
   return { written, failed };
 }
 
-async function generateOne(generation: GenerationService, log: vscode.LogOutputChannel, image: MissingImage, signal: AbortSignal, style: ResolvedStyle | undefined): Promise<WrittenImage> {
-  if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+/**
+ * Each document's house style, read once, as it is when the batch starts: the pick's estimate and
+ * the batch use the same. A style that cannot be used fails its document's images, with its reason.
+ */
+export class DocumentStyles {
+  private readonly styles = new Map<vscode.TextDocument, Promise<ResolvedStyle | undefined>>();
+  private readonly read = new Map<vscode.TextDocument, ResolvedStyle | undefined>();
+
+  constructor(private readonly registry: StyleRegistry | undefined) {}
+
+  of(document: vscode.TextDocument): Promise<ResolvedStyle | undefined> {
+    let style = this.styles.get(document);
+    if (!style) {
+      style = this.registry ? this.registry.resolve(document) : Promise.resolve(undefined);
+      this.styles.set(document, style);
+      style.then((s) => this.read.set(document, s), () => undefined);
+    }
+    return style;
+  }
+
+  /** Every document of `images` read (a style that cannot be used is left for the batch to say). */
+  async load(images: readonly MissingImage[]): Promise<void> {
+    await Promise.all([...new Set(images.map((i) => i.document))].map((d) => this.of(d).catch(() => undefined)));
+  }
+
+  /** The style read for `document`, once `load` or `of` has read it; undefined for none or not usable. */
+  known(document: vscode.TextDocument): ResolvedStyle | undefined {
+    return this.read.get(document);
+  }
+}
+
+/** What the pipeline is asked for one missing image: the same for the estimate and the run. */
+export function missingJob(image: MissingImage, style: ResolvedStyle | undefined): JobRequest & { readonly target: vscode.Uri } {
   const config = readConfig(image.document.uri);
   const request = normalizeParams({ prompt: image.prompt, model: config.model, size: config.size, seed: config.seed });
+  return { request, target: image.target, ...(style ? { style } : {}) };
+}
+
+/** What one missing image will cost, made with its document's settings and style, as it will be sent. */
+export function missingCost(image: MissingImage, styles: DocumentStyles): CostItem {
+  const config = readConfig(image.document.uri);
+  try {
+    return jobCost(missingJob(image, styles.known(image.document)), config);
+  } catch {
+    // Settings the run will refuse anyway: priced as they read.
+    return costItem(config, 1, config.megapixels);
+  }
+}
+
+async function generateOne(generation: GenerationService, log: vscode.LogOutputChannel, image: MissingImage, signal: AbortSignal, style: ResolvedStyle | undefined): Promise<WrittenImage> {
+  if (signal.aborted) throw new FluxError('cancelled', vscode.l10n.t('Cancelled. Nothing was saved.'));
+  const { request, target } = missingJob(image, style);
   const { language } = image;
   const { retargetPath } = await import('../core/documents');
   // Every reference to change: this one (`x.jpg` → `x.png`) and others in the document naming the same file.
@@ -200,13 +244,13 @@ async function generateOne(generation: GenerationService, log: vscode.LogOutputC
     pathStart: p.ref.pathStart,
     pathEnd: p.ref.pathEnd,
     written: p.written,
-    pathText: () => retargetPath(language, p.ref, p.retargetTo),
+    pathText: () => retargetPath(language, p.ref, p.retargetTo, vscode.Uri.joinPath(image.document.uri, '..').path),
   }));
   const [main, ...also] = places;
   const result = await generation.run({
     request,
     scope: image.document.uri,
-    target: image.target,
+    target,
     // The batch was agreed against the budget once, before the first request.
     approved: true,
     places: image.places,

@@ -7,6 +7,7 @@ import { readImageMeta } from '../core/imageMeta';
 import { outputFolderSegments } from '../core/outputFolder';
 import { readConfig } from './config';
 import type { GenerationService } from './generationService';
+import { recordedStyle } from './generationService';
 import type { TaskJournal } from './journal';
 
 /** What a recovery did. */
@@ -108,8 +109,18 @@ export class Recovery {
   /** Through the one pipeline: polled again, or the bytes as kept; a draft marked Recovered. */
   private async deliver(entry: JournalEntry, bytes: Uint8Array | undefined): Promise<void> {
     const { job } = entry;
+    const style = recordedStyle(job);
     await this.generation.run({
-      request: { prompt: job.prompt, model: job.model, size: job.size || undefined, seed: job.seed },
+      request: {
+        prompt: job.prompt,
+        model: job.model,
+        size: job.size || undefined,
+        seed: job.seed,
+        ...(job.megapixels !== undefined ? { megapixels: job.megapixels } : {}),
+        ...(job.outputFormat !== undefined ? { outputFormat: job.outputFormat } : {}),
+      },
+      // Its house style as it was sent: the recipe keeps the style and the prompt sent.
+      ...(style ? { style } : {}),
       folder: this.draftsFolder,
       // Paid for already: no budget question.
       approved: true,

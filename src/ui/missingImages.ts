@@ -4,10 +4,9 @@ import { plainLabel, plainText } from '../core/safeText';
 import type { Services } from '../services/services';
 import { sizeLabel } from '../core/sizeText';
 import { readConfig } from '../services/config';
-import { costItem } from '../services/costs';
 import { providerName } from '../services/keys';
 import type { BatchOutcome, DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
-import { disposeScans, generateBatch, rescanFailed } from '../services/missingImages';
+import { DocumentStyles, disposeScans, generateBatch, missingCost, rescanFailed } from '../services/missingImages';
 import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showDetails } from './details';
@@ -55,11 +54,14 @@ async function generateScanned(services: Services, scans: readonly DocumentScan[
     void showInformation(plainText([none, skippedSentence(skipped)].filter(Boolean).join(' ')));
     return nothing;
   }
-  const chosen = options.pick ? await pick(services, all, options.workspace) : all;
+  // Each document's style, read once before the pick: its estimate is of what will be sent.
+  const styles = new DocumentStyles(services.styles);
+  await styles.load(all);
+  const chosen = options.pick ? await pick(services, all, options.workspace, styles) : all;
   if (!chosen?.length) return nothing;
   // One question for the whole batch, before anything is sent.
-  if (!(await services.costs.approve(chosen.map((image) => missingCost(image)), chosen[0]?.document.uri))) return nothing;
-  const outcome = await run(services, chosen);
+  if (!(await services.costs.approve(chosen.map((image) => missingCost(image, styles)), chosen[0]?.document.uri))) return nothing;
+  const outcome = await run(services, chosen, styles);
   const result: MissingImagesResult = {
     written: outcome.written.map((w) => w.uri),
     failed: outcome.failed.map((f) => ({ path: workspacePath(f.image.target), message: localizedMessage(f.error) })),
@@ -74,7 +76,7 @@ async function retryFailed(services: Services, failed: readonly MissingImage[], 
   return generateMissingImages(services, await rescanFailed(failed, services.places), { ...options, pick: false });
 }
 
-async function pick(services: Services, all: readonly MissingImage[], grouped: boolean): Promise<MissingImage[] | undefined> {
+async function pick(services: Services, all: readonly MissingImage[], grouped: boolean, styles: DocumentStyles): Promise<MissingImage[] | undefined> {
   type Item = vscode.QuickPickItem & { image?: MissingImage };
   const items: Item[] = [];
   let last: vscode.TextDocument | undefined;
@@ -99,7 +101,7 @@ async function pick(services: Services, all: readonly MissingImage[], grouped: b
   // The title says what the images picked would cost, and follows every tick.
   const retitle = () => {
     const chosen = qp.selectedItems.flatMap((i) => (i.image ? [i.image] : []));
-    qp.title = vscode.l10n.t('{0}: {1} images, {2}', name, chosen.length, missingEstimate(services, chosen).text);
+    qp.title = vscode.l10n.t('{0}: {1} images, {2}', name, chosen.length, missingImagesEstimate(services, chosen, styles).text);
   };
   retitle();
   try {
@@ -117,9 +119,9 @@ async function pick(services: Services, all: readonly MissingImage[], grouped: b
   }
 }
 
-/** What making these images would cost, each with its own document's settings. */
-function missingEstimate(services: Services, images: readonly MissingImage[]) {
-  return services.costs.estimate(images.map((image) => missingCost(image)), images[0]?.document.uri);
+/** What making these images would cost, each with its own document's settings and style. */
+export function missingImagesEstimate(services: Services, images: readonly MissingImage[], styles: DocumentStyles) {
+  return services.costs.estimate(images.map((image) => missingCost(image, styles)), images[0]?.document.uri);
 }
 
 /** How many, and with what: model, size and provider from the settings of the first document. */
@@ -129,7 +131,7 @@ function pickPlaceholder(all: readonly MissingImage[]): string {
   return vscode.l10n.t('{0} missing images ({1}): uncheck those to leave alone, then press Enter', all.length, recipe);
 }
 
-async function run(services: Services, images: readonly MissingImage[]): Promise<Outcome> {
+async function run(services: Services, images: readonly MissingImage[], styles: DocumentStyles): Promise<Outcome> {
   let cancelled = false;
   const batch = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Generate Missing Images'), cancellable: true },
@@ -143,7 +145,7 @@ async function run(services: Services, images: readonly MissingImage[]): Promise
       try {
         return await generateBatch(services.generation, services.log, images, controller.signal, (done) =>
           progress.report({ message: vscode.l10n.t('{0} of {1}', done, images.length), increment: 100 / images.length }),
-          services.styles,
+          styles,
         );
       } finally {
         sub.dispose();
@@ -236,10 +238,4 @@ function reasonText(reason: SkippedReference['reason']): string {
 /** Workspace-relative (the folder's name first only in a multi-root workspace). */
 function workspacePath(uri: vscode.Uri): string {
   return vscode.workspace.asRelativePath(uri);
-}
-
-/** One missing image's cost, by its own document's settings. */
-function missingCost(image: MissingImage) {
-  const config = readConfig(image.document.uri);
-  return costItem(config, 1, config.megapixels);
 }

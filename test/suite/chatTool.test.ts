@@ -59,7 +59,7 @@ describe('Chat tool flux_generate_image', function () {
 
   it('asks to confirm with the prompt (as text), the provider and the destination', async () => {
     const tool = new ImageTool((await testingApi()).services);
-    const prepared = tool.prepareInvocation({ input: { prompt: 'a fox [click](command:flux.clearApiKey) **bold**', path: 'pictures/fox.png' } });
+    const prepared = await tool.prepareInvocation({ input: { prompt: 'a fox [click](command:flux.clearApiKey) **bold**', path: 'pictures/fox.png' } });
     const message = prepared.confirmationMessages?.message;
     assert.ok(message instanceof vscode.MarkdownString);
     assert.match(prepared.confirmationMessages!.title, /Generate an image with Flux/);
@@ -72,7 +72,7 @@ describe('Chat tool flux_generate_image', function () {
     // The prompt is escaped text: it can form no link, command or emphasis.
     assert.ok(!message.value.includes('[click](command:'), message.value);
     assert.ok(!message.value.includes('**bold**'), message.value);
-    const toOutput = tool.prepareInvocation({ input: { prompt: 'a fox' } });
+    const toOutput = await tool.prepareInvocation({ input: { prompt: 'a fox' } });
     assert.match(asShown(toOutput.confirmationMessages!.message as vscode.MarkdownString), /output folder \(assets\)/);
   });
 

@@ -65,6 +65,35 @@ describe('Recovery after VS Code stops', function () {
     assert.equal((await recovery.run()).recovered, 0);
   });
 
+  it('a recovered image made in a house style keeps its style, the prompt sent and the style\'s model in its recipe', async () => {
+    const api = await testingApi();
+    const { journal, recovery, services } = api;
+    fake().enqueueBfl({ kind: 'pending' });
+    const controller = new AbortController();
+    const style = { name: 'ink', template: 'Ink drawing of {prompt}, white ground', model: 'flux-2-pro', size: '1x1' };
+    // The settings' model is another: the style's is what was sent, and what is fetched again.
+    const running = services.generation.run({ request: { prompt: 'A quiet harbour', model: 'flux-kontext-pro', size: '16x9', seed: 9 }, style, signal: controller.signal, approved: true });
+    await waitFor('the accepted task in the journal', async () => journal.size === 1 && (await journalFiles(journal.folder)).length === 1);
+    const [name] = await journalFiles(journal.folder);
+    const written = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(journal.folder, name!)))) as { pid: number; entries: { id: string }[] };
+    controller.abort();
+    await running.catch(() => undefined);
+    written.pid = GONE_PID;
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(journal.folder, 'window-stopped-2.json'), new TextEncoder().encode(JSON.stringify(written)));
+    await journal.settled(written.entries[0]!.id);
+    await waitFor('this window to let go of its own entry', async () => journal.size === 0 && (await journalFiles(journal.folder)).length === 1);
+    assert.equal(fake().finishBflTasks(), 1);
+    assert.equal((await recovery.run()).recovered, 1);
+    const entry = services.history.list().find((e) => e.prompt === 'A quiet harbour');
+    assert.ok(entry, 'in the history');
+    assert.equal(entry.recovered, true);
+    assert.equal(entry.model, 'flux-2-pro');
+    assert.equal(entry.size, '1x1');
+    assert.deepEqual(entry.style, { name: 'ink', prompt: 'Ink drawing of {prompt}, white ground' });
+    assert.equal(entry.sentPrompt, 'Ink drawing of A quiet harbour, white ground');
+    assert.deepEqual(await journalFiles(journal.folder), [], 'the journal is empty');
+  });
+
   it('a task the service says is gone, and one older than its ten minutes, are dropped with a line in the log', async () => {
     const { journal, recovery } = await testingApi();
     const job = { prompt: 'A gone task', model: 'flux-2-pro', size: '1x1', seed: -1, provider: 'dmxapi' };

@@ -7,8 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { generateBatch, scanDocument } from '../../src/services/missingImages';
+import { DocumentStyles, generateBatch, scanDocument } from '../../src/services/missingImages';
 import { makePng } from '../fake/png';
+import { ImageTool } from '../../src/chat/imageTool';
+import { costItem } from '../../src/core/prices';
+import { missingImagesEstimate } from '../../src/ui/missingImages';
 import { closeAllEditors, fakeServiceForSuite, openMarkdown, removeFolder, selectLine, testingApi, waitFor, workspaceRoot } from './helpers';
 
 const INK = makePng(24, 16, { seed: 7 });
@@ -124,7 +127,7 @@ describe('House styles', function () {
     const api = await testingApi();
     const images = [...(await scanDocument(inked.document, 'markdown', api.services.places)).missing, ...(await scanDocument(plain.document, 'markdown', api.services.places)).missing];
     assert.equal(images.length, 2);
-    const outcome = await generateBatch(api.services.generation, api.services.log, images, new AbortController().signal, () => undefined, api.services.styles);
+    const outcome = await generateBatch(api.services.generation, api.services.log, images, new AbortController().signal, () => undefined, new DocumentStyles(api.services.styles));
     assert.equal(outcome.failed.length, 0, String(outcome.failed[0]?.error));
     const prompts = submits(fake()).map((b) => [b.prompt, b.input_image !== undefined]).sort();
     assert.deepEqual(prompts, [
@@ -149,6 +152,30 @@ describe('House styles', function () {
       ['A heron. Loose ink sketch, cream paper', 'A heron, flat colours, no outlines', 'A heron'],
     );
     assert.equal(submits(fake())[0]?.input_image, b64(INK));
+  });
+
+  it('estimates what will be sent: the style’s model, size, megapixels and references, in the chat tool’s confirmation and the Missing Images pick', async () => {
+    const api = await testingApi();
+    // What the ink style sends: flux-2-pro, 3x2 at 0.25 MP, with one reference image.
+    const styled = api.services.costs.estimate([costItem({ model: 'flux-2-pro', size: '3x2', references: [INK] }, 1, 0.25)]).text;
+    const settings = api.services.costs.estimate([costItem({ model: 'flux-kontext-pro', size: '1x1' }, 1, 1)]).text;
+    assert.notEqual(styled, settings, 'the test tells the two apart');
+    await openMarkdown('styled/estimate.md', '---\nflux-style: ink\n---\n\n![A red kite](img/kite.png)\n');
+    const prepared = await new ImageTool(api.services).prepareInvocation({ input: { prompt: 'A heron' } });
+    // As the confirmation shows it: the text's Markdown escapes taken off.
+    const asShown = (p: vscode.PreparedToolInvocation) => (p.confirmationMessages!.message as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    const shown = asShown(prepared);
+    assert.ok(shown.includes('(flux-2-pro)'), shown);
+    assert.ok(shown.includes(`Cost:** ${styled}`), shown);
+    const none = await new ImageTool(api.services).prepareInvocation({ input: { prompt: 'A heron', style: 'none' } });
+    assert.ok(asShown(none).includes(`(flux-kontext-pro)`) && asShown(none).includes(`Cost:** ${settings}`), asShown(none));
+    const document = vscode.window.activeTextEditor!.document;
+    const images = (await scanDocument(document, 'markdown', api.services.places)).missing;
+    assert.equal(images.length, 1);
+    const styles = new DocumentStyles(api.services.styles);
+    await styles.load(images);
+    assert.equal(missingImagesEstimate(api.services, images, styles).text, styled);
+    assert.equal(fake().requests.filter((r) => r.method === 'POST').length, 0, 'nothing sent');
   });
 
   it('bad input names the file and the style, and sends nothing', async () => {

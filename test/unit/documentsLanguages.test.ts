@@ -116,8 +116,30 @@ describe('AsciiDoc image references', () => {
     const under = ':imagesdir: pics\n\nimage::a.png[A]\n';
     const [ref] = readImageReferences(under, 'asciidoc');
     for (const target of ['pics/new.png', 'other/new.png']) {
-      const edited = under.slice(0, ref!.pathStart) + retargetPath('asciidoc', ref!, target) + under.slice(ref!.pathEnd);
+      const edited = under.slice(0, ref!.pathStart) + retargetPath('asciidoc', ref!, target, '/docs') + under.slice(ref!.pathEnd);
       assert.equal(readImageReferences(edited, 'asciidoc')[0]!.path, target, edited);
+    }
+  });
+  it('retargets an AsciiDoc path under an imagesdir that climbs out of the document’s folder (../images)', () => {
+    // docs/guide.adoc; Asciidoctor reads image::street.jpg[] as docs/../images/street.jpg
+    const folder = '/repo/docs';
+    const text = ':imagesdir: ../images\n\nimage::street.jpg[A street]\n';
+    const [ref] = readImageReferences(text, 'asciidoc');
+    assert.equal(ref!.path, '../images/street.jpg');
+    const cases: [string, string][] = [
+      ['../images/street.png', 'street.png'],
+      // an edit's output folder next to the document, a subfolder, another folder of the repository
+      ['images/street-edit.png', '../docs/images/street-edit.png'],
+      ['street.png', '../docs/street.png'],
+      ['../shared/pics/street.png', '../shared/pics/street.png'],
+    ];
+    for (const [target, written] of cases) {
+      const path = retargetPath('asciidoc', ref!, target, folder);
+      assert.equal(path, written, target);
+      const edited = text.slice(0, ref!.pathStart) + path + text.slice(ref!.pathEnd);
+      const [after] = readImageReferences(edited, 'asciidoc');
+      // Where Asciidoctor looks is where the file is.
+      assert.equal(posix.join(folder, after!.path), posix.join(folder, target), edited);
     }
   });
   it('a new AsciiDoc link is written under the imagesdir set above it, so Asciidoctor finds the file', () => {
@@ -206,7 +228,7 @@ describe('links written and read back in every language', () => {
         assert.equal(ref!.alt, alt, link);
         assert.ok(text.slice(ref!.start, ref!.end).startsWith(link.split('\n')[0]!), link);
         const target = 'new folder/新しい (2).png';
-        const edited = text.slice(0, ref!.pathStart) + retargetPath(language, ref!, target) + text.slice(ref!.pathEnd);
+        const edited = text.slice(0, ref!.pathStart) + retargetPath(language, ref!, target, '/docs') + text.slice(ref!.pathEnd);
         const [after] = readImageReferences(edited, language);
         assert.equal(after!.path, target, edited);
         assert.equal(after!.alt, alt, edited);

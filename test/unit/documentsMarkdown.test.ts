@@ -128,7 +128,7 @@ describe('Markdown image references', () => {
       const refs = read(text);
       let edited = text;
       for (const ref of [...refs].sort((x, y) => y.pathStart - x.pathStart)) {
-        edited = edited.slice(0, ref.pathStart) + retargetPath('markdown', ref, newPath) + edited.slice(ref.pathEnd);
+        edited = edited.slice(0, ref.pathStart) + retargetPath('markdown', ref, newPath, '/docs') + edited.slice(ref.pathEnd);
       }
       const after = read(edited);
       assert.deepEqual(after.map((r) => r.path), [newPath, newPath, newPath, newPath], edited);
@@ -143,7 +143,7 @@ describe('Markdown image references', () => {
       { whole: '![b ![inner](in.png) c](out.png)', written: 'out.png', path: 'out.png', alt: 'b inner c', kind: 'inline' },
     ]);
     const ref = read(text)[0]!;
-    const edited = text.slice(0, ref.pathStart) + retargetPath('markdown', ref, 'new.png') + text.slice(ref.pathEnd);
+    const edited = text.slice(0, ref.pathStart) + retargetPath('markdown', ref, 'new.png', '/docs') + text.slice(ref.pathEnd);
     assert.equal(edited, 'See ![a [link](http://x.org/y) here](new.png "t") and ![b ![inner](in.png) c](out.png).\n');
   });
 });

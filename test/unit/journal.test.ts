@@ -13,6 +13,13 @@ const file: JournalFile = {
   entries: [
     { id: 'a1', startedAt: NOW - 5000, job, task: { pollUrl: 'https://www.dmxapi.cn/flux/v1/get_result?id=abc', acceptedAt: NOW - 4000 } },
     { id: 'b2', startedAt: NOW - 3000, job: { ...job, provider: 'bfl', size: '', source: { path: 'pics/a.png', sha256: 'f'.repeat(64) } }, bytesFile: 'b2.bin', seed: 12 },
+    // made in a house style: its name, template and the prompt sent, and the style's format and megapixels
+    {
+      id: 'c3',
+      startedAt: NOW - 2000,
+      job: { ...job, megapixels: 2, outputFormat: 'jpeg', style: { name: 'ink', prompt: 'Ink drawing of {prompt}, white ground' }, sentPrompt: 'Ink drawing of A lantern in the fog, white ground' },
+      bytesFile: 'c3.bin',
+    },
   ],
 };
 
@@ -34,10 +41,10 @@ describe('journal of paid work in flight', () => {
   it('refuses what is not a journal and drops entries that are not whole', () => {
     for (const bad of ['', 'null', '[]', '{"version":2,"pid":1,"heartbeat":1,"entries":[]}', serializeJournal({ ...file, pid: 0 })]) assert.equal(parseJournal(bad), undefined, bad);
     const mixed = JSON.parse(serializeJournal(file)) as { entries: unknown[] };
-    mixed.entries.push({ id: '../../etc', startedAt: NOW, job }, { id: 'c3', startedAt: NOW, job: { ...job, provider: 'other' } }, { id: 'd4', startedAt: NOW, job, bytesFile: '../x.bin' });
+    mixed.entries.push({ id: '../../etc', startedAt: NOW, job }, { id: 'c9', startedAt: NOW, job: { ...job, provider: 'other' } }, { id: 'd4', startedAt: NOW, job, bytesFile: '../x.bin' });
     const read = parseJournal(JSON.stringify(mixed))!;
-    assert.deepEqual(read.entries.map((e) => e.id), ['a1', 'b2', 'd4']);
-    assert.equal(read.entries[2]!.bytesFile, undefined, 'a bytes file outside the journal folder is not read');
+    assert.deepEqual(read.entries.map((e) => e.id), ['a1', 'b2', 'c3', 'd4']);
+    assert.equal(read.entries[3]!.bytesFile, undefined, 'a bytes file outside the journal folder is not read');
     const notHttp = JSON.parse(serializeJournal(file)) as { entries: { task?: { pollUrl: string } }[] };
     notHttp.entries[0]!.task!.pollUrl = 'file:///etc/passwd';
     assert.equal(parseJournal(JSON.stringify(notHttp))!.entries[0]!.task, undefined);

@@ -52,4 +52,12 @@ describe('localization', () => {
     const manifest = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
     for (const m of manifest.matchAll(/"%([\w.]+)%"/g)) assert.ok(en[m[1]!], `package.json uses %${m[1]}% but package.nls.json lacks it`);
   });
+
+  it('calls a house style one thing in zh-cn: 风格, never 样式', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const zh = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const styled = Object.entries({ ...bundle, ...zh }).filter(([, text]) => /风格/.test(text));
+    assert.ok(styled.length > 5, 'no house style strings found: the check is broken');
+    assert.deepEqual(Object.entries({ ...bundle, ...zh }).filter(([, text]) => /样式/.test(text)).map(([key]) => key), []);
+  });
 });

@@ -247,16 +247,6 @@ function scanAsciidoc(text: string, until: number): { refs: ImageReference[]; sk
   return { refs, skipped, attributes };
 }
 
-/** `path` (relative to the document) as written relative to `base` (also relative to the document). */
-export function relativeTo(base: string, path: string): string {
-  if (!base || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\//.test(path)) return path;
-  const from = base.split('/').filter((p) => p && p !== '.');
-  const to = path.split('/').filter((p) => p !== '.');
-  let same = 0;
-  while (same < from.length && same < to.length - 1 && from[same] === to[same]) same++;
-  return [...from.slice(same).map(() => '..'), ...to.slice(same)].join('/');
-}
-
 /** The path as a macro target; Asciidoctor cannot read a target with `[` or a line break in it. */
 export function asciidocPath(path: string): string {
   if (/[[\]\r\n]/.test(path) || path.trim() !== path || !path) {

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { altText, encodeLinkPath } from '../markdown';
-import { asciidocImageLink, asciidocImagesDirAt, asciidocPath, readAsciidoc, relativeTo } from './asciidoc';
+import { asciidocImageLink, asciidocImagesDirAt, asciidocPath, readAsciidoc } from './asciidoc';
 import { asciidocBlocks } from './asciidocBlocks';
 import type { BlockModel } from './blocks';
 import { htmlImageLink, htmlPath, scanImgTags } from './html';
@@ -29,8 +29,8 @@ interface LanguageSyntax {
   read(text: string): { refs: ImageReference[]; skipped: readonly SkippedReference[] };
   /** A new link; throws a FluxError (`invalidInput`) for a path the syntax cannot hold. `at`: where in which text it goes. */
   link(alt: string, path: string, at?: LinkContext): string;
-  /** The text that replaces `ref.pathStart..ref.pathEnd` for `newPath`. */
-  retarget(ref: ImageReference, newPath: string): string;
+  /** The text that replaces `ref.pathStart..ref.pathEnd` for `newPath`; `folder` is the document's (a `/` path). */
+  retarget(ref: ImageReference, newPath: string, folder: string): string;
   /** Its block model for placement (`text` is `lines` joined with `\n`); Markdown's is placement's own (markdown-it). */
   blocks?(lines: readonly string[], text: string): BlockModel;
 }
@@ -66,7 +66,8 @@ const SYNTAX: Readonly<Record<DocumentLanguage, LanguageSyntax>> = {
     read: readAsciidoc,
     // Asciidoctor reads a relative target under the `imagesdir` set above it.
     link: (alt, path, at) => asciidocImageLink(alt, at ? underImagesDir(asciidocImagesDirAt(at.text, at.offset), path, at.folder) : path),
-    retarget: (ref, newPath) => asciidocPath(relativeTo(ref.base ?? '', newPath)),
+    // Under an `imagesdir` that climbs out (`../images`), only the document's folder says the way back.
+    retarget: (ref, newPath, folder) => asciidocPath(/^[a-zA-Z][a-zA-Z0-9+.-]*:|^\//.test(newPath) ? newPath : underImagesDir(ref.base, newPath, folder)),
     blocks: asciidocBlocks,
   },
   latex: { read: (text) => ({ refs: readLatexImages(text), skipped: none }), link: (_alt, path) => latexImageLink(path), retarget: (_ref, newPath) => latexPath(newPath), blocks: latexBlocks },
@@ -121,8 +122,8 @@ function angleBracketPath(path: string): string {
  * (relative to the document, `/` separators), valid inside the reference's delimiters and in the
  * encoding its language reads. For a Markdown reference-style image this rewrites the definition,
  * so every image that uses the same label follows. An AsciiDoc path under `imagesdir` is written
- * relative to it.
+ * relative to it, through the document's `folder` (a `/` path) when the imagesdir climbs out of it.
  */
-export function retargetPath(language: DocumentLanguage, ref: ImageReference, newPath: string): string {
-  return SYNTAX[language].retarget(ref, newPath);
+export function retargetPath(language: DocumentLanguage, ref: ImageReference, newPath: string, folder: string): string {
+  return SYNTAX[language].retarget(ref, newPath, folder);
 }
