@@ -6,7 +6,8 @@ import { sizeLabel } from '../core/sizeText';
 import { readConfig } from '../services/config';
 import { providerName } from '../services/keys';
 import type { BatchOutcome, DocumentScan, MissingImage, SkippedReference } from '../services/missingImages';
-import { DocumentStyles, disposeScans, generateBatch, missingCost, rescanFailed } from '../services/missingImages';
+import { DocumentStyles, disposeScans, generateBatch, missingCost, missingJob, rescanFailed } from '../services/missingImages';
+import { requestToSend } from '../services/generationService';
 import { whyNotLinked } from './generate';
 import { localizedMessage } from './notifications';
 import { showDetails } from './details';
@@ -87,15 +88,17 @@ async function pick(services: Services, all: readonly MissingImage[], grouped: b
     }
     // Alt text and paths come from the document: plain labels, never icons.
     // A `street.jpg` becomes `street.png`: said before anything is spent, on the item itself.
-    const rewrite = image.retargetTo ? { detail: plainLabel(vscode.l10n.t('The reference {0} will be changed to {1}: the service answers PNG.', image.written, image.retargetTo)) } : {};
-    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), ...rewrite, picked: true, image });
+    // On a line of its own, so it is read whole: what will be sent for it, and a reference it rewrites.
+    const rewrite = image.retargetTo ? vscode.l10n.t('The reference {0} will be changed to {1}: the service answers PNG.', image.written, image.retargetTo) : undefined;
+    const detail = plainLabel([sentLine(image, styles), rewrite].filter(Boolean).join(' — '));
+    items.push({ label: plainLabel(image.prompt), description: plainLabel(workspacePath(image.target)), detail, picked: true, image });
   }
   const name = grouped ? vscode.l10n.t('Flux: Generate Missing Images in Workspace') : vscode.l10n.t('Flux: Generate Missing Images');
   const qp = vscode.window.createQuickPick<Item>();
   qp.canSelectMany = true;
   qp.ignoreFocusOut = true;
   qp.matchOnDescription = true;
-  qp.placeholder = pickPlaceholder(all);
+  qp.placeholder = vscode.l10n.t('Uncheck the images to leave alone, then press Enter');
   qp.items = items;
   qp.selectedItems = items.filter((i) => i.image);
   // The title says what the images picked would cost, and follows every tick.
@@ -125,10 +128,14 @@ export function missingImagesEstimate(services: Services, images: readonly Missi
 }
 
 /** How many, and with what: model, size and provider from the settings of the first document. */
-function pickPlaceholder(all: readonly MissingImage[]): string {
-  const config = readConfig(all[0]?.document.uri);
-  const recipe = `${config.model} · ${sizeLabel(config.size)} · ${providerName(config.provider)}`;
-  return vscode.l10n.t('{0} missing images ({1}): uncheck those to leave alone, then press Enter', all.length, recipe);
+/** What will be sent for `image`: model · size · provider, and its document's style (as the run sends it). */
+function sentLine(image: MissingImage, styles: DocumentStyles): string {
+  const config = readConfig(image.document.uri);
+  const style = styles.known(image.document);
+  const request = requestToSend(missingJob(image, style), config);
+  const parts = [request.model, sizeLabel(request.size ?? config.size), providerName(config.provider)];
+  if (style) parts.push(vscode.l10n.t('style {0}', style.name));
+  return parts.join(' · ');
 }
 
 async function run(services: Services, images: readonly MissingImage[], styles: DocumentStyles): Promise<Outcome> {

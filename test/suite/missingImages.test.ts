@@ -220,9 +220,13 @@ describe('Generate Missing Images', function () {
         ['A fox in snow', `${DIR}/img/fox.png`, true],
       ],
     );
-    // What it will do: the model, size and provider, and which reference will be rewritten.
-    assert.match(stubs.placeHolder ?? '', /^3 missing images \(flux-kontext-pro · 1:1 · DMXAPI\): uncheck/);
-    assert.deepEqual(stubs.pickedFrom.map((i) => i.detail), [undefined, undefined, 'The reference img/fox.jpg will be changed to img/fox.png: the service answers PNG.']);
+    // What it will do, on each image's own line: the model, size and provider, and which reference will be rewritten.
+    assert.match(stubs.placeHolder ?? '', /^Uncheck the images to leave alone/);
+    assert.deepEqual(stubs.pickedFrom.map((i) => i.detail), [
+      'flux-kontext-pro · 1:1 · DMXAPI',
+      'flux-kontext-pro · 1:1 · DMXAPI',
+      'flux-kontext-pro · 1:1 · DMXAPI — The reference img/fox.jpg will be changed to img/fox.png: the service answers PNG.',
+    ]);
 
     const after = await listAll();
     assert.deepEqual(
