@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../core/history';
 import type { Services } from '../services/services';
+import { statOrUndefined } from '../services/imageStore';
 import type { Drafts } from './drafts';
 import type { InsertTargetTracker } from './insertTarget';
 import type { HostToWebview } from './protocol';
@@ -54,12 +55,7 @@ export function fileName(uri: vscode.Uri): string {
 }
 
 export async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
+  return (await statOrUndefined(uri)) !== undefined;
 }
 
 /** A workspace-relative path (a recipe's `source`) in the first workspace folder that has it. */
