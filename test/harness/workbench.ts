@@ -67,9 +67,9 @@ export async function closeQuickInput(page: Page): Promise<void> {
   }
 }
 
-/** The labels of the rows the quick input shows right now. */
+/** The labels of the rows the quick input shows right now (each row's first label: a row's detail line has one too). */
 export async function quickInputLabels(page: Page): Promise<string[]> {
-  return page.locator(`${quickInputRows} .label-name`).allInnerTexts();
+  return page.locator(quickInputRows).evaluateAll((rows) => rows.map((row) => (row.querySelector('.label-name') as HTMLElement | null)?.innerText ?? ''));
 }
 
 /**
