@@ -14,6 +14,18 @@ function select(editor: vscode.TextEditor, sentence: string): void {
   editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + sentence.length));
 }
 
+/** Generates from each sentence in turn while the fake holds every answer; resolves once all three are held. */
+async function startHeld(editor: vscode.TextEditor, fake: ReturnType<ReturnType<typeof fakeServiceForSuite>>): Promise<Thenable<vscode.Uri | undefined>[]> {
+  fake.hold();
+  const pending: Thenable<vscode.Uri | undefined>[] = [];
+  for (const [i, sentence] of SENTENCES.entries()) {
+    select(editor, sentence);
+    pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection'));
+    await waitFor(`request ${i + 1}`, () => fake.held === i + 1);
+  }
+  return pending;
+}
+
 describe('Work in progress and finished images', function () {
   this.timeout(60_000);
   const fake = fakeServiceForSuite();
@@ -22,13 +34,7 @@ describe('Work in progress and finished images', function () {
   it('shows one status bar item while three images are made, then one summary of the three', async () => {
     const api = await testingApi();
     const editor = await openMarkdown('notes/summary-three.md', DOC);
-    fake().hold();
-    const pending: Thenable<vscode.Uri | undefined>[] = [];
-    for (const [i, sentence] of SENTENCES.entries()) {
-      select(editor, sentence);
-      pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection'));
-      await waitFor(`request ${i + 1}`, () => fake().held === i + 1);
-    }
+    const pending = await startHeld(editor, fake());
     assert.match(api.workStatus() ?? '', /^\$\(loading~spin\) Flux: 3 images · 0:0\d$/);
     try {
       await waitFor('the time to go on', () => /^\$\(loading~spin\) Flux: 3 images · 0:0[2-9]$/.test(api.workStatus() ?? ''));
@@ -49,13 +55,7 @@ describe('Work in progress and finished images', function () {
   it('cancels one image of several from the status bar item’s list; the others are made and linked', async () => {
     const api = await testingApi();
     const editor = await openMarkdown('notes/cancel-one.md', DOC);
-    fake().hold();
-    const pending: Thenable<vscode.Uri | undefined>[] = [];
-    for (const [i, sentence] of SENTENCES.entries()) {
-      select(editor, sentence);
-      pending.push(vscode.commands.executeCommand<vscode.Uri | undefined>('flux.generateFromSelection'));
-      await waitFor(`request ${i + 1}`, () => fake().held === i + 1);
-    }
+    const pending = await startHeld(editor, fake());
     const listed = api.services.generation.inProgress();
     assert.deepEqual(listed.map((w) => w.prompt), SENTENCES);
     listed[1]!.cancel();
