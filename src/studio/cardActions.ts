@@ -95,8 +95,10 @@ export class CardActions {
         const references = this.inputs.recordedReferences(entry);
         // Variations: new random seeds, each request pays for a new picture, never the same one again.
         // The style as recorded (its template and sent prompt), never the style as it is today; the
-        // record's model, size and references already are what the style made them.
-        return this.jobs.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references, undefined, { recorded: recordedStyle(entry) });
+        // record's model, size and references already are what the style made them. So are its output
+        // format and prompt upsampling (as Regenerate sends a recipe's).
+        const made = { ...(entry.outputFormat ? { outputFormat: entry.outputFormat } : {}), ...(entry.promptUpsampling !== undefined ? { promptUpsampling: entry.promptUpsampling } : {}) };
+        return this.jobs.generate({ prompt: entry.prompt, model: entry.model, size, seed: same ? (entry.seed ?? -1) : -1 }, same ? 1 : count, input, references, undefined, { recorded: recordedStyle(entry) }, made);
       }
       case 'remove':
         return this.remove(entry, uri);

@@ -97,7 +97,7 @@ export interface StylesView {
 }
 
 /** Buttons an error may carry; the webview sends them back as `command` or `generate`. */
-export const HOST_COMMANDS = ['setApiKey', 'showLog', 'openSettings'] as const;
+export const HOST_COMMANDS = ['openAccountPage', 'setApiKey', 'showLog', 'openSettings'] as const;
 export type HostCommand = (typeof HOST_COMMANDS)[number];
 
 export interface ErrorView {
@@ -306,6 +306,7 @@ export interface WebviewStrings {
   readonly remove: string;
   readonly dismiss: string;
   readonly retry: string;
+  readonly openAccountPage: string;
   readonly setApiKey: string;
   readonly showLog: string;
   readonly openSettings: string;

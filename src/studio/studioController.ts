@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { caughtError, localizedMessage } from '../ui/notifications';
+import { readConfig } from '../services/config';
+import { accountPage, caughtError, localizedMessage } from '../ui/notifications';
 import { CardActions } from './cardActions';
 import { Drafts } from './drafts';
 import { InputImages } from './inputImages';
@@ -146,9 +147,12 @@ export class StudioController implements vscode.Disposable {
   }
 }
 
-/** The buttons of an error: Set API Key, Show Log, Open Settings. */
+/** The buttons of an error: Open Account Page, Set API Key, Show Log, Open Settings. */
 async function runCommand(command: HostCommand): Promise<void> {
   switch (command) {
+    case 'openAccountPage':
+      await vscode.env.openExternal(vscode.Uri.parse(accountPage(readConfig())));
+      return;
     case 'setApiKey':
       await vscode.commands.executeCommand('flux.setApiKey');
       return;

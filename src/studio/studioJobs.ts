@@ -7,6 +7,7 @@ import { MEGAPIXELS } from '../core/dimensions';
 import { checkModelRequest } from '../core/models';
 import type { GenerationParams } from '../core/params';
 import { normalizeModel, normalizePrompt, normalizeSeed, normalizeSizeFor } from '../core/params';
+import type { MadeWith } from '../core/imageRecord';
 import type { InputImage } from '../core/providers/types';
 import { readConfig } from '../services/config';
 import { costItem } from '../services/costs';
@@ -87,6 +88,8 @@ export class StudioJobs {
     referenceIds: readonly string[] = [],
     megapixels?: number,
     styleChoice: StyleChoice = { pick: undefined },
+    /** Reproduce and Variations: the output format and prompt upsampling as recorded, never today's settings. */
+    recorded: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'> = {},
   ): Promise<void> {
     let choice: InputChoice | undefined;
     if (inputId !== undefined) {
@@ -204,7 +207,7 @@ export class StudioJobs {
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.context.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style)));
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style, recorded)));
     this.finished();
   }
 
@@ -247,6 +250,7 @@ export class StudioJobs {
     edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined,
     flux2: { references: readonly vscode.Uri[]; megapixels?: number } = { references: [] },
     style?: JobStyle,
+    recorded: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'> = {},
   ): Promise<void> {
     const { services } = this.context.options;
     const { signal } = job.controller;
@@ -259,6 +263,8 @@ export class StudioJobs {
           seed: job.view.seed,
           ...(edit ? { image: edit.image } : {}),
           ...(flux2.megapixels !== undefined ? { megapixels: flux2.megapixels } : {}),
+          ...(recorded.outputFormat !== undefined ? { outputFormat: recorded.outputFormat } : {}),
+          ...(recorded.promptUpsampling !== undefined ? { promptUpsampling: recorded.promptUpsampling } : {}),
         },
         // The pipeline reads them again when the request leaves the queue: one changed meanwhile is sent as it is then.
         ...(flux2.references.length ? { references: flux2.references } : {}),
@@ -293,6 +299,8 @@ export function errorView(err: unknown, cancelledByUser: boolean): ErrorView {
   const e = asFluxError(err);
   const steps = nextSteps(e.kind);
   const commands: HostCommand[] = [];
+  // Out of credit: topping up on the provider's site is the next step.
+  if (steps.topUp) commands.push('openAccountPage');
   if (steps.setApiKey) commands.push('setApiKey');
   if (steps.openSettings) commands.push('openSettings');
   if (steps.showLog) commands.push('showLog');

@@ -247,6 +247,7 @@ function webviewStrings(): WebviewStrings {
     remove: t('Remove from history…'),
     dismiss: t('Dismiss'),
     retry: t('Try Again'),
+    openAccountPage: t('Open Account Page'),
     setApiKey: t('Set API Key'),
     showLog: t('Show Log'),
     openSettings: t('Open Settings'),

@@ -120,6 +120,16 @@ describe('Image Studio (host side)', function () {
     assert.equal(again.length, 1);
   });
 
+  it('out of credit: the card offers Open Account Page first, and no Try Again', async () => {
+    fake().enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' });
+    await h.generate({ prompt: 'a fox' });
+    const [failed] = h.of('jobFailed');
+    assert.ok(failed);
+    assert.equal(failed.error.kind, 'quota');
+    assert.equal(failed.error.commands[0], 'openAccountPage');
+    assert.equal(failed.error.retry, false);
+  });
+
   it('cancels every request in flight and saves nothing', async () => {
     fake().enqueue({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' });
     const running = h.generate({ count: 3 });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import { JPEG_BYTES, makePng } from '../fake/png';
-import { b64, closeAllEditors, fakeServiceForSuite, removeFolder, sha256, testingApi, workspaceRoot, writeFile } from './helpers';
+import { b64, closeAllEditors, fakeServiceForSuite, removeFolder, sha256, testingApi, unsetSetting, workspaceRoot, writeFile } from './helpers';
 import { StudioHarness as Harness } from './studioHarness';
 
 const DOG = makePng(40, 30, { seed: 5 });
@@ -100,18 +100,27 @@ describe('Image Studio: reference images (host side)', function () {
     assert.equal(fake().flux2SubmitRequests.length + fake().generationRequests.length, 0, 'nothing was sent');
   });
 
-  it('Reproduce and Variations of a FLUX.2 card made at a ratio send the pixels it recorded, not today’s megapixels', async () => {
-    const [card] = await h.generate({ ...flux2, prompt: 'a harbour at dawn', size: '3x2', seed: 7, megapixels: 0.25 });
+  it('Reproduce and Variations of a FLUX.2 card send the pixels, format and upsampling it recorded, not today’s settings', async () => {
+    const config = () => vscode.workspace.getConfiguration('flux');
+    await config().update('outputFormat', 'jpeg', vscode.ConfigurationTarget.Global);
+    await config().update('promptUpsampling', true, vscode.ConfigurationTarget.Global);
+    let card: Awaited<ReturnType<Harness['generate']>>[number] | undefined;
+    try {
+      [card] = await h.generate({ ...flux2, prompt: 'a harbour at dawn', size: '3x2', seed: 7, megapixels: 0.25 });
+      const first = fake().flux2SubmitRequests[0]?.body as Record<string, unknown>;
+      assert.deepEqual([first.width, first.height, first.output_format, first.prompt_upsampling], [624, 416, 'jpeg', true], '0.25 MP of 3:2, as set');
+    } finally {
+      await unsetSetting('flux', 'outputFormat', vscode.ConfigurationTarget.Global);
+      await unsetSetting('flux', 'promptUpsampling', vscode.ConfigurationTarget.Global);
+    }
     assert.ok(card, h.dump());
-    const first = fake().flux2SubmitRequests[0]?.body as Record<string, unknown>;
-    assert.deepEqual([first.width, first.height], [624, 416], '0.25 MP of 3:2');
     fake().reset();
-    // flux.megapixels is 1 by default: the card's 0.25 MP must win.
+    // Today: flux.megapixels 1, PNG, no upsampling. The card's 0.25 MP, JPEG and upsampling must win.
     await h.send({ type: 'item', action: 'reproduce', id: card.id });
     await h.send({ type: 'item', action: 'variations', id: card.id, count: 1 });
     const again = fake().flux2SubmitRequests.map((r) => r.body as Record<string, unknown>);
     assert.equal(again.length, 2, h.dump());
-    assert.deepEqual(again.map((b) => [b.width, b.height]), [[624, 416], [624, 416]]);
+    assert.deepEqual(again.map((b) => [b.width, b.height, b.output_format, b.prompt_upsampling]), [[624, 416, 'jpeg', true], [624, 416, 'jpeg', true]]);
     assert.equal(again[0]?.seed, 7, 'the same seed');
   });
 

@@ -183,7 +183,7 @@ export class FluxFailureCard extends StudioElement {
   override render(): TemplateResult {
     const { S } = this.ctx;
     const f = this.failure;
-    const commandLabels: Record<HostCommand, string> = { setApiKey: S.setApiKey, showLog: S.showLog, openSettings: S.openSettings };
+    const commandLabels: Record<HostCommand, string> = { openAccountPage: S.openAccountPage, setApiKey: S.setApiKey, showLog: S.showLog, openSettings: S.openSettings };
     return html`<div class="failed-head">
         <span class="failed-icon" title=${S.failed}>${icon('error')}</span>
         <p class="card-prompt one-line" title=${f.prompt}><span class="visually-hidden">${S.failed}: </span>${f.prompt}</p>
