@@ -9,6 +9,7 @@ export const COMMANDS = {
   showLog: 'flux.showLog',
   regenerateImage: 'flux.regenerateImage',
   showImageRecipe: 'flux.showImageRecipe',
+  showImageRecipeJson: 'flux.showImageRecipeJson',
   /** Built in its own file by the Edit Image work; linked to from hovers and code actions. */
   editImage: 'flux.editImage',
   generateMissingImages: 'flux.generateMissingImages',

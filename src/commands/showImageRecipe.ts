@@ -16,13 +16,18 @@ import { showInformation, showWarning } from '../ui/messages';
 /**
  * Flux: Show Image Recipe — the recipe of the image given (Explorer context menu, a code action,
  * `{ image }`), else of the reference under the cursor, else of the image preview in front. It
- * opens as a read-only plain-text document beside, so every word can be selected and copied;
- * plain text is never rendered, so nothing in it can act. Resolves to the recipe, or undefined
- * after saying the image has none.
+ * opens as a read-only plain-text page beside, so every word can be selected and copied; plain
+ * text is never rendered, so nothing in it can act. Resolves to the recipe, or undefined after
+ * saying the image has none.
+ *
+ * Flux: Show Image Recipe as JSON — the same recipe exactly as stored in the file, as a read-only
+ * JSON document (folding, colours); on request, from the page's title bar or the palette.
  */
 export function registerShowImageRecipe(references: ReferenceIndex, recipes: RecipeCache): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.showImageRecipe, async (arg?: unknown): Promise<Recipe | undefined> => {
-    const image = await imageFor(arg, references);
+  const show = async (arg: unknown, form: 'page' | 'json'): Promise<Recipe | undefined> => {
+    // The title bar's button passes the page's own URI; the palette, nothing, with the page in front.
+    const page = arg === undefined ? recipeImage(vscode.window.activeTextEditor?.document.uri) : recipeImage(arg);
+    const image = page ?? (await imageFor(arg, references));
     if (!image) {
       void showInformation(vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'));
       return undefined;
@@ -38,21 +43,39 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
       return undefined;
     }
     const name = (image.path.split('/').pop() ?? 'image').replace(/[?#]/g, '_');
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.txt`, query: image.toString() }));
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
+    const extension = form === 'json' ? 'json' : 'txt';
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
+    // From the page, the JSON takes its place in the same group; otherwise beside the document.
+    const column = form === 'json' && page ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
+    await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, preserveFocus: false });
     return read.recipe;
-  });
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(COMMANDS.showImageRecipe, (arg?: unknown) => show(arg, 'page')),
+    vscode.commands.registerCommand(COMMANDS.showImageRecipeJson, (arg?: unknown) => show(arg, 'json')),
+  );
 }
 
-/** The text of `flux-recipe:` documents (registered at activation, activation.ts). */
+/** The text of `flux-recipe:` documents (registered at activation, activation.ts): the page, or the JSON for a `.json` name. */
 export function recipeDocuments(recipes: RecipeCache): vscode.TextDocumentContentProvider {
   return {
     provideTextDocumentContent: async (uri) => {
       const image = vscode.Uri.parse(uri.query, true);
       const { recipe } = await recipes.get(image);
-      return recipe ? recipeDocument(image, recipe) : vscode.l10n.t('{0} has no recipe.', displayPath(image));
+      if (!recipe) return vscode.l10n.t('{0} has no recipe.', displayPath(image));
+      return uri.path.endsWith('.json') ? `${JSON.stringify(recipe, null, 2)}\n` : recipeDocument(image, recipe);
     },
   };
+}
+
+/** The image a `flux-recipe:` document shows, when `uri` is one. */
+function recipeImage(uri: unknown): vscode.Uri | undefined {
+  if (!(uri instanceof vscode.Uri) || uri.scheme !== RECIPE_SCHEME) return undefined;
+  try {
+    return vscode.Uri.parse(uri.query, true);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The argument (a Uri, `{ image }`), the reference under the cursor, or the image preview in front. */
@@ -86,7 +109,7 @@ function wrapped(line: string): string {
   return out.join('\n');
 }
 
-/** The recipe as a readable page: labels translated, the time in local time, sizes as 16:9, then its JSON as found in the file. */
+/** The recipe as a readable page: labels translated, the time in local time, sizes as 16:9; where its JSON is, last. */
 export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
   const labels: Record<string, string> = {
     prompt: vscode.l10n.t('Prompt'),
@@ -99,8 +122,8 @@ export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
   };
   const lines = [vscode.l10n.t('Recipe of {0}', displayPath(image)), ''];
   for (const line of recipeLines(recipe)) lines.push(wrapped(`${labels[line.key] ?? line.label}: ${readable(line.key, line.value)}`));
-  // The stored form last, for whoever needs it exactly; indented, so the editor can fold it away.
-  lines.push('', '', vscode.l10n.t('As stored in the file (JSON):'), ...JSON.stringify(recipe, null, 2).split('\n').map((l) => `  ${l}`), '');
+  // The stored form is for whoever needs it exactly: on request, not repeated below the page.
+  lines.push('', wrapped(vscode.l10n.t('The recipe exactly as stored in the file: Flux: Show Image Recipe as JSON, or the {0} button at the top right of this page.', '{ }')), '');
   return lines.join('\n');
 }
 

@@ -9,7 +9,7 @@ import { pngTextChunks } from '../../src/core/png';
 import { readRecipe, withRecipe } from '../../src/core/recipe';
 import type { Recipe } from '../../src/core/recipe';
 import { makePng } from '../fake/png';
-import { closeAllEditors, exists, expectMessage, fakeServiceForSuite, openMarkdown, testingApi, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, expectMessage, fakeServiceForSuite, openMarkdown, testingApi, unsetSetting, waitFor, workspaceRoot } from './helpers';
 
 const HOSTILE = 'A fox [x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`';
 
@@ -43,7 +43,7 @@ function commandLinks(markdown: string): string[] {
 describe('Recipes', function () {
   const fake = fakeServiceForSuite();
   afterEach(async () => {
-    await vscode.workspace.getConfiguration('flux').update('embedRecipe', undefined, vscode.ConfigurationTarget.Workspace);
+    await unsetSetting('flux', 'embedRecipe', vscode.ConfigurationTarget.Workspace);
     await closeAllEditors();
   });
 
@@ -268,11 +268,27 @@ describe('Recipes', function () {
     assert.ok(text.split('\n').every((line) => [...line].length <= 100 || line.startsWith('  ')), text);
     assert.ok(text.replace(/\n {2}/g, ' ').includes(`Prompt: ${HOSTILE}`), text);
     assert.ok(text.includes('Seed: 12'));
-    // Local time, not the stored ISO string, above the JSON.
-    const [page, json] = text.split('As stored in the file (JSON):');
-    assert.doesNotMatch(page ?? '', /Created: \d{4}-\d\d-\d\dT/);
-    assert.match(page ?? '', /Created: \S/);
-    assert.match(json ?? '', /"created": "\d{4}-/);
+    // Local time, not the stored ISO string; the JSON is not repeated below, the page says where it is.
+    assert.doesNotMatch(text, /Created: \d{4}-\d\d-\d\dT/);
+    assert.match(text, /Created: \S/);
+    assert.doesNotMatch(text, /"created"/);
+    assert.match(text, /Flux: Show Image Recipe as JSON/);
+    // The title bar's button (it passes the page's URI): the JSON, as stored, in the page's group.
+    const pageEditor = vscode.window.activeTextEditor!;
+    const again = await vscode.commands.executeCommand<{ prompt: string } | undefined>('flux.showImageRecipeJson', pageEditor.document.uri);
+    assert.equal(again?.prompt, HOSTILE);
+    await waitFor('the JSON document', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.recipe.json') === true);
+    const jsonEditor = vscode.window.activeTextEditor!;
+    assert.equal(jsonEditor.document.languageId, 'json');
+    assert.equal(jsonEditor.viewColumn, pageEditor.viewColumn);
+    const json = JSON.parse(jsonEditor.document.getText()) as { prompt: string; seed: number; created: string };
+    assert.equal(json.prompt, HOSTILE);
+    assert.equal(json.seed, 12);
+    assert.match(json.created, /^\d{4}-\d\d-\d\dT/);
+    // From the palette, with the page in front: the same.
+    await vscode.window.showTextDocument(pageEditor.document, pageEditor.viewColumn);
+    await vscode.commands.executeCommand('flux.showImageRecipeJson');
+    await waitFor('the JSON document again', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.recipe.json') === true);
   });
 
   it('Recipes: the Studio history is rebuilt from the files, and deleted files drop out', async () => {
