@@ -13,6 +13,7 @@ import Mocha from 'mocha';
 import { FakeService } from '../fake/fakeService';
 import { artifactsDir, freshCopy, launchBrowser, lockRun, repoRoot, runRoot, startCodeServer } from './codeServer';
 import type { Browser, CodeServer } from './codeServer';
+import { timeHooks } from './hookTimes';
 import { createUiContext, setUiContext } from './uiContext';
 import { dismissDialog, resetWorkbench } from './workbench';
 import { packageExtension } from './vsix';
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
       const hooks = (suite as unknown as { _beforeAll: unknown[] })._beforeAll;
       hooks.unshift(hooks.pop());
     }
-    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    const failures = await new Promise<number>((resolve) => timeHooks(mocha.run(resolve), (line) => process.stdout.write(`${line}\n`)));
     process.stdout.write(
       `UI tests ${failures === 0 ? 'passed' : `failed (${failures})`} in ${elapsed(started)}; ` +
         `screenshots in ${path.relative(repoRoot, artifactsDir)}/\n`,

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { readImageReferences } from '../../src/core/documents';
 import { FakeService } from '../fake/fakeService';
-import { assertWorkspaceUnchanged, closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, shownMessages, snapshotWorkspace, TEST_KEY, waitFor, workspaceRoot } from './helpers';
+import { assertWorkspaceUnchanged, closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, shownMessages, snapshotWorkspace, TEST_KEY, unsetSetting, waitFor, workspaceRoot } from './helpers';
 
 const DOC = ['# Notes', '', 'A heron on a grey river.', '', 'The end.', ''].join('\n');
 const RESOURCE_SETTINGS = ['model', 'size', 'seed', 'outputFolder'] as const;
@@ -32,8 +32,8 @@ describe('Contract: settings', () => {
   const folder = () => vscode.workspace.workspaceFolders![0]!;
   afterEach(async () => {
     for (const key of RESOURCE_SETTINGS) {
-      await vscode.workspace.getConfiguration('flux').update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      await vscode.workspace.getConfiguration('flux', folder().uri).update(key, undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await unsetSetting('flux', key, vscode.ConfigurationTarget.Workspace);
+      await unsetSetting('flux', key, vscode.ConfigurationTarget.WorkspaceFolder, folder().uri);
     }
     await removeFolder('img');
     await closeAllEditors();
@@ -109,7 +109,7 @@ describe('Contract: settings', () => {
 describe('Contract: documents and paths', () => {
   const fake = fakeServiceForSuite();
   afterEach(async () => {
-    await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await unsetSetting('flux', 'outputFolder', vscode.ConfigurationTarget.Workspace);
     await removeFolder('my notes (draft)');
     await removeFolder('images (v2)');
     await closeAllEditors();

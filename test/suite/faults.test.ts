@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { makePng } from '../fake/png';
-import { PNG_SIGNATURE, assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, needsOrSkip, openMarkdown, selectLine, snapshotWorkspace, TEST_KEY, testingApi, waitFor, workspaceRoot, readAllText } from './helpers';
+import { PNG_SIGNATURE, assertWorkspaceUnchanged, closeAllEditors, exists, expectMessage, fakeServiceForSuite, listFolder, needsOrSkip, openMarkdown, selectLine, snapshotWorkspace, TEST_KEY, unsetSetting, testingApi, waitFor, workspaceRoot, readAllText } from './helpers';
 
 const DOC = ['# Notes', '', 'First sentence about the sea.', '', 'Second sentence about the hills.', '', 'Third sentence about the town.', ''].join('\n');
 
@@ -41,7 +41,7 @@ describe('Faults and bad input', function () {
   const fake = fakeServiceForSuite();
   const config = () => vscode.workspace.getConfiguration('flux');
   afterEach(async () => {
-    await config().update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await unsetSetting('flux', 'outputFolder', vscode.ConfigurationTarget.Workspace);
     await closeAllEditors();
   });
 

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../src/core/providers/types';
 import { JPEG_BYTES, makePng } from '../fake/png';
-import { b64, closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, sha256, TEST_KEY, testingApi, waitFor, workspaceRoot, writeFile } from './helpers';
+import { b64, closeAllEditors, expectMessage, fakeServiceForSuite, listFolder, openMarkdown, PNG_SIGNATURE, removeFolder, selectLine, sha256, TEST_KEY, testingApi, unsetSetting, waitFor, workspaceRoot, writeFile } from './helpers';
 
 const DOG = makePng(40, 30, { seed: 3 });
 const GARDEN = JPEG_BYTES;
@@ -25,7 +25,7 @@ describe('FLUX.2 and reference images', function () {
   afterEach(async () => {
     await closeAllEditors();
     await removeFolder('refs');
-    for (const key of ['model', 'megapixels', 'outputFormat', 'provider', 'bflBaseUrl', 'maxParallelRequests']) await setFlux(key, undefined);
+    for (const key of ['model', 'megapixels', 'outputFormat', 'provider', 'bflBaseUrl', 'maxParallelRequests']) await unsetSetting('flux', key, vscode.ConfigurationTarget.Global);
   });
 
   it('Generate from Selection with flux-2-pro through dmxapi: the native route, width and height, the link after the paragraph', async () => {

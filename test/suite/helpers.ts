@@ -63,7 +63,7 @@ export function fakeServiceForSuite(): () => FakeService {
     const api = await testingApi();
     api.messages.clear();
     await api.setApiKey(TEST_KEY);
-    await vscode.workspace.getConfiguration('flux').update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await unsetSetting('flux', 'outputFolder', vscode.ConfigurationTarget.Workspace);
     await removeFolder('assets');
   });
   return () => {
@@ -85,7 +85,21 @@ export async function openMarkdown(relative: string, text: string): Promise<vsco
   return vscode.window.showTextDocument(doc);
 }
 
+/**
+ * Removes a setting at one target, and only when it is set there: every update is a round trip
+ * through the workbench (50-150 ms in code-server), and most after-each resets find nothing to undo.
+ */
+export async function unsetSetting(section: string, key: string, target: vscode.ConfigurationTarget, scope?: vscode.Uri): Promise<void> {
+  const config = vscode.workspace.getConfiguration(section, scope);
+  const inspected = config.inspect(key);
+  const value =
+    target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.workspaceFolderValue;
+  if (value !== undefined) await config.update(key, undefined, target);
+}
+
+/** Closes every editor, reverting the active one first (no "save?" question); nothing to do when no tab is open. */
 export async function closeAllEditors(): Promise<void> {
+  if (vscode.window.tabGroups.all.every((group) => group.tabs.length === 0)) return;
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
@@ -154,22 +168,26 @@ export async function expectMessage(severity: MessageSeverity, textIs: string | 
   return message;
 }
 
-/** Every file and folder of the workspace (dotfiles included) with file sizes: path → size, or -1 for a folder. */
+/**
+ * Every file and folder of the workspace (dotfiles included) with file sizes: path → size, -1 for a
+ * folder, -2 for a symbolic link. Read with Node's fs, not vscode.workspace.fs: the host runs on the
+ * workspace's disk, and in code-server each workspace.fs call is a round trip through the
+ * workbench (about 25 ms, so 150 ms for six files).
+ */
 export async function snapshotWorkspace(root: vscode.Uri = workspaceRoot()): Promise<Map<string, number>> {
+  assert.equal(root.scheme, 'file', 'the snapshot reads a folder on disk');
   const result = new Map<string, number>();
-  const walk = async (dir: vscode.Uri, prefix: string): Promise<void> => {
-    // No catch: a listing that fails must fail the test, never look like an empty folder.
-    for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
-      const uri = vscode.Uri.joinPath(dir, name);
-      const relative = `${prefix}${name}`;
-      if (type & vscode.FileType.SymbolicLink) result.set(relative, -2);
-      else if (type === vscode.FileType.Directory) {
-        result.set(relative, -1);
-        await walk(uri, `${relative}/`);
-      } else result.set(relative, (await vscode.workspace.fs.stat(uri)).size);
-    }
-  };
-  await walk(root, '');
+  // No catch: a listing that fails must fail the test, never look like an empty folder.
+  const entries = await fs.promises.readdir(root.fsPath, { withFileTypes: true, recursive: true });
+  await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(entry.parentPath, entry.name);
+      const relative = path.relative(root.fsPath, full).split(path.sep).join('/');
+      if (entry.isSymbolicLink()) result.set(relative, -2);
+      else if (entry.isDirectory()) result.set(relative, -1);
+      else result.set(relative, (await fs.promises.lstat(full)).size);
+    }),
+  );
   return result;
 }
 

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { timeHooks } from '../harness/hookTimes';
 import { taggedLog } from './hostConsole';
 
 function findTests(dir: string): string[] {
@@ -42,10 +43,11 @@ export async function run(): Promise<void> {
   try {
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve, reject) => {
-      mocha.run((failures) => {
+      const runner = mocha.run((failures) => {
         if (failures > 0) reject(new Error(`${failures} test${failures === 1 ? '' : 's'} failed.`));
         else resolve();
       });
+      timeHooks(runner, (line) => Mocha.reporters.Base.consoleLog(line));
     });
   } finally {
     Mocha.reporters.Base.consoleLog = reporterLog;

@@ -3,7 +3,7 @@
 // rounds, cancel, Retry Failed, the workspace form; and links in each language's own syntax.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, exists, fakeServiceForSuite, PNG_SIGNATURE, removeFolder, testingApi, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, PNG_SIGNATURE, removeFolder, testingApi, unsetSetting, waitFor, workspaceRoot } from './helpers';
 
 interface Result {
   written: vscode.Uri[];
@@ -44,7 +44,8 @@ async function isPng(uri: vscode.Uri): Promise<boolean> {
 }
 
 async function setLimit(n: number | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('flux').update('maxParallelRequests', n, vscode.ConfigurationTarget.Workspace);
+  if (n === undefined) await unsetSetting('flux', 'maxParallelRequests', vscode.ConfigurationTarget.Workspace);
+  else await vscode.workspace.getConfiguration('flux').update('maxParallelRequests', n, vscode.ConfigurationTarget.Workspace);
 }
 
 type Window = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
@@ -80,7 +81,9 @@ class Stubs {
     };
     this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
       if (doc.uri.scheme !== 'flux-details') return;
-      const waiting = this.messages.find((m) => m.buttons.includes('Show Details') && m.details === undefined);
+      // The first message whose Show Details was pressed and has no document yet (a message whose
+      // answer was another button never opens one).
+      const waiting = this.pressed.find((m) => m.details === undefined);
       if (waiting) waiting.details = doc.getText();
     });
     this.replace('showInformationMessage', record('info') as Window['showInformationMessage']);

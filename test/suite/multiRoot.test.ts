@@ -3,7 +3,7 @@
 // to the document; with no document, the first folder is used.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, exists, fakeServiceForSuite, selectLine, waitFor } from './helpers';
+import { closeAllEditors, exists, fakeServiceForSuite, selectLine, unsetSetting, waitFor } from './helpers';
 
 const DOC = ['# Notes', '', 'A boat in the second folder.', ''].join('\n');
 
@@ -23,7 +23,7 @@ describe('Two workspace folders @multi-root', () => {
   const first = () => folders()[0]!;
   const second = () => folders()[1]!;
   afterEach(async () => {
-    await vscode.workspace.getConfiguration('flux', second().uri).update('outputFolder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    await unsetSetting('flux', 'outputFolder', vscode.ConfigurationTarget.WorkspaceFolder, second().uri);
     for (const f of folders()) for (const name of ['assets', 'pics']) await remove(vscode.Uri.joinPath(f.uri, name));
     await closeAllEditors();
   });

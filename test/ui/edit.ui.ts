@@ -33,25 +33,25 @@ async function instructionTitle(page: Page): Promise<string> {
 
 describe('Edit an image, as a person does', () => {
   before(async () => {
-    const { page, workspace, reload } = ui();
+    const { page, workspace, tidy } = ui();
     // Its own state: no images in assets/ from earlier tests, the source image in pics/.
     fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     fs.mkdirSync(path.join(workspace, 'pics'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'pics', 'harbour.png'), SOURCE);
-    // The Explorer of a running code-server may not notice files written behind its back.
-    await reload();
+    // The Explorer of a running code-server may not notice files written behind its back: read again.
+    await tidy();
     await runCommand(page, 'Flux: Set API Key');
     await typeIntoQuickInput(page, KEY);
     await clearNotifications(page);
   });
 
   after(async () => {
-    const { workspace, reload } = ui();
+    const { workspace, tidy } = ui();
     fs.rmSync(path.join(workspace, 'pics'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, 'zz-late'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, 'notes', 'edit-ui.md'), { force: true });
-    await reload();
+    await tidy();
   });
 
   it('right-click an image in the Explorer → Edit Image… → the new image opens beside', async () => {
@@ -85,8 +85,8 @@ describe('Edit an image, as a person does', () => {
   });
 
   it('the image preview\'s title button edits the image shown', async () => {
-    const { page, workspace, reload } = ui();
-    await reload();
+    const { page, workspace, tidy } = ui();
+    await tidy();
     const before = assetsIn(workspace).length;
     // Quick Open, as a person opens a file: the image shows in VS Code's image preview.
     await page.keyboard.press('Control+P');
@@ -110,8 +110,8 @@ describe('Edit an image, as a person does', () => {
   });
 
   it('cursor on a reference in Markdown → palette → the reference points at the new image', async () => {
-    const { page, workspace, reload } = ui();
-    await reload();
+    const { page, workspace, tidy } = ui();
+    await tidy();
     const doc = path.join(workspace, 'notes', 'edit-ui.md');
     fs.writeFileSync(doc, '# Harbour\n\n![The harbour at dawn](../pics/harbour.png)\n');
     await openFile(page, 'notes/edit-ui.md');
@@ -130,7 +130,7 @@ describe('Edit an image, as a person does', () => {
   });
 
   it('with nothing open, the palette offers the workspace\'s images, newest first, with thumbnails', async () => {
-    const { page, workspace, reload } = ui();
+    const { page, workspace, tidy } = ui();
     // Its own newest image (earlier tests may have left others, or none): a second after them all,
     // and named and placed to sort last by name, so only sorting by time puts it first.
     const newest = 'zz-newest.png';
@@ -139,8 +139,8 @@ describe('Edit an image, as a person does', () => {
     fs.writeFileSync(newestFile, SOURCE);
     const later = new Date(Date.now() + 1_000);
     fs.utimesSync(newestFile, later, later);
-    await reload();
-    // No editor (reload closed them all): nothing to take the image from.
+    await tidy();
+    // No editor (tidy closed them all): nothing to take the image from.
     await runCommand(page, 'Flux: Edit Image…');
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 10_000 });

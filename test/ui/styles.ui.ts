@@ -25,23 +25,23 @@ describe('House styles, as a writer uses them', function () {
   this.timeout(180_000);
 
   before(async () => {
-    const { workspace, reload } = ui();
+    const { workspace, tidy } = ui();
     fs.mkdirSync(path.join(workspace, 'style-ui'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'style-ui', 'ink-1.png'), makePng(160, 120, { seed: 5 }));
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(workspace, '.vscode', 'flux-styles.json'), `${JSON.stringify(STYLES, undefined, 2)}\n`);
     fs.writeFileSync(path.join(workspace, 'notes', 'style-ui.md'), '# Lighthouses\n\nA lighthouse on a cliff.\n');
-    await reload();
+    await tidy();
   });
 
   after(async () => {
-    const { workspace, reload } = ui();
+    const { workspace, tidy } = ui();
     fs.rmSync(path.join(workspace, 'style-ui'), { recursive: true, force: true });
     fs.rmSync(path.join(workspace, '.vscode', 'flux-styles.json'), { force: true });
     fs.rmSync(path.join(workspace, 'notes', 'style-ui.md'), { force: true });
     fs.rmSync(path.join(workspace, 'notes', 'style-ui-studio.md'), { force: true });
     fs.rmSync(path.join(workspace, 'assets'), { recursive: true, force: true });
-    await reload();
+    await tidy();
   });
 
   it('Choose Style for Document writes the declaration, and the status bar item shows it and opens the picker', async () => {
