@@ -9,7 +9,7 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
-import { RECIPE_SCHEME } from '../ui/details';
+import { RECIPE_LANGUAGE, RECIPE_SCHEME } from '../ui/details';
 import { showInformation, showWarning } from '../ui/messages';
 
 
@@ -44,7 +44,10 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
     }
     const name = (image.path.split('/').pop() ?? 'image').replace(/[?#]/g, '_');
     const extension = form === 'json' ? 'json' : 'txt';
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
+    let doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
+    // The page in its own language, which wraps long lines and makes no links (package.json's
+    // configurationDefaults); the JSON keeps JSON's, for folding and colours.
+    if (form === 'page' && doc.languageId !== RECIPE_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, RECIPE_LANGUAGE);
     // From the page, the JSON takes its place in the same group; otherwise beside the document.
     const column = form === 'json' && page ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
     await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, preserveFocus: false });
@@ -92,23 +95,6 @@ async function imageFor(arg: unknown, references: ReferenceIndex): Promise<vscod
   return undefined;
 }
 
-/** Wider lines are wrapped at a space, the rest indented, so a long prompt reads without scrolling sideways. */
-const WRAP = 100;
-
-function wrapped(line: string): string {
-  const out: string[] = [];
-  let rest = line;
-  while ([...rest].length > WRAP) {
-    const head = [...rest].slice(0, WRAP).join('');
-    const space = head.lastIndexOf(' ');
-    const cut = space > WRAP / 3 ? space : head.length;
-    out.push(rest.slice(0, cut).trimEnd());
-    rest = `  ${rest.slice(cut).trimStart()}`;
-  }
-  out.push(rest);
-  return out.join('\n');
-}
-
 /** The recipe as a readable page: labels translated, the time in local time, sizes as 16:9; where its JSON is, last. */
 export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
   const labels: Record<string, string> = {
@@ -121,9 +107,10 @@ export function recipeDocument(image: vscode.Uri, recipe: Recipe): string {
     source: vscode.l10n.t('Source'),
   };
   const lines = [vscode.l10n.t('Recipe of {0}', displayPath(image)), ''];
-  for (const line of recipeLines(recipe)) lines.push(wrapped(`${labels[line.key] ?? line.label}: ${readable(line.key, line.value)}`));
+  // One line each, so a prompt is copied whole: the page's language (flux-recipe) wraps them on screen.
+  for (const line of recipeLines(recipe)) lines.push(`${labels[line.key] ?? line.label}: ${readable(line.key, line.value)}`);
   // The stored form is for whoever needs it exactly: on request, not repeated below the page.
-  lines.push('', wrapped(vscode.l10n.t('The recipe exactly as stored in the file: Flux: Show Image Recipe as JSON, or the {0} button at the top right of this page.', '{ }')), '');
+  lines.push('', vscode.l10n.t('The recipe exactly as stored in the file: Flux: Show Image Recipe as JSON, or the {0} button at the top right of this page.', '{ }'), '');
   return lines.join('\n');
 }
 

@@ -9,6 +9,8 @@ export const DETAILS_SCHEME = 'flux-details';
 
 /** Read-only documents that show a recipe: `flux-recipe:/NAME.recipe.txt?IMAGE-URI` (commands/showImageRecipe.ts). */
 export const RECIPE_SCHEME = 'flux-recipe';
+/** The recipe page's language: word wrap on, no links (package.json's configurationDefaults). */
+export const RECIPE_LANGUAGE = 'flux-recipe';
 
 export function registerDetails(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, { provideTextDocumentContent: (uri) => uri.query });

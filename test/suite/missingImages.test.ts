@@ -79,8 +79,11 @@ class Stubs {
         return pressed;
       });
     };
-    this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
-      if (doc.uri.scheme !== 'flux-details') return;
+    // Show Details shows its document with focus. Watched as the active editor, not as a document
+    // opened: a summary worded as an earlier test's finds its document still open, and opens none.
+    this.opened = vscode.window.onDidChangeActiveTextEditor((editor) => {
+      const doc = editor?.document;
+      if (doc?.uri.scheme !== 'flux-details') return;
       // The first message whose Show Details was pressed and has no document yet (a message whose
       // answer was another button never opens one).
       const waiting = this.pressed.find((m) => m.details === undefined);

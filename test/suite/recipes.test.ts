@@ -264,9 +264,12 @@ describe('Recipes', function () {
     assert.equal(recipe?.prompt, HOSTILE);
     await waitFor('the recipe document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'flux-recipe');
     const text = vscode.window.activeTextEditor!.document.getText();
-    // Wrapped at about 100 characters, continued with an indent.
-    assert.ok(text.split('\n').every((line) => [...line].length <= 100 || line.startsWith('  ')), text);
-    assert.ok(text.replace(/\n {2}/g, ' ').includes(`Prompt: ${HOSTILE}`), text);
+    // The prompt on one line, to be copied whole; the page's own language wraps it on screen.
+    assert.ok(text.split('\n').includes(`Prompt: ${HOSTILE}`), text);
+    assert.equal(vscode.window.activeTextEditor!.document.languageId, 'flux-recipe');
+    const settings = vscode.workspace.getConfiguration('editor', { languageId: 'flux-recipe' });
+    assert.equal(settings.get('wordWrap'), 'on');
+    assert.equal(settings.get('links'), false, 'nothing on the page becomes a link');
     assert.ok(text.includes('Seed: 12'));
     // Local time, not the stored ISO string; the JSON is not repeated below, the page says where it is.
     assert.doesNotMatch(text, /Created: \d{4}-\d\d-\d\dT/);

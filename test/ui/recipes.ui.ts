@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { withRecipe } from '../../src/core/recipe';
 import { makePng } from '../fake/png';
 import { ui } from '../harness/uiContext';
-import { clearNotifications, editorText, goToLine, openFile, runCommand, screenshot, typeIntoQuickInput, waitUntil } from '../harness/workbench';
+import { activeEditor, clearNotifications, editorText, goToLine, openFile, runCommand, screenshot, typeIntoQuickInput, waitUntil } from '../harness/workbench';
 
 const PROMPT = 'A harbour at dusk [x](command:workbench.action.terminal.new) **bold** `tick`';
 
@@ -70,5 +70,36 @@ describe('Recipes in the editor, as a person sees them', () => {
     assert.equal(body.size, '16x9');
     assert.ok(fs.existsSync(path.join(workspace, 'assets', 'harbour.png')), 'the old image stays');
     await screenshot(page, 'recipes-regenerated');
+  });
+
+  it('Show Image Recipe reads as a wrapped page in local time; its { } button shows the JSON in JSON’s own editor', async () => {
+    const { page, workspace } = ui();
+    const png = makePng(200, 120, { seed: 12 });
+    const pieces = withRecipe(png, { v: 1, prompt: 'A lighthouse keeper’s cottage at night, its windows glowing, the sea dark and calm below the cliff, long enough to wrap', model: 'flux-2-pro', size: '1248x832', seed: 99, provider: 'bfl', created: '2026-01-31T09:05:07.000Z' });
+    assert.ok(pieces);
+    fs.mkdirSync(path.join(workspace, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'assets', 'cottage.png'), Buffer.concat(pieces));
+    fs.writeFileSync(path.join(workspace, 'notes', 'cottage.md'), '# Cottage\n\n![The cottage](../assets/cottage.png)\n');
+    await openFile(page, 'notes/cottage.md');
+    await goToLine(page, 3);
+    await runCommand(page, 'Flux: Show Image Recipe');
+    const tab = (name: string) => page.locator('.editor-group-container.active .tab.active', { hasText: name });
+    await tab('cottage.png.recipe.txt').waitFor({ state: 'visible', timeout: 10_000 });
+    const pageText = await editorText(page);
+    assert.match(pageText, /Prompt: A lighthouse keeper’s cottage/);
+    assert.match(pageText, /Created: (?!2026-01-31T)\S/, 'local time, not the stored ISO string');
+    assert.doesNotMatch(pageText, /"prompt"/, 'no JSON below the page');
+    assert.match(pageText, /Show Image Recipe as JSON/);
+    // Wrapped on screen, in a pane half the window wide: nothing runs off to the right.
+    const overflow = await activeEditor(page).locator('.view-lines').evaluate((el) => el.scrollWidth - el.parentElement!.clientWidth);
+    assert.ok(overflow <= 1, `the page is wrapped (${overflow} px off to the right)`);
+    await screenshot(page, 'recipes-page');
+    const button = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Show Image Recipe as JSON"]');
+    await button.click();
+    await tab('cottage.png.recipe.json').waitFor({ state: 'visible', timeout: 10_000 });
+    await waitUntil('the JSON', async () => (await editorText(page)).includes('"seed": 99'));
+    // In JSON's own language, which folds and colours it.
+    assert.equal((await page.locator('[id="status.editor.mode"]').innerText()).trim(), 'JSON');
+    await screenshot(page, 'recipes-json');
   });
 });
