@@ -10,7 +10,7 @@ import { STUDIO_VIEW_TYPE } from './services/constants';
 import { IMAGE_ACTIONS_METADATA } from './languageFeatures/codeActionKinds';
 import { PlaceTracker } from './services/places';
 import { InsertTargetTracker } from './studio/insertTarget';
-import { RECIPE_SCHEME, registerDetails } from './ui/details';
+import { RECIPE_SCHEME, registerDetails, registerRecipeLanguages } from './ui/details';
 import type * as FeaturesModule from './extension';
 import type { Features, TestingApi } from './extension';
 
@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     target,
     { dispose: () => standIns.splice(0).forEach((d) => d.dispose()) },
     registerDetails(),
+    registerRecipeLanguages(),
     vscode.workspace.registerTextDocumentContentProvider(RECIPE_SCHEME, { provideTextDocumentContent: (uri, token) => load().recipeDocuments.provideTextDocumentContent(uri, token) }),
     vscode.languages.registerHoverProvider(selector, { provideHover: (document, position, token) => load().hover.provideHover(document, position, token) }),
     vscode.languages.registerCodeActionsProvider(

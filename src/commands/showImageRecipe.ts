@@ -9,7 +9,7 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
-import { RECIPE_LANGUAGE, RECIPE_SCHEME } from '../ui/details';
+import { RECIPE_SCHEME, recipeLanguage } from '../ui/details';
 import { showInformation, showWarning } from '../ui/messages';
 
 
@@ -29,7 +29,11 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
     const page = arg === undefined ? recipeImage(vscode.window.activeTextEditor?.document.uri) : recipeImage(arg);
     const image = page ?? (await imageFor(arg, references));
     if (!image) {
-      void showInformation(vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'));
+      void showInformation(
+        form === 'json'
+          ? vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe as JSON.')
+          : vscode.l10n.t('Choose an image: right-click a PNG in the Explorer, or put the cursor on an image reference, then run Flux: Show Image Recipe.'),
+      );
       return undefined;
     }
     const read = await recipes.get(image);
@@ -45,11 +49,12 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
     const name = (image.path.split('/').pop() ?? 'image').replace(/[?#]/g, '_');
     const extension = form === 'json' ? 'json' : 'txt';
     let doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
-    // The page in its own language, which wraps long lines and makes no links (package.json's
-    // configurationDefaults); the JSON keeps JSON's, for folding and colours.
-    if (form === 'page' && doc.languageId !== RECIPE_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, RECIPE_LANGUAGE);
-    // From the page, the JSON takes its place in the same group; otherwise beside the document.
-    const column = form === 'json' && page ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
+    // In its own language, which wraps long lines and makes no links (ui/details.ts); also given on
+    // any later open, so it is here only to show the document in it at once.
+    const language = recipeLanguage(doc.uri);
+    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+    // From a recipe document, the other form takes its place in the same group; otherwise beside the document.
+    const column = page ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
     await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, preserveFocus: false });
     return read.recipe;
   };

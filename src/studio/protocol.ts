@@ -162,6 +162,11 @@ export type WebviewToHost =
       readonly megapixels?: number;
       /** The house style chosen in the Style picker; `null` = No style; absent = the target document's style. */
       readonly style?: string | null;
+      /**
+       * Try Again on a failed card: its job id. When that job was a Reproduce or Variations, the host
+       * sends again what it recorded (style, output format, prompt upsampling), not today's.
+       */
+      readonly retryOf?: string;
     }
   /** Asks the host for a quick pick of the workspace's images; the choice comes back as `input`. */
   | { readonly type: 'pickInput' }
@@ -456,7 +461,7 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
     case 'cancel':
       return { type: 'cancel' };
     case 'generate': {
-      const { prompt, model, size, seed, count, input, references, megapixels, style } = raw;
+      const { prompt, model, size, seed, count, input, references, megapixels, style, retryOf } = raw;
       if (!boundedString(prompt, MAX_PROMPT_FIELD)) return undefined;
       if (!boundedString(model, MAX_MODEL_FIELD)) return undefined;
       if (!boundedString(size, MAX_SIZE_FIELD)) return undefined;
@@ -468,6 +473,7 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
       if (megapixels !== undefined && (typeof megapixels !== 'number' || !Number.isFinite(megapixels))) return undefined;
       // Whether the name is a style is the host's check (resolve), with a message naming the file.
       if (style !== undefined && style !== null && !boundedString(style, MAX_STYLE_FIELD)) return undefined;
+      if (retryOf !== undefined && !isId(retryOf)) return undefined;
       return {
         type: 'generate',
         prompt,
@@ -479,6 +485,7 @@ export function validateWebviewMessage(raw: unknown): WebviewToHost | undefined 
         ...(Array.isArray(references) && references.length ? { references: [...(references as string[])] } : {}),
         ...(megapixels !== undefined ? { megapixels } : {}),
         ...(style !== undefined ? { style } : {}),
+        ...(retryOf !== undefined ? { retryOf } : {}),
       };
     }
     case 'pickReferences':

@@ -106,7 +106,12 @@ export class StudioController implements vscode.Disposable {
       case 'ready':
         return this.sendInit();
       case 'generate':
-        return this.jobs.generate(message, message.count, message.input, message.references, message.megapixels, { pick: message.style });
+        {
+          // Try Again on a failed Reproduce or Variations: what it recorded, not today's settings and style.
+          const again = message.retryOf !== undefined ? this.jobs.repeatOf(message.retryOf) : undefined;
+          if (again) return this.jobs.generate(message, message.count, message.input, message.references, message.megapixels, { recorded: again.style }, again.made);
+          return this.jobs.generate(message, message.count, message.input, message.references, message.megapixels, { pick: message.style });
+        }
       case 'pickInput':
         return this.inputs.pickInput();
       case 'dropInput':

@@ -41,6 +41,15 @@ export interface FormInput {
 /** Requests the Studio may have in flight at once. */
 const MAX_RUNNING = 8;
 
+/** Failed Reproduce and Variations jobs remembered for Try Again, newest kept. */
+const MAX_FAILED_REPEATS = 64;
+
+/** What a Reproduce or Variations sent as recorded: its Try Again sends it again. */
+export interface Repeat {
+  readonly style: JobStyle | undefined;
+  readonly made: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'>;
+}
+
 interface RunningJob {
   view: JobView;
   readonly controller: AbortController;
@@ -50,6 +59,8 @@ interface RunningJob {
 
 export class StudioJobs {
   private readonly running = new Map<string, RunningJob>();
+  /** Failed repeats by job id, for their cards' Try Again (the webview knows only the form's fields). */
+  private readonly failedRepeats = new Map<string, Repeat>();
 
   /**
    * `finished`: called after each batch (the drafts are pruned then); `now`: the clock for
@@ -75,6 +86,13 @@ export class StudioJobs {
   /** The input files of the edits in flight (URI strings). */
   inputsInUse(): string[] {
     return [...this.running.values()].flatMap((j) => (j.input ? [j.input] : []));
+  }
+
+  /** What a failed Reproduce or Variations recorded, once, for its Try Again; undefined for any other job. */
+  repeatOf(jobId: string): Repeat | undefined {
+    const repeat = this.failedRepeats.get(jobId);
+    this.failedRepeats.delete(jobId);
+    return repeat;
   }
 
   cancelAll(): void {
@@ -207,7 +225,8 @@ export class StudioJobs {
     for (const job of jobs) this.running.set(job.view.jobId, job);
     this.context.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style, recorded)));
+    const repeat: Repeat | undefined = 'recorded' in styleChoice ? { style, made: recorded } : undefined;
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style, recorded, repeat)));
     this.finished();
   }
 
@@ -251,6 +270,7 @@ export class StudioJobs {
     flux2: { references: readonly vscode.Uri[]; megapixels?: number } = { references: [] },
     style?: JobStyle,
     recorded: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'> = {},
+    repeat?: Repeat,
   ): Promise<void> {
     const { services } = this.context.options;
     const { signal } = job.controller;
@@ -285,6 +305,10 @@ export class StudioJobs {
       this.context.send({ type: 'jobDone', jobId: job.view.jobId, item: this.views.item(result.record) });
     } catch (err) {
       this.running.delete(job.view.jobId);
+      if (repeat) {
+        this.failedRepeats.set(job.view.jobId, repeat);
+        while (this.failedRepeats.size > MAX_FAILED_REPEATS) this.failedRepeats.delete(this.failedRepeats.keys().next().value as string);
+      }
       this.context.send({ type: 'jobFailed', jobId: job.view.jobId, error: errorView(err, signal.aborted) });
     }
   }

@@ -7,10 +7,35 @@ import * as vscode from 'vscode';
  */
 export const DETAILS_SCHEME = 'flux-details';
 
-/** Read-only documents that show a recipe: `flux-recipe:/NAME.recipe.txt?IMAGE-URI` (commands/showImageRecipe.ts). */
+/**
+ * Read-only documents that show a recipe: the page `flux-recipe:/NAME.recipe.txt?IMAGE-URI` and its
+ * JSON `flux-recipe:/NAME.recipe.json?IMAGE-URI` (commands/showImageRecipe.ts).
+ */
 export const RECIPE_SCHEME = 'flux-recipe';
-/** The recipe page's language: word wrap on, no links (package.json's configurationDefaults). */
-export const RECIPE_LANGUAGE = 'flux-recipe';
+
+/**
+ * The language of a recipe document: `flux-recipe` for the page, `flux-recipe-json` (JSON's grammar)
+ * for the JSON. Both wrap long lines and make no links (package.json's configurationDefaults): a
+ * recipe's words come from a file and never become a link.
+ */
+export function recipeLanguage(uri: vscode.Uri): string {
+  return uri.path.endsWith('.json') ? 'flux-recipe-json' : 'flux-recipe';
+}
+
+/**
+ * Gives every recipe document its language, whenever it is opened: by the command, and again when
+ * VS Code opens one itself (Go Back, Reopen Closed Editor, a restored window), which would otherwise
+ * take the name's `.txt` or `.json`.
+ */
+export function registerRecipeLanguages(): vscode.Disposable {
+  const apply = (doc: vscode.TextDocument): void => {
+    if (doc.uri.scheme !== RECIPE_SCHEME || doc.isClosed) return;
+    const language = recipeLanguage(doc.uri);
+    if (doc.languageId !== language) void vscode.languages.setTextDocumentLanguage(doc, language).then(undefined, () => undefined);
+  };
+  vscode.workspace.textDocuments.forEach(apply);
+  return vscode.workspace.onDidOpenTextDocument(apply);
+}
 
 export function registerDetails(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, { provideTextDocumentContent: (uri) => uri.query });

@@ -282,16 +282,25 @@ describe('Recipes', function () {
     assert.equal(again?.prompt, HOSTILE);
     await waitFor('the JSON document', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.recipe.json') === true);
     const jsonEditor = vscode.window.activeTextEditor!;
-    assert.equal(jsonEditor.document.languageId, 'json');
+    // JSON's grammar under a language of its own: wrapped, and a URL in a prompt is no link.
+    await waitFor('the JSON language', () => vscode.window.activeTextEditor?.document.languageId === 'flux-recipe-json');
+    const jsonSettings = vscode.workspace.getConfiguration('editor', { languageId: 'flux-recipe-json' });
+    assert.equal(jsonSettings.get('links'), false);
+    assert.equal(jsonSettings.get('wordWrap'), 'on');
     assert.equal(jsonEditor.viewColumn, pageEditor.viewColumn);
     const json = JSON.parse(jsonEditor.document.getText()) as { prompt: string; seed: number; created: string };
     assert.equal(json.prompt, HOSTILE);
     assert.equal(json.seed, 12);
     assert.match(json.created, /^\d{4}-\d\d-\d\dT/);
-    // From the palette, with the page in front: the same.
-    await vscode.window.showTextDocument(pageEditor.document, pageEditor.viewColumn);
+    // The page opened again by VS Code itself (as Go Back or a restored window do): its language again.
+    const reopened = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(pageEditor.document.uri), pageEditor.viewColumn);
+    await waitFor('the page in its language again', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.recipe.txt') === true && vscode.window.activeTextEditor.document.languageId === 'flux-recipe');
+    // From the palette, with the page in front: the JSON in the same group, not a second page beside.
+    const groups = vscode.window.tabGroups.all.length;
     await vscode.commands.executeCommand('flux.showImageRecipeJson');
     await waitFor('the JSON document again', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.recipe.json') === true);
+    assert.equal(vscode.window.activeTextEditor?.viewColumn, reopened.viewColumn);
+    assert.equal(vscode.window.tabGroups.all.length, groups);
   });
 
   it('Recipes: the Studio history is rebuilt from the files, and deleted files drop out', async () => {

@@ -120,7 +120,7 @@ describe('Image Studio (host side)', function () {
     assert.equal(again.length, 1);
   });
 
-  it('out of credit: the card offers Open Account Page first, and no Try Again', async () => {
+  it('out of credit: the card offers Open Account Page first, and Try Again is not the highlighted button', async () => {
     fake().enqueue({ kind: 'error', status: 403, shape: 'flat', code: 'quota_not_enough', message: '余额不足' });
     await h.generate({ prompt: 'a fox' });
     const [failed] = h.of('jobFailed');

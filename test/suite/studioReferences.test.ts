@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import { JPEG_BYTES, makePng } from '../fake/png';
-import { b64, closeAllEditors, fakeServiceForSuite, removeFolder, sha256, testingApi, unsetSetting, workspaceRoot, writeFile } from './helpers';
+import { b64, closeAllEditors, fakeServiceForSuite, removeFolder, sha256, testingApi, unsetSetting, waitFor, workspaceRoot, writeFile } from './helpers';
 import { StudioHarness as Harness } from './studioHarness';
 
 const DOG = makePng(40, 30, { seed: 5 });
@@ -122,6 +122,20 @@ describe('Image Studio: reference images (host side)', function () {
     assert.equal(again.length, 2, h.dump());
     assert.deepEqual(again.map((b) => [b.width, b.height, b.output_format, b.prompt_upsampling]), [[624, 416, 'jpeg', true], [624, 416, 'jpeg', true]]);
     assert.equal(again[0]?.seed, 7, 'the same seed');
+
+    // A Reproduce that fails (out of credit), then its card's Try Again, as the webview sends it:
+    // the form's fields and the job's id. What the card recorded is sent again, not today's settings.
+    fake().reset();
+    fake().enqueueBfl({ kind: 'submitError', status: 402, detail: 'Insufficient credits' });
+    await h.send({ type: 'item', action: 'reproduce', id: card.id });
+    const failed = h.of('jobFailed').at(-1);
+    const job = h.of('jobsStarted').at(-1)?.jobs[0];
+    assert.ok(failed && job && failed.jobId === job.jobId, h.dump());
+    await h.send({ type: 'generate', prompt: job.prompt, model: job.model, size: job.size, seed: job.seed, count: 1, retryOf: job.jobId });
+    await waitFor('the retry to finish', () => h.of('jobDone').length === 4 || h.of('jobFailed').length > 1);
+    const retried = fake().flux2SubmitRequests.map((r) => r.body as Record<string, unknown>);
+    assert.equal(retried.length, 2, h.dump());
+    assert.deepEqual([retried[1]?.width, retried[1]?.height, retried[1]?.output_format, retried[1]?.prompt_upsampling, retried[1]?.seed], [624, 416, 'jpeg', true, 7]);
   });
 
   it('tells the webview the provider, so the row counts against the right limit', async () => {

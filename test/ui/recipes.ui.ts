@@ -90,16 +90,21 @@ describe('Recipes in the editor, as a person sees them', () => {
     assert.match(pageText, /Created: (?!2026-01-31T)\S/, 'local time, not the stored ISO string');
     assert.doesNotMatch(pageText, /"prompt"/, 'no JSON below the page');
     assert.match(pageText, /Show Image Recipe as JSON/);
-    // Wrapped on screen, in a pane half the window wide: nothing runs off to the right.
-    const overflow = await activeEditor(page).locator('.view-lines').evaluate((el) => el.scrollWidth - el.parentElement!.clientWidth);
-    assert.ok(overflow <= 1, `the page is wrapped (${overflow} px off to the right)`);
+    // Wrapped on screen, in a pane half the window wide: no row runs past the visible width.
+    const overflow = await activeEditor(page).evaluate((editor) => {
+      const visible = editor.querySelector('.monaco-scrollable-element.editor-scrollable')!.getBoundingClientRect().right;
+      const rows = [...editor.querySelectorAll('.view-lines .view-line > span')].map((span) => span.getBoundingClientRect().right);
+      return { rows: rows.length, past: Math.max(...rows) - visible };
+    });
+    assert.ok(overflow.rows > 11 && overflow.past <= 1, `the page is wrapped: ${JSON.stringify(overflow)}`);
     await screenshot(page, 'recipes-page');
     const button = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Show Image Recipe as JSON"]');
     await button.click();
     await tab('cottage.png.recipe.json').waitFor({ state: 'visible', timeout: 10_000 });
     await waitUntil('the JSON', async () => (await editorText(page)).includes('"seed": 99'));
-    // In JSON's own language, which folds and colours it.
-    assert.equal((await page.locator('[id="status.editor.mode"]').innerText()).trim(), 'JSON');
+    // JSON's grammar (colours, folding) in a language that wraps and makes no links.
+    await waitUntil('the JSON language', async () => (await page.locator('[id="status.editor.mode"]').innerText()).trim() === 'Flux Image Recipe (JSON)');
+    assert.ok((await activeEditor(page).locator('.view-lines span[class*="mtk"]').evaluateAll((spans) => new Set(spans.map((s) => getComputedStyle(s).color)).size)) > 2, 'coloured as JSON');
     await screenshot(page, 'recipes-json');
   });
 });

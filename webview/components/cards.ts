@@ -218,6 +218,7 @@ export class FluxFailureCard extends StudioElement {
       ...(f.references?.length ? { references: f.references } : {}),
       ...(f.megapixels !== undefined ? { megapixels: f.megapixels } : {}),
       ...(f.style !== undefined ? { style: f.style } : {}),
+      retryOf: f.jobId,
     });
   };
 }
