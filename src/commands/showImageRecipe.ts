@@ -9,7 +9,7 @@ import { imageArgument } from '../languageFeatures/imageReferences';
 import { displayPath } from '../services/imageStore';
 import type { RecipeCache } from '../services/recipeReader';
 import { COMMANDS } from './ids';
-import { RECIPE_SCHEME, recipeLanguage } from '../ui/details';
+import { RECIPE_SCHEME, inRecipeLanguage } from '../ui/details';
 import { showInformation, showWarning } from '../ui/messages';
 
 
@@ -48,11 +48,10 @@ export function registerShowImageRecipe(references: ReferenceIndex, recipes: Rec
     }
     const name = (image.path.split('/').pop() ?? 'image').replace(/[?#]/g, '_');
     const extension = form === 'json' ? 'json' : 'txt';
-    let doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
+    const opened = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECIPE_SCHEME, path: `/${name}.recipe.${extension}`, query: image.toString() }));
     // In its own language, which wraps long lines and makes no links (ui/details.ts); also given on
     // any later open, so it is here only to show the document in it at once.
-    const language = recipeLanguage(doc.uri);
-    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+    const doc = await inRecipeLanguage(opened);
     // From a recipe document, the other form takes its place in the same group; otherwise beside the document.
     const column = page ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
     await vscode.window.showTextDocument(doc, { viewColumn: column, preview: true, preserveFocus: false });

@@ -107,7 +107,7 @@ export class StudioJobs {
     megapixels?: number,
     styleChoice: StyleChoice = { pick: undefined },
     /** Reproduce and Variations: the output format and prompt upsampling as recorded, never today's settings. */
-    recorded: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'> = {},
+    recorded: Repeat['made'] = {},
   ): Promise<void> {
     let choice: InputChoice | undefined;
     if (inputId !== undefined) {
@@ -226,7 +226,7 @@ export class StudioJobs {
     this.context.send({ type: 'jobsStarted', jobs: jobs.map((j) => j.view) });
     // One request per image; the shared queue decides how many run at once.
     const repeat: Repeat | undefined = 'recorded' in styleChoice ? { style, made: recorded } : undefined;
-    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style, recorded, repeat)));
+    await Promise.all(jobs.map((job) => this.runJob(job, params, scope, edit, { references, ...(megapixels !== undefined ? { megapixels } : {}) }, style, repeat)));
     this.finished();
   }
 
@@ -269,7 +269,7 @@ export class StudioJobs {
     edit: { image: InputImage; source: { path: string; sha256: string }; parent?: string } | undefined,
     flux2: { references: readonly vscode.Uri[]; megapixels?: number } = { references: [] },
     style?: JobStyle,
-    recorded: Pick<MadeWith, 'outputFormat' | 'promptUpsampling'> = {},
+    /** A Reproduce or Variations: its recorded format and upsampling are sent, and kept for Try Again if it fails. */
     repeat?: Repeat,
   ): Promise<void> {
     const { services } = this.context.options;
@@ -283,8 +283,8 @@ export class StudioJobs {
           seed: job.view.seed,
           ...(edit ? { image: edit.image } : {}),
           ...(flux2.megapixels !== undefined ? { megapixels: flux2.megapixels } : {}),
-          ...(recorded.outputFormat !== undefined ? { outputFormat: recorded.outputFormat } : {}),
-          ...(recorded.promptUpsampling !== undefined ? { promptUpsampling: recorded.promptUpsampling } : {}),
+          ...(repeat?.made.outputFormat !== undefined ? { outputFormat: repeat.made.outputFormat } : {}),
+          ...(repeat?.made.promptUpsampling !== undefined ? { promptUpsampling: repeat.made.promptUpsampling } : {}),
         },
         // The pipeline reads them again when the request leaves the queue: one changed meanwhile is sent as it is then.
         ...(flux2.references.length ? { references: flux2.references } : {}),

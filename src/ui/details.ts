@@ -18,8 +18,14 @@ export const RECIPE_SCHEME = 'flux-recipe';
  * for the JSON. Both wrap long lines and make no links (package.json's configurationDefaults): a
  * recipe's words come from a file and never become a link.
  */
-export function recipeLanguage(uri: vscode.Uri): string {
+function recipeLanguage(uri: vscode.Uri): string {
   return uri.path.endsWith('.json') ? 'flux-recipe-json' : 'flux-recipe';
+}
+
+/** A recipe document in its language (the same document when it already is). */
+export function inRecipeLanguage(doc: vscode.TextDocument): Thenable<vscode.TextDocument> {
+  const language = recipeLanguage(doc.uri);
+  return doc.languageId === language ? Promise.resolve(doc) : vscode.languages.setTextDocumentLanguage(doc, language);
 }
 
 /**
@@ -29,9 +35,7 @@ export function recipeLanguage(uri: vscode.Uri): string {
  */
 export function registerRecipeLanguages(): vscode.Disposable {
   const apply = (doc: vscode.TextDocument): void => {
-    if (doc.uri.scheme !== RECIPE_SCHEME || doc.isClosed) return;
-    const language = recipeLanguage(doc.uri);
-    if (doc.languageId !== language) void vscode.languages.setTextDocumentLanguage(doc, language).then(undefined, () => undefined);
+    if (doc.uri.scheme === RECIPE_SCHEME && !doc.isClosed) void inRecipeLanguage(doc).then(undefined, () => undefined);
   };
   vscode.workspace.textDocuments.forEach(apply);
   return vscode.workspace.onDidOpenTextDocument(apply);
